@@ -1,0 +1,318 @@
+// The GPU backend: executes a plan with shaders/pulse_network.wgsl. Many steps are encoded per
+// submit; spikes and traces stay in GPU rings and come back once per chunk, double-buffered.
+import { type Backend, type Chunk, NonFiniteStateError, chunkLength, maskWords } from './backend';
+import { NO_TRACE, type Plan, compilePlan, neuronCount } from '../network/plan';
+import type { NetworkDescription } from '../network/description';
+import { NetworkValidationError, assertValidNetwork } from '../network/validate';
+import { type GpuContext, type GpuOptions, type LimitRequest, acquireGpu } from '../gpu/device';
+import { ShaderReflection, packStruct, packStructArray } from '../gpu/reflect';
+import { PULSE_NETWORK_WGSL } from '../gpu/shaders';
+import { seedKey } from '../rng/philox';
+
+export type Launch = 'auto' | 'one-workgroup' | 'per-step';
+
+export interface GpuBackendOptions extends GpuOptions {
+  /** Steps encoded into one submit (and read back as one chunk). */
+  stepsPerSubmit?: number;
+  /** One workgroup looping over steps, or one dispatch per step; 'auto' picks by network size. */
+  launch?: Launch;
+  /** Invocations per workgroup; by default 1024 (one workgroup) or 128 (per step), capped by the adapter. */
+  workgroupSize?: number;
+}
+
+/** Networks up to this size run as one workgroup looping over the steps of a chunk. */
+export const ONE_WORKGROUP_MAX_NEURONS = 4096;
+const PER_STEP_WG = 128;
+const STORAGE_BUFFERS = 7;
+
+/** Bytes each GPU buffer of a network needs; known from its size alone, before any allocation. */
+export function gpuFootprint(n: number, coupled: boolean, traced: number, stepsPerSubmit: number) {
+  const ring = 2 * stepsPerSubmit, words = maskWords(n);
+  return {
+    weights: coupled ? 4 * n * n : 4,
+    coef: 16 * n,
+    inputs: 32 * n,
+    state: 8 * n,
+    raster: 4 * ring * words,
+    traces: Math.max(16, 12 * ring * traced),
+    readback: 2 * (16 + 4 * stepsPerSubmit * words + 12 * stepsPerSubmit * traced),
+  };
+}
+
+function needsFor(n: number, coupled: boolean, traced: number, k: number, wg: number, groups: number): LimitRequest {
+  const f = gpuFootprint(n, coupled, traced, k);
+  const largest = Math.max(f.weights, f.coef, f.inputs, f.state, f.raster, f.traces);
+  return {
+    maxStorageBufferBindingSize: largest,
+    maxBufferSize: Math.max(largest, f.readback / 2),
+    maxComputeInvocationsPerWorkgroup: wg,
+    maxComputeWorkgroupSizeX: wg,
+    maxComputeWorkgroupStorageSize: 8 * maskWords(n),
+    maxComputeWorkgroupsPerDimension: groups,
+    maxStorageBuffersPerShaderStage: STORAGE_BUFFERS,
+  };
+}
+
+const MiB = 1024 * 1024;
+
+/** Refuses, naming the field, a network whose buffers exceed what the adapter allows. */
+function checkFits(n: number, coupled: boolean, traced: number, k: number, limits: GPUSupportedLimits): void {
+  const f = gpuFootprint(n, coupled, traced, k);
+  const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const fail = (path: string, what: string, bytes: number) => {
+    throw new NetworkValidationError([{
+      path,
+      message: `${what} needs ${(bytes / MiB).toFixed(1)} MiB in one GPU buffer; this device allows ` +
+        `${(cap / MiB).toFixed(1)} MiB (maxStorageBufferBindingSize/maxBufferSize)`,
+    }]);
+  };
+  if (f.weights > cap) fail('connectivity', `a dense S of ${n}×${n} neurons (at most ${Math.floor(Math.sqrt(cap / 4))} fit)`, f.weights);
+  if (Math.max(f.coef, f.inputs, f.state, f.raster) > cap) fail('populations', `${n} neurons`, Math.max(f.coef, f.inputs, f.state, f.raster));
+  if (f.traces > cap) fail('record.traces', `${traced} traced neurons`, f.traces);
+}
+
+interface ReadbackSet { buffer: GPUBuffer; steps: number; firstStep: number }
+
+export class GpuBackend implements Backend {
+  readonly kind = 'gpu';
+  readonly adapter: string;
+  private readonly buffers: GPUBuffer[] = [];
+  private step = 0;
+  private failed: Error | null = null;
+  private destroyed = false;
+  /** The first GPU error raised outside an error scope (validation, out of memory, device lost). */
+  private gpuError: Error | null = null;
+
+  private constructor(
+    readonly plan: Plan,
+    private readonly gpu: GpuContext,
+    private readonly pipeline: GPUComputePipeline,
+    private readonly bindGroup: GPUBindGroup,
+    private readonly params: { buffer: GPUBuffer; pack: (v: Record<string, number | number[]>) => ArrayBuffer },
+    private readonly rings: { raster: GPUBuffer; traces: GPUBuffer; status: GPUBuffer; state: GPUBuffer },
+    private readonly readback: ReadbackSet[],
+    private readonly shape: { oneWorkgroup: boolean; groups: number; k: number; offsetAlign: number },
+    buffers: GPUBuffer[],
+  ) {
+    this.adapter = gpu.adapterName;
+    this.buffers = buffers;
+    gpu.device.addEventListener('uncapturederror', (ev) => {
+      this.gpuError ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
+    });
+    gpu.device.lost.then((info) => {
+      if (!this.destroyed) this.gpuError ??= new Error(`GPU device lost (${info.reason}): ${info.message}`);
+    });
+  }
+
+  /**
+   * Sizes the network from its description, checks it against the adapter, and only then
+   * compiles the plan (which builds the dense S) and allocates.
+   */
+  static async create(desc: NetworkDescription, options: GpuBackendOptions = {}): Promise<GpuBackend> {
+    assertValidNetwork(desc);
+    const n = neuronCount(desc), coupled = desc.connectivity !== undefined, traced = desc.record?.traces?.length ?? 0;
+    const launch = options.launch ?? 'auto';
+    const oneWorkgroup = launch === 'one-workgroup' || (launch === 'auto' && n <= ONE_WORKGROUP_MAX_NEURONS);
+    const k = options.stepsPerSubmit ?? (oneWorkgroup ? 500 : 200);
+    if (!Number.isInteger(k) || k < 1 || k > 100000) throw new RangeError(`stepsPerSubmit must be an integer in [1, 100000], got ${k}`);
+    let wg = 0;
+    let groups = 1;
+    const gpu = await acquireGpu((limits) => {
+      checkFits(n, coupled, traced, k, limits);
+      const maxWg = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+      wg = Math.min(options.workgroupSize ?? (oneWorkgroup ? 1024 : PER_STEP_WG), maxWg);
+      if (oneWorkgroup) wg = Math.min(wg, Math.max(32, Math.ceil(n / 32) * 32));
+      groups = oneWorkgroup ? 1 : Math.ceil(n / wg);
+      return needsFor(n, coupled, traced, k, wg, groups);
+    }, options);
+    try {
+      return await GpuBackend.build(compilePlan(desc), gpu, { oneWorkgroup, groups, k, wg });
+    } catch (e) {
+      gpu.destroy();
+      throw e;
+    }
+  }
+
+  private static async build(
+    plan: Plan, gpu: GpuContext, shape: { oneWorkgroup: boolean; groups: number; k: number; wg: number },
+  ): Promise<GpuBackend> {
+    const { device } = gpu;
+    const n = plan.n, words = maskWords(n), T = plan.traced.length, k = shape.k, ring = 2 * k;
+    const reflection = new ShaderReflection(PULSE_NETWORK_WGSL);
+    const buffers: GPUBuffer[] = [];
+    const make = (label: string, size: number, usage: number, data?: ArrayBufferView | ArrayBuffer) => {
+      const b = device.createBuffer({ label: `spikegpu ${label}`, size: Math.ceil(Math.max(size, 16) / 4) * 4, usage, mappedAtCreation: !!data });
+      if (data) {
+        const src = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        new Uint8Array(b.getMappedRange()).set(src);
+        b.unmap();
+      }
+      buffers.push(b);
+      return b;
+    };
+    const S = GPUBufferUsage.STORAGE, SRC = GPUBufferUsage.COPY_SRC, DST = GPUBufferUsage.COPY_DST;
+
+    device.pushErrorScope('validation');
+    device.pushErrorScope('out-of-memory');
+    const paramsLayout = reflection.struct('Params');
+    const params = make('params', Math.ceil(paramsLayout.size / 16) * 16, GPUBufferUsage.UNIFORM | DST);
+    const align = device.limits.minUniformBufferOffsetAlignment;
+    const offsets = new Uint32Array((k * align) / 4);
+    for (let s = 0; s < k; s++) offsets[(s * align) / 4] = s;
+    const stepOffsets = make('step offsets', offsets.byteLength, GPUBufferUsage.UNIFORM, offsets);
+    const coef = make('coef', 16 * n, S, Float32Array.from(plan.coef));
+    const inputLayout = reflection.struct('NeuronInput');
+    const slotOf = new Uint32Array(n).fill(NO_TRACE);
+    plan.traced.forEach((i, s) => { slotOf[i] = s; });
+    const inputs = make('inputs', inputLayout.size * n, S, packStructArray(inputLayout, n, (i) => ({
+      sigma: plan.sigma[i]!, amp: plan.amp[i]!, on: plan.on[i]!, off: plan.off[i]!,
+      threshold: plan.threshold[i]!, trace_slot: slotOf[i]!,
+    })));
+    const weights = make('weights', plan.weightsT ? plan.weightsT.byteLength : 4, S, plan.weightsT ?? new Float32Array(1));
+    const stateInit = new Float32Array(2 * n);
+    for (let i = 0; i < n; i++) { stateInit[2 * i] = plan.v0[i]!; stateInit[2 * i + 1] = plan.u0[i]!; }
+    const state = make('state', 8 * n, S | SRC, stateInit);
+    const raster = make('raster ring', 4 * ring * words, S | SRC | DST);
+    const traces = make('trace ring', 12 * ring * T, S | SRC);
+    const status = make('status', 16, S | SRC | DST);
+    const rbSize = 16 + 4 * k * words + 12 * k * T;
+    const readback = [0, 1].map((s) => ({
+      buffer: make(`readback ${s}`, rbSize, GPUBufferUsage.MAP_READ | DST), steps: 0, firstStep: 0,
+    }));
+
+    const layout = device.createBindGroupLayout({
+      label: 'spikegpu pulse network',
+      entries: reflection.layoutEntries(0, new Set(['step_offset'])),
+    });
+    const byName: Record<string, GPUBufferBinding> = {
+      P: { buffer: params }, step_offset: { buffer: stepOffsets, size: 16 }, coef: { buffer: coef },
+      inputs: { buffer: inputs }, weights: { buffer: weights }, state: { buffer: state },
+      raster: { buffer: raster }, traces: { buffer: traces }, status: { buffer: status },
+    };
+    const bindGroup = device.createBindGroup({
+      label: 'spikegpu pulse network',
+      layout,
+      entries: reflection.bindings(0).map((b) => {
+        const resource = byName[b.name];
+        if (!resource) throw new Error(`no buffer for WGSL binding ${b.name}`);
+        return { binding: b.binding, resource };
+      }),
+    });
+    const module = device.createShaderModule({ label: 'spikegpu pulse_network.wgsl', code: PULSE_NETWORK_WGSL });
+    const pipeline = await device.createComputePipelineAsync({
+      label: 'spikegpu pulse network',
+      layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+      compute: {
+        module,
+        entryPoint: 'main',
+        constants: { WG: shape.wg, MAX_WORDS: words, SCHEME: plan.scheme === 'euler' ? 1 : 0 },
+      },
+    });
+    const oom = await device.popErrorScope();
+    const invalid = await device.popErrorScope();
+    if (oom || invalid) {
+      for (const b of buffers) b.destroy();
+      throw new Error(`GPU setup failed: ${(oom ?? invalid)!.message}`);
+    }
+    const seed = seedKey(plan.seed);
+    const pack = (v: Record<string, number | number[]>) => packStruct(paramsLayout, {
+      n, words, ring, traced: T, seed, dt: plan.dt, coupled: plan.weightsT ? 1 : 0, ...v,
+    });
+    return new GpuBackend(plan, gpu, pipeline, bindGroup, { buffer: params, pack }, { raster, traces, status, state },
+      readback, { oneWorkgroup: shape.oneWorkgroup, groups: shape.groups, k, offsetAlign: align }, buffers);
+  }
+
+  /** Encodes and submits steps [t0, t0 + m) and the copy of their recordings into `rb`. */
+  private submitChunk(t0: number, m: number, rb: ReadbackSet): void {
+    const { device } = this.gpu;
+    const words = maskWords(this.plan.n), T = this.plan.traced.length, ring = 2 * this.shape.k;
+    const slot0 = t0 % ring;
+    device.queue.writeBuffer(this.params.buffer, 0, this.params.pack({ base_step: t0, steps: this.shape.oneWorkgroup ? m : 1 }));
+    const enc = device.createCommandEncoder({ label: `spikegpu steps ${t0}..${t0 + m}` });
+    enc.clearBuffer(this.rings.raster, 4 * slot0 * words, 4 * m * words);
+    const pass = enc.beginComputePass();
+    pass.setPipeline(this.pipeline);
+    if (this.shape.oneWorkgroup) {
+      pass.setBindGroup(0, this.bindGroup, [0]);
+      pass.dispatchWorkgroups(1);
+    } else {
+      for (let s = 0; s < m; s++) {
+        pass.setBindGroup(0, this.bindGroup, [s * this.shape.offsetAlign]);
+        pass.dispatchWorkgroups(this.shape.groups);
+      }
+    }
+    pass.end();
+    enc.copyBufferToBuffer(this.rings.status, 0, rb.buffer, 0, 16);
+    enc.copyBufferToBuffer(this.rings.raster, 4 * slot0 * words, rb.buffer, 16, 4 * m * words);
+    if (T > 0) enc.copyBufferToBuffer(this.rings.traces, 12 * slot0 * T, rb.buffer, 16 + 4 * m * words, 12 * m * T);
+    device.queue.submit([enc.finish()]);
+    rb.firstStep = t0;
+    rb.steps = m;
+  }
+
+  private collect(rb: ReadbackSet): Chunk {
+    const words = maskWords(this.plan.n), T = this.plan.traced.length, m = rb.steps;
+    const bytes = rb.buffer.getMappedRange(0, 16 + 4 * m * words + 12 * m * T);
+    const status = new Uint32Array(bytes, 0, 4);
+    const bad = status[0]! > 0 ? new NonFiniteStateError(status[2]!, status[1]!, this.plan.dt) : null;
+    const raster = this.plan.recordSpikes ? new Uint32Array(bytes, 16, m * words).slice() : null;
+    const traces = new Float32Array(bytes, 16 + 4 * m * words, m * T * 3).slice();
+    rb.buffer.unmap();
+    if (bad) throw bad;
+    return { firstStep: rb.firstStep, steps: m, raster, traces };
+  }
+
+  async advance(steps: number, sink: (chunk: Chunk) => void): Promise<void> {
+    if (this.destroyed) throw new Error('this simulation was destroyed');
+    if (this.failed) throw this.failed;
+    let remaining = steps;
+    type InFlight = { rb: ReadbackSet; mapped: Promise<void> } | null;
+    let pending: InFlight = null;
+    let which = 0;
+    try {
+      while (remaining > 0 || pending) {
+        let next: InFlight = null;
+        if (remaining > 0) {
+          const m = chunkLength(this.step, remaining, this.shape.k);
+          const rb = this.readback[which]!;
+          which ^= 1;
+          this.submitChunk(this.step, m, rb);
+          next = { rb, mapped: rb.buffer.mapAsync(GPUMapMode.READ) };
+          this.step += m;
+          remaining -= m;
+        }
+        if (pending) {
+          await pending.mapped;
+          if (this.gpuError) throw this.gpuError;
+          sink(this.collect(pending.rb));
+        }
+        pending = next;
+      }
+    } catch (e) {
+      this.failed = e as Error;
+      throw e;
+    }
+  }
+
+  async readState() {
+    const { device } = this.gpu;
+    const n = this.plan.n;
+    const staging = device.createBuffer({ label: 'spikegpu state readback', size: 8 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(this.rings.state, 0, staging, 0, 8 * n);
+    device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const vu = new Float32Array(staging.getMappedRange().slice(0));
+    staging.destroy();
+    const v = new Float32Array(n), u = new Float32Array(n);
+    for (let i = 0; i < n; i++) { v[i] = vu[2 * i]!; u[i] = vu[2 * i + 1]!; }
+    return { v, u };
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const b of this.buffers) b.destroy();
+    this.gpu.destroy();
+  }
+}

@@ -1,0 +1,148 @@
+// One GPU entry point: the browser's navigator.gpu, Node's `webgpu` (dawn.node, with a software
+// fallback on Mesa llvmpipe), or a GPUDevice the caller already owns.
+
+export type AdapterChoice = 'auto' | 'hardware' | 'software';
+
+export interface GpuOptions {
+  /** A device the caller owns; spikegpu never destroys it. */
+  device?: GPUDevice;
+  /** 'auto' tries a hardware adapter first and falls back to a software one (Node only). */
+  adapter?: AdapterChoice;
+}
+
+export interface GpuContext {
+  readonly device: GPUDevice;
+  /** Human-readable adapter name, e.g. "NVIDIA H100 80GB HBM3 (vulkan)". */
+  readonly adapterName: string;
+  readonly software: boolean;
+  /** Destroys the device if spikegpu created it; idempotent. */
+  destroy(): void;
+}
+
+/** Limits a simulation needs; checked against the adapter before the device is requested. */
+export type LimitRequest = Partial<Record<keyof GPUSupportedLimits, number>>;
+
+export class GpuUnavailableError extends Error {
+  override name = 'GpuUnavailableError';
+}
+
+export class GpuLimitError extends Error {
+  override name = 'GpuLimitError';
+}
+
+const NO_ADAPTER_HELP =
+  'no WebGPU adapter found. In a browser use Chrome/Edge ≥ 113 on https or localhost. ' +
+  'In Node, spikegpu uses the `webgpu` package: for a hardware GPU install its Vulkan driver ' +
+  '(libvulkan1 and the vendor ICD); for the software adapter install Mesa ' +
+  '(apt-get install libegl-mesa0 libgl1-mesa-dri libgles2).';
+
+interface AdapterFound {
+  adapter: GPUAdapter;
+  software: boolean;
+  backend: string;
+  keepAlive: unknown;
+}
+
+async function nodeAdapter(choice: AdapterChoice): Promise<AdapterFound | null> {
+  let mod: { create(flags: string[]): GPU; globals: Record<string, unknown> };
+  try {
+    mod = (await import(/* @vite-ignore */ 'webgpu')) as typeof mod;
+  } catch (e) {
+    throw new GpuUnavailableError(`${NO_ADAPTER_HELP} (loading the \`webgpu\` package failed: ${(e as Error).message})`);
+  }
+  Object.assign(globalThis, mod.globals); // GPUBufferUsage and friends
+  if (choice !== 'software') {
+    const gpu = mod.create([]);
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (adapter && !adapter.info.isFallbackAdapter) return { adapter, software: false, backend: 'vulkan', keepAlive: gpu };
+    if (choice === 'hardware') return null;
+  }
+  // Mesa's llvmpipe through OpenGL ES: a real WGSL implementation on the CPU (PLATFORM.md).
+  process.env.EGL_PLATFORM ??= 'surfaceless';
+  const gpu = mod.create(['backend=opengles']);
+  const adapter = await gpu.requestAdapter({ featureLevel: 'compatibility' });
+  return adapter ? { adapter, software: true, backend: 'opengles', keepAlive: gpu } : null;
+}
+
+async function findAdapter(choice: AdapterChoice): Promise<AdapterFound> {
+  const nav = (globalThis as { navigator?: Navigator }).navigator;
+  let found: AdapterFound | null = null;
+  if (nav?.gpu) {
+    const adapter = await nav.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (adapter) {
+      const software = adapter.info?.isFallbackAdapter ?? false;
+      found = { adapter, software, backend: 'browser', keepAlive: null };
+    }
+  } else if (typeof process !== 'undefined' && process.versions?.node) {
+    found = await nodeAdapter(choice);
+  }
+  if (!found) throw new GpuUnavailableError(NO_ADAPTER_HELP);
+  return found;
+}
+
+function describe(info: GPUAdapterInfo | undefined, backend: string): string {
+  const parts = [info?.description, info?.device, info?.vendor, info?.architecture]
+    .map((p) => p?.trim())
+    .filter((p, k, all): p is string => !!p && all.indexOf(p) === k);
+  return `${parts.join(', ') || 'unknown adapter'} (${backend})`;
+}
+
+/** Checks `needs` against what a device or adapter supports; throws naming the limit. */
+export function checkLimits(have: GPUSupportedLimits, needs: LimitRequest, what: string): void {
+  for (const [key, want] of Object.entries(needs) as [keyof GPUSupportedLimits, number][]) {
+    const got = have[key] as number;
+    const isAlignment = key.endsWith('Alignment');
+    if (isAlignment ? got > want : got < want) {
+      throw new GpuLimitError(`${what} limit ${key} is ${got}, this network needs ${want}`);
+    }
+  }
+}
+
+function watch(device: GPUDevice, owned: boolean): void {
+  device.lost.then((info) => {
+    if (info.reason !== 'destroyed' || !owned) console.error(`spikegpu: GPU device lost (${info.reason}): ${info.message}`);
+  });
+}
+
+/**
+ * Opens a device that satisfies `needs`: fixed limits, or a function of the adapter's limits that
+ * returns them (and may throw to refuse a network before anything is allocated). With
+ * `options.device` the caller's device is checked and used as is (never destroyed). Throws
+ * GpuUnavailableError when no adapter exists and GpuLimitError when limits fall short.
+ */
+export async function acquireGpu(
+  needs: LimitRequest | ((limits: GPUSupportedLimits) => LimitRequest) = {},
+  options: GpuOptions = {},
+): Promise<GpuContext> {
+  const resolve = (limits: GPUSupportedLimits) => (typeof needs === 'function' ? needs(limits) : needs);
+  if (options.device) {
+    const device = options.device;
+    checkLimits(device.limits, resolve(device.limits), 'the supplied GPUDevice');
+    return { device, adapterName: describe(device.adapterInfo, 'caller device'), software: false, destroy() {} };
+  }
+  const found = await findAdapter(options.adapter ?? 'auto');
+  const want = resolve(found.adapter.limits);
+  checkLimits(found.adapter.limits, want, `the adapter ${describe(found.adapter.info, found.backend)}`);
+  const device = await found.adapter.requestDevice({ requiredLimits: want as Record<string, number> });
+  watch(device, true);
+  return new OwnedGpu(device, describe(found.adapter.info, found.backend), found.software, [found.adapter, found.keepAlive]);
+}
+
+/** A device spikegpu created. It holds its adapter and dawn.node instance: if those are garbage
+ * collected while the device lives, dawn.node aborts the process (std::system_error). */
+class OwnedGpu implements GpuContext {
+  private destroyed = false;
+  constructor(
+    readonly device: GPUDevice,
+    readonly adapterName: string,
+    readonly software: boolean,
+    private readonly owners: readonly unknown[],
+  ) {}
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.device.destroy();
+  }
+  /** The objects kept alive with the device (for tests of the lifetime rule above). */
+  get retained(): readonly unknown[] { return this.owners; }
+}

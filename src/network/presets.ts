@@ -1,0 +1,62 @@
+// Presets are functions that return descriptions: the seed's Izhikevich network (seed 002).
+import type { IzhikevichType, NetworkDescription } from './description';
+
+/** Weight scenarios (wE, wI) of seed 002. */
+export const SCENARIOS = {
+  original: { wE: 0.5, wI: 1.0 },
+  S1: { wE: 0.6, wI: 1.6 },
+  S2: { wE: 0.6, wI: 0.6 },
+  S3: { wE: 0.3, wI: 0.1 },
+  S4: { wE: 0.1, wI: 0.1 },
+  S5: { wE: 0.3, wI: 0.2 },
+} as const;
+export type Scenario = keyof typeof SCENARIOS;
+
+/** Neuron-type combinations (excitatory, inhibitory) of seed 002. */
+export const TYPE_COMBINATIONS: Record<string, [IzhikevichType, IzhikevichType]> = {
+  original: ['RS', 'LTS'],
+  '1': ['RS', 'CH'],
+  '2': ['RS', 'TC'],
+  '3': ['RZ', 'RS'],
+  '4': ['IB', 'IB'],
+};
+
+export interface Izhikevich2003Options {
+  /** Total neurons; 80 % excitatory as in the seed (1000 → 800 + 200). */
+  neurons?: number;
+  scenario?: Scenario;
+  /** (excitatory, inhibitory) base types; default RS, LTS. */
+  types?: [IzhikevichType, IzhikevichType];
+  seed?: number;
+  /** Noise σ of the excitatory / inhibitory neurons (5 and 2 in the seed). */
+  noise?: [number, number];
+  /** Neurons whose v, u and I are recorded. */
+  traces?: number[];
+}
+
+/** The seed network: Ne excitatory + Ni inhibitory Izhikevich neurons, dense random S, noise. */
+export function izhikevich2003(options: Izhikevich2003Options = {}): NetworkDescription {
+  const n = options.neurons ?? 1000;
+  const ne = Math.round(0.8 * n);
+  const [te, ti] = options.types ?? ['RS', 'LTS'];
+  const scenario = options.scenario ?? 'original';
+  const w = SCENARIOS[scenario];
+  if (!w) throw new Error(`scenario: unknown scenario ${String(scenario)}; expected one of ${Object.keys(SCENARIOS).join(', ')}`);
+  const [sigE, sigI] = options.noise ?? [5, 2];
+  return {
+    name: `izhikevich2003 ${scenario} ${te}/${ti}`,
+    dt: 1,
+    integrator: 'izhikevich2003',
+    seed: options.seed ?? 0,
+    populations: [
+      { name: 'excitatory', size: ne, model: 'izhikevich', type: te, heterogeneity: 'excitatory' },
+      { name: 'inhibitory', size: n - ne, model: 'izhikevich', type: ti, heterogeneity: 'inhibitory' },
+    ],
+    connectivity: { type: 'uniform-random', scale: { excitatory: w.wE, inhibitory: -w.wI } },
+    inputs: [
+      { type: 'noise', target: 'excitatory', sigma: sigE },
+      { type: 'noise', target: 'inhibitory', sigma: sigI },
+    ],
+    record: { spikes: true, traces: options.traces ?? [] },
+  };
+}

@@ -1,0 +1,8 @@
+// wgsl_reflect's Node entry has no exports (PLATFORM.md); its ES module file carries the same types.
+declare module 'wgsl_reflect/wgsl_reflect.module.js' {
+  export * from 'wgsl_reflect';
+}
+declare module '*.wgsl?raw' {
+  const code: string;
+  export default code;
+}

@@ -1,0 +1,34 @@
+// Shared test plumbing: one GPU device per test file (a software adapter on machines without a
+// GPU). A test that needs the GPU fails, never skips, when no adapter comes back.
+import { acquireGpu, type GpuContext } from '../src/gpu/device';
+
+let ctx: Promise<GpuContext> | null = null;
+
+export function testGpu(): Promise<GpuContext> {
+  ctx ??= acquireGpu({ maxStorageBuffersPerShaderStage: 8, maxComputeInvocationsPerWorkgroup: 1024, maxComputeWorkgroupSizeX: 1024 });
+  return ctx;
+}
+
+/** Runs a compute shader once over `inputs` (read-only u32 storage at binding 0) into a u32 output at binding 1. */
+export async function runKernel(code: string, input: Uint32Array, outputWords: number, workgroups: number): Promise<Uint32Array> {
+  const { device } = await testGpu();
+  const inBuf = device.createBuffer({ size: input.byteLength, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
+  new Uint32Array(inBuf.getMappedRange()).set(input);
+  inBuf.unmap();
+  const outBuf = device.createBuffer({ size: 4 * outputWords, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+  const read = device.createBuffer({ size: 4 * outputWords, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+  const bg = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: inBuf } }, { binding: 1, resource: { buffer: outBuf } }] });
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bg);
+  pass.dispatchWorkgroups(workgroups);
+  pass.end();
+  enc.copyBufferToBuffer(outBuf, 0, read, 0, 4 * outputWords);
+  device.queue.submit([enc.finish()]);
+  await read.mapAsync(GPUMapMode.READ);
+  const out = new Uint32Array(read.getMappedRange().slice(0));
+  for (const b of [inBuf, outBuf, read]) b.destroy();
+  return out;
+}

@@ -1,0 +1,73 @@
+// Philox4x32-10: known-answer vectors (MODELS.md §7) in TS and WGSL, and TS ≡ WGSL on many counters.
+import { describe, expect, it } from 'vitest';
+import { philox4x32, normalFromWords, uniform01, PhiloxStream, Purpose } from '../src/rng/philox';
+import { PHILOX_WGSL } from '../src/gpu/shaders';
+import { runKernel } from './helpers';
+
+const KNOWN: [number[], number[], number[]][] = [
+  [[0, 0, 0, 0], [0, 0], [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]],
+  [[0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff], [0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd]],
+  [[0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], [0xa4093822, 0x299f31d0], [0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1]],
+];
+
+// Each invocation reads (counter, key) as 6 words and writes the 4 output words and the normal's bits.
+const KERNEL = `${PHILOX_WGSL}
+@group(0) @binding(0) var<storage, read> inp: array<u32>;
+@group(0) @binding(1) var<storage, read_write> outp: array<u32>;
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) {
+  let n = arrayLength(&inp) / 6u;
+  if (g.x >= n) { return; }
+  let b = g.x * 6u;
+  let w = philox4x32(vec4u(inp[b], inp[b + 1u], inp[b + 2u], inp[b + 3u]), vec2u(inp[b + 4u], inp[b + 5u]));
+  outp[g.x * 6u] = w.x; outp[g.x * 6u + 1u] = w.y; outp[g.x * 6u + 2u] = w.z; outp[g.x * 6u + 3u] = w.w;
+  outp[g.x * 6u + 4u] = bitcast<u32>(philox_normal(w));
+  outp[g.x * 6u + 5u] = bitcast<u32>(philox_uniform01(w.z));
+}`;
+
+function hex(a: ArrayLike<number>): string[] {
+  return Array.from(a, (x) => (x >>> 0).toString(16).padStart(8, '0'));
+}
+
+describe('Philox4x32-10 in TypeScript', () => {
+  it.each(KNOWN)('counter %j key %j gives the known answer', (c, k, want) => {
+    expect(hex(philox4x32(c[0]!, c[1]!, c[2]!, c[3]!, k[0]!, k[1]!))).toEqual(hex(want));
+  });
+
+  it('uniforms are exact multiples of 2^-24 in [0, 1)', () => {
+    expect(uniform01(0)).toBe(0);
+    expect(uniform01(0xffffffff)).toBe(1 - 2 ** -24);
+    expect(uniform01(0x80000000)).toBe(0.5);
+  });
+
+  it('normals have mean 0 and variance 1 (100k draws)', () => {
+    const rng = new PhiloxStream(7, Purpose.noise);
+    let s = 0, s2 = 0;
+    const N = 100_000;
+    for (let k = 0; k < N; k++) { const z = rng.normal(k, 3); s += z; s2 += z * z; }
+    expect(Math.abs(s / N)).toBeLessThan(0.015); // 4.7 standard errors
+    expect(Math.abs(s2 / N - 1)).toBeLessThan(0.02);
+  });
+
+  it('streams differ by purpose and by seed', () => {
+    expect(new PhiloxStream(1, Purpose.noise).uniform(5, 6)).not.toBe(new PhiloxStream(1, Purpose.weights).uniform(5, 6));
+    expect(new PhiloxStream(1, Purpose.noise).uniform(5, 6)).not.toBe(new PhiloxStream(2, Purpose.noise).uniform(5, 6));
+  });
+});
+
+describe('Philox4x32-10 in WGSL', () => {
+  it('matches the known answers and the TS implementation bit for bit on 1000 counters', async () => {
+    const cases: number[][] = KNOWN.map(([c, k]) => [...c, ...k]);
+    for (let t = 0; t < 1000; t++) cases.push([t * 7919, t, Purpose.noise, 0, 12345 + t, t >>> 1]);
+    const out = await runKernel(KERNEL, Uint32Array.from(cases.flat()), cases.length * 6, Math.ceil(cases.length / 64));
+    const f = new Float32Array(out.buffer);
+    cases.forEach((c, k) => {
+      const want = philox4x32(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!);
+      expect(hex(out.subarray(k * 6, k * 6 + 4)), `counter ${hex(c.slice(0, 4))}`).toEqual(hex(want));
+      // Uniforms are exact on both sides; normals go through log/cos, so f32 accuracy only.
+      expect(f[k * 6 + 5]).toBe(uniform01(want[2]!));
+      const z = normalFromWords(want[0]!, want[1]!);
+      expect(Math.abs(f[k * 6 + 4]! - z)).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(z)));
+    });
+    KNOWN.forEach(([, , want], k) => expect(hex(out.subarray(k * 6, k * 6 + 4))).toEqual(hex(want)));
+  });
+});
