@@ -20,6 +20,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     pool: 'forks',
+    // tests/device.test.ts forces garbage collection to check that dawn.node stays alive.
+    execArgv: ['--expose-gc'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Each file opens its own device; the 2-core CI machine runs them one after another.

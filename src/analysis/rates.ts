@@ -17,11 +17,13 @@ export function populationCounts(spikes: SpikeList, steps: number, binSteps = 1,
 }
 
 /**
- * Population synchrony as the Fano factor of the population spike count per bin:
- * ≈ 1 for independent (Poisson-like) firing, ≫ 1 when neurons fire together.
+ * Population synchrony as the Fano factor of the population spike count per bin, over steps
+ * [fromStep, steps): ≈ 1 for independent (Poisson-like) firing, ≫ 1 when neurons fire together.
+ * Start after the initial transient to measure the network's own rhythm.
  */
-export function synchronyIndex(spikes: SpikeList, steps: number, binSteps = 1): number {
-  const c = populationCounts(spikes, steps, binSteps);
+export function synchronyIndex(spikes: SpikeList, steps: number, binSteps = 1, fromStep = 0): number {
+  const c = populationCounts(spikes, steps, binSteps).subarray(Math.ceil(fromStep / binSteps));
+  if (c.length === 0) return 0;
   const mean = c.reduce((s, x) => s + x, 0) / c.length;
   if (mean === 0) return 0;
   const variance = c.reduce((s, x) => s + (x - mean) * (x - mean), 0) / c.length;

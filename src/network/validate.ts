@@ -23,9 +23,16 @@ function isArrayLike(x: unknown): x is ArrayLike<number> {
   return Array.isArray(x) || ArrayBuffer.isView(x);
 }
 
+/** The GPU computes in f32: a larger magnitude would silently become ±Inf there. */
+export const F32_MAX = 3.4028234663852886e38;
+
+function isF32Finite(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= F32_MAX;
+}
+
 function checkFiniteNumber(x: unknown, path: string, report: Report): x is number {
-  if (typeof x !== 'number' || !Number.isFinite(x)) {
-    report(path, `must be a finite number, got ${describeValue(x)}`);
+  if (!isF32Finite(x)) {
+    report(path, `must be a finite number within ±${F32_MAX.toPrecision(3)} (f32), got ${describeValue(x)}`);
     return false;
   }
   return true;
@@ -44,7 +51,7 @@ function checkValues(x: Values | undefined, size: number, path: string, report: 
   if (!isArrayLike(x)) { report(path, `must be a number or an array of ${size} numbers, got ${describeValue(x)}`); return; }
   if (x.length !== size) { report(path, `must have one value per neuron (${size}), got ${x.length}`); return; }
   for (let k = 0; k < x.length; k++) {
-    if (!Number.isFinite(x[k])) { report(`${path}[${k}]`, `must be a finite number, got ${describeValue(x[k])}`); return; }
+    if (!isF32Finite(x[k])) { report(`${path}[${k}]`, `must be a finite number within ±${F32_MAX.toPrecision(3)} (f32), got ${describeValue(x[k])}`); return; }
   }
 }
 
@@ -109,7 +116,7 @@ export function validateNetwork(desc: NetworkDescription): ValidationIssue[] {
         report('connectivity.weights', `must be N×N = ${total}×${total} = ${total * total} numbers (row-major, S[post·N + pre]), got ${c.weights.length}`);
       } else {
         for (let k = 0; k < c.weights.length; k++) {
-          if (!Number.isFinite(c.weights[k])) {
+          if (!isF32Finite(c.weights[k])) {
             report(`connectivity.weights[${k}]`, `must be finite (S[${Math.floor(k / total)}][${k % total}]), got ${c.weights[k]}`);
             break;
           }

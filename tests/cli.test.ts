@@ -1,0 +1,90 @@
+// The built command line (dist/cli.js, made by `npm test`'s build step) end to end.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { timeout: 120_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'spikegpu-cli-'));
+const ownLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('spikegpu'));
+
+describe('spikegpu run izhikevich2003', () => {
+  it('is built', () => {
+    expect(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` (npm test does)').toBe(true);
+  });
+
+  it.each(['gpu', 'cpu'])('writes spikes.csv, summary.json and raster.svg (%s)', async (backend) => {
+    const out = join(tmp(), 'run');
+    const r = await run(['run', 'izhikevich2003', '--backend', backend, '--neurons', '300', '--duration', '300', '--seed', '3', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const csv = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('t_ms,neuron');
+    const rows = csv.slice(1).map((l) => l.split(',').map(Number));
+    expect(rows.length).toBeGreaterThan(100);
+    expect(rows.every(([t, n]) => t! >= 0 && t! < 300 && n! >= 0 && n! < 300)).toBe(true);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ neurons: 300, steps: 300, spikes: rows.length, backend });
+    expect(summary.meanRateHz).toBeCloseTo(rows.length / 300 / 0.3, 6);
+    expect(summary.wallSeconds).toBeGreaterThan(0);
+    expect(summary.adapter).toMatch(backend === 'gpu' ? /\(/ : /CPU/);
+    const svg = readFileSync(join(out, 'raster.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg/);
+    expect((svg.match(/h0/g) ?? []).length).toBe(rows.length); // one dot per spike
+    expect(r.stderr).toMatch(/100%/); // progress
+  });
+
+  it('the same seed gives the same spikes on the CPU, run after run', async () => {
+    const [a, b] = [join(tmp(), 'a'), join(tmp(), 'b')];
+    const args = ['run', 'izhikevich2003', '--backend', 'cpu', '--neurons', '200', '--duration', '200', '--quiet'];
+    await run([...args, '--out', a]);
+    await run([...args, '--out', b]);
+    expect(readFileSync(join(a, 'spikes.csv'), 'utf8')).toBe(readFileSync(join(b, 'spikes.csv'), 'utf8'));
+  });
+
+  it.each([
+    [['run', 'izhikevich2003', '--out', 'x', '--scenario', 'S9'], /--scenario must be one of original, S1, S2, S3, S4, S5, got S9/],
+    [['run', 'izhikevich2003', '--out', 'x', '--neurons', '0'], /--neurons must be an integer in \[2, 1048576\], got 0/],
+    [['run', 'izhikevich2003', '--out', 'x', '--duration', '-5'], /--duration must be/],
+    [['run', 'izhikevich2003', '--out', 'x', '--types', 'RS,XX'], /--types must be EXC,INH/],
+    [['run', 'izhikevich2003', '--out', 'x', '--backend', 'tpu'], /--backend must be gpu or cpu/],
+    [['run', 'izhikevich2003', '--out', 'x', '--seed'], /--seed needs a value/],
+    [['run', 'izhikevich2003', '--out', 'x', '--frobnicate'], /unknown option --frobnicate/],
+    [['run', 'izhikevich2003'], /--out DIR is required/],
+    [['run', 'hh1952', '--out', 'x'], /unknown network "hh1952"/],
+    [['fly'], /unknown command "fly"/],
+  ])('bad arguments %j exit 2 with a one-line reason', async (args, reason) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    const lines = ownLines(r.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(reason);
+  });
+
+  it('does not overwrite earlier results without --force', async () => {
+    const out = tmp();
+    writeFileSync(join(out, 'spikes.csv'), 'precious\n');
+    const r = await run(['run', 'izhikevich2003', '--backend', 'cpu', '--neurons', '50', '--duration', '20', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(ownLines(r.stderr)[0]).toMatch(/already holds spikes\.csv.*--force/);
+    expect(readFileSync(join(out, 'spikes.csv'), 'utf8')).toBe('precious\n');
+    const forced = await run(['run', 'izhikevich2003', '--backend', 'cpu', '--neurons', '50', '--duration', '20', '--out', out, '--force', '--quiet']);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(out, 'spikes.csv'), 'utf8')).toMatch(/^t_ms,neuron/);
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/usage: spikegpu run izhikevich2003 --out DIR/);
+  });
+});

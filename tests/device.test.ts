@@ -1,0 +1,53 @@
+// The GPU entry point: finds an adapter (software on machines without a GPU) or fails saying what
+// to install; uses a caller's device without destroying it; keeps dawn.node alive while in use.
+import { describe, expect, it, vi } from 'vitest';
+import { acquireGpu, GpuUnavailableError } from '../src/gpu/device';
+import { createSimulation, izhikevich2003 } from '../src/index';
+
+describe('acquireGpu', () => {
+  it('finds an adapter and names it (fails, not skips, where there is none)', async () => {
+    const gpu = await acquireGpu();
+    expect(gpu.device).toBeTruthy();
+    expect(gpu.adapterName.length).toBeGreaterThan(3);
+    gpu.destroy();
+    gpu.destroy(); // idempotent
+  });
+
+  it('uses a caller-owned device and never destroys it', async () => {
+    const mine = await acquireGpu();
+    const sim = await createSimulation(izhikevich2003({ neurons: 100 }), { device: mine.device });
+    await sim.run({ steps: 10 });
+    sim.destroy();
+    sim.destroy();
+    // Still alive: a new buffer is created without a validation error.
+    mine.device.pushErrorScope('validation');
+    mine.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE }).destroy();
+    expect(await mine.device.popErrorScope()).toBeNull();
+    mine.destroy();
+  });
+
+  it('keeps the adapter and the dawn.node instance alive through garbage collection', async () => {
+    // A bundled build once let them be collected; dawn.node then aborted the whole process.
+    const collect = (globalThis as { gc?: () => void }).gc;
+    expect(collect, 'vitest runs with --expose-gc (vite.config.ts)').toBeTypeOf('function');
+    const sim = await createSimulation(izhikevich2003({ neurons: 200 }));
+    for (let k = 0; k < 3; k++) {
+      collect!();
+      await new Promise((r) => setTimeout(r, 20));
+      await sim.run({ steps: 50 });
+    }
+    expect(sim.steps).toBe(150);
+    sim.destroy();
+  });
+
+  it('says what to install when no adapter comes back', async () => {
+    vi.resetModules();
+    vi.doMock('webgpu', () => ({ create: () => ({ requestAdapter: async () => null }), globals: {} }));
+    const fresh = await import('../src/gpu/device');
+    const err = await fresh.acquireGpu().catch((e: unknown) => e);
+    expect((err as Error).name).toBe('GpuUnavailableError');
+    expect((err as Error).message).toMatch(/no WebGPU adapter found.*libegl-mesa0 libgl1-mesa-dri/);
+    vi.doUnmock('webgpu');
+    expect(GpuUnavailableError).toBeTypeOf('function');
+  });
+});
