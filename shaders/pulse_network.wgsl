@@ -3,7 +3,7 @@
 // reset, spike bitmask and traces. Composed after philox.wgsl and izhikevich.wgsl.
 //
 // Two launch shapes run this same code: many workgroups with one step per dispatch, or one
-// workgroup looping over `steps` steps with barriers (the network fits one workgroup's loop).
+// workgroup looping over `dispatch_steps` steps with barriers (the network fits one workgroup).
 
 override WG: u32 = 64u;
 override MAX_WORDS: u32 = 32u;   // spike-mask words, ceil(n / 32)
@@ -13,7 +13,8 @@ struct Params {
   n: u32,
   words: u32,
   base_step: u32,
-  steps: u32,
+  steps: u32,          // steps in this chunk
+  dispatch_steps: u32, // steps one dispatch loops over (1 for one dispatch per step)
   ring: u32,           // step slots in the raster and trace rings
   traced: u32,
   seed: vec2u,
@@ -21,7 +22,7 @@ struct Params {
   coupled: u32,        // 0: no connectivity, weights is a placeholder
 }
 
-struct StepOffset { s: u32 }
+struct StepOffset { s: u32 }  // first step of this dispatch within the chunk
 
 struct NeuronInput {
   sigma: f32,
@@ -38,7 +39,7 @@ struct Status {
   bad_count: atomic<u32>,  // non-finite states seen
   bad_step: u32,
   bad_neuron: u32,
-  pad: u32,
+  done: atomic<u32>,       // steps completed × workgroups: the host checks nothing was cut short
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -110,8 +111,10 @@ fn main(@builtin(local_invocation_index) lid: u32,
         @builtin(workgroup_id) wid: vec3u,
         @builtin(num_workgroups) nwg: vec3u) {
   let stride = WG * nwg.x;
-  for (var k = 0u; k < P.steps; k++) {
-    let t = P.base_step + step_offset.s + k;
+  for (var k = 0u; k < P.dispatch_steps; k++) {
+    let local = step_offset.s + k;
+    if (local >= P.steps) { break; }
+    let t = P.base_step + local;
     let slot = t % P.ring;
     let prev = (t + P.ring - 1u) % P.ring;
     for (var w = lid; w < P.words; w += WG) {
@@ -128,5 +131,6 @@ fn main(@builtin(local_invocation_index) lid: u32,
       if (bits != 0u) { atomicOr(&raster[slot * P.words + w], bits); }
     }
     storageBarrier();  // the next iteration (one-workgroup shape) reads this step's mask
+    if (lid == 0u) { atomicAdd(&status.done, 1u); }
   }
 }

@@ -18,10 +18,19 @@ export interface GpuBackendOptions extends GpuOptions {
   launch?: Launch;
   /** Invocations per workgroup; by default 1024 (one workgroup) or 128 (per step), capped by the adapter. */
   workgroupSize?: number;
+  /**
+   * Steps one dispatch loops over in the one-workgroup shape. Long dispatches get cut short by
+   * drivers (llvmpipe stops a shader after 65535 loop iterations; desktop drivers reset the GPU
+   * after ~2 s); a cut-short dispatch is detected and reported, never passed off as a result.
+   */
+  stepsPerDispatch?: number;
 }
 
 /** Networks up to this size run as one workgroup looping over the steps of a chunk. */
 export const ONE_WORKGROUP_MAX_NEURONS = 4096;
+const STEPS_PER_DISPATCH = 100;
+/** llvmpipe's loop limiter counts across a dispatch: keep software dispatches short. */
+const SOFTWARE_STEPS_PER_DISPATCH = 10;
 const PER_STEP_WG = 128;
 const STORAGE_BUFFERS = 7;
 
@@ -91,7 +100,7 @@ export class GpuBackend implements Backend {
     private readonly params: { buffer: GPUBuffer; pack: (v: Record<string, number | number[]>) => ArrayBuffer },
     private readonly rings: { raster: GPUBuffer; traces: GPUBuffer; status: GPUBuffer; state: GPUBuffer },
     private readonly readback: ReadbackSet[],
-    private readonly shape: { oneWorkgroup: boolean; groups: number; k: number; offsetAlign: number },
+    private readonly shape: { oneWorkgroup: boolean; groups: number; k: number; stepsPerDispatch: number; offsetAlign: number },
     buffers: GPUBuffer[],
   ) {
     this.adapter = gpu.adapterName;
@@ -112,21 +121,26 @@ export class GpuBackend implements Backend {
     assertValidNetwork(desc);
     const n = neuronCount(desc), coupled = desc.connectivity !== undefined, traced = desc.record?.traces?.length ?? 0;
     const launch = options.launch ?? 'auto';
-    const oneWorkgroup = launch === 'one-workgroup' || (launch === 'auto' && n <= ONE_WORKGROUP_MAX_NEURONS);
-    const k = options.stepsPerSubmit ?? (oneWorkgroup ? 500 : 200);
+    // One workgroup looping over steps pays off on hardware; on a software adapter (llvmpipe)
+    // it is no faster and runs into the loop limiter, so 'auto' launches per step there.
+    const oneWorkgroupFor = (software: boolean) =>
+      launch === 'one-workgroup' || (launch === 'auto' && !software && n <= ONE_WORKGROUP_MAX_NEURONS);
+    const k = options.stepsPerSubmit ?? 250;
     if (!Number.isInteger(k) || k < 1 || k > 100000) throw new RangeError(`stepsPerSubmit must be an integer in [1, 100000], got ${k}`);
-    let wg = 0;
-    let groups = 1;
-    const gpu = await acquireGpu((limits) => {
+    let shape = { oneWorkgroup: false, groups: 1, k, wg: 0, stepsPerDispatch: 1 };
+    const gpu = await acquireGpu((limits, software) => {
       checkFits(n, coupled, traced, k, limits);
+      const oneWorkgroup = oneWorkgroupFor(software);
       const maxWg = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
-      wg = Math.min(options.workgroupSize ?? (oneWorkgroup ? 1024 : PER_STEP_WG), maxWg);
+      let wg = Math.min(options.workgroupSize ?? (oneWorkgroup ? 1024 : PER_STEP_WG), maxWg);
       if (oneWorkgroup) wg = Math.min(wg, Math.max(32, Math.ceil(n / 32) * 32));
-      groups = oneWorkgroup ? 1 : Math.ceil(n / wg);
+      const groups = oneWorkgroup ? 1 : Math.ceil(n / wg);
+      const d = oneWorkgroup ? (options.stepsPerDispatch ?? (software ? SOFTWARE_STEPS_PER_DISPATCH : STEPS_PER_DISPATCH)) : 1;
+      shape = { oneWorkgroup, groups, k, wg, stepsPerDispatch: Math.min(d, k) };
       return needsFor(n, coupled, traced, k, wg, groups);
     }, options);
     try {
-      return await GpuBackend.build(compilePlan(desc), gpu, { oneWorkgroup, groups, k, wg });
+      return await GpuBackend.build(compilePlan(desc), gpu, shape);
     } catch (e) {
       gpu.destroy();
       throw e;
@@ -134,7 +148,7 @@ export class GpuBackend implements Backend {
   }
 
   private static async build(
-    plan: Plan, gpu: GpuContext, shape: { oneWorkgroup: boolean; groups: number; k: number; wg: number },
+    plan: Plan, gpu: GpuContext, shape: { oneWorkgroup: boolean; groups: number; k: number; wg: number; stepsPerDispatch: number },
   ): Promise<GpuBackend> {
     const { device } = gpu;
     const n = plan.n, words = maskWords(n), T = plan.traced.length, k = shape.k, ring = 2 * k;
@@ -219,7 +233,7 @@ export class GpuBackend implements Backend {
       n, words, ring, traced: T, seed, dt: plan.dt, coupled: plan.weightsT ? 1 : 0, ...v,
     });
     return new GpuBackend(plan, gpu, pipeline, bindGroup, { buffer: params, pack }, { raster, traces, status, state },
-      readback, { oneWorkgroup: shape.oneWorkgroup, groups: shape.groups, k, offsetAlign: align }, buffers);
+      readback, { ...shape, offsetAlign: align }, buffers);
   }
 
   /** Encodes and submits steps [t0, t0 + m) and the copy of their recordings into `rb`. */
@@ -227,19 +241,16 @@ export class GpuBackend implements Backend {
     const { device } = this.gpu;
     const words = maskWords(this.plan.n), T = this.plan.traced.length, ring = 2 * this.shape.k;
     const slot0 = t0 % ring;
-    device.queue.writeBuffer(this.params.buffer, 0, this.params.pack({ base_step: t0, steps: this.shape.oneWorkgroup ? m : 1 }));
+    const d = this.shape.stepsPerDispatch;
+    device.queue.writeBuffer(this.params.buffer, 0, this.params.pack({ base_step: t0, steps: m, dispatch_steps: d }));
     const enc = device.createCommandEncoder({ label: `spikegpu steps ${t0}..${t0 + m}` });
     enc.clearBuffer(this.rings.raster, 4 * slot0 * words, 4 * m * words);
+    enc.clearBuffer(this.rings.status);
     const pass = enc.beginComputePass();
     pass.setPipeline(this.pipeline);
-    if (this.shape.oneWorkgroup) {
-      pass.setBindGroup(0, this.bindGroup, [0]);
-      pass.dispatchWorkgroups(1);
-    } else {
-      for (let s = 0; s < m; s++) {
-        pass.setBindGroup(0, this.bindGroup, [s * this.shape.offsetAlign]);
-        pass.dispatchWorkgroups(this.shape.groups);
-      }
+    for (let s = 0; s < m; s += d) {
+      pass.setBindGroup(0, this.bindGroup, [s * this.shape.offsetAlign]);
+      pass.dispatchWorkgroups(this.shape.groups);
     }
     pass.end();
     enc.copyBufferToBuffer(this.rings.status, 0, rb.buffer, 0, 16);
@@ -254,7 +265,14 @@ export class GpuBackend implements Backend {
     const words = maskWords(this.plan.n), T = this.plan.traced.length, m = rb.steps;
     const bytes = rb.buffer.getMappedRange(0, 16 + 4 * m * words + 12 * m * T);
     const status = new Uint32Array(bytes, 0, 4);
-    const bad = status[0]! > 0 ? new NonFiniteStateError(status[2]!, status[1]!, this.plan.dt) : null;
+    const expected = m * this.shape.groups;
+    const bad = status[0]! > 0
+      ? new NonFiniteStateError(status[2]!, status[1]!, this.plan.dt)
+      : status[3] !== expected
+        ? new Error(`the GPU completed ${status[3]} of ${expected} step·workgroups of steps ${rb.firstStep}..${rb.firstStep + m}: ` +
+          'the driver cut a dispatch short (llvmpipe limits loop iterations; desktop drivers time out long dispatches). ' +
+          'Lower stepsPerDispatch or use launch: \'per-step\'.')
+        : null;
     const raster = this.plan.recordSpikes ? new Uint32Array(bytes, 16, m * words).slice() : null;
     const traces = new Float32Array(bytes, 16 + 4 * m * words, m * T * 3).slice();
     rb.buffer.unmap();

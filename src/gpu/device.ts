@@ -111,17 +111,18 @@ function watch(device: GPUDevice, owned: boolean): void {
  * GpuUnavailableError when no adapter exists and GpuLimitError when limits fall short.
  */
 export async function acquireGpu(
-  needs: LimitRequest | ((limits: GPUSupportedLimits) => LimitRequest) = {},
+  needs: LimitRequest | ((limits: GPUSupportedLimits, software: boolean) => LimitRequest) = {},
   options: GpuOptions = {},
 ): Promise<GpuContext> {
-  const resolve = (limits: GPUSupportedLimits) => (typeof needs === 'function' ? needs(limits) : needs);
+  const resolve = (limits: GPUSupportedLimits, software: boolean) => (typeof needs === 'function' ? needs(limits, software) : needs);
   if (options.device) {
     const device = options.device;
-    checkLimits(device.limits, resolve(device.limits), 'the supplied GPUDevice');
-    return { device, adapterName: describe(device.adapterInfo, 'caller device'), software: false, destroy() {} };
+    const software = device.adapterInfo?.isFallbackAdapter === true || /llvmpipe|swiftshader/i.test(describe(device.adapterInfo, ''));
+    checkLimits(device.limits, resolve(device.limits, software), 'the supplied GPUDevice');
+    return { device, adapterName: describe(device.adapterInfo, 'caller device'), software, destroy() {} };
   }
   const found = await findAdapter(options.adapter ?? 'auto');
-  const want = resolve(found.adapter.limits);
+  const want = resolve(found.adapter.limits, found.software);
   checkLimits(found.adapter.limits, want, `the adapter ${describe(found.adapter.info, found.backend)}`);
   const device = await found.adapter.requestDevice({ requiredLimits: want as Record<string, number> });
   watch(device, true);

@@ -1,0 +1,60 @@
+// Benchmark: the seed network (1000 Izhikevich neurons, dense S, noise) for 1000 ms on the GPU
+// (both launch shapes), the CPU reference (f64, f32) and the seed's numpy program, in one run.
+// Run after `npm run build`:  node bench/seed-network.js [--repeats N] [--json FILE]
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSimulation, izhikevich2003 } from '../dist/spikegpu.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (name, fallback) => {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 ? process.argv[k + 1] : fallback;
+};
+const repeats = Number(arg('repeats', 5));
+const STEPS = 1000;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median wall time of `repeats` runs of 1000 steps; setup (plan, upload, pipeline) excluded. */
+async function time(options) {
+  const walls = [];
+  let adapter = '', spikes = 0;
+  for (let r = 0; r < repeats + 1; r++) {
+    const sim = await createSimulation(izhikevich2003({ seed: r }), options);
+    const t0 = performance.now();
+    await sim.run({ steps: STEPS });
+    const wall = (performance.now() - t0) / 1000;
+    if (r > 0) walls.push(wall); // the first run warms up shader compilation and the JIT
+    adapter = sim.adapter;
+    spikes = sim.spikes.steps.length;
+    sim.destroy();
+  }
+  return { wallSeconds: median(walls), minSeconds: Math.min(...walls), adapter, spikes };
+}
+
+const rows = [];
+const add = (name, r) => rows.push({ name, ...r, realTime: 1 / r.wallSeconds });
+add('gpu one-workgroup', await time({ backend: 'gpu', launch: 'one-workgroup', stepsPerSubmit: 1000 }));
+add('gpu per-step', await time({ backend: 'gpu', launch: 'per-step', stepsPerSubmit: 250 }));
+add('cpu f64', await time({ backend: 'cpu' }));
+add('cpu f32', await time({ backend: 'cpu', precision: 'f32' }));
+try {
+  const out = execFileSync('python3', [join(here, 'seed_numpy.py'), String(Math.max(3, Math.min(repeats, 5)))], { encoding: 'utf8' });
+  const np = JSON.parse(out.trim().split('\n').pop());
+  add(`seed numpy ${np.numpy}`, { wallSeconds: np.wallSeconds, minSeconds: np.wallSeconds, adapter: 'python3 + numpy', spikes: np.spikes });
+} catch (e) {
+  console.error(`(the seed's numpy program did not run: ${e.message.split('\n')[0]})`);
+}
+
+const cpu = rows.find((r) => r.name === 'cpu f64').wallSeconds;
+const numpy = rows.find((r) => r.name.startsWith('seed numpy'))?.wallSeconds;
+console.log(`seed network, ${STEPS} steps of 1 ms, median of ${repeats} runs (setup excluded)\n`);
+console.log('| run | wall ms | real-time factor | CPU f64 / this | numpy / this | spikes | adapter |');
+console.log('|---|---:|---:|---:|---:|---:|---|');
+for (const r of rows) {
+  console.log(`| ${r.name} | ${(1000 * r.wallSeconds).toFixed(1)} | ${r.realTime.toFixed(1)}× | ${(cpu / r.wallSeconds).toFixed(2)} | ${numpy ? (numpy / r.wallSeconds).toFixed(2) : '–'} | ${r.spikes} | ${r.adapter} |`);
+}
+const json = arg('json');
+if (json) writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), steps: STEPS, repeats, rows }, null, 2));
