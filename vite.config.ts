@@ -19,6 +19,8 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
     pool: 'forks',
     // tests/device.test.ts forces garbage collection to check that dawn.node stays alive.
     execArgv: ['--expose-gc'],

@@ -20,6 +20,8 @@ export const TYPE_COMBINATIONS: Record<string, [IzhikevichType, IzhikevichType]>
   '3': ['RZ', 'RS'],
   '4': ['IB', 'IB'],
 };
+/** The combinations in the seed's order (object keys would put '1'..'4' before 'original'). */
+export const COMBINATION_NAMES = ['original', '1', '2', '3', '4'] as const;
 
 export interface Izhikevich2003Options {
   /** Total neurons; 80 % excitatory as in the seed (1000 → 800 + 200). */
