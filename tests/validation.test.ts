@@ -103,6 +103,14 @@ describe('a network too large for the device', () => {
   });
 });
 
+describe('bad simulation options', () => {
+  it.each([['stepsPerSubmit', 0], ['stepsPerDispatch', 0], ['stepsPerDispatch', 2.5], ['workgroupSize', -64]] as const)('%s = %d is refused before anything is allocated', async (name, value) => {
+    const err = await createSimulation(izhikevich2003({ neurons: 50 }), { device: fakeDevice(), [name]: value }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toMatch(new RegExp(`${name} must be an integer in \\[1, 100000\\], got ${value}`));
+  });
+});
+
 describe('a non-finite state', () => {
   // 1e30 is a valid f32 current, but v² overflows: f32 at once, f64 a few steps later.
   const blowUp = (): NetworkDescription => ({

@@ -110,7 +110,11 @@ export class CpuBackend implements Backend {
       this.v[i] = v;
       this.u[i] = u;
       const slot = this.traceSlot[i]!;
-      if (slot !== NO_TRACE) traces.set([v, u, total], slot * 3);
+      if (slot !== NO_TRACE) {
+        traces[slot * 3] = v;
+        traces[slot * 3 + 1] = u;
+        traces[slot * 3 + 2] = total;
+      }
     }
     fired.set(next);
     this.nextMask = prev;

@@ -91,6 +91,9 @@ export class GpuBackend implements Backend {
   private destroyed = false;
   /** The first GPU error raised outside an error scope (validation, out of memory, device lost). */
   private gpuError: Error | null = null;
+  private readonly onError = (ev: Event) => {
+    this.gpuError ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
+  };
 
   private constructor(
     readonly plan: Plan,
@@ -105,9 +108,7 @@ export class GpuBackend implements Backend {
   ) {
     this.adapter = gpu.adapterName;
     this.buffers = buffers;
-    gpu.device.addEventListener('uncapturederror', (ev) => {
-      this.gpuError ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
-    });
+    gpu.device.addEventListener('uncapturederror', this.onError);
     gpu.device.lost.then((info) => {
       if (!this.destroyed) this.gpuError ??= new Error(`GPU device lost (${info.reason}): ${info.message}`);
     });
@@ -126,7 +127,11 @@ export class GpuBackend implements Backend {
     const oneWorkgroupFor = (software: boolean) =>
       launch === 'one-workgroup' || (launch === 'auto' && !software && n <= ONE_WORKGROUP_MAX_NEURONS);
     const k = options.stepsPerSubmit ?? 250;
-    if (!Number.isInteger(k) || k < 1 || k > 100000) throw new RangeError(`stepsPerSubmit must be an integer in [1, 100000], got ${k}`);
+    for (const [name, value] of [['stepsPerSubmit', k], ['stepsPerDispatch', options.stepsPerDispatch], ['workgroupSize', options.workgroupSize]] as const) {
+      if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 100000)) {
+        throw new RangeError(`${name} must be an integer in [1, 100000], got ${value}`);
+      }
+    }
     let shape = { oneWorkgroup: false, groups: 1, k, wg: 0, stepsPerDispatch: 1 };
     const gpu = await acquireGpu((limits, software) => {
       checkFits(n, coupled, traced, k, limits);
@@ -151,7 +156,6 @@ export class GpuBackend implements Backend {
     plan: Plan, gpu: GpuContext, shape: { oneWorkgroup: boolean; groups: number; k: number; wg: number; stepsPerDispatch: number },
   ): Promise<GpuBackend> {
     const { device } = gpu;
-    const n = plan.n, words = maskWords(n), T = plan.traced.length, k = shape.k, ring = 2 * k;
     const reflection = new ShaderReflection(PULSE_NETWORK_WGSL);
     const buffers: GPUBuffer[] = [];
     const make = (label: string, size: number, usage: number, data?: ArrayBufferView | ArrayBuffer) => {
@@ -164,10 +168,35 @@ export class GpuBackend implements Backend {
       buffers.push(b);
       return b;
     };
-    const S = GPUBufferUsage.STORAGE, SRC = GPUBufferUsage.COPY_SRC, DST = GPUBufferUsage.COPY_DST;
 
     device.pushErrorScope('validation');
     device.pushErrorScope('out-of-memory');
+    let backend: GpuBackend | null = null;
+    let failure: unknown = null;
+    try {
+      backend = await GpuBackend.allocate(plan, gpu, shape, reflection, make, buffers);
+    } catch (e) {
+      failure = e;
+    }
+    const oom = await device.popErrorScope();
+    const invalid = await device.popErrorScope();
+    if (failure || oom || invalid) {
+      if (backend) backend.destroy();
+      else for (const b of buffers) b.destroy();
+      throw failure ?? new Error(`GPU setup failed: ${(oom ?? invalid)!.message}`);
+    }
+    return backend!;
+  }
+
+  /** Creates the buffers, bind group and pipeline (inside build's error scopes). */
+  private static async allocate(
+    plan: Plan, gpu: GpuContext, shape: { oneWorkgroup: boolean; groups: number; k: number; wg: number; stepsPerDispatch: number },
+    reflection: ShaderReflection, make: (label: string, size: number, usage: number, data?: ArrayBufferView | ArrayBuffer) => GPUBuffer,
+    buffers: GPUBuffer[],
+  ): Promise<GpuBackend> {
+    const { device } = gpu;
+    const n = plan.n, words = maskWords(n), T = plan.traced.length, k = shape.k, ring = 2 * k;
+    const S = GPUBufferUsage.STORAGE, SRC = GPUBufferUsage.COPY_SRC, DST = GPUBufferUsage.COPY_DST;
     const paramsLayout = reflection.struct('Params');
     const params = make('params', Math.ceil(paramsLayout.size / 16) * 16, GPUBufferUsage.UNIFORM | DST);
     const align = device.limits.minUniformBufferOffsetAlignment;
@@ -222,12 +251,6 @@ export class GpuBackend implements Backend {
         constants: { WG: shape.wg, MAX_WORDS: words, SCHEME: plan.scheme === 'euler' ? 1 : 0 },
       },
     });
-    const oom = await device.popErrorScope();
-    const invalid = await device.popErrorScope();
-    if (oom || invalid) {
-      for (const b of buffers) b.destroy();
-      throw new Error(`GPU setup failed: ${(oom ?? invalid)!.message}`);
-    }
     const seed = seedKey(plan.seed);
     const pack = (v: Record<string, number | number[]>) => packStruct(paramsLayout, {
       n, words, ring, traced: T, seed, dt: plan.dt, coupled: plan.weightsT ? 1 : 0, ...v,
@@ -330,6 +353,7 @@ export class GpuBackend implements Backend {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.gpu.device.removeEventListener('uncapturederror', this.onError);
     for (const b of this.buffers) b.destroy();
     this.gpu.destroy();
   }
