@@ -19,6 +19,8 @@ options:
   --scenario NAME        weights: original, S1, S2, S3, S4, S5 (default original)
   --types EXC,INH        neuron types, e.g. RS,LTS; or a combination 1..4 of the seed
   --neurons N            network size, 80 % excitatory (default 1000)
+  --integrator NAME      izhikevich2003 (the seed's half-step scheme, default) or euler
+  --dt MS                time step in ms (default 1, as in the seed)
   --precision f64|f32    arithmetic of the CPU backend (default f64)
   --force                write into a DIR that already has files (they are overwritten)
   --quiet                no progress on stderr`;
@@ -28,6 +30,7 @@ class UsageError extends Error {}
 interface Args {
   preset: string; out: string; backend: 'gpu' | 'cpu'; duration: number; seed: number; scenario: Scenario;
   types: [IzhikevichType, IzhikevichType]; neurons: number; precision: 'f64' | 'f32'; force: boolean; quiet: boolean;
+  integrator: 'izhikevich2003' | 'euler'; dt: number;
 }
 
 function parseArgs(argv: string[]): Args | 'help' {
@@ -40,7 +43,7 @@ function parseArgs(argv: string[]): Args | 'help' {
   for (let k = 0; k < rest.length; k++) {
     const a = rest[k]!;
     if (a === '--force' || a === '--quiet') { flags.add(a.slice(2)); continue; }
-    const m = /^--(out|backend|duration|seed|scenario|types|neurons|precision)(?:=(.*))?$/.exec(a);
+    const m = /^--(out|backend|duration|seed|scenario|types|neurons|precision|integrator|dt)(?:=(.*))?$/.exec(a);
     if (!m) throw new UsageError(`unknown option ${a}`);
     const value = m[2] ?? rest[++k];
     if (value === undefined || value.startsWith('--')) throw new UsageError(`--${m[1]} needs a value`);
@@ -57,6 +60,8 @@ function parseArgs(argv: string[]): Args | 'help' {
   if (backend !== 'gpu' && backend !== 'cpu') throw new UsageError(`--backend must be gpu or cpu, got ${backend}`);
   const precision = opts.precision ?? 'f64';
   if (precision !== 'f64' && precision !== 'f32') throw new UsageError(`--precision must be f64 or f32, got ${precision}`);
+  const integrator = opts.integrator ?? 'izhikevich2003';
+  if (integrator !== 'izhikevich2003' && integrator !== 'euler') throw new UsageError(`--integrator must be izhikevich2003 or euler, got ${integrator}`);
   const scenario = opts.scenario ?? 'original';
   if (!(scenario in SCENARIOS)) throw new UsageError(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}, got ${scenario}`);
   let types = TYPE_COMBINATIONS.original!;
@@ -68,7 +73,8 @@ function parseArgs(argv: string[]): Args | 'help' {
     else throw new UsageError(`--types must be EXC,INH from ${Object.keys(IZHIKEVICH_TYPES).join(', ')} or a combination 1..4, got ${opts.types}`);
   }
   return {
-    preset, out: opts.out, backend, precision, scenario: scenario as Scenario, types,
+    preset, out: opts.out, backend, precision, scenario: scenario as Scenario, types, integrator,
+    dt: number('dt', 1, (x) => Number.isFinite(x) && x > 0 && x <= 10, 'a time step in ms in (0, 10]'),
     duration: number('duration', 1000, (x) => Number.isFinite(x) && x > 0 && x <= 1e7, 'a duration in ms in (0, 1e7]'),
     seed: number('seed', 0, (x) => Number.isSafeInteger(x) && x >= 0, 'a non-negative integer'),
     neurons: number('neurons', 1000, (x) => Number.isInteger(x) && x >= 2 && x <= 1 << 20, 'an integer in [2, 1048576]'),
@@ -89,7 +95,9 @@ async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (args === 'help') { console.log(USAGE); return 0; }
   await prepareOut(args.out, args.force);
-  const desc = izhikevich2003({ neurons: args.neurons, scenario: args.scenario, types: args.types, seed: args.seed });
+  const desc = izhikevich2003({
+    neurons: args.neurons, scenario: args.scenario, types: args.types, seed: args.seed, dt: args.dt, integrator: args.integrator,
+  });
   const sim = await createSimulation(desc, { backend: args.backend, precision: args.precision });
   try {
     const steps = Math.round(args.duration / desc.dt);
@@ -111,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
     for (let k = 0; k < s.steps.length; k++) lines.push(`${s.steps[k]! * desc.dt},${s.neurons[k]}`);
     const summary = {
       ...sim.summary(),
-      network: 'izhikevich2003', scenario: args.scenario, types: args.types, seed: args.seed,
+      network: 'izhikevich2003', scenario: args.scenario, types: args.types, seed: args.seed, integrator: args.integrator,
       durationMs: steps * desc.dt, synchrony: synchronyIndex(s, steps, 1),
       populations: sim.plan.populations,
     };

@@ -43,6 +43,18 @@ describe('spikegpu run izhikevich2003', () => {
     expect(r.stderr).toMatch(/100%/); // progress
   });
 
+  it('runs Euler with a finer dt: steps = duration / dt, spike times in ms', async () => {
+    const out = join(tmp(), 'euler');
+    const r = await run(['run', 'izhikevich2003', '--backend', 'cpu', '--neurons', '200', '--duration', '100', '--dt', '0.5', '--integrator', 'euler', '--quiet', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ steps: 200, dt: 0.5, durationMs: 100, integrator: 'euler' });
+    const times = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+    expect(times.length).toBeGreaterThan(0);
+    expect(times.every((t) => t >= 0 && t < 100 && Number.isInteger(t * 2))).toBe(true);
+    expect(times.some((t) => !Number.isInteger(t))).toBe(true); // half-millisecond steps appear
+  });
+
   it('the same seed gives the same spikes on the CPU, run after run', async () => {
     const [a, b] = [join(tmp(), 'a'), join(tmp(), 'b')];
     const args = ['run', 'izhikevich2003', '--backend', 'cpu', '--neurons', '200', '--duration', '200', '--quiet'];
@@ -58,6 +70,8 @@ describe('spikegpu run izhikevich2003', () => {
     [['run', 'izhikevich2003', '--out', 'x', '--types', 'RS,XX'], /--types must be EXC,INH/],
     [['run', 'izhikevich2003', '--out', 'x', '--backend', 'tpu'], /--backend must be gpu or cpu/],
     [['run', 'izhikevich2003', '--out', 'x', '--seed'], /--seed needs a value/],
+    [['run', 'izhikevich2003', '--out', 'x', '--dt', '0'], /--dt must be a time step in ms in \(0, 10\], got 0/],
+    [['run', 'izhikevich2003', '--out', 'x', '--integrator', 'rk4'], /--integrator must be izhikevich2003 or euler, got rk4/],
     [['run', 'izhikevich2003', '--out', 'x', '--frobnicate'], /unknown option --frobnicate/],
     [['run', 'izhikevich2003'], /--out DIR is required/],
     [['run', 'hh1952', '--out', 'x'], /unknown network "hh1952"/],

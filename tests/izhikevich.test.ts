@@ -140,3 +140,33 @@ describe('GPU against CPU f64 on single neurons', () => {
 function spikeTimesOf(sim: Simulation, neuron: number): number[] {
   return [...sim.spikes.steps].filter((_, k) => sim.spikes.neurons[k] === neuron);
 }
+
+describe('pulse coupling through a user-supplied S', () => {
+  // Neuron 0 is driven to spike; S[post][pre] is distinct for every pair, so the input each neuron
+  // gets one step after the spike names the entry that was read (and so S's orientation).
+  const N = 4;
+  const weights = Array.from({ length: N * N }, (_, k) => (k % N === 0 ? 1 + Math.floor(k / N) * 0.25 : 100 + k));
+  const desc: NetworkDescription = {
+    dt: 1, integrator: 'izhikevich2003', seed: 0,
+    populations: [{ name: 'n', size: N, model: 'izhikevich', type: 'RS' }],
+    connectivity: { type: 'dense', weights },
+    inputs: [{ type: 'constant', target: { population: 'n', neurons: [0] }, amplitude: 40 }],
+    record: { traces: [0, 1, 2, 3] },
+  };
+
+  it.each(['cpu', 'gpu'] as const)('a spike of neuron 0 at step t adds S[i][0] to every neuron i at step t + 1 (%s)', async (backend) => {
+    const sim = await createSimulation(desc, { backend, device: backend === 'gpu' ? (await testGpu()).device : undefined });
+    open.push(sim);
+    await sim.run({ steps: 40 });
+    const spikes0 = spikeTimesOf(sim, 0);
+    expect(spikes0.length).toBeGreaterThan(0);
+    expect(sim.spikes.neurons.every((n) => n === 0)).toBe(true); // the others stay below threshold
+    const t = spikes0[0]!;
+    for (let i = 0; i < N; i++) {
+      const I = sim.trace(i, 'I');
+      const drive = i === 0 ? 40 : 0;
+      expect(I[t]!, `I of neuron ${i} in the spiking step`).toBeCloseTo(drive, 5);
+      expect(I[t + 1]!, `I of neuron ${i} one step later`).toBeCloseTo(drive + weights[i * N]!, 5);
+    }
+  });
+});

@@ -34,6 +34,10 @@ export interface Izhikevich2003Options {
   noise?: [number, number];
   /** Neurons whose v, u and I are recorded. */
   traces?: number[];
+  /** Time step in ms (1 in the seed). */
+  dt?: number;
+  /** The seed's half-step scheme (default) or forward Euler. */
+  integrator?: NetworkDescription['integrator'];
 }
 
 /** The seed network: Ne excitatory + Ni inhibitory Izhikevich neurons, dense random S, noise. */
@@ -47,8 +51,8 @@ export function izhikevich2003(options: Izhikevich2003Options = {}): NetworkDesc
   const [sigE, sigI] = options.noise ?? [5, 2];
   return {
     name: `izhikevich2003 ${scenario} ${te}/${ti}`,
-    dt: 1,
-    integrator: 'izhikevich2003',
+    dt: options.dt ?? 1,
+    integrator: options.integrator ?? 'izhikevich2003',
     seed: options.seed ?? 0,
     populations: [
       { name: 'excitatory', size: ne, model: 'izhikevich', type: te, heterogeneity: 'excitatory' },
