@@ -78,16 +78,16 @@ export class CpuBackend implements Backend {
   }
 
   private stepOnce(t: number, fired: Uint32Array, traces: Float64Array): void {
-    const p = this.plan, r = this.r, n = p.n, W = this.words, wT = p.weightsT, out = this.out;
-    const prev = this.prevMask;
+    const p = this.plan, r = this.r, n = p.n, W = this.words, wT = t > 0 ? p.weightsT : null, out = this.out;
+    const { coef, sigma, amp, thr, v: V, u: U, traceSlot, noise, dt, prevMask: prev } = this;
+    const { on, off, scheme } = p;
     const next = this.nextMask.fill(0);
     for (let i = 0; i < n; i++) {
       let current = 0;
-      const sigma = this.sigma[i]!;
-      if (sigma !== 0) current = r(sigma * r(this.noise.normal(t, i)));
-      if (t >= p.on[i]! && t < p.off[i]!) current = r(current + this.amp[i]!);
+      if (sigma[i] !== 0) current = r(sigma[i]! * r(noise.normal(t, i)));
+      if (t >= on[i]! && t < off[i]!) current = r(current + amp[i]!);
       let syn = 0;
-      if (wT && t > 0) {
+      if (wT) {
         for (let w = 0; w < W; w++) {
           let bits = prev[w]!;
           while (bits !== 0) {
@@ -98,18 +98,17 @@ export class CpuBackend implements Backend {
         }
       }
       const total = r(current + syn);
-      const c = this.coef;
-      izhStep(p.scheme, c[4 * i]!, c[4 * i + 1]!, this.v[i]!, this.u[i]!, total, this.dt, r, out);
+      izhStep(scheme, coef[4 * i]!, coef[4 * i + 1]!, V[i]!, U[i]!, total, dt, r, out);
       let v = out[0]!, u = out[1]!;
       if (!Number.isFinite(v) || !Number.isFinite(u)) throw new NonFiniteStateError(i, t, p.dt);
-      if (v >= this.thr[i]!) {
+      if (v >= thr[i]!) {
         next[i >> 5]! |= 1 << (i & 31);
-        v = c[4 * i + 2]!;
-        u = r(u + c[4 * i + 3]!);
+        v = coef[4 * i + 2]!;
+        u = r(u + coef[4 * i + 3]!);
       }
-      this.v[i] = v;
-      this.u[i] = u;
-      const slot = this.traceSlot[i]!;
+      V[i] = v;
+      U[i] = u;
+      const slot = traceSlot[i]!;
       if (slot !== NO_TRACE) {
         traces[slot * 3] = v;
         traces[slot * 3 + 1] = u;
