@@ -116,7 +116,7 @@ fn main(@builtin(local_invocation_index) lid: u32,
     if (local >= P.steps) { break; }
     let t = P.base_step + local;
     let slot = t % P.ring;
-    let prev = (t + P.ring - 1u) % P.ring;
+    let prev = select(slot - 1u, P.ring - 1u, slot == 0u);  // no u32 overflow near t = 2^32
     for (var w = lid; w < P.words; w += WG) {
       prev_mask[w] = select(0u, atomicLoad(&raster[prev * P.words + w]), t > 0u);
       atomicStore(&next_mask[w], 0u);

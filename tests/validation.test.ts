@@ -132,3 +132,16 @@ describe('a non-finite state', () => {
     sim.destroy();
   });
 });
+
+describe('time windows', () => {
+  it('a stop time beyond the 32-bit step counter is open-ended, not wrapped', async () => {
+    const { compilePlan } = await import('../src/network/plan');
+    const plan = compilePlan({
+      dt: 0.1, integrator: 'euler', seed: 0,
+      populations: [{ name: 'n', size: 1, model: 'izhikevich' }],
+      inputs: [{ type: 'constant', target: 'n', amplitude: 5, start: 1, stop: 1e12 }],
+    });
+    expect(plan.on[0]).toBe(10);
+    expect(plan.off[0]).toBe(0xffffffff);
+  });
+});

@@ -99,8 +99,9 @@ export function compilePlan(desc: NetworkDescription): Plan {
       for (const i of idx) variance[i]! += inp.sigma * inp.sigma;
       return;
     }
-    const s0 = Math.round((inp.start ?? 0) / desc.dt);
-    const s1 = inp.stop === undefined ? NEVER : Math.round(inp.stop / desc.dt);
+    // Step indices are u32 on the GPU: a window beyond 2³² − 1 steps is open-ended.
+    const s0 = Math.min(NEVER, Math.round((inp.start ?? 0) / desc.dt));
+    const s1 = inp.stop === undefined ? NEVER : Math.min(NEVER, Math.round(inp.stop / desc.dt));
     idx.forEach((i, j) => {
       if (windowOwner[i] >= 0 && (on[i] !== s0 || off[i] !== s1)) {
         issues.push({
