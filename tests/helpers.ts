@@ -1,6 +1,7 @@
 // Shared test plumbing: one GPU device per test file (a software adapter on machines without a
 // GPU). A test that needs the GPU fails, never skips, when no adapter comes back.
 import { acquireGpu, type GpuContext } from '../src/gpu/device';
+import { ShaderReflection } from '../src/gpu/reflect';
 
 let ctx: Promise<GpuContext> | null = null;
 
@@ -17,8 +18,12 @@ export async function runKernel(code: string, input: Uint32Array, outputWords: n
   inBuf.unmap();
   const outBuf = device.createBuffer({ size: 4 * outputWords, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const read = device.createBuffer({ size: 4 * outputWords, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
-  const bg = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: inBuf } }, { binding: 1, resource: { buffer: outBuf } }] });
+  const layout = device.createBindGroupLayout({ entries: new ShaderReflection(code).layoutEntries(0) });
+  const pipeline = await device.createComputePipelineAsync({
+    layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+    compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+  });
+  const bg = device.createBindGroup({ layout, entries: [{ binding: 0, resource: { buffer: inBuf } }, { binding: 1, resource: { buffer: outBuf } }] });
   const enc = device.createCommandEncoder();
   const pass = enc.beginComputePass();
   pass.setPipeline(pipeline);

@@ -144,6 +144,4 @@ class OwnedGpu implements GpuContext {
     this.destroyed = true;
     this.device.destroy();
   }
-  /** The objects kept alive with the device (for tests of the lifetime rule above). */
-  get retained(): readonly unknown[] { return this.owners; }
 }
