@@ -7,6 +7,7 @@ import { izhikevich2003, SCENARIOS, TYPE_COMBINATIONS, type Scenario } from './n
 import { IZHIKEVICH_TYPES, type IzhikevichType } from './network/description';
 import { rasterSvg } from './plot/raster';
 import { synchronyIndex } from './analysis/rates';
+import { NetworkValidationError } from './network/validate';
 
 const USAGE = `usage: spikegpu run izhikevich2003 --out DIR [options]
 
@@ -143,9 +144,11 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
     const err = e as Error;
+    // Bad arguments, including a network the device cannot hold, exit 2; anything else 1.
+    const bad = err instanceof UsageError || err instanceof NetworkValidationError;
     const prefix = err instanceof UsageError ? 'spikegpu: ' : `spikegpu: ${err.name}: `;
     console.error(prefix + (err.message ?? String(e)).split('\n')[0]);
     if (err instanceof UsageError) console.error("run 'spikegpu --help' for usage");
-    process.exit(err instanceof UsageError ? 2 : 1);
+    process.exit(bad ? 2 : 1);
   },
 );

@@ -5,8 +5,8 @@ import { maskWords } from './backends/backend';
 import { CpuBackend } from './backends/cpu';
 import { GpuBackend, type GpuBackendOptions } from './backends/gpu';
 import type { NetworkDescription } from './network/description';
-import { compilePlan, type Plan } from './network/plan';
-import { assertValidNetwork } from './network/validate';
+import { compilePlan, neuronCount, type Plan } from './network/plan';
+import { NetworkValidationError, assertValidNetwork } from './network/validate';
 import { Recorder, type SpikeList, type TraceVariable } from './recording';
 import { meanRateHz } from './analysis/rates';
 
@@ -98,12 +98,28 @@ export async function createSimulation(desc: NetworkDescription, options: Simula
   assertValidNetwork(desc);
   const backend = options.backend ?? 'gpu';
   if (backend === 'cpu') {
+    checkCpuFits(desc);
     const plan = compilePlan(desc);
     return new Simulation(plan, new CpuBackend(plan, { precision: options.precision, stepsPerChunk: options.stepsPerSubmit }));
   }
   if (backend !== 'gpu') throw new RangeError(`backend must be 'gpu' or 'cpu', got ${String(backend)}`);
   const gpu = await GpuBackend.create(desc, options);
   return new Simulation(gpu.plan, gpu);
+}
+
+/** The CPU reference holds the dense S in one Float32Array: refuse, naming the field, what cannot fit. */
+export const CPU_MAX_WEIGHT_BYTES = 4 * 2 ** 30;
+
+function checkCpuFits(desc: NetworkDescription): void {
+  const n = neuronCount(desc);
+  const bytes = 4 * n * n;
+  if (desc.connectivity && bytes > CPU_MAX_WEIGHT_BYTES) {
+    throw new NetworkValidationError([{
+      path: 'connectivity',
+      message: `a dense S of ${n}×${n} neurons needs ${(bytes / 2 ** 30).toFixed(1)} GiB; the CPU reference holds at most ` +
+        `${CPU_MAX_WEIGHT_BYTES / 2 ** 30} GiB (${Math.floor(Math.sqrt(CPU_MAX_WEIGHT_BYTES / 4))} neurons)`,
+    }]);
+  }
 }
 
 /** One-shot helper: simulate `duration` ms and return the simulation (destroy it when done). */

@@ -76,6 +76,7 @@ describe('spikegpu run izhikevich2003', () => {
     [['run', 'izhikevich2003'], /--out DIR is required/],
     [['run', 'hh1952', '--out', 'x'], /unknown network "hh1952"/],
     [['fly'], /unknown command "fly"/],
+    [['run', 'izhikevich2003', '--out', join(tmpdir(), 'spikegpu-too-big'), '--backend', 'cpu', '--neurons', '100000'], /NetworkValidationError: connectivity: a dense S of 100000×100000 neurons needs 37\.3 GiB/],
   ])('bad arguments %j exit 2 with a one-line reason', async (args, reason) => {
     const r = await run(args);
     expect(r.code).toBe(2);

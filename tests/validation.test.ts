@@ -96,6 +96,13 @@ describe('a network too large for the device', () => {
     expect((err as NetworkValidationError).field).toBe('connectivity');
   });
 
+  it('is refused by the CPU reference too, before its S is built', async () => {
+    const err = await createSimulation(izhikevich2003({ neurons: 40000 }), { backend: 'cpu' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkValidationError);
+    expect((err as NetworkValidationError).field).toBe('connectivity');
+    expect((err as Error).message).toMatch(/40000×40000 neurons needs 6\.0 GiB; the CPU reference holds at most 4 GiB/);
+  });
+
   it('a device short of a limit the network needs gets GpuLimitError naming it', async () => {
     const err = await createSimulation(izhikevich2003({ neurons: 100 }), { device: fakeDevice({ maxStorageBuffersPerShaderStage: 4 }) }).catch((e: unknown) => e);
     expect((err as Error).name).toBe('GpuLimitError');
