@@ -121,6 +121,19 @@ describe('seed network behaviour (as seed 002 describes it)', () => {
     expect([...split.trace(999, 'v')]).toEqual([...whole.trace(999, 'v')]);
   });
 
+  it('both launch shapes give identical spikes, with the hardware default of 100 steps per dispatch', async () => {
+    const desc = izhikevich2003({ seed: 3 });
+    const device = (await testGpu()).device;
+    const one = await createSimulation(desc, { device, launch: 'one-workgroup', stepsPerDispatch: 100 });
+    const per = await createSimulation(desc, { device, launch: 'per-step' });
+    open.push(one, per);
+    await one.run({ steps: 1000 });
+    await per.run({ steps: 1000 });
+    expect(one.spikes.steps.length).toBeGreaterThan(5000);
+    expect([...one.spikes.steps]).toEqual([...per.spikes.steps]);
+    expect([...one.spikes.neurons]).toEqual([...per.spikes.neurons]);
+  });
+
   it('a dispatch the driver cuts short is reported, never returned as a shorter result', async () => {
     // llvmpipe stops a shader after 65535 loop iterations (~800 steps of this network in one
     // dispatch); it once returned 20 % fewer spikes without a word. Any adapter must either
