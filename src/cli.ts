@@ -4,7 +4,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSimulation } from './simulation';
 import { izhikevich2003, SCENARIOS, TYPE_COMBINATIONS, type Scenario } from './network/presets';
-import { IZHIKEVICH_TYPES, type IzhikevichType } from './network/description';
+import { INTEGRATORS, IZHIKEVICH_TYPES, type IzhikevichType } from './network/description';
 import { rasterSvg } from './plot/raster';
 import { synchronyIndex } from './analysis/rates';
 import { NetworkValidationError } from './network/validate';
@@ -31,7 +31,7 @@ class UsageError extends Error {}
 interface Args {
   preset: string; out: string; backend: 'gpu' | 'cpu'; duration: number; seed: number; scenario: Scenario;
   types: [IzhikevichType, IzhikevichType]; neurons: number; precision: 'f64' | 'f32'; force: boolean; quiet: boolean;
-  integrator: 'izhikevich2003' | 'euler'; dt: number;
+  integrator: (typeof INTEGRATORS)[number]; dt: number;
 }
 
 function parseArgs(argv: string[]): Args | 'help' {
@@ -61,8 +61,8 @@ function parseArgs(argv: string[]): Args | 'help' {
   if (backend !== 'gpu' && backend !== 'cpu') throw new UsageError(`--backend must be gpu or cpu, got ${backend}`);
   const precision = opts.precision ?? 'f64';
   if (precision !== 'f64' && precision !== 'f32') throw new UsageError(`--precision must be f64 or f32, got ${precision}`);
-  const integrator = opts.integrator ?? 'izhikevich2003';
-  if (integrator !== 'izhikevich2003' && integrator !== 'euler') throw new UsageError(`--integrator must be izhikevich2003 or euler, got ${integrator}`);
+  const integrator = (opts.integrator ?? 'izhikevich2003') as Args['integrator'];
+  if (!INTEGRATORS.includes(integrator)) throw new UsageError(`--integrator must be ${INTEGRATORS.join(' or ')}, got ${integrator}`);
   const scenario = opts.scenario ?? 'original';
   if (!(scenario in SCENARIOS)) throw new UsageError(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}, got ${scenario}`);
   let types = TYPE_COMBINATIONS.original!;

@@ -6,7 +6,7 @@ import { CpuBackend } from './backends/cpu';
 import { GpuBackend, type GpuBackendOptions } from './backends/gpu';
 import type { NetworkDescription } from './network/description';
 import { compilePlan, neuronCount, type Plan } from './network/plan';
-import { NetworkValidationError, assertValidNetwork } from './network/validate';
+import { assertValidNetwork, checkDenseFits } from './network/validate';
 import { Recorder, type SpikeList, type TraceVariable } from './recording';
 import { meanRateHz } from './analysis/rates';
 
@@ -98,7 +98,7 @@ export async function createSimulation(desc: NetworkDescription, options: Simula
   assertValidNetwork(desc);
   const backend = options.backend ?? 'gpu';
   if (backend === 'cpu') {
-    checkCpuFits(desc);
+    if (desc.connectivity) checkDenseFits(neuronCount(desc), CPU_MAX_WEIGHT_BYTES, `the CPU reference holds at most ${CPU_MAX_WEIGHT_BYTES / 2 ** 30} GiB`);
     const plan = compilePlan(desc);
     return new Simulation(plan, new CpuBackend(plan, { precision: options.precision, stepsPerChunk: options.stepsPerSubmit }));
   }
@@ -107,20 +107,8 @@ export async function createSimulation(desc: NetworkDescription, options: Simula
   return new Simulation(gpu.plan, gpu);
 }
 
-/** The CPU reference holds the dense S in one Float32Array: refuse, naming the field, what cannot fit. */
+/** The CPU reference holds the dense S in one Float32Array of at most this many bytes. */
 export const CPU_MAX_WEIGHT_BYTES = 4 * 2 ** 30;
-
-function checkCpuFits(desc: NetworkDescription): void {
-  const n = neuronCount(desc);
-  const bytes = 4 * n * n;
-  if (desc.connectivity && bytes > CPU_MAX_WEIGHT_BYTES) {
-    throw new NetworkValidationError([{
-      path: 'connectivity',
-      message: `a dense S of ${n}×${n} neurons needs ${(bytes / 2 ** 30).toFixed(1)} GiB; the CPU reference holds at most ` +
-        `${CPU_MAX_WEIGHT_BYTES / 2 ** 30} GiB (${Math.floor(Math.sqrt(CPU_MAX_WEIGHT_BYTES / 4))} neurons)`,
-    }]);
-  }
-}
 
 /** One-shot helper: simulate `duration` ms and return the simulation (destroy it when done). */
 export async function simulate(desc: NetworkDescription, options: SimulationOptions & RunOptions): Promise<Simulation> {

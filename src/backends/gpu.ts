@@ -3,7 +3,7 @@
 import { type Backend, type Chunk, NonFiniteStateError, chunkLength, maskWords } from './backend';
 import { NO_TRACE, type Plan, compilePlan, neuronCount } from '../network/plan';
 import type { NetworkDescription } from '../network/description';
-import { NetworkValidationError, assertValidNetwork } from '../network/validate';
+import { NetworkValidationError, assertValidNetwork, checkDenseFits, formatBytes } from '../network/validate';
 import { type GpuContext, type GpuOptions, type LimitRequest, acquireGpu } from '../gpu/device';
 import { ShaderReflection, packStruct, packStructArray } from '../gpu/reflect';
 import { PULSE_NETWORK_WGSL } from '../gpu/shaders';
@@ -62,25 +62,25 @@ function needsFor(n: number, coupled: boolean, traced: number, k: number, wg: nu
   };
 }
 
-const MiB = 1024 * 1024;
-
 /** Refuses, naming the field, a network whose buffers exceed what the adapter allows. */
 function checkFits(n: number, coupled: boolean, traced: number, k: number, limits: GPUSupportedLimits): void {
   const f = gpuFootprint(n, coupled, traced, k);
   const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const allows = `this device allows ${formatBytes(cap)} (maxStorageBufferBindingSize/maxBufferSize) in one buffer`;
+  if (coupled) checkDenseFits(n, cap, allows);
   const fail = (path: string, what: string, bytes: number) => {
-    throw new NetworkValidationError([{
-      path,
-      message: `${what} needs ${(bytes / MiB).toFixed(1)} MiB in one GPU buffer; this device allows ` +
-        `${(cap / MiB).toFixed(1)} MiB (maxStorageBufferBindingSize/maxBufferSize)`,
-    }]);
+    throw new NetworkValidationError([{ path, message: `${what} need ${formatBytes(bytes)}; ${allows}` }]);
   };
-  if (f.weights > cap) fail('connectivity', `a dense S of ${n}×${n} neurons (at most ${Math.floor(Math.sqrt(cap / 4))} fit)`, f.weights);
   if (Math.max(f.coef, f.inputs, f.state, f.raster) > cap) fail('populations', `${n} neurons`, Math.max(f.coef, f.inputs, f.state, f.raster));
   if (f.traces > cap) fail('record.traces', `${traced} traced neurons`, f.traces);
 }
 
 interface ReadbackSet { buffer: GPUBuffer; steps: number; firstStep: number }
+
+/** How the kernel is launched: workgroups per dispatch, invocations each, steps per dispatch. */
+interface LaunchShape { groups: number; wg: number; k: number; stepsPerDispatch: number }
+
+type MakeBuffer = (label: string, size: number, usage: number, data?: ArrayBufferView | ArrayBuffer) => GPUBuffer;
 
 export class GpuBackend implements Backend {
   readonly kind = 'gpu';
@@ -103,7 +103,7 @@ export class GpuBackend implements Backend {
     private readonly params: { buffer: GPUBuffer; pack: (v: Record<string, number | number[]>) => ArrayBuffer },
     private readonly rings: { raster: GPUBuffer; traces: GPUBuffer; status: GPUBuffer; state: GPUBuffer },
     private readonly readback: ReadbackSet[],
-    private readonly shape: { oneWorkgroup: boolean; groups: number; k: number; stepsPerDispatch: number; offsetAlign: number },
+    private readonly shape: LaunchShape & { offsetAlign: number },
     buffers: GPUBuffer[],
   ) {
     this.adapter = gpu.adapterName;
@@ -132,7 +132,7 @@ export class GpuBackend implements Backend {
         throw new RangeError(`${name} must be an integer in [1, 100000], got ${value}`);
       }
     }
-    let shape = { oneWorkgroup: false, groups: 1, k, wg: 0, stepsPerDispatch: 1 };
+    let shape: LaunchShape = { groups: 1, wg: 0, k, stepsPerDispatch: 1 };
     const gpu = await acquireGpu((limits, software) => {
       checkFits(n, coupled, traced, k, limits);
       const oneWorkgroup = oneWorkgroupFor(software);
@@ -141,7 +141,7 @@ export class GpuBackend implements Backend {
       if (oneWorkgroup) wg = Math.min(wg, Math.max(32, Math.ceil(n / 32) * 32));
       const groups = oneWorkgroup ? 1 : Math.ceil(n / wg);
       const d = oneWorkgroup ? (options.stepsPerDispatch ?? (software ? SOFTWARE_STEPS_PER_DISPATCH : STEPS_PER_DISPATCH)) : 1;
-      shape = { oneWorkgroup, groups, k, wg, stepsPerDispatch: Math.min(d, k) };
+      shape = { groups, wg, k, stepsPerDispatch: Math.min(d, k) };
       return needsFor(n, coupled, traced, k, wg, groups);
     }, options);
     try {
@@ -153,12 +153,12 @@ export class GpuBackend implements Backend {
   }
 
   private static async build(
-    plan: Plan, gpu: GpuContext, shape: { oneWorkgroup: boolean; groups: number; k: number; wg: number; stepsPerDispatch: number },
+    plan: Plan, gpu: GpuContext, shape: LaunchShape,
   ): Promise<GpuBackend> {
     const { device } = gpu;
     const reflection = new ShaderReflection(PULSE_NETWORK_WGSL);
     const buffers: GPUBuffer[] = [];
-    const make = (label: string, size: number, usage: number, data?: ArrayBufferView | ArrayBuffer) => {
+    const make: MakeBuffer = (label, size, usage, data) => {
       const b = device.createBuffer({ label: `spikegpu ${label}`, size: Math.ceil(Math.max(size, 16) / 4) * 4, usage, mappedAtCreation: !!data });
       if (data) {
         const src = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -190,9 +190,7 @@ export class GpuBackend implements Backend {
 
   /** Creates the buffers, bind group and pipeline (inside build's error scopes). */
   private static async allocate(
-    plan: Plan, gpu: GpuContext, shape: { oneWorkgroup: boolean; groups: number; k: number; wg: number; stepsPerDispatch: number },
-    reflection: ShaderReflection, make: (label: string, size: number, usage: number, data?: ArrayBufferView | ArrayBuffer) => GPUBuffer,
-    buffers: GPUBuffer[],
+    plan: Plan, gpu: GpuContext, shape: LaunchShape, reflection: ShaderReflection, make: MakeBuffer, buffers: GPUBuffer[],
   ): Promise<GpuBackend> {
     const { device } = gpu;
     const n = plan.n, words = maskWords(n), T = plan.traced.length, k = shape.k, ring = 2 * k;

@@ -30,9 +30,11 @@ function isF32Finite(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= F32_MAX;
 }
 
+const notF32 = (x: unknown) => `must be a finite number within ±${F32_MAX.toPrecision(3)} (f32), got ${describeValue(x)}`;
+
 function checkFiniteNumber(x: unknown, path: string, report: Report): x is number {
   if (!isF32Finite(x)) {
-    report(path, `must be a finite number within ±${F32_MAX.toPrecision(3)} (f32), got ${describeValue(x)}`);
+    report(path, notF32(x));
     return false;
   }
   return true;
@@ -51,7 +53,7 @@ function checkValues(x: Values | undefined, size: number, path: string, report: 
   if (!isArrayLike(x)) { report(path, `must be a number or an array of ${size} numbers, got ${describeValue(x)}`); return; }
   if (x.length !== size) { report(path, `must have one value per neuron (${size}), got ${x.length}`); return; }
   for (let k = 0; k < x.length; k++) {
-    if (!isF32Finite(x[k])) { report(`${path}[${k}]`, `must be a finite number within ±${F32_MAX.toPrecision(3)} (f32), got ${describeValue(x[k])}`); return; }
+    if (!isF32Finite(x[k])) { report(`${path}[${k}]`, notF32(x[k])); return; }
   }
 }
 
@@ -169,4 +171,22 @@ export function validateNetwork(desc: NetworkDescription): ValidationIssue[] {
 export function assertValidNetwork(desc: NetworkDescription): void {
   const issues = validateNetwork(desc);
   if (issues.length > 0) throw new NetworkValidationError(issues);
+}
+
+/** Bytes as MiB below 1 GiB, else GiB, one decimal. */
+export function formatBytes(bytes: number): string {
+  return bytes < 2 ** 30 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+/**
+ * Refuses a dense S (4·n² bytes of f32) larger than `capBytes`, before it is built; `holder`
+ * says whose limit it is. Each backend calls this with its own cap.
+ */
+export function checkDenseFits(n: number, capBytes: number, holder: string): void {
+  const bytes = 4 * n * n;
+  if (bytes <= capBytes) return;
+  throw new NetworkValidationError([{
+    path: 'connectivity',
+    message: `a dense S of ${n}×${n} neurons needs ${formatBytes(bytes)}; ${holder} (at most ${Math.floor(Math.sqrt(capBytes / 4))} neurons fit)`,
+  }]);
 }
