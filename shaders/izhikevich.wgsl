@@ -26,3 +26,9 @@ fn izh_step_euler(p: vec4f, s: vec2f, i: f32, dt: f32) -> vec2f {
 fn izh_reset(p: vec4f, s: vec2f) -> vec2f {
   return vec2f(p.z, s.y + p.w);
 }
+
+// The same model as a differential system for the generic integrators (MODELS.md §4).
+// State x = (v, u, unused, unused). Parameters: a, b, c, d, threshold (reset when v ≥ threshold).
+fn izh_deriv(x: vec4f, p: ModelParams, i: f32) -> vec4f {
+  return vec4f(izh_dv(x.x, x.y, i), izh_du(vec4f(p[0], p[1], p[2], p[3]), x.x, x.y), 0.0, 0.0);
+}

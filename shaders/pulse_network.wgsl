@@ -55,9 +55,6 @@ struct Status {
 var<workgroup> prev_mask: array<u32, MAX_WORDS>;
 var<workgroup> next_mask: array<atomic<u32>, MAX_WORDS>;
 
-fn is_finite(x: f32) -> bool {
-  return (bitcast<u32>(x) & 0x7F800000u) != 0x7F800000u;
-}
 
 // Σ S[i][j] over the set bits j of the previous step's mask, in ascending j (the CPU's order).
 fn synaptic_input(i: u32) -> f32 {

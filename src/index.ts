@@ -11,3 +11,16 @@ export { philox4x32, PhiloxStream, Purpose, uniform01 } from './rng/philox';
 export * from './analysis/rates';
 export { rasterSvg, type RasterOptions } from './plot/raster';
 export type { SpikeList, TraceVariable } from './recording';
+// Circuits of differential models (Neun parity): HH, Hindmarsh–Rose, Izhikevich; Euler/RK4/RK6;
+// electrical and diffusion synapses; stimuli; batches of independent copies.
+export * from './circuit/description';
+export * from './circuit/presets';
+export { validateCircuit, assertValidCircuit, MAX_CIRCUIT_ELEMENTS } from './circuit/validate';
+export { compileCircuit, type CircuitPlan } from './circuit/plan';
+export { createCircuit, simulateCircuit, CircuitSimulation, type CircuitOptions, type CircuitSpikes, type TraceRef } from './circuit/simulation';
+export type { CopyFailure } from './circuit/backend';
+export { CIRCUIT_INTEGRATORS, Integrator, RK6_ROWS, RK6_WEIGHTS, type CircuitIntegrator } from './integrators';
+export { NEURON_MODELS, type NeuronModelName } from './models/registry';
+export type { NeuronModel } from './models/model';
+export { NEUN_AREA, hhRates, hhTrap } from './models/hodgkin_huxley';
+export * from './analysis/continuous';

@@ -24,8 +24,9 @@ export interface Backend {
 /** A non-finite state variable: the simulation stops and says where. */
 export class NonFiniteStateError extends Error {
   override name = 'NonFiniteStateError';
-  constructor(readonly neuron: number, readonly step: number, dt: number) {
-    super(`non-finite state (NaN or ±Inf) in neuron ${neuron} at step ${step} (t = ${step * dt} ms); the simulation stopped`);
+  constructor(readonly neuron: number, readonly step: number, dt: number, readonly copy?: number) {
+    super(`non-finite state (NaN or ±Inf) in neuron ${neuron}${copy === undefined ? '' : ` of copy ${copy}`} at step ${step} ` +
+      `(t = ${step * dt} ms); the simulation stopped`);
   }
 }
 

@@ -7,6 +7,7 @@ import { NetworkValidationError, assertValidNetwork, checkDenseFits, formatBytes
 import { type GpuContext, type GpuOptions, type LimitRequest, acquireGpu } from '../gpu/device';
 import { ShaderReflection, packStruct, packStructArray } from '../gpu/reflect';
 import { PULSE_NETWORK_WGSL } from '../gpu/shaders';
+import { type MakeBuffer, allocateScoped, runChunks } from '../gpu/chunks';
 import { seedKey } from '../rng/philox';
 
 export type Launch = 'auto' | 'one-workgroup' | 'per-step';
@@ -79,8 +80,6 @@ interface ReadbackSet { buffer: GPUBuffer; steps: number; firstStep: number }
 
 /** How the kernel is launched: workgroups per dispatch, invocations each, steps per dispatch. */
 interface LaunchShape { groups: number; wg: number; k: number; stepsPerDispatch: number }
-
-type MakeBuffer = (label: string, size: number, usage: number, data?: ArrayBufferView | ArrayBuffer) => GPUBuffer;
 
 export class GpuBackend implements Backend {
   readonly kind = 'gpu';
@@ -155,37 +154,9 @@ export class GpuBackend implements Backend {
   private static async build(
     plan: Plan, gpu: GpuContext, shape: LaunchShape,
   ): Promise<GpuBackend> {
-    const { device } = gpu;
     const reflection = new ShaderReflection(PULSE_NETWORK_WGSL);
-    const buffers: GPUBuffer[] = [];
-    const make: MakeBuffer = (label, size, usage, data) => {
-      const b = device.createBuffer({ label: `spikegpu ${label}`, size: Math.ceil(Math.max(size, 16) / 4) * 4, usage, mappedAtCreation: !!data });
-      if (data) {
-        const src = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-        new Uint8Array(b.getMappedRange()).set(src);
-        b.unmap();
-      }
-      buffers.push(b);
-      return b;
-    };
-
-    device.pushErrorScope('validation');
-    device.pushErrorScope('out-of-memory');
-    let backend: GpuBackend | null = null;
-    let failure: unknown = null;
-    try {
-      backend = await GpuBackend.allocate(plan, gpu, shape, reflection, make, buffers);
-    } catch (e) {
-      failure = e;
-    }
-    const oom = await device.popErrorScope();
-    const invalid = await device.popErrorScope();
-    if (failure || oom || invalid) {
-      if (backend) backend.destroy();
-      else for (const b of buffers) b.destroy();
-      throw failure ?? new Error(`GPU setup failed: ${(oom ?? invalid)!.message}`);
-    }
-    return backend!;
+    const { value } = await allocateScoped(gpu.device, (make, buffers) => GpuBackend.allocate(plan, gpu, shape, reflection, make, buffers));
+    return value;
   }
 
   /** Creates the buffers, bind group and pipeline (inside build's error scopes). */
@@ -304,29 +275,14 @@ export class GpuBackend implements Backend {
   async advance(steps: number, sink: (chunk: Chunk) => void): Promise<void> {
     if (this.destroyed) throw new Error('this simulation was destroyed');
     if (this.failed) throw this.failed;
-    let remaining = steps;
-    type InFlight = { rb: ReadbackSet; mapped: Promise<void> } | null;
-    let pending: InFlight = null;
-    let which = 0;
     try {
-      while (remaining > 0 || pending) {
-        let next: InFlight = null;
-        if (remaining > 0) {
-          const m = chunkLength(this.step, remaining, this.shape.k);
-          const rb = this.readback[which]!;
-          which ^= 1;
-          this.submitChunk(this.step, m, rb);
-          next = { rb, mapped: rb.buffer.mapAsync(GPUMapMode.READ) };
-          this.step += m;
-          remaining -= m;
-        }
-        if (pending) {
-          await pending.mapped;
-          if (this.gpuError) throw this.gpuError;
-          sink(this.collect(pending.rb));
-        }
-        pending = next;
-      }
+      this.step = await runChunks(this.step, steps, {
+        readback: this.readback.map((r) => r.buffer),
+        length: (step, remaining) => chunkLength(step, remaining, this.shape.k),
+        submit: (t0, m, rb) => this.submitChunk(t0, m, this.readback.find((r) => r.buffer === rb)!),
+        collect: (rb) => sink(this.collect(this.readback.find((r) => r.buffer === rb)!)),
+        check: () => { if (this.gpuError) throw this.gpuError; },
+      });
     } catch (e) {
       this.failed = e as Error;
       throw e;

@@ -2,8 +2,16 @@
 import philox from '../../shaders/philox.wgsl?raw';
 import izhikevich from '../../shaders/izhikevich.wgsl?raw';
 import pulseNetwork from '../../shaders/pulse_network.wgsl?raw';
+import modelParams from '../../shaders/model_params.wgsl?raw';
+import hodgkinHuxley from '../../shaders/hodgkin_huxley.wgsl?raw';
+import hindmarshRose from '../../shaders/hindmarsh_rose.wgsl?raw';
+import integrators from '../../shaders/integrators.wgsl?raw';
+import circuit from '../../shaders/circuit.wgsl?raw';
 
 export const PHILOX_WGSL = philox;
 
 /** The pulse-coupled Izhikevich network step: RNG + model + network kernel. */
-export const PULSE_NETWORK_WGSL = [philox, izhikevich, pulseNetwork].join('\n');
+export const PULSE_NETWORK_WGSL = [philox, modelParams, izhikevich, pulseNetwork].join('\n');
+
+/** Circuits of differential models: RNG + shared model helpers + every model + integrators + kernel. */
+export const CIRCUIT_WGSL = [philox, modelParams, hodgkinHuxley, hindmarshRose, izhikevich, integrators, circuit].join('\n');

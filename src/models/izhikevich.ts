@@ -1,5 +1,7 @@
 // Izhikevich (2003) neuron on the CPU: the reference for shaders/izhikevich.wgsl, op for op.
 // `r` rounds each operation: identity for f64, Math.fround to emulate f32.
+import type { NeuronModel } from './model';
+import { IZHIKEVICH_TYPES } from '../network/description';
 
 export type Round = (x: number) => number;
 export const f64: Round = (x) => x;
@@ -29,3 +31,31 @@ export function izhStep(
     out[1] = r(u + r(dt * izhDu(a, b, v, u, r)));
   }
 }
+
+/**
+ * The same model as a differential system for the generic integrators (MODELS.md §4); the
+ * reference for izh_deriv in shaders/izhikevich.wgsl. Resets after the step when v ≥ threshold.
+ */
+export const izhikevich: NeuronModel = {
+  name: 'izhikevich',
+  id: 2,
+  variables: ['v', 'u'],
+  parameters: ['a', 'b', 'c', 'd', 'threshold'],
+  presets: Object.fromEntries([
+    ['default', { a: 0.02, b: 0.2, c: -65, d: 8, threshold: 30 }],
+    ...Object.entries(IZHIKEVICH_TYPES).map(([name, t]) => [name, { a: t.a, b: t.b, c: t.c, d: t.d, threshold: 30 }]),
+  ]),
+  initialState: (p) => ({ v: -65, u: p.b! * -65 }),
+  defaultSpikeThreshold: (p) => p.threshold!,
+  reset(x, p) {
+    if (x[0]! < p[4]!) return false;
+    x[0] = p[2]!;
+    x[1] = x[1]! + p[3]!;
+    return true;
+  },
+  deriv(x, p, i, out) {
+    const v = x[0]!, u = x[1]!;
+    out[0] = izhDv(v, u, i, f64);
+    out[1] = izhDu(p[0]!, p[1]!, v, u, f64);
+  },
+};

@@ -17,7 +17,7 @@ export class NetworkValidationError extends Error {
 export const MAX_NEURONS = 1 << 26;
 const MAX_DT_MS = 100;
 
-type Report = (path: string, message: string) => void;
+export type Report = (path: string, message: string) => void;
 
 function isArrayLike(x: unknown): x is ArrayLike<number> {
   return Array.isArray(x) || ArrayBuffer.isView(x);
@@ -32,7 +32,7 @@ function isF32Finite(x: unknown): x is number {
 
 const notF32 = (x: unknown) => `must be a finite number within ±${F32_MAX.toPrecision(3)} (f32), got ${describeValue(x)}`;
 
-function checkFiniteNumber(x: unknown, path: string, report: Report): x is number {
+export function checkFiniteNumber(x: unknown, path: string, report: Report): x is number {
   if (!isF32Finite(x)) {
     report(path, notF32(x));
     return false;
@@ -40,7 +40,7 @@ function checkFiniteNumber(x: unknown, path: string, report: Report): x is numbe
   return true;
 }
 
-function describeValue(x: unknown): string {
+export function describeValue(x: unknown): string {
   if (typeof x === 'number') return String(x);
   if (x === undefined || x === null) return String(x);
   if (isArrayLike(x)) return `an array of length ${x.length}`;

@@ -1,0 +1,80 @@
+// Plumbing every GPU backend shares: buffers created inside error scopes (so a failed setup
+// frees what it made and says why), and the double-buffered chunk loop (chunk n + 1 runs on
+// the GPU while chunk n's recordings are mapped and read).
+
+export type MakeBuffer = (label: string, size: number, usage: number, data?: ArrayBufferView | ArrayBuffer) => GPUBuffer;
+
+/**
+ * Runs `allocate` with a labelled buffer factory inside validation and out-of-memory error
+ * scopes. On any failure every buffer it made is destroyed and the error is thrown.
+ */
+export async function allocateScoped<T>(
+  device: GPUDevice, allocate: (make: MakeBuffer, buffers: GPUBuffer[]) => Promise<T>,
+): Promise<{ value: T; buffers: GPUBuffer[] }> {
+  const buffers: GPUBuffer[] = [];
+  const make: MakeBuffer = (label, size, usage, data) => {
+    const b = device.createBuffer({ label: `spikegpu ${label}`, size: Math.ceil(Math.max(size, 16) / 4) * 4, usage, mappedAtCreation: !!data });
+    if (data) {
+      const src = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      new Uint8Array(b.getMappedRange()).set(src);
+      b.unmap();
+    }
+    buffers.push(b);
+    return b;
+  };
+  device.pushErrorScope('validation');
+  device.pushErrorScope('out-of-memory');
+  let value: T | undefined;
+  let failure: unknown = null;
+  try {
+    value = await allocate(make, buffers);
+  } catch (e) {
+    failure = e;
+  }
+  const oom = await device.popErrorScope();
+  const invalid = await device.popErrorScope();
+  if (failure || oom || invalid) {
+    for (const b of buffers) b.destroy();
+    throw failure ?? new Error(`GPU setup failed: ${(oom ?? invalid)!.message}`);
+  }
+  return { value: value as T, buffers };
+}
+
+export interface ChunkLoop {
+  /** Readback buffers, used in turn (two: one mapped while the other's chunk runs). */
+  readback: readonly GPUBuffer[];
+  /** Steps of the next chunk starting at `step` with `remaining` to go. */
+  length(step: number, remaining: number): number;
+  /** Encodes and submits steps [t0, t0 + m), ending with a copy of the recordings into `rb`. */
+  submit(t0: number, m: number, rb: GPUBuffer): void;
+  /** Reads a mapped `rb` holding steps [t0, t0 + m) and unmaps it. */
+  collect(rb: GPUBuffer, t0: number, m: number): void;
+  /** Throws the first asynchronous GPU error seen (validation, device lost). */
+  check(): void;
+}
+
+/** Advances `steps` steps from `start` in chunks; returns the step reached. */
+export async function runChunks(start: number, steps: number, loop: ChunkLoop): Promise<number> {
+  type InFlight = { rb: GPUBuffer; t0: number; m: number; mapped: Promise<void> } | null;
+  let step = start, remaining = steps, which = 0;
+  let pending: InFlight = null;
+  while (remaining > 0 || pending) {
+    let next: InFlight = null;
+    if (remaining > 0) {
+      const m = loop.length(step, remaining);
+      const rb = loop.readback[which]!;
+      which = (which + 1) % loop.readback.length;
+      loop.submit(step, m, rb);
+      next = { rb, t0: step, m, mapped: rb.mapAsync(GPUMapMode.READ) };
+      step += m;
+      remaining -= m;
+    }
+    if (pending) {
+      await pending.mapped;
+      loop.check();
+      loop.collect(pending.rb, pending.t0, pending.m);
+    }
+    pending = next;
+  }
+  return step;
+}
