@@ -37,3 +37,23 @@ export async function runKernel(code: string, input: Uint32Array, outputWords: n
   for (const b of [inBuf, outBuf, read]) b.destroy();
   return out;
 }
+
+import type { CircuitDescription } from '../src/circuit/description';
+import { createCircuit, type CircuitSimulation } from '../src/circuit/simulation';
+
+/** Runs a circuit for `duration` ms on the CPU reference (f64) and on the GPU (f32). */
+export async function runCircuitBoth(desc: CircuitDescription, duration: number): Promise<{ cpu: CircuitSimulation; gpu: CircuitSimulation }> {
+  const { device } = await testGpu();
+  const cpu = await createCircuit(desc, { backend: 'cpu' });
+  await cpu.run({ duration });
+  const gpu = await createCircuit(desc, { backend: 'gpu', device });
+  await gpu.run({ duration });
+  return { cpu, gpu };
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k]! - b[k]!));
+  return m;
+}

@@ -3,7 +3,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSimulation, interSpikeIntervals, type NetworkDescription, type Simulation } from '../src/index';
 import type { Input, Population } from '../src/network/description';
-import { testGpu } from './helpers';
+import { maxAbsDiff, runCircuitBoth, testGpu } from './helpers';
+import { CIRCUIT_INTEGRATORS } from '../src/integrators';
+import type { CircuitDescription } from '../src/circuit/description';
+import { createCircuit } from '../src/circuit/simulation';
 
 const DT = 0.25; // ms, as in Izhikevich's figure of the types
 const open: Simulation[] = [];
@@ -167,6 +170,48 @@ describe('pulse coupling through a user-supplied S', () => {
       const drive = i === 0 ? 40 : 0;
       expect(I[t]!, `I of neuron ${i} in the spiking step`).toBeCloseTo(drive, 5);
       expect(I[t + 1]!, `I of neuron ${i} one step later`).toBeCloseTo(drive + weights[i * N]!, 5);
+    }
+  });
+});
+
+describe('Izhikevich under the generic integrators (MODELS.md §4), with a threshold parameter', () => {
+  const rs = (integrator: (typeof CIRCUIT_INTEGRATORS)[number], threshold?: number): CircuitDescription => ({
+    dt: 0.1, integrator,
+    neurons: [{ name: 'iz', model: 'izhikevich', preset: 'RS', params: threshold === undefined ? {} : { threshold }, stimuli: [{ kind: 'constant', amplitude: 10 }] }],
+    record: { traces: [{ neuron: 'iz', variable: 'v' }, { neuron: 'iz', variable: 'u' }] },
+  });
+
+  // RS with I = 10 at dt = 0.1 ms over 200 ms: five spikes. llvmpipe measured |Δv| ≤ 1.2e-2 mV
+  // (the f32 quadratic term near the reset) and identical spike steps. Tolerances: v within
+  // 0.1 mV, spike times within one step.
+  for (const integrator of CIRCUIT_INTEGRATORS) {
+    it(`${integrator}: GPU (f32) and CPU (f64) agree`, async () => {
+      const { cpu, gpu } = await runCircuitBoth(rs(integrator), 200);
+      try {
+        expect(maxAbsDiff(cpu.trace({ neuron: 'iz', variable: 'v' }), gpu.trace({ neuron: 'iz', variable: 'v' }))).toBeLessThan(0.1);
+        const tc = cpu.spikeTimes('iz'), tg = gpu.spikeTimes('iz');
+        expect(tc.length).toBe(5);
+        expect(tg.length).toBe(5);
+        for (let k = 0; k < 5; k++) expect(Math.abs(tc[k]! - tg[k]!)).toBeLessThanOrEqual(0.1 + 1e-9);
+      } finally {
+        cpu.destroy();
+        gpu.destroy();
+      }
+    });
+  }
+
+  it('resets after the integrated step when v ≥ threshold: no recorded v reaches it, and a lower one fires earlier', async () => {
+    for (const threshold of [30, 0]) {
+      const sim = await createCircuit(rs('rk4', threshold), { backend: 'cpu' });
+      await sim.run({ duration: 200 });
+      const v = sim.trace({ neuron: 'iz', variable: 'v' });
+      expect(Math.max(...v)).toBeLessThan(threshold);
+      const t = sim.spikeTimes('iz');
+      expect(t.length).toBeGreaterThanOrEqual(5);
+      // each spike step ends at the reset value c = −65
+      const k = Math.round(t[0]! / 0.1) - 1;
+      expect(v[k]).toBe(-65);
+      if (threshold === 0) expect(t[0]).toBeLessThan(3.2);
     }
   });
 });

@@ -24,6 +24,8 @@ export interface CircuitGpuOptions extends GpuOptions {
 const STATUS_BYTES = 32;
 /** Per-copy failure words after the status header (plan.freeze). */
 const failBytes = (plan: CircuitPlan) => (plan.freeze ? 8 * plan.copies : 0);
+/** The status buffer: header and per-copy failure words (at least one entry: WGSL's runtime array). */
+const statusBytes = (plan: CircuitPlan) => STATUS_BYTES + Math.max(8, failBytes(plan));
 const MAX_SPIKE_CAPACITY = 1 << 22;
 
 /** The static tables of a plan packed into one u32 buffer, with the word offset of each. */
@@ -70,7 +72,7 @@ export function circuitFootprint(plan: CircuitPlan, k: number, spikeCapacity: nu
     synapses: 32 * B * plan.m,
     input: plan.recordInput ? 4 * B * plan.n : 16,
     records: rec,
-    status: STATUS_BYTES + failBytes(plan),
+    status: statusBytes(plan),
     readback: 2 * (STATUS_BYTES + rec + failBytes(plan)),
   };
 }

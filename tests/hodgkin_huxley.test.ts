@@ -1,0 +1,116 @@
+// Hodgkin–Huxley (shaders/hodgkin_huxley.wgsl, src/models/hodgkin_huxley.ts): GPU (f32) against
+// the CPU (f64) under every integrator, the two conventions, the guarded singularities, and
+// seed 001's double impulse.
+import { describe, expect, test } from 'vitest';
+import { CIRCUIT_INTEGRATORS } from '../src/integrators';
+import { hhDoubleImpulse } from '../src/circuit/presets';
+import { createCircuit } from '../src/circuit/simulation';
+import type { CircuitDescription } from '../src/circuit/description';
+import { NEUN_AREA, hhRates, hhTrap, hodgkinHuxley } from '../src/models/hodgkin_huxley';
+import { maxAbsDiff, runCircuitBoth } from './helpers';
+
+describe('rate functions', () => {
+  test('αn and αm take their limits 0.1 and 1.0 at the removable singularities (u = 10, 25 mV)', () => {
+    expect(hhRates(10).an).toBe(0.1);
+    expect(hhRates(25).am).toBe(1);
+    for (const u of [10, 25]) for (const e of [1e-7, 1e-4, 0.0999, 0.1001]) {
+      const r0 = hhRates(u), r1 = hhRates(u + e), r2 = hhRates(u - e);
+      expect(Math.abs(r1.an - r0.an) + Math.abs(r1.am - r0.am)).toBeLessThan(0.06 * e + 1e-12);
+      expect(Math.abs(r2.an - r0.an) + Math.abs(r2.am - r0.am)).toBeLessThan(0.06 * e + 1e-12);
+    }
+  });
+
+  test('the series and the closed form of x/(exp(x) − 1) meet at the switch (|x| = 0.01)', () => {
+    for (const x of [0.01, -0.01]) {
+      const closed = x / (Math.exp(x) - 1);
+      expect(Math.abs(hhTrap(x) - closed)).toBeLessThan(1e-11);
+    }
+  });
+
+  test('steady state at rest matches the 1952 values (n, m, h = 0.3177, 0.0529, 0.5961) with the correct βh', () => {
+    const init = hodgkinHuxley.initialState({ vrest: 0 });
+    expect(init.n).toBeCloseTo(0.3177, 4);
+    expect(init.m).toBeCloseTo(0.0529, 4);
+    expect(init.h).toBeCloseTo(0.5961, 4);
+    // At rest the 1952 model is (to the precision of its published EL) at equilibrium.
+    const out = new Float64Array(4);
+    const p = Float64Array.from([1, 115, -12, 10.613, 120, 36, 0.3, 0]);
+    hodgkinHuxley.deriv(Float64Array.from([0, init.h!, init.m!, init.n!]), p, 0, out);
+    expect(Math.abs(out[0]!)).toBeLessThan(1e-2);
+  });
+});
+
+describe('the two conventions', () => {
+  test("Neun's −65 mV convention is the 1952 trajectory shifted by −65 mV with currents scaled by the area", async () => {
+    const neuron = (preset: string, amplitude: number): CircuitDescription => ({
+      dt: 0.01, integrator: 'rk4',
+      neurons: [{ model: 'hodgkin_huxley', preset, stimuli: [{ kind: 'step', start: 1, amplitude }] }],
+      record: { traces: ['v', 'h', 'm', 'n'].map((variable) => ({ neuron: 0, variable })) },
+    });
+    const a = await createCircuit(neuron('hh1952', 10), { backend: 'cpu' });
+    const b = await createCircuit(neuron('neun', 10 * NEUN_AREA), { backend: 'cpu' });
+    await a.run({ duration: 30 });
+    await b.run({ duration: 30 });
+    const va = a.trace({ neuron: 0, variable: 'v' }), vb = b.trace({ neuron: 0, variable: 'v' });
+    expect(a.spikeTimes(0).length).toBeGreaterThanOrEqual(2);
+    expect(maxAbsDiff(va, vb.map((v) => v + 65))).toBeLessThan(1e-9);
+    for (const g of ['h', 'm', 'n']) {
+      expect(maxAbsDiff(a.trace({ neuron: 0, variable: g }), b.trace({ neuron: 0, variable: g }))).toBeLessThan(1e-11);
+    }
+    expect(Array.from(b.spikeTimes(0))).toEqual(Array.from(a.spikeTimes(0)));
+  });
+});
+
+describe('GPU (f32) against the CPU reference (f64)', () => {
+  // Seed 001's double impulse over 0–50 ms at dt = 0.01 ms: two spikes. Measured on llvmpipe:
+  // |Δv| ≤ 2.3e-4 mV, |Δgate| ≤ 2.2e-6, identical spike steps. Tolerances: v within 5e-3 mV and
+  // gates within 5e-5 at every sample, spike times within one step (0.01 ms).
+  for (const integrator of CIRCUIT_INTEGRATORS) {
+    test(`${integrator}: traces and spike times agree`, async () => {
+      const { cpu, gpu } = await runCircuitBoth(hhDoubleImpulse({ integrator, dt: 0.01 }), 50);
+      try {
+        const dv = maxAbsDiff(cpu.trace({ neuron: 'hh', variable: 'v' }), gpu.trace({ neuron: 'hh', variable: 'v' }));
+        expect(dv).toBeLessThan(5e-3);
+        for (const g of ['h', 'm', 'n']) {
+          expect(maxAbsDiff(cpu.trace({ neuron: 'hh', variable: g }), gpu.trace({ neuron: 'hh', variable: g }))).toBeLessThan(5e-5);
+        }
+        const tc = cpu.spikeTimes('hh'), tg = gpu.spikeTimes('hh');
+        expect(tc.length).toBe(2);
+        expect(tg.length).toBe(2);
+        for (let k = 0; k < 2; k++) expect(Math.abs(tc[k]! - tg[k]!)).toBeLessThanOrEqual(0.01 + 1e-9);
+      } finally {
+        cpu.destroy();
+        gpu.destroy();
+      }
+    });
+  }
+});
+
+describe("seed 001's double impulse", () => {
+  test('two spikes: one after the 150 µA/cm² pulse at 0–1 ms, one after the 50 µA/cm² pulse at 10–11 ms', async () => {
+    const sim = await createCircuit(hhDoubleImpulse(), { backend: 'cpu' });
+    await sim.run({ duration: 50 });
+    const t = sim.spikeTimes('hh');
+    expect(t.length).toBe(2);
+    expect(t[0]).toBeGreaterThan(0);
+    expect(t[0]).toBeLessThan(2);
+    expect(t[1]).toBeGreaterThan(10);
+    expect(t[1]).toBeLessThan(13);
+    const v = sim.trace({ neuron: 'hh', variable: 'v' });
+    expect(Math.max(...v)).toBeGreaterThan(90);        // the 1952 spike peaks near +100 mV from rest
+    expect(Math.abs(v[v.length - 1]!)).toBeLessThan(1); // and returns to rest by 50 ms
+    // The input trace is the stimulus as applied: 150 for steps 0..99, 50 for steps 1000..1099.
+    const I = sim.trace({ neuron: 'hh', variable: 'I' });
+    expect([I[0], I[99], I[100], I[999], I[1000], I[1099], I[1100]]).toEqual([150, 150, 0, 0, 50, 50, 0]);
+  });
+
+  test('without the second pulse there is one spike: the second spike is the second pulse', async () => {
+    const desc = hhDoubleImpulse();
+    const s = desc.neurons[0]!.stimuli![0]!;
+    if (s.kind !== 'pulses') throw new Error('preset changed');
+    s.pulses = s.pulses.slice(0, 1);
+    const sim = await createCircuit(desc, { backend: 'cpu' });
+    await sim.run({ duration: 50 });
+    expect(sim.spikeTimes('hh').length).toBe(1);
+  });
+});
