@@ -8,8 +8,11 @@ import { INTEGRATORS, IZHIKEVICH_TYPES, type IzhikevichType } from './network/de
 import { rasterSvg } from './plot/raster';
 import { synchronyIndex } from './analysis/rates';
 import { NetworkValidationError } from './network/validate';
+import { EXPERIMENTS, type ExperimentName, runExperiment } from './circuit/experiments';
+import { CIRCUIT_INTEGRATORS, type CircuitIntegrator } from './integrators';
 
 const USAGE = `usage: spikegpu run izhikevich2003 --out DIR [options]
+       spikegpu run EXPERIMENT --out DIR [--backend gpu|cpu] [--integrator euler|rk4|rk6] [--dt MS] [--duration MS] [--force] [--quiet]
 
 Runs the seed's Izhikevich network and writes DIR/spikes.csv, DIR/summary.json and DIR/raster.svg.
 
@@ -24,7 +27,10 @@ options:
   --dt MS                time step in ms (default 1, as in the seed)
   --precision f64|f32    arithmetic of the CPU backend (default f64)
   --force                write into a DIR that already has files (they are overwritten)
-  --quiet                no progress on stderr`;
+  --quiet                no progress on stderr
+
+experiments (the seeds' examples; CSV, summary.json and SVG pictures):
+${Object.entries(EXPERIMENTS).map(([name, e]) => `  ${name.padEnd(22)} ${e.about}`).join('\n')}`;
 
 class UsageError extends Error {}
 
@@ -38,7 +44,7 @@ function parseArgs(argv: string[]): Args | 'help' {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return 'help';
   const [command, preset, ...rest] = argv;
   if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)}; expected: run`);
-  if (preset !== 'izhikevich2003') throw new UsageError(`unknown network ${JSON.stringify(preset ?? '')}; available: izhikevich2003`);
+  if (preset !== 'izhikevich2003') throw new UsageError(`unknown network ${JSON.stringify(preset ?? '')}; available: izhikevich2003, ${Object.keys(EXPERIMENTS).join(', ')}`);
   const opts: Record<string, string> = {};
   const flags = new Set<string>();
   for (let k = 0; k < rest.length; k++) {
@@ -86,13 +92,70 @@ function parseArgs(argv: string[]): Args | 'help' {
 const OUTPUTS = ['spikes.csv', 'summary.json', 'raster.svg'];
 
 /** Refuses to overwrite a user's files silently. */
-async function prepareOut(dir: string, force: boolean): Promise<void> {
+async function prepareOut(dir: string, force: boolean, outputs: readonly string[] = OUTPUTS): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const clash = (await readdir(dir)).filter((f) => OUTPUTS.includes(f));
+  const clash = (await readdir(dir)).filter((f) => outputs.includes(f));
   if (clash.length > 0 && !force) throw new UsageError(`${dir} already holds ${clash.join(', ')}; choose another --out or pass --force to overwrite`);
 }
 
+interface ExperimentArgs {
+  experiment: ExperimentName; out: string; backend: 'gpu' | 'cpu'; integrator?: CircuitIntegrator;
+  dt?: number; duration?: number; force: boolean; quiet: boolean;
+}
+
+function parseExperimentArgs(experiment: ExperimentName, rest: string[]): ExperimentArgs {
+  const opts: Record<string, string> = {};
+  const flags = new Set<string>();
+  for (let k = 0; k < rest.length; k++) {
+    const a = rest[k]!;
+    if (a === '--force' || a === '--quiet') { flags.add(a.slice(2)); continue; }
+    const m = /^--(out|backend|integrator|dt|duration)(?:=(.*))?$/.exec(a);
+    if (!m) throw new UsageError(`unknown option ${a} for ${experiment}`);
+    const value = m[2] ?? rest[++k];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${m[1]} needs a value`);
+    opts[m[1]!] = value;
+  }
+  if (!opts.out) throw new UsageError('--out DIR is required');
+  const backend = opts.backend ?? 'gpu';
+  if (backend !== 'gpu' && backend !== 'cpu') throw new UsageError(`--backend must be gpu or cpu, got ${backend}`);
+  const integrator = opts.integrator as CircuitIntegrator | undefined;
+  if (integrator !== undefined && !CIRCUIT_INTEGRATORS.includes(integrator)) throw new UsageError(`--integrator must be ${CIRCUIT_INTEGRATORS.join(', ')}, got ${integrator}`);
+  const ms = (name: string, hi: number) => {
+    if (opts[name] === undefined) return undefined;
+    const x = Number(opts[name]);
+    if (!(Number.isFinite(x) && x > 0 && x <= hi)) throw new UsageError(`--${name} must be in (0, ${hi}] ms, got ${opts[name]}`);
+    return x;
+  };
+  return { experiment, out: opts.out, backend, integrator, dt: ms('dt', 10), duration: ms('duration', 1e6), force: flags.has('force'), quiet: flags.has('quiet') };
+}
+
+async function experimentMain(a: ExperimentArgs): Promise<number> {
+  await prepareOut(a.out, a.force, EXPERIMENTS[a.experiment].outputs);
+  const t0 = performance.now();
+  let lastPrint = 0;
+  const run = await runExperiment(a.experiment, {
+    backend: a.backend, integrator: a.integrator, dt: a.dt, duration: a.duration,
+    onProgress: (done, total) => {
+      const now = performance.now();
+      if (a.quiet || (now - lastPrint < 500 && done < total)) return;
+      lastPrint = now;
+      process.stderr.write(`\r${((100 * done) / total).toFixed(0).padStart(3)}%  ${done}/${total} steps  ${((now - t0) / 1000).toFixed(1)} s`);
+      if (done === total) process.stderr.write('\n');
+    },
+  });
+  for (const [file, text] of Object.entries(run.files)) await writeFile(join(a.out, file), text);
+  if (!a.quiet) {
+    const s = run.summary as { spikes: number; wallSeconds: number; adapter: string; diverged: unknown };
+    console.log(`${a.experiment}: ${s.spikes} spikes, ${s.wallSeconds.toFixed(3)} s wall on ${s.adapter}` +
+      `${typeof s.diverged === 'string' ? ` — ${s.diverged}` : ''}; wrote ${a.out}/{${Object.keys(run.files).join(',')}}`);
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'run' && argv[1] !== undefined && argv[1] in EXPERIMENTS) {
+    return experimentMain(parseExperimentArgs(argv[1] as ExperimentName, argv.slice(2)));
+  }
   const args = parseArgs(argv);
   if (args === 'help') { console.log(USAGE); return 0; }
   await prepareOut(args.out, args.force);

@@ -103,3 +103,43 @@ describe('spikegpu run izhikevich2003', () => {
     expect(r.stdout).toMatch(/usage: spikegpu run izhikevich2003 --out DIR/);
   });
 });
+
+describe("spikegpu run EXPERIMENT (the seeds' experiments)", () => {
+  it('hh-double-impulse writes traces, gates, both phase planes and a summary with two spikes', async () => {
+    const out = join(tmp(), 'hh');
+    const r = await run(['run', 'hh-double-impulse', '--backend', 'gpu', '--out', out, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const csv = readFileSync(join(out, 'traces.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('t_ms,v,m,h,n,I');
+    expect(csv.length).toBe(5001);                       // 50 ms at dt = 0.01 ms
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.spikeTimesMs).toHaveLength(2);
+    expect(summary.spikeTimesMs[1]).toBeGreaterThan(10);
+    for (const f of ['v.svg', 'gates.svg', 'phase-v-n.svg', 'phase-v-m.svg']) {
+      expect(readFileSync(join(out, f), 'utf8')).toMatch(/<polyline[^>]+points="[\d.]+,[\d.]+ [\d.]+,/);
+    }
+    const again = await run(['run', 'hh-double-impulse', '--out', out]);
+    expect(again.code).toBe(2);
+    expect(ownLines(again.stderr)[0]).toMatch(/already holds .*--force/);
+  });
+
+  it('neun-coupling-scan runs 20 conductances as one batch and reports the diverged copies', async () => {
+    const out = join(tmp(), 'scan');
+    const r = await run(['run', 'neun-coupling-scan', '--dt', '0.005', '--out', out, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = readFileSync(join(out, 'scan.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows).toHaveLength(20);
+    const stable = rows.filter((x) => x[3] === 'NaN').map((x) => Number(x[1]));
+    expect(stable.length).toBeGreaterThanOrEqual(5);
+    expect(stable.every((c, k) => k === 0 || c < stable[k - 1]!)).toBe(true);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.copies).toBe(20);
+    expect(summary.diverged.length).toBe(20 - stable.length);
+  });
+
+  it('refuses a bad option for an experiment with exit code 2', async () => {
+    const r = await run(['run', 'neun-pair', '--integrator', 'rk5', '--out', tmp()]);
+    expect(r.code).toBe(2);
+    expect(ownLines(r.stderr)[0]).toMatch(/--integrator must be euler, rk4, rk6/);
+  });
+});
