@@ -7,7 +7,7 @@ import { NetworkValidationError, assertValidNetwork, checkDenseFits, formatBytes
 import { type GpuContext, type GpuOptions, type LimitRequest, acquireGpu } from '../gpu/device';
 import { ShaderReflection, packStruct, packStructArray } from '../gpu/reflect';
 import { PULSE_NETWORK_WGSL } from '../gpu/shaders';
-import { type MakeBuffer, allocateScoped, runChunks } from '../gpu/chunks';
+import { GpuErrorWatch, type MakeBuffer, allocateScoped, runChunks } from '../gpu/chunks';
 import { seedKey } from '../rng/philox';
 
 export type Launch = 'auto' | 'one-workgroup' | 'per-step';
@@ -88,11 +88,7 @@ export class GpuBackend implements Backend {
   private step = 0;
   private failed: Error | null = null;
   private destroyed = false;
-  /** The first GPU error raised outside an error scope (validation, out of memory, device lost). */
-  private gpuError: Error | null = null;
-  private readonly onError = (ev: Event) => {
-    this.gpuError ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
-  };
+  private readonly watch: GpuErrorWatch;
 
   private constructor(
     readonly plan: Plan,
@@ -107,10 +103,7 @@ export class GpuBackend implements Backend {
   ) {
     this.adapter = gpu.adapterName;
     this.buffers = buffers;
-    gpu.device.addEventListener('uncapturederror', this.onError);
-    gpu.device.lost.then((info) => {
-      if (!this.destroyed) this.gpuError ??= new Error(`GPU device lost (${info.reason}): ${info.message}`);
-    });
+    this.watch = new GpuErrorWatch(gpu.device);
   }
 
   /**
@@ -281,7 +274,7 @@ export class GpuBackend implements Backend {
         length: (step, remaining) => chunkLength(step, remaining, this.shape.k),
         submit: (t0, m, rb) => this.submitChunk(t0, m, this.readback.find((r) => r.buffer === rb)!),
         collect: (rb) => sink(this.collect(this.readback.find((r) => r.buffer === rb)!)),
-        check: () => { if (this.gpuError) throw this.gpuError; },
+        check: () => this.watch.check(),
       });
     } catch (e) {
       this.failed = e as Error;
@@ -307,7 +300,7 @@ export class GpuBackend implements Backend {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.gpu.device.removeEventListener('uncapturederror', this.onError);
+    this.watch.detach();
     for (const b of this.buffers) b.destroy();
     this.gpu.destroy();
   }

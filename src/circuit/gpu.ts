@@ -2,7 +2,7 @@
 // workgroup owns whole copies and loops over many steps per dispatch; many dispatches go into
 // one submit, and spikes and trace samples come back once per chunk, double-buffered.
 import { NonFiniteStateError, chunkLength } from '../backends/backend';
-import { allocateScoped, runChunks } from '../gpu/chunks';
+import { GpuErrorWatch, allocateScoped, runChunks } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, type LimitRequest, acquireGpu } from '../gpu/device';
 import { ShaderReflection, packStruct } from '../gpu/reflect';
 import { CIRCUIT_WGSL } from '../gpu/shaders';
@@ -87,10 +87,7 @@ export class GpuCircuitBackend implements CircuitBackend {
   /** Where the per-copy failure words land in a readback buffer: after status, spikes and traces. */
   private readonly failOffset: number;
   private failed: Error | null = null;
-  private gpuError: Error | null = null;
-  private readonly onError = (ev: Event) => {
-    this.gpuError ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
-  };
+  private readonly watch: GpuErrorWatch;
 
   private constructor(
     readonly plan: CircuitPlan,
@@ -103,10 +100,7 @@ export class GpuCircuitBackend implements CircuitBackend {
   ) {
     this.adapter = gpu.adapterName;
     this.failOffset = STATUS_BYTES + circuitFootprint(plan, shape.k, shape.cap).records;
-    gpu.device.addEventListener('uncapturederror', this.onError);
-    gpu.device.lost.then((info) => {
-      if (!this.destroyed) this.gpuError ??= new Error(`GPU device lost (${info.reason}): ${info.message}`);
-    });
+    this.watch = new GpuErrorWatch(gpu.device);
   }
 
   static async create(plan: CircuitPlan, options: CircuitGpuOptions = {}): Promise<GpuCircuitBackend> {
@@ -266,7 +260,7 @@ export class GpuCircuitBackend implements CircuitBackend {
         length: (step, remaining) => chunkLength(step, remaining, this.shape.k),
         submit: (t0, m, rb) => this.submit(t0, m, rb),
         collect: (rb, t0, m) => this.collect(rb, t0, m, sink),
-        check: () => { if (this.gpuError) throw this.gpuError; },
+        check: () => this.watch.check(),
       });
     } catch (e) {
       this.failed = e as Error;
@@ -290,7 +284,7 @@ export class GpuCircuitBackend implements CircuitBackend {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.gpu.device.removeEventListener('uncapturederror', this.onError);
+    this.watch.detach();
     for (const b of this.bufs.all) b.destroy();
     this.gpu.destroy();
   }

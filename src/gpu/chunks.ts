@@ -78,3 +78,28 @@ export async function runChunks(start: number, steps: number, loop: ChunkLoop): 
   }
   return step;
 }
+
+/**
+ * Remembers the first GPU error raised outside an error scope (validation, out of memory) or
+ * a lost device, so the chunk loop can throw it; `detach()` before destroying the device.
+ */
+export class GpuErrorWatch {
+  error: Error | null = null;
+  private detached = false;
+  private readonly onError = (ev: Event) => {
+    this.error ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
+  };
+  constructor(private readonly device: GPUDevice) {
+    device.addEventListener('uncapturederror', this.onError);
+    device.lost.then((info) => {
+      if (!this.detached) this.error ??= new Error(`GPU device lost (${info.reason}): ${info.message}`);
+    });
+  }
+  check(): void {
+    if (this.error) throw this.error;
+  }
+  detach(): void {
+    this.detached = true;
+    this.device.removeEventListener('uncapturederror', this.onError);
+  }
+}
