@@ -8,6 +8,7 @@ import { createCircuit } from '../src/circuit/simulation';
 import type { CircuitDescription } from '../src/circuit/description';
 import { NEUN_AREA, hhRates, hhTrap, hodgkinHuxley } from '../src/models/hodgkin_huxley';
 import { maxAbsDiff, runCircuitBoth } from './helpers';
+import { detectSpikes } from '../src/analysis/continuous';
 
 describe('rate functions', () => {
   test('αn and αm take their limits 0.1 and 1.0 at the removable singularities (u = 10, 25 mV)', () => {
@@ -99,6 +100,10 @@ describe("seed 001's double impulse", () => {
     const v = sim.trace({ neuron: 'hh', variable: 'v' });
     expect(Math.max(...v)).toBeGreaterThan(90);        // the 1952 spike peaks near +100 mV from rest
     expect(Math.abs(v[v.length - 1]!)).toBeLessThan(1); // and returns to rest by 50 ms
+    // Spike detection on the recorded trace (samples at (k + 1) dt) agrees with the engine's within a step.
+    const detected = detectSpikes(v, 45, 0.01, 0.01);
+    expect(detected.length).toBe(2);
+    detected.forEach((x, k) => expect(Math.abs(x - t[k]!)).toBeLessThanOrEqual(0.01));
     // The input trace is the stimulus as applied: 150 for steps 0..99, 50 for steps 1000..1099.
     const I = sim.trace({ neuron: 'hh', variable: 'I' });
     expect([I[0], I[99], I[100], I[999], I[1000], I[1099], I[1100]]).toEqual([150, 150, 0, 0, 50, 50, 0]);
