@@ -7,7 +7,9 @@ import { NetworkValidationError, assertValidNetwork, checkDenseFits, formatBytes
 import { type GpuContext, type GpuOptions, type LimitRequest, acquireGpu } from '../gpu/device';
 import { ShaderReflection, packStruct, packStructArray } from '../gpu/reflect';
 import { PULSE_NETWORK_WGSL } from '../gpu/shaders';
-import { GpuErrorWatch, type MakeBuffer, allocateScoped, runChunks } from '../gpu/chunks';
+import {
+  GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, offsetTable, readBuffer, runChunks,
+} from '../gpu/chunks';
 import { seedKey } from '../rng/philox';
 
 export type Launch = 'auto' | 'one-workgroup' | 'per-step';
@@ -76,8 +78,6 @@ function checkFits(n: number, coupled: boolean, traced: number, k: number, limit
   if (f.traces > cap) fail('record.traces', `${traced} traced neurons`, f.traces);
 }
 
-interface ReadbackSet { buffer: GPUBuffer; steps: number; firstStep: number }
-
 /** How the kernel is launched: workgroups per dispatch, invocations each, steps per dispatch. */
 interface LaunchShape { groups: number; wg: number; k: number; stepsPerDispatch: number }
 
@@ -97,7 +97,7 @@ export class GpuBackend implements Backend {
     private readonly bindGroup: GPUBindGroup,
     private readonly params: { buffer: GPUBuffer; pack: (v: Record<string, number | number[]>) => ArrayBuffer },
     private readonly rings: { raster: GPUBuffer; traces: GPUBuffer; status: GPUBuffer; state: GPUBuffer },
-    private readonly readback: ReadbackSet[],
+    private readonly readback: GPUBuffer[],
     private readonly shape: LaunchShape & { offsetAlign: number },
     buffers: GPUBuffer[],
   ) {
@@ -119,11 +119,7 @@ export class GpuBackend implements Backend {
     const oneWorkgroupFor = (software: boolean) =>
       launch === 'one-workgroup' || (launch === 'auto' && !software && n <= ONE_WORKGROUP_MAX_NEURONS);
     const k = options.stepsPerSubmit ?? 250;
-    for (const [name, value] of [['stepsPerSubmit', k], ['stepsPerDispatch', options.stepsPerDispatch], ['workgroupSize', options.workgroupSize]] as const) {
-      if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 100000)) {
-        throw new RangeError(`${name} must be an integer in [1, 100000], got ${value}`);
-      }
-    }
+    checkCountOptions({ stepsPerSubmit: k, stepsPerDispatch: options.stepsPerDispatch, workgroupSize: options.workgroupSize }, 100000);
     let shape: LaunchShape = { groups: 1, wg: 0, k, stepsPerDispatch: 1 };
     const gpu = await acquireGpu((limits, software) => {
       checkFits(n, coupled, traced, k, limits);
@@ -162,8 +158,7 @@ export class GpuBackend implements Backend {
     const paramsLayout = reflection.struct('Params');
     const params = make('params', Math.ceil(paramsLayout.size / 16) * 16, GPUBufferUsage.UNIFORM | DST);
     const align = device.limits.minUniformBufferOffsetAlignment;
-    const offsets = new Uint32Array((k * align) / 4);
-    for (let s = 0; s < k; s++) offsets[(s * align) / 4] = s;
+    const offsets = offsetTable(k, align, (s) => s);
     const stepOffsets = make('step offsets', offsets.byteLength, GPUBufferUsage.UNIFORM, offsets);
     const coef = make('coef', 16 * n, S, Float32Array.from(plan.coef));
     const inputLayout = reflection.struct('NeuronInput');
@@ -181,9 +176,7 @@ export class GpuBackend implements Backend {
     const traces = make('trace ring', 12 * ring * T, S | SRC);
     const status = make('status', 16, S | SRC | DST);
     const rbSize = 16 + 4 * k * words + 12 * k * T;
-    const readback = [0, 1].map((s) => ({
-      buffer: make(`readback ${s}`, rbSize, GPUBufferUsage.MAP_READ | DST), steps: 0, firstStep: 0,
-    }));
+    const readback = [0, 1].map((s) => make(`readback ${s}`, rbSize, GPUBufferUsage.MAP_READ | DST));
 
     const layout = device.createBindGroupLayout({
       label: 'spikegpu pulse network',
@@ -222,7 +215,7 @@ export class GpuBackend implements Backend {
   }
 
   /** Encodes and submits steps [t0, t0 + m) and the copy of their recordings into `rb`. */
-  private submitChunk(t0: number, m: number, rb: ReadbackSet): void {
+  private submitChunk(t0: number, m: number, rb: GPUBuffer): void {
     const { device } = this.gpu;
     const words = maskWords(this.plan.n), T = this.plan.traced.length, ring = 2 * this.shape.k;
     const slot0 = t0 % ring;
@@ -238,31 +231,28 @@ export class GpuBackend implements Backend {
       pass.dispatchWorkgroups(this.shape.groups);
     }
     pass.end();
-    enc.copyBufferToBuffer(this.rings.status, 0, rb.buffer, 0, 16);
-    enc.copyBufferToBuffer(this.rings.raster, 4 * slot0 * words, rb.buffer, 16, 4 * m * words);
-    if (T > 0) enc.copyBufferToBuffer(this.rings.traces, 12 * slot0 * T, rb.buffer, 16 + 4 * m * words, 12 * m * T);
+    enc.copyBufferToBuffer(this.rings.status, 0, rb, 0, 16);
+    enc.copyBufferToBuffer(this.rings.raster, 4 * slot0 * words, rb, 16, 4 * m * words);
+    if (T > 0) enc.copyBufferToBuffer(this.rings.traces, 12 * slot0 * T, rb, 16 + 4 * m * words, 12 * m * T);
     device.queue.submit([enc.finish()]);
-    rb.firstStep = t0;
-    rb.steps = m;
   }
 
-  private collect(rb: ReadbackSet): Chunk {
-    const words = maskWords(this.plan.n), T = this.plan.traced.length, m = rb.steps;
-    const bytes = rb.buffer.getMappedRange(0, 16 + 4 * m * words + 12 * m * T);
+  /** Reads the mapped `rb` holding steps [t0, t0 + m). */
+  private collect(rb: GPUBuffer, t0: number, m: number): Chunk {
+    const words = maskWords(this.plan.n), T = this.plan.traced.length;
+    const bytes = rb.getMappedRange(0, 16 + 4 * m * words + 12 * m * T);
     const status = new Uint32Array(bytes, 0, 4);
     const expected = m * this.shape.groups;
     const bad = status[0]! > 0
       ? new NonFiniteStateError(status[2]!, status[1]!, this.plan.dt)
       : status[3] !== expected
-        ? new Error(`the GPU completed ${status[3]} of ${expected} step·workgroups of steps ${rb.firstStep}..${rb.firstStep + m}: ` +
-          'the driver cut a dispatch short (llvmpipe limits loop iterations; desktop drivers time out long dispatches). ' +
-          'Lower stepsPerDispatch or use launch: \'per-step\'.')
+        ? cutShortError(status[3]!, expected, t0, m, 'Lower stepsPerDispatch or use launch: \'per-step\'.')
         : null;
     const raster = this.plan.recordSpikes ? new Uint32Array(bytes, 16, m * words).slice() : null;
     const traces = new Float32Array(bytes, 16 + 4 * m * words, m * T * 3).slice();
-    rb.buffer.unmap();
+    rb.unmap();
     if (bad) throw bad;
-    return { firstStep: rb.firstStep, steps: m, raster, traces };
+    return { firstStep: t0, steps: m, raster, traces };
   }
 
   async advance(steps: number, sink: (chunk: Chunk) => void): Promise<void> {
@@ -270,10 +260,10 @@ export class GpuBackend implements Backend {
     if (this.failed) throw this.failed;
     try {
       this.step = await runChunks(this.step, steps, {
-        readback: this.readback.map((r) => r.buffer),
+        readback: this.readback,
         length: (step, remaining) => chunkLength(step, remaining, this.shape.k),
-        submit: (t0, m, rb) => this.submitChunk(t0, m, this.readback.find((r) => r.buffer === rb)!),
-        collect: (rb) => sink(this.collect(this.readback.find((r) => r.buffer === rb)!)),
+        submit: (t0, m, rb) => this.submitChunk(t0, m, rb),
+        collect: (rb, t0, m) => sink(this.collect(rb, t0, m)),
         check: () => this.watch.check(),
       });
     } catch (e) {
@@ -283,15 +273,8 @@ export class GpuBackend implements Backend {
   }
 
   async readState() {
-    const { device } = this.gpu;
     const n = this.plan.n;
-    const staging = device.createBuffer({ label: 'spikegpu state readback', size: 8 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const enc = device.createCommandEncoder();
-    enc.copyBufferToBuffer(this.rings.state, 0, staging, 0, 8 * n);
-    device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const vu = new Float32Array(staging.getMappedRange().slice(0));
-    staging.destroy();
+    const vu = new Float32Array(await readBuffer(this.gpu.device, this.rings.state, 8 * n, 'spikegpu state readback'));
     const v = new Float32Array(n), u = new Float32Array(n);
     for (let i = 0; i < n; i++) { v[i] = vu[2 * i]!; u[i] = vu[2 * i + 1]!; }
     return { v, u };

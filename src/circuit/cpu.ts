@@ -7,7 +7,7 @@ import { MAX_STATE, PARAM_SLOTS, SPIKE_THRESHOLD_SLOT, type Derivative } from '.
 import { Purpose, normalFromWords, philox4x32, seedKey } from '../rng/philox';
 import type { CircuitBackend, CircuitChunk, CopyFailure } from './backend';
 import { samplesIn } from './backend';
-import { type CircuitPlan, PROBE_KIND, STIM_KIND, STIM_WORDS, SYN_KIND, SYN_SLOTS } from './plan';
+import { type CircuitPlan, PROBE_KIND, STIM_KIND, STIM_WORDS, SYN_KIND, SYN_SLOTS, SYN_STATE } from './plan';
 
 /** dr/dt of the diffusion synapse: α·T·(1 − r) − β·r while releasing (i = 1), −β·r otherwise. */
 export const releaseDeriv: Derivative = (x, p, i, out) => {
@@ -35,8 +35,7 @@ export class CpuCircuitBackend implements CircuitBackend {
 
   constructor(readonly plan: CircuitPlan, readonly stepsPerChunk = 1000) {
     this.state = plan.state0.slice();
-    this.syn = new Float64Array(plan.copies * plan.m * SYN_SLOTS);
-    for (let g = 0; g < plan.copies * plan.m; g++) this.syn.set(plan.syn0.subarray(4 * g, 4 * g + 4), SYN_SLOTS * g);
+    this.syn = plan.syn0.slice();
     this.inp = new Float64Array(plan.copies * plan.n);
     this.neuronInt = new Integrator(plan.integrator, MAX_STATE);
     this.releaseInt = new Integrator(plan.integrator, 1);
@@ -45,7 +44,7 @@ export class CpuCircuitBackend implements CircuitBackend {
 
   private stepSynapse(copy: number, j: number): void {
     const P = this.plan, syn = this.syn;
-    const gs = copy * P.m + j, o = SYN_SLOTS * gs, sp = SYN_SLOTS * P.synPset[gs]!;
+    const gs = copy * P.m + j, o = SYN_STATE * gs, sp = SYN_SLOTS * P.synPset[gs]!;
     const va = this.state[(copy * P.n + P.synA[j]!) * MAX_STATE]!;
     const vb = this.state[(copy * P.n + P.synB[j]!) * MAX_STATE]!;
     if (P.synKind[j] === SYN_KIND.electrical) {
@@ -103,7 +102,7 @@ export class CpuCircuitBackend implements CircuitBackend {
     const sbase = copy * P.m;
     for (let q = 0; q < P.inCount[i]!; q++) {
       const slot = P.inSlots[P.inFirst[i]! + q]!;
-      input += this.syn[SYN_SLOTS * (sbase + (slot >> 1)) + 4 + (slot & 1)]!;
+      input += this.syn[SYN_STATE * (sbase + (slot >> 1)) + 4 + (slot & 1)]!;
     }
     input += this.stimulus(P.neuronStims[gi]!, step, gi);
     const pset = P.neuronPset[gi]!;
@@ -131,7 +130,7 @@ export class CpuCircuitBackend implements CircuitBackend {
     const P = this.plan;
     if (kind === PROBE_KIND.state) return this.state[(copy * P.n + index) * MAX_STATE + v]!;
     if (kind === PROBE_KIND.input) return this.inp[copy * P.n + index]!;
-    const o = SYN_SLOTS * (copy * P.m + index);
+    const o = SYN_STATE * (copy * P.m + index);
     return kind === PROBE_KIND.synapseCurrent ? this.syn[o + 4 + v]! : this.syn[o + v]!;
   }
 

@@ -2,14 +2,16 @@
 // workgroup owns whole copies and loops over many steps per dispatch; many dispatches go into
 // one submit, and spikes and trace samples come back once per chunk, double-buffered.
 import { NonFiniteStateError, chunkLength } from '../backends/backend';
-import { GpuErrorWatch, allocateScoped, runChunks } from '../gpu/chunks';
+import {
+  GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, offsetTable, readBuffer, runChunks,
+} from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, type LimitRequest, acquireGpu } from '../gpu/device';
 import { ShaderReflection, packStruct } from '../gpu/reflect';
 import { CIRCUIT_WGSL } from '../gpu/shaders';
 import { NetworkValidationError, formatBytes } from '../network/validate';
 import { seedKey } from '../rng/philox';
 import { type CircuitBackend, type CircuitChunk, type CopyFailure, samplesIn } from './backend';
-import { type CircuitPlan, STIM_WORDS } from './plan';
+import { type CircuitPlan, STIM_WORDS, SYN_STATE } from './plan';
 
 export interface CircuitGpuOptions extends GpuOptions {
   /** Steps per submit and per readback chunk (rounded up to a multiple of record.every). */
@@ -69,7 +71,7 @@ export function circuitFootprint(plan: CircuitPlan, k: number, spikeCapacity: nu
   return {
     tables: 4 * packTables(plan).words,
     state: 16 * B * plan.n,
-    synapses: 32 * B * plan.m,
+    synapses: 4 * SYN_STATE * B * plan.m,
     input: plan.recordInput ? 4 * B * plan.n : 16,
     records: rec,
     status: statusBytes(plan),
@@ -104,9 +106,8 @@ export class GpuCircuitBackend implements CircuitBackend {
   }
 
   static async create(plan: CircuitPlan, options: CircuitGpuOptions = {}): Promise<GpuCircuitBackend> {
-    for (const [name, value] of Object.entries({ stepsPerSubmit: options.stepsPerSubmit, stepsPerDispatch: options.stepsPerDispatch, workgroupSize: options.workgroupSize, spikeCapacity: options.spikeCapacity })) {
-      if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 1 << 26)) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-    }
+    const { stepsPerSubmit, stepsPerDispatch, workgroupSize, spikeCapacity } = options;
+    checkCountOptions({ stepsPerSubmit, stepsPerDispatch, workgroupSize, spikeCapacity }, 1 << 26);
     const every = plan.every;
     const k = Math.ceil((options.stepsPerSubmit ?? 500) / every) * every;
     const B = plan.copies, N = plan.n;
@@ -148,7 +149,7 @@ export class GpuCircuitBackend implements CircuitBackend {
 
   private static async allocate(
     plan: CircuitPlan, gpu: GpuContext, shape: Shape,
-    make: (label: string, size: number, usage: number, data?: ArrayBufferView | ArrayBuffer) => GPUBuffer, all: GPUBuffer[],
+    make: MakeBuffer, all: GPUBuffer[],
   ): Promise<GpuCircuitBackend> {
     const { device } = gpu;
     const reflection = new ShaderReflection(CIRCUIT_WGSL);
@@ -159,14 +160,11 @@ export class GpuCircuitBackend implements CircuitBackend {
     const paramsLayout = reflection.struct('Params');
     const params = make('circuit params', Math.ceil(paramsLayout.size / 16) * 16, GPUBufferUsage.UNIFORM | DST);
     const dispatches = Math.ceil(shape.k / shape.d);
-    const starts = new Uint32Array((dispatches * shape.align) / 4);
-    for (let q = 0; q < dispatches; q++) starts[(q * shape.align) / 4] = q * shape.d;
+    const starts = offsetTable(dispatches, shape.align, (q) => q * shape.d);
     const stepOffsets = make('circuit dispatch offsets', starts.byteLength, GPUBufferUsage.UNIFORM, starts);
     const tab = make('circuit tables', 4 * words, S, fillTables(plan, offsets, words));
     const state = make('circuit state', f.state, S | SRC, Float32Array.from(plan.state0));
-    const synInit = new Float32Array(2 * 4 * B * M);
-    for (let g = 0; g < B * M; g++) synInit.set(plan.syn0.subarray(4 * g, 4 * g + 4), 8 * g);
-    const syn = make('circuit synapses', f.synapses, S, synInit);
+    const syn = make('circuit synapses', f.synapses, S, Float32Array.from(plan.syn0));
     const inp = make('circuit inputs', f.input, S);
     const rec = make('circuit records', f.records, S | SRC);
     const status = make('circuit status', f.status, S | SRC | DST);
@@ -231,8 +229,7 @@ export class GpuCircuitBackend implements CircuitBackend {
     let bad: Error | null = null;
     if (status[0]! > 0) bad = new NonFiniteStateError(status[2]! % n, status[1]!, this.plan.dt, Math.floor(status[2]! / n));
     else if (status[3] !== m * groups) {
-      bad = new Error(`the GPU completed ${status[3]} of ${m * groups} step·workgroups of steps ${t0}..${t0 + m}: the driver cut a ` +
-        'dispatch short (llvmpipe limits loop iterations; desktop drivers time out long dispatches). Lower stepsPerDispatch.');
+      bad = cutShortError(status[3]!, m * groups, t0, m, 'Lower stepsPerDispatch.');
     } else if (status[4]! > cap) {
       bad = new Error(`${status[4]} spikes in steps ${t0}..${t0 + m} overflow the spike buffer (${cap} events per chunk): ` +
         'pass a larger spikeCapacity or a smaller stepsPerSubmit, or set record.spikes to false');
@@ -269,16 +266,8 @@ export class GpuCircuitBackend implements CircuitBackend {
   }
 
   async readState(): Promise<Float32Array> {
-    const { device } = this.gpu;
     const size = 16 * this.plan.copies * this.plan.n;
-    const staging = device.createBuffer({ label: 'spikegpu circuit state readback', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const enc = device.createCommandEncoder();
-    enc.copyBufferToBuffer(this.bufs.state, 0, staging, 0, size);
-    device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const out = new Float32Array(staging.getMappedRange().slice(0));
-    staging.destroy();
-    return out;
+    return new Float32Array(await readBuffer(this.gpu.device, this.bufs.state, size, 'spikegpu circuit state readback'));
   }
 
   destroy(): void {

@@ -11,6 +11,8 @@ import {
 import { DIFFUSION_SLOTS, assertValidCircuit, neuronIndex, resolveVariation, type VariationTarget } from './validate';
 
 export const SYN_SLOTS = 8;
+/** Numbers per synapse of state: r, release time, releasing, last V_pre, then the currents i1, i2, 0, 0. */
+export const SYN_STATE = 8;
 export const STIM_WORDS = 12;
 export const NO_STOP = 0xffffffff;
 export const STIM_KIND = { pulses: 0, waveform: 1, noise: 2 } as const;
@@ -58,7 +60,7 @@ export interface CircuitPlan {
   stimWords: Uint32Array;
   stimAmp: Float64Array;
   waves: Float64Array;
-  /** Initial state, MAX_STATE per neuron and per synapse (r, release time, releasing, last V_pre). */
+  /** Initial state, MAX_STATE per neuron and SYN_STATE per synapse. */
   state0: Float64Array;
   syn0: Float64Array;
   probes: Probe[];
@@ -206,7 +208,7 @@ export function compileCircuit(desc: CircuitDescription): CircuitPlan {
   const incoming: number[][] = Array.from({ length: N }, () => []);
   const spsets = new RowTable(SYN_SLOTS);
   const synPset = new Uint32Array(B * M);
-  const syn0 = new Float64Array(B * M * 4);
+  const syn0 = new Float64Array(B * M * SYN_STATE);
   synapses.forEach((s, j) => {
     const a = neuronIndex(desc.neurons, s.kind === 'electrical' ? s.a : s.pre);
     const bb = neuronIndex(desc.neurons, s.kind === 'electrical' ? s.b : s.post);
@@ -223,7 +225,7 @@ export function compileCircuit(desc: CircuitDescription): CircuitPlan {
         synPset[b * M + j] = spsets.add(scratch);
       } else synPset[b * M + j] = s0;
       // r = 0, not releasing; the last presynaptic V is the initial one (no release at t = 0).
-      syn0[(b * M + j) * 4 + 3] = state0[(b * N + a) * MAX_STATE]!;
+      syn0[(b * M + j) * SYN_STATE + 3] = state0[(b * N + a) * MAX_STATE]!;
     }
   });
   const inFirst = new Uint32Array(N), inCount = new Uint32Array(N);

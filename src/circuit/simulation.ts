@@ -35,6 +35,8 @@ export class CircuitSimulation {
   private readonly sampleChunks: Float64Array[] = [];
   private samples = 0;
   private readonly spikeChunks: Uint32Array[] = [];
+  /** The sorted spike list, built on first use after a run. */
+  private sorted: CircuitSpikes | null = null;
   private wallMs = 0;
   private readonly failed = new Map<number, CopyFailure>();
 
@@ -57,7 +59,7 @@ export class CircuitSimulation {
     await this.backend.advance(steps, (chunk: CircuitChunk) => {
       this.sampleChunks.push(Float64Array.from(chunk.traces));
       this.samples += chunk.samples;
-      if (chunk.spikes.length > 0) this.spikeChunks.push(chunk.spikes);
+      if (chunk.spikes.length > 0) { this.spikeChunks.push(chunk.spikes); this.sorted = null; }
       for (const f of chunk.failures) if (!this.failed.has(f.copy)) this.failed.set(f.copy, f);
       done += chunk.steps;
       options.onProgress?.(done, steps);
@@ -104,15 +106,17 @@ export class CircuitSimulation {
 
   /** Every spike, sorted by step, copy and neuron. */
   get spikes(): CircuitSpikes {
+    if (this.sorted) return this.sorted;
     const n = this.plan.n;
     const all: number[][] = [];
     for (const c of this.spikeChunks) for (let e = 0; e < c.length; e += 2) all.push([c[e]!, c[e + 1]!]);
     all.sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
-    return {
+    this.sorted = {
       steps: Int32Array.from(all, (e) => e[0]!),
       copies: Int32Array.from(all, (e) => Math.floor(e[1]! / n)),
       neurons: Int32Array.from(all, (e) => e[1]! % n),
     };
+    return this.sorted;
   }
 
   /** Spike times (ms) of one neuron of one copy. */

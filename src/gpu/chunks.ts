@@ -103,3 +103,40 @@ export class GpuErrorWatch {
     this.device.removeEventListener('uncapturederror', this.onError);
   }
 }
+
+/** Throws a RangeError naming the first option that is not an integer in [1, max]. */
+export function checkCountOptions(options: Record<string, number | undefined>, max: number): void {
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > max)) {
+      throw new RangeError(`${name} must be an integer in [1, ${max}], got ${value}`);
+    }
+  }
+}
+
+/**
+ * A uniform buffer's contents for dynamic offsets: entry q, at byte q · align, holds value(q)
+ * (each dispatch of a chunk binds its own entry to learn where its steps start).
+ */
+export function offsetTable(count: number, align: number, value: (q: number) => number): Uint32Array {
+  const table = new Uint32Array((count * align) / 4);
+  for (let q = 0; q < count; q++) table[(q * align) / 4] = value(q);
+  return table;
+}
+
+/** The error for a chunk whose `done` step counter fell short: a driver cut a dispatch short. */
+export function cutShortError(done: number, expected: number, t0: number, m: number, remedy: string): Error {
+  return new Error(`the GPU completed ${done} of ${expected} step·workgroups of steps ${t0}..${t0 + m}: ` +
+    `the driver cut a dispatch short (llvmpipe limits loop iterations; desktop drivers time out long dispatches). ${remedy}`);
+}
+
+/** Copies `size` bytes of a storage buffer into a fresh staging buffer and returns them. */
+export async function readBuffer(device: GPUDevice, src: GPUBuffer, size: number, label: string): Promise<ArrayBuffer> {
+  const staging = device.createBuffer({ label, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const enc = device.createCommandEncoder();
+  enc.copyBufferToBuffer(src, 0, staging, 0, size);
+  device.queue.submit([enc.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const out = staging.getMappedRange().slice(0);
+  staging.destroy();
+  return out;
+}
