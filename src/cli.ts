@@ -129,19 +129,24 @@ function parseExperimentArgs(experiment: ExperimentName, rest: string[]): Experi
   return { experiment, out: opts.out, backend, integrator, dt: ms('dt', 10), duration: ms('duration', 1e6), force: flags.has('force'), quiet: flags.has('quiet') };
 }
 
-async function experimentMain(a: ExperimentArgs): Promise<number> {
-  await prepareOut(a.out, a.force, EXPERIMENTS[a.experiment].outputs);
+/** A progress callback printing "pct%  done/total steps  seconds" to stderr at most twice a second. */
+function progress(quiet: boolean): (done: number, total: number) => void {
   const t0 = performance.now();
   let lastPrint = 0;
+  return (done, total) => {
+    const now = performance.now();
+    if (quiet || (now - lastPrint < 500 && done < total)) return;
+    lastPrint = now;
+    const pct = ((100 * done) / total).toFixed(0).padStart(3);
+    process.stderr.write(`\r${pct}%  ${done}/${total} steps  ${((now - t0) / 1000).toFixed(1)} s`);
+    if (done === total) process.stderr.write('\n');
+  };
+}
+
+async function experimentMain(a: ExperimentArgs): Promise<number> {
+  await prepareOut(a.out, a.force, EXPERIMENTS[a.experiment].outputs);
   const run = await runExperiment(a.experiment, {
-    backend: a.backend, integrator: a.integrator, dt: a.dt, duration: a.duration,
-    onProgress: (done, total) => {
-      const now = performance.now();
-      if (a.quiet || (now - lastPrint < 500 && done < total)) return;
-      lastPrint = now;
-      process.stderr.write(`\r${((100 * done) / total).toFixed(0).padStart(3)}%  ${done}/${total} steps  ${((now - t0) / 1000).toFixed(1)} s`);
-      if (done === total) process.stderr.write('\n');
-    },
+    backend: a.backend, integrator: a.integrator, dt: a.dt, duration: a.duration, onProgress: progress(a.quiet),
   });
   for (const [file, text] of Object.entries(run.files)) await writeFile(join(a.out, file), text);
   if (!a.quiet) {
@@ -165,19 +170,7 @@ async function main(argv: string[]): Promise<number> {
   const sim = await createSimulation(desc, { backend: args.backend, precision: args.precision });
   try {
     const steps = Math.round(args.duration / desc.dt);
-    let lastPrint = 0;
-    const t0 = performance.now();
-    await sim.run({
-      steps,
-      onProgress: (done, total) => {
-        const now = performance.now();
-        if (args.quiet || (now - lastPrint < 500 && done < total)) return;
-        lastPrint = now;
-        const pct = ((100 * done) / total).toFixed(0).padStart(3);
-        process.stderr.write(`\r${pct}%  ${done}/${total} steps  ${((now - t0) / 1000).toFixed(1)} s`);
-        if (done === total) process.stderr.write('\n');
-      },
-    });
+    await sim.run({ steps, onProgress: progress(args.quiet) });
     const s = sim.spikes;
     const lines = ['t_ms,neuron'];
     for (let k = 0; k < s.steps.length; k++) lines.push(`${s.steps[k]! * desc.dt},${s.neurons[k]}`);

@@ -8,7 +8,7 @@ import { validateCircuit } from '../src/circuit/validate';
 import { NonFiniteStateError } from '../src/backends/backend';
 import { NetworkValidationError } from '../src/network/validate';
 import { correlation, meanAbsDifference } from '../src/analysis/continuous';
-import { maxAbsDiff, runCircuitBoth, testGpu } from './helpers';
+import { expectSpikesWithin, maxAbsDiff, runCircuitBoth, testGpu } from './helpers';
 
 describe('batches', () => {
   test('a batch of B copies gives exactly the results of B separate runs (GPU and CPU)', async () => {
@@ -46,8 +46,7 @@ describe('batches', () => {
       },
       record: { traces: [{ neuron: 'n', variable: 'v' }, { neuron: 'n', variable: 'I' }] },
     };
-    const { cpu, gpu } = await runCircuitBoth(desc, 20);
-    try {
+    await runCircuitBoth(desc, 20, async ({ cpu, gpu }) => {
       for (const sim of [cpu, gpu]) {
         expect(sim.trace({ neuron: 'n', variable: 'I', copy: 1 })[5]).toBe(10);
         expect(sim.trace({ neuron: 'n', variable: 'I', copy: 2 })[5]).toBe(20);
@@ -58,10 +57,7 @@ describe('batches', () => {
       for (let b = 0; b < 3; b++) {
         expect(maxAbsDiff(cpu.trace({ neuron: 'n', variable: 'v', copy: b }), gpu.trace({ neuron: 'n', variable: 'v', copy: b }))).toBeLessThan(0.05); // measured 5.1e-3 over repeated spikes
       }
-    } finally {
-      cpu.destroy();
-      gpu.destroy();
-    }
+    });
   });
 });
 
@@ -86,8 +82,7 @@ describe('stimuli as applied (the recorded input I)', () => {
     [0, 2, 4, 6, 10, 14, 14, 0],       // linear, × 2, the last sample held to the end
   ];
   test('constant, step, pulses, train and waveforms give the values step by step, on both backends', async () => {
-    const { cpu, gpu } = await runCircuitBoth(desc, 4);
-    try {
+    await runCircuitBoth(desc, 4, async ({ cpu, gpu }) => {
       for (const sim of [cpu, gpu]) {
         expected.forEach((want, i) => expect(Array.from(sim.trace({ neuron: i, variable: 'I' }))).toEqual(want));
       }
@@ -95,10 +90,7 @@ describe('stimuli as applied (the recorded input I)', () => {
       expect(Array.from(nc.slice(0, 2))).toEqual([0, 0]);
       expect(new Set(nc.slice(2)).size).toBe(6);             // drawn anew every step
       expect(maxAbsDiff(nc, ng)).toBeLessThan(1e-5);          // same Philox stream on both sides
-    } finally {
-      cpu.destroy();
-      gpu.destroy();
-    }
+    });
   });
 });
 
@@ -119,8 +111,7 @@ describe('mixed circuits', () => {
     };
     // Measured on llvmpipe: |Δn| 3.4e-6, |Δu| 7.9e-6, |Δi2| 8.6e-5, and |Δy| 2.8e-2 in the HR
     // neuron (y spans ~10 units; its bursts amplify f32 rounding), spike counts identical.
-    const { cpu, gpu } = await runCircuitBoth(desc, 30);
-    try {
+    await runCircuitBoth(desc, 30, async ({ cpu, gpu }) => {
       expect(cpu.spikeTimes('hh').length).toBe(2);
       expect(cpu.spikeTimes('iz').length).toBeGreaterThan(0);
       expect(Math.max(...cpu.trace({ synapse: 0, variable: 'r' }))).toBeGreaterThan(0.5);
@@ -130,13 +121,9 @@ describe('mixed circuits', () => {
       expect(maxAbsDiff(cpu.trace({ synapse: 1, variable: 'i2' }), gpu.trace({ synapse: 1, variable: 'i2' }))).toBeLessThan(1e-3);
       for (const n of ['hh', 'hr', 'iz']) {
         const tc = cpu.spikeTimes(n), tg = gpu.spikeTimes(n);
-        expect(tg.length).toBe(tc.length);
-        tc.forEach((t, k) => expect(Math.abs(t - tg[k]!)).toBeLessThanOrEqual(0.01 + 1e-9));
+        expectSpikesWithin(tg, tc, 0.01);
       }
-    } finally {
-      cpu.destroy();
-      gpu.destroy();
-    }
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 // Shared test plumbing: one GPU device per test file (a software adapter on machines without a
 // GPU). A test that needs the GPU fails, never skips, when no adapter comes back.
+import { expect } from 'vitest';
 import { acquireGpu, type GpuContext } from '../src/gpu/device';
 import { ShaderReflection } from '../src/gpu/reflect';
 
@@ -41,14 +42,24 @@ export async function runKernel(code: string, input: Uint32Array, outputWords: n
 import type { CircuitDescription } from '../src/circuit/description';
 import { createCircuit, type CircuitSimulation } from '../src/circuit/simulation';
 
-/** Runs a circuit for `duration` ms on the CPU reference (f64) and on the GPU (f32). */
-export async function runCircuitBoth(desc: CircuitDescription, duration: number): Promise<{ cpu: CircuitSimulation; gpu: CircuitSimulation }> {
+/**
+ * Runs a circuit for `duration` ms on the CPU reference (f64) and on the GPU (f32), hands both
+ * to `check`, and destroys them afterwards whatever `check` does.
+ */
+export async function runCircuitBoth(
+  desc: CircuitDescription, duration: number, check: (sims: { cpu: CircuitSimulation; gpu: CircuitSimulation }) => void | Promise<void>,
+): Promise<void> {
   const { device } = await testGpu();
   const cpu = await createCircuit(desc, { backend: 'cpu' });
-  await cpu.run({ duration });
-  const gpu = await createCircuit(desc, { backend: 'gpu', device });
-  await gpu.run({ duration });
-  return { cpu, gpu };
+  const gpu = await createCircuit(desc, { backend: 'gpu', device }).catch((e: unknown) => { cpu.destroy(); throw e; });
+  try {
+    await cpu.run({ duration });
+    await gpu.run({ duration });
+    await check({ cpu, gpu });
+  } finally {
+    cpu.destroy();
+    gpu.destroy();
+  }
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -56,4 +67,10 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k]! - b[k]!));
   return m;
+}
+
+/** Two spike-time lists match: the same count and each time within `tolerance` ms. */
+export function expectSpikesWithin(got: ArrayLike<number>, want: ArrayLike<number>, tolerance: number): void {
+  expect(got.length).toBe(want.length);
+  for (let k = 0; k < want.length; k++) expect(Math.abs(got[k]! - want[k]!)).toBeLessThanOrEqual(tolerance + 1e-9);
 }

@@ -79,14 +79,10 @@ describe('diffusion synapse', () => {
   });
 
   test('GPU (f32) and CPU (f64) agree on r, i and both voltages', async () => {
-    const { cpu, gpu } = await runCircuitBoth(desc(syn), 10);
-    try {
+    await runCircuitBoth(desc(syn), 10, async ({ cpu, gpu }) => {
       expect(maxAbsDiff(cpu.trace({ synapse: 0, variable: 'r' }), gpu.trace({ synapse: 0, variable: 'r' }))).toBeLessThan(1e-6);
       expect(maxAbsDiff(cpu.trace({ synapse: 0, variable: 'i' }), gpu.trace({ synapse: 0, variable: 'i' }))).toBeLessThan(1e-6);
       expect(maxAbsDiff(cpu.trace({ neuron: 'post', variable: 'v' }), gpu.trace({ neuron: 'post', variable: 'v' }))).toBeLessThan(1e-3);
-    } finally {
-      cpu.destroy();
-      gpu.destroy();
-    }
+    });
   });
 });

@@ -156,7 +156,10 @@ export class CpuCircuitBackend implements CircuitBackend {
         }
         if ((step + 1) % P.every === 0) {
           const sample = (step + 1) / P.every - 1 - first;
-          probes.forEach((pr, q) => { traces[sample * probes.length + q] = this.probe(pr.kind, pr.copy, pr.index, pr.variable); });
+          for (let q = 0; q < probes.length; q++) {
+            const pr = probes[q]!;
+            traces[sample * probes.length + q] = this.probe(pr.kind, pr.copy, pr.index, pr.variable);
+          }
         }
       }
       this.step += m;

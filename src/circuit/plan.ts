@@ -8,7 +8,7 @@ import { NEURON_MODELS } from '../models/registry';
 import {
   type CircuitDescription, type CircuitNeuron, type CircuitSynapse, DIFFUSION_DEFAULTS, type Stimulus,
 } from './description';
-import { DIFFUSION_SLOTS, assertValidCircuit, neuronIndex, resolveVariation, type VariationTarget } from './validate';
+import { DIFFUSION_SLOTS, ELECTRICAL_SLOTS, assertValidCircuit, neuronIndex, resolveVariation, type VariationTarget } from './validate';
 
 export const SYN_SLOTS = 8;
 /** Numbers per synapse of state: r, release time, releasing, last V_pre, then the currents i1, i2, 0, 0. */
@@ -127,10 +127,15 @@ export function neuronParams(n: CircuitNeuron): { values: Record<string, number>
   return { values, row };
 }
 
+/** A synapse's parameters in the slot order of ELECTRICAL_SLOTS / DIFFUSION_SLOTS, padded to SYN_SLOTS. */
 function synapseRow(s: CircuitSynapse): number[] {
-  if (s.kind === 'electrical') return [s.g1, s.g2, 0, 0, 0, 0, 0, 0];
-  const full = { ...DIFFUSION_DEFAULTS, ...s };
-  return DIFFUSION_SLOTS.map((k) => full[k]);
+  let row: number[];
+  if (s.kind === 'electrical') row = ELECTRICAL_SLOTS.map((k) => s[k]);
+  else {
+    const full = { ...DIFFUSION_DEFAULTS, ...s };
+    row = DIFFUSION_SLOTS.map((k) => full[k]);
+  }
+  return [...row, ...new Array<number>(SYN_SLOTS - row.length).fill(0)];
 }
 
 export function compileCircuit(desc: CircuitDescription): CircuitPlan {
