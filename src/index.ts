@@ -4,7 +4,11 @@ export * from './network/presets';
 export { validateNetwork, assertValidNetwork, NetworkValidationError, type ValidationIssue, MAX_NEURONS } from './network/validate';
 export { compilePlan, type Plan } from './network/plan';
 export { createSimulation, simulate, Simulation, type SimulationOptions, type RunOptions, type RunSummary } from './simulation';
-export { NonFiniteStateError } from './backends/backend';
+export { NonFiniteStateError, type SpikeTap, type SpikeTapChunk } from './backends/backend';
+export {
+  GpuSpikeRaster, rasterClasses, paintRaster, checkRasterGeometry, RASTER_COLOURS, RASTER_EMPTY, RASTER_EXCITATORY, RASTER_INHIBITORY,
+  MAX_RASTER_PIXELS, MAX_RASTER_WINDOW, type RasterGeometry,
+} from './render/spike_raster';
 export { gpuFootprint, type Launch } from './backends/gpu';
 export { acquireGpu, GpuUnavailableError, GpuLimitError, type GpuOptions, type GpuContext } from './gpu/device';
 export { philox4x32, PhiloxStream, Purpose, uniform01 } from './rng/philox';

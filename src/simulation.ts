@@ -1,6 +1,6 @@
 // The library's front door: a description becomes a running simulation on the GPU or the CPU
 // reference; the only difference for the caller is `backend`.
-import type { Backend } from './backends/backend';
+import type { Backend, SpikeTap } from './backends/backend';
 import { maskWords } from './backends/backend';
 import { CpuBackend } from './backends/cpu';
 import { GpuBackend, type GpuBackendOptions } from './backends/gpu';
@@ -69,6 +69,18 @@ export class Simulation {
   }
 
   get spikes(): SpikeList { return this.recorder.spikes; }
+
+  /** The GPU device this simulation runs on (null on the CPU reference). */
+  get device(): GPUDevice | null { return this.backend.device ?? null; }
+
+  /**
+   * Lets `tap` copy every later chunk's spike masks on the GPU (e.g. a GpuSpikeRaster); returns
+   * the function that detaches it. GPU backend only: the CPU reference has no spike buffers.
+   */
+  addSpikeTap(tap: SpikeTap): () => void {
+    if (!this.backend.addSpikeTap) throw new Error('addSpikeTap: spike taps read the GPU spike buffers; this simulation runs on the CPU reference (use sim.spikes)');
+    return this.backend.addSpikeTap(tap);
+  }
 
   trace(neuron: number, variable: TraceVariable): Float64Array { return this.recorder.trace(neuron, variable); }
 

@@ -11,6 +11,15 @@ export interface Chunk {
   traces: Float32Array | Float64Array;
 }
 
+/** Where one chunk's spike masks lie on the GPU: `steps` steps of `words` u32 from byte `offset`. */
+export interface SpikeTapChunk { buffer: GPUBuffer; offset: number; firstStep: number; steps: number; words: number }
+
+/**
+ * Reads a GPU simulation's spike masks without a readback: `encode` is called while each
+ * chunk's commands are recorded, after its steps, and may record copies from `chunk.buffer`.
+ */
+export interface SpikeTap { encode(encoder: GPUCommandEncoder, chunk: SpikeTapChunk): void }
+
 export interface Backend {
   readonly kind: 'gpu' | 'cpu';
   /** Adapter name for the GPU, "CPU (f64)" or "CPU (f32)" for the reference. */
@@ -18,6 +27,9 @@ export interface Backend {
   /** Advances `steps` steps from the current one, calling `sink` for every chunk in order. */
   advance(steps: number, sink: (chunk: Chunk) => void): Promise<void>;
   readState(): Promise<{ v: Float32Array | Float64Array; u: Float32Array | Float64Array }>;
+  /** The GPU backend's device and spike taps (absent on the CPU reference). */
+  readonly device?: GPUDevice;
+  addSpikeTap?(tap: SpikeTap): () => void;
   destroy(): void;
 }
 

@@ -1,6 +1,6 @@
 // The GPU backend: executes a plan with shaders/pulse_network.wgsl. Many steps are encoded per
 // submit; spikes and traces stay in GPU rings and come back once per chunk, double-buffered.
-import { type Backend, type Chunk, NonFiniteStateError, chunkLength, maskWords } from './backend';
+import { type Backend, type Chunk, type SpikeTap, NonFiniteStateError, chunkLength, maskWords } from './backend';
 import { NO_TRACE, type Plan, compilePlan, neuronCount } from '../network/plan';
 import type { NetworkDescription } from '../network/description';
 import { NetworkValidationError, assertValidNetwork, checkDenseFits, formatBytes } from '../network/validate';
@@ -89,6 +89,7 @@ export class GpuBackend implements Backend {
   private failed: Error | null = null;
   private destroyed = false;
   private readonly watch: GpuErrorWatch;
+  private readonly taps = new Set<SpikeTap>();
 
   private constructor(
     readonly plan: Plan,
@@ -231,6 +232,7 @@ export class GpuBackend implements Backend {
       pass.dispatchWorkgroups(this.shape.groups);
     }
     pass.end();
+    for (const tap of this.taps) tap.encode(enc, { buffer: this.rings.raster, offset: 4 * slot0 * words, firstStep: t0, steps: m, words });
     enc.copyBufferToBuffer(this.rings.status, 0, rb, 0, 16);
     enc.copyBufferToBuffer(this.rings.raster, 4 * slot0 * words, rb, 16, 4 * m * words);
     if (T > 0) enc.copyBufferToBuffer(this.rings.traces, 12 * slot0 * T, rb, 16 + 4 * m * words, 12 * m * T);
@@ -270,6 +272,13 @@ export class GpuBackend implements Backend {
       this.failed = e as Error;
       throw e;
     }
+  }
+
+  get device(): GPUDevice { return this.gpu.device; }
+
+  addSpikeTap(tap: SpikeTap): () => void {
+    this.taps.add(tap);
+    return () => { this.taps.delete(tap); };
   }
 
   async readState() {

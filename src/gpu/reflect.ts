@@ -27,11 +27,11 @@ export class ShaderReflection {
     }));
   }
 
-  /** Explicit layout entries for a compute stage; names in `dynamic` get dynamic offsets. */
-  layoutEntries(group = 0, dynamic: ReadonlySet<string> = new Set()): GPUBindGroupLayoutEntry[] {
+  /** Explicit layout entries (for the compute stage unless `visibility` says otherwise); names in `dynamic` get dynamic offsets. */
+  layoutEntries(group = 0, dynamic: ReadonlySet<string> = new Set(), visibility: number = GPUShaderStage.COMPUTE): GPUBindGroupLayoutEntry[] {
     return this.bindings(group).map((b) => ({
       binding: b.binding,
-      visibility: GPUShaderStage.COMPUTE,
+      visibility,
       buffer: { type: b.kind, hasDynamicOffset: dynamic.has(b.name) },
     }));
   }

@@ -7,6 +7,7 @@ import hodgkinHuxley from '../../shaders/hodgkin_huxley.wgsl?raw';
 import hindmarshRose from '../../shaders/hindmarsh_rose.wgsl?raw';
 import integrators from '../../shaders/integrators.wgsl?raw';
 import circuit from '../../shaders/circuit.wgsl?raw';
+import spikeRaster from '../../shaders/spike_raster.wgsl?raw';
 
 export const PHILOX_WGSL = philox;
 
@@ -15,3 +16,6 @@ export const PULSE_NETWORK_WGSL = [philox, modelParams, izhikevich, pulseNetwork
 
 /** Circuits of differential models: RNG + shared model helpers + every model + integrators + kernel. */
 export const CIRCUIT_WGSL = [philox, modelParams, hodgkinHuxley, hindmarshRose, izhikevich, integrators, circuit].join('\n');
+
+/** The live spike raster: a render pipeline that bins spike bitmasks into pixels. */
+export const SPIKE_RASTER_WGSL = spikeRaster;

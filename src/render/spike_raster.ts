@@ -1,0 +1,181 @@
+// A live spike raster drawn by the GPU straight from a simulation's spike bitmasks: the
+// simulation's chunk copies its masks into this view's history ring inside the same command
+// encoder (GPU to GPU, nothing read back), and a fragment shader bins them into pixels.
+// `rasterClasses` is the CPU reference of the shader's binning; `paintRaster` turns it into
+// RGBA for a 2D canvas (the page's fallback without WebGPU).
+import type { SpikeTap, SpikeTapChunk } from '../backends/backend';
+import { ShaderReflection, packStruct } from '../gpu/reflect';
+import { SPIKE_RASTER_WGSL } from '../gpu/shaders';
+import type { SpikeList } from '../recording';
+
+export interface RasterGeometry {
+  /** Neurons shown (rows are bins of neurons, neuron 0 at the bottom). */
+  neurons: number;
+  /** Steps shown, the newest at the right edge. */
+  window: number;
+  /** Pixels. */
+  width: number;
+  height: number;
+  /** Neurons below this index are excitatory (dark); the rest inhibitory (red). Default: all excitatory. */
+  split?: number;
+}
+
+export const MAX_RASTER_PIXELS = 8192;
+export const MAX_RASTER_WINDOW = 1 << 20;
+
+/** Pixel classes: no spike, an excitatory neuron fired, only inhibitory neurons fired. */
+export const RASTER_EMPTY = 0, RASTER_EXCITATORY = 1, RASTER_INHIBITORY = 2;
+/** RGBA of each class (the shader's colours, in bytes). */
+export const RASTER_COLOURS: readonly (readonly [number, number, number, number])[] = [
+  [255, 255, 255, 255], [20, 20, 31, 255], [217, 26, 26, 255],
+];
+
+/** Throws a RangeError naming the field and its limit (before anything is allocated). */
+export function checkRasterGeometry(g: RasterGeometry): void {
+  const int = (name: keyof RasterGeometry, v: number | undefined, lo: number, hi: number) => {
+    if (v === undefined || !Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`raster ${name} must be an integer in [${lo}, ${hi}], got ${v}`);
+  };
+  int('neurons', g.neurons, 1, 2 ** 31);
+  int('window', g.window, 1, MAX_RASTER_WINDOW);
+  int('width', g.width, 1, MAX_RASTER_PIXELS);
+  int('height', g.height, 1, MAX_RASTER_PIXELS);
+  if (g.split !== undefined) int('split', g.split, 0, g.neurons);
+  // The shader bins with 32-bit integer products.
+  if (g.height * g.neurons > 0xffffffff) throw new RangeError(`raster height × neurons must stay below 2^32: at most ${Math.floor(0xffffffff / g.neurons)} pixels high for ${g.neurons} neurons`);
+  if (g.width * g.window > 0xffffffff) throw new RangeError(`raster width × window must stay below 2^32: at most ${Math.floor(0xffffffff / g.window)} pixels wide for a window of ${g.window} steps`);
+}
+
+const binStart = (b: number, total: number, bins: number) => Math.floor((b * total) / bins);
+const binEnd = (b: number, total: number, bins: number) => Math.min(Math.max(Math.floor(((b + 1) * total) / bins), binStart(b, total, bins) + 1), total);
+
+/**
+ * The CPU reference of shaders/spike_raster.wgsl: the class of every pixel (row-major, top row
+ * first) when `head` steps have been simulated and the window shows steps [head − window, head).
+ */
+export function rasterClasses(spikes: SpikeList, head: number, g: RasterGeometry): Uint8Array {
+  checkRasterGeometry(g);
+  const { neurons: n, window: W, width, height } = g, split = g.split ?? n;
+  // Each spike marks its bin; a bin is a (column, row) pair, and columns/rows are ranges of
+  // steps/neurons, so invert the maps: which column holds window position s, which row neuron i.
+  const colOf = new Int32Array(W), rowOf = new Int32Array(n);
+  for (let c = 0; c < width; c++) for (let s = binStart(c, W, width); s < binEnd(c, W, width); s++) colOf[s] = c;
+  for (let r = 0; r < height; r++) for (let i = binStart(r, n, height); i < binEnd(r, n, height); i++) rowOf[i] = r;
+  // A step or neuron can belong to several columns/rows when there are more pixels than items.
+  const colsOf = (s: number) => { const out: number[] = []; for (let c = colOf[s]!; c >= 0 && binStart(c, W, width) <= s && s < binEnd(c, W, width); c--) out.push(c); return out; };
+  const rowsOf = (i: number) => { const out: number[] = []; for (let r = rowOf[i]!; r >= 0 && binStart(r, n, height) <= i && i < binEnd(r, n, height); r--) out.push(r); return out; };
+  const out = new Uint8Array(width * height);
+  for (let k = 0; k < spikes.steps.length; k++) {
+    const step = spikes.steps[k]!, i = spikes.neurons[k]!;
+    if (step < head - W || step >= head || i >= n) continue;
+    const cls = i < split ? RASTER_EXCITATORY : RASTER_INHIBITORY;
+    for (const c of colsOf(step - (head - W))) {
+      for (const r of rowsOf(i)) {
+        const p = (height - 1 - r) * width + c;
+        if (out[p] !== RASTER_EXCITATORY) out[p] = cls;
+      }
+    }
+  }
+  return out;
+}
+
+/** RGBA bytes of pixel classes (for a 2D canvas's ImageData). */
+export function paintRaster(classes: Uint8Array): Uint8ClampedArray<ArrayBuffer> {
+  const rgba = new Uint8ClampedArray(4 * classes.length);
+  for (let p = 0; p < classes.length; p++) rgba.set(RASTER_COLOURS[classes[p]!]!, 4 * p);
+  return rgba;
+}
+
+/**
+ * The GPU raster: attach it to a GPU simulation (`sim.addSpikeTap(raster)`), run, then `render`
+ * into a canvas texture. It needs the simulation's device (pass one to `createSimulation`).
+ */
+export class GpuSpikeRaster implements SpikeTap {
+  private head = 0;
+  private destroyed = false;
+  private readonly uniform: GPUBuffer;
+  private readonly history: GPUBuffer;
+  private readonly bindGroup: GPUBindGroup;
+  private readonly packParams: (v: Record<string, number>) => ArrayBuffer;
+  private readonly words: number;
+
+  private constructor(readonly device: GPUDevice, readonly geometry: Required<RasterGeometry>, private readonly pipeline: GPURenderPipeline) {
+    const reflection = new ShaderReflection(SPIKE_RASTER_WGSL);
+    const layout = reflection.struct('RasterParams');
+    this.words = Math.ceil(geometry.neurons / 32);
+    const { neurons: n, window, split } = geometry;
+    this.packParams = (v) => packStruct(layout, { n, words: this.words, window, split, ...v });
+    this.uniform = device.createBuffer({ label: 'spikegpu raster params', size: Math.ceil(layout.size / 16) * 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.history = device.createBuffer({ label: 'spikegpu raster history', size: 4 * window * this.words, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.bindGroup = device.createBindGroup({
+      label: 'spikegpu raster',
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: this.uniform } }, { binding: 1, resource: { buffer: this.history } }],
+    });
+  }
+
+  /** Checks the geometry against the device, then builds the pipeline for `format` targets. */
+  static async create(device: GPUDevice, geometry: RasterGeometry, format: GPUTextureFormat): Promise<GpuSpikeRaster> {
+    checkRasterGeometry(geometry);
+    const bytes = 4 * geometry.window * Math.ceil(geometry.neurons / 32);
+    const cap = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+    if (bytes > cap) throw new RangeError(`raster window × neurons need ${bytes} bytes of history; this device allows ${cap} in one buffer: show fewer steps`);
+    const reflection = new ShaderReflection(SPIKE_RASTER_WGSL);
+    const bindLayout = device.createBindGroupLayout({ label: 'spikegpu raster', entries: reflection.layoutEntries(0, new Set(), GPUShaderStage.FRAGMENT) });
+    const module = device.createShaderModule({ label: 'spikegpu spike_raster.wgsl', code: SPIKE_RASTER_WGSL });
+    const pipeline = await device.createRenderPipelineAsync({
+      label: 'spikegpu raster',
+      layout: device.createPipelineLayout({ bindGroupLayouts: [bindLayout] }),
+      vertex: { module, entryPoint: 'vs' },
+      fragment: { module, entryPoint: 'fs', targets: [{ format }] },
+      primitive: { topology: 'triangle-list' },
+    });
+    return new GpuSpikeRaster(device, { split: geometry.neurons, ...geometry }, pipeline);
+  }
+
+  /** Steps seen so far (the newest shown step is head − 1). */
+  get steps(): number { return this.head; }
+
+  /** SpikeTap: copies the chunk's masks into the history ring, on the GPU. */
+  encode(encoder: GPUCommandEncoder, chunk: SpikeTapChunk): void {
+    if (this.destroyed) return;
+    if (chunk.words !== this.words) throw new RangeError(`raster for ${this.geometry.neurons} neurons attached to a network of ${chunk.words * 32} mask bits`);
+    const W = this.geometry.window, bytesPerStep = 4 * this.words;
+    const end = chunk.firstStep + chunk.steps, start = Math.max(chunk.firstStep, end - W);
+    let step = start;
+    while (step < end) {
+      const slot = step % W, m = Math.min(end - step, W - slot);
+      encoder.copyBufferToBuffer(chunk.buffer, chunk.offset + (step - chunk.firstStep) * bytesPerStep, this.history, slot * bytesPerStep, m * bytesPerStep);
+      step += m;
+    }
+    this.head = Math.max(this.head, end);
+  }
+
+  /** Draws the window ending at the newest step into `target` (a texture of width × height). */
+  render(target: GPUTextureView): void {
+    if (this.destroyed) throw new Error('this raster was destroyed');
+    const { width, height } = this.geometry;
+    this.device.queue.writeBuffer(this.uniform, 0, this.packParams({ head: this.head, width, height }));
+    const enc = this.device.createCommandEncoder({ label: 'spikegpu raster' });
+    const pass = enc.beginRenderPass({ colorAttachments: [{ view: target, loadOp: 'clear', storeOp: 'store', clearValue: { r: 1, g: 1, b: 1, a: 1 } }] });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.draw(3);
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  /** Forgets every step (for a simulation that starts again from step 0). */
+  reset(): void {
+    this.head = 0;
+    const enc = this.device.createCommandEncoder({ label: 'spikegpu raster reset' });
+    enc.clearBuffer(this.history);
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.uniform.destroy();
+    this.history.destroy();
+  }
+}

@@ -1,0 +1,136 @@
+// The live raster: the GPU bins a simulation's spike masks into pixels (shaders/spike_raster.wgsl);
+// every pixel must equal the CPU reference (rasterClasses) computed from the recorded spikes.
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSimulation, izhikevich2003, type Simulation } from '../src/index';
+import {
+  GpuSpikeRaster, RASTER_COLOURS, RASTER_EMPTY, RASTER_EXCITATORY, RASTER_INHIBITORY, type RasterGeometry, checkRasterGeometry,
+  paintRaster, rasterClasses,
+} from '../src/render/spike_raster';
+import { testGpu } from './helpers';
+
+const list = (pairs: [number, number][]) => ({ steps: Int32Array.from(pairs, (p) => p[0]), neurons: Int32Array.from(pairs, (p) => p[1]) });
+
+describe('rasterClasses (CPU reference), by hand', () => {
+  it('puts step s of the window in column s and neuron i in row i from the bottom', () => {
+    // 4 neurons (0, 1 excitatory), 4 steps shown, 4 × 4 pixels, 6 steps simulated: window = steps 2..5.
+    const g: RasterGeometry = { neurons: 4, window: 4, width: 4, height: 4, split: 2 };
+    const px = rasterClasses(list([[1, 0], [2, 0], [3, 3], [5, 1], [5, 2]]), 6, g);
+    const at = (col: number, neuron: number) => px[(3 - neuron) * 4 + col];
+    expect(at(0, 0)).toBe(RASTER_EXCITATORY); // step 2
+    expect(at(1, 3)).toBe(RASTER_INHIBITORY); // step 3
+    expect(at(3, 1)).toBe(RASTER_EXCITATORY); // step 5
+    expect(at(3, 2)).toBe(RASTER_INHIBITORY);
+    expect([...px].filter((c) => c !== RASTER_EMPTY)).toHaveLength(4); // step 1 is out of the window
+  });
+
+  it('bins several steps and neurons into one pixel, excitatory over inhibitory', () => {
+    const g: RasterGeometry = { neurons: 8, window: 6, width: 2, height: 2, split: 4 };
+    // Column 0 = window steps 0..2, row 0 (bottom) = neurons 0..3.
+    const px = rasterClasses(list([[1, 6], [2, 5], [2, 1], [4, 7]]), 6, g);
+    expect([...px]).toEqual([RASTER_INHIBITORY, RASTER_INHIBITORY, RASTER_EXCITATORY, RASTER_EMPTY]);
+  });
+
+  it('spreads one neuron over several rows when there are more pixels than neurons', () => {
+    const px = rasterClasses(list([[0, 1]]), 1, { neurons: 2, window: 1, width: 1, height: 4 });
+    expect([...px]).toEqual([1, 1, 0, 0]);
+  });
+
+  it('paints classes in the shader colours and refuses geometry the shader cannot bin', () => {
+    expect([...paintRaster(Uint8Array.of(2, 0))]).toEqual([...RASTER_COLOURS[2]!, ...RASTER_COLOURS[0]!]);
+    expect(() => checkRasterGeometry({ neurons: 1e6, window: 100, width: 100, height: 5000 })).toThrow(/height × neurons.*at most 4294 pixels/);
+    expect(() => checkRasterGeometry({ neurons: 10, window: 0, width: 1, height: 1 })).toThrow(/window must be an integer in \[1, 1048576\], got 0/);
+    expect(() => checkRasterGeometry({ neurons: 10, window: 5, width: 1, height: 1, split: 11 })).toThrow(/split must be an integer in \[0, 10\]/);
+  });
+});
+
+describe('GpuSpikeRaster against rasterClasses', () => {
+  const sims: Simulation[] = [];
+  afterAll(() => { for (const s of sims) s.destroy(); });
+
+  /** Renders into an rgba8unorm texture and maps the pixels back to classes. */
+  async function renderClasses(raster: GpuSpikeRaster): Promise<Uint8Array> {
+    const { device } = raster, { width, height } = raster.geometry;
+    const texture = device.createTexture({ size: [width, height], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
+    raster.render(texture.createView());
+    const bytesPerRow = Math.ceil((4 * width) / 256) * 256;
+    const read = device.createBuffer({ size: bytesPerRow * height, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = device.createCommandEncoder();
+    enc.copyTextureToBuffer({ texture }, { buffer: read, bytesPerRow }, [width, height]);
+    device.queue.submit([enc.finish()]);
+    await read.mapAsync(GPUMapMode.READ);
+    const bytes = new Uint8Array(read.getMappedRange());
+    const out = new Uint8Array(width * height).fill(255);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const p = y * bytesPerRow + 4 * x;
+        const cls = RASTER_COLOURS.findIndex((c) => Math.abs(c[0] - bytes[p]!) <= 1 && Math.abs(c[1] - bytes[p + 1]!) <= 1 && Math.abs(c[2] - bytes[p + 2]!) <= 1);
+        out[y * width + x] = cls;
+      }
+    }
+    read.destroy();
+    texture.destroy();
+    return out;
+  }
+
+  async function compare(neurons: number, geometry: Omit<RasterGeometry, 'neurons'>, chunks: number[]) {
+    const { device } = await testGpu();
+    const desc = izhikevich2003({ neurons, seed: 4 });
+    const sim = await createSimulation(desc, { device, stepsPerSubmit: 40 });
+    sims.push(sim);
+    const g = { neurons, split: desc.populations[0]!.size, ...geometry };
+    const raster = await GpuSpikeRaster.create(device, g, 'rgba8unorm');
+    const detach = sim.addSpikeTap(raster);
+    const checked: number[] = [];
+    for (const steps of chunks) {
+      await sim.run({ steps });
+      const gpu = await renderClasses(raster);
+      const cpu = rasterClasses(sim.spikes, sim.steps, g);
+      expect(raster.steps).toBe(sim.steps);
+      let differ = 0;
+      for (let p = 0; p < cpu.length; p++) if (gpu[p] !== cpu[p]) differ++;
+      expect(differ).toBe(0);
+      checked.push(cpu.filter((c) => c !== RASTER_EMPTY).length);
+    }
+    detach();
+    raster.destroy();
+    return checked;
+  }
+
+  it('matches pixel for pixel while the window fills and scrolls (steps and neurons binned unevenly)', async () => {
+    // 300 neurons over 50 rows, a 100-step window over 64 columns; chunks of 40 steps wrap the ring.
+    const lit = await compare(300, { window: 100, width: 64, height: 50 }, [30, 60, 75]);
+    // Lit pixels: the comparison is not between two empty pictures.
+    expect(Math.min(...lit)).toBeGreaterThan(20);
+    expect(Math.max(...lit)).toBeGreaterThan(100);
+  });
+
+  it('matches when there are more pixels than neurons and steps', async () => {
+    const lit = await compare(40, { window: 30, width: 64, height: 70 }, [20, 45]);
+    expect(Math.min(...lit)).toBeGreaterThan(0);
+    expect(lit.at(-1)).toBeGreaterThan(20);
+  });
+
+  it('starts empty again after reset, and refuses a network of another size', async () => {
+    const { device } = await testGpu();
+    const raster = await GpuSpikeRaster.create(device, { neurons: 300, window: 100, width: 64, height: 50 }, 'rgba8unorm');
+    const sim = await createSimulation(izhikevich2003({ neurons: 300, seed: 4 }), { device });
+    sims.push(sim);
+    sim.addSpikeTap(raster);
+    await sim.run({ steps: 50 });
+    expect((await renderClasses(raster)).some((c) => c !== RASTER_EMPTY)).toBe(true);
+    raster.reset();
+    expect(raster.steps).toBe(0);
+    expect((await renderClasses(raster)).every((c) => c === RASTER_EMPTY)).toBe(true);
+    const other = await createSimulation(izhikevich2003({ neurons: 100 }), { device });
+    sims.push(other);
+    other.addSpikeTap(raster);
+    await expect(other.run({ steps: 5 })).rejects.toThrow(/raster for 300 neurons attached to a network of 128 mask bits/);
+    raster.destroy();
+  });
+
+  it('is refused on the CPU reference, which has no spike buffers', async () => {
+    const sim = await createSimulation(izhikevich2003({ neurons: 50 }), { backend: 'cpu' });
+    expect(sim.device).toBeNull();
+    expect(() => sim.addSpikeTap({ encode() {} })).toThrow(/CPU reference/);
+  });
+});
