@@ -1,72 +1,67 @@
-// The seed network in a page, through the public API only. Settings live in the URL.
-import { COMBINATION_NAMES, createSimulation, izhikevich2003, SCENARIOS, TYPE_COMBINATIONS, type Scenario, type SpikeList } from '../src/index';
+// The spikegpu page: four views over one shared GPU device (or the CPU reference without one).
+// Everything goes through the library's public API, as in any outside app.
+import { GpuSession } from './session';
+import { el } from './ui';
+import { compareView } from './views/compare';
+import { couplingLabView } from './views/coupling-lab';
+import { networkView } from './views/network';
+import { neuronLabView } from './views/neuron-lab';
+import type { View, ViewFactory } from './views/view';
 
-const form = document.querySelector<HTMLFormElement>('#controls')!;
-const statusEl = document.querySelector<HTMLDivElement>('#status')!;
-const canvas = document.querySelector<HTMLCanvasElement>('#raster')!;
-const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+const VIEWS: Record<string, { title: string; make: ViewFactory }> = {
+  network: { title: 'Network', make: networkView },
+  neuron: { title: 'Neuron lab', make: neuronLabView },
+  coupling: { title: 'Coupling lab', make: couplingLabView },
+  compare: { title: 'GPU vs CPU', make: compareView },
+};
 
-for (const s of Object.keys(SCENARIOS)) field('scenario').append(new Option(s, s));
-for (const k of COMBINATION_NAMES) field('types').append(new Option(`${k}: ${TYPE_COMBINATIONS[k]!.join(', ')}`, k));
+const session = new GpuSession();
+const nav = document.querySelector<HTMLElement>('#views')!;
+const banner = document.querySelector<HTMLElement>('#banner')!;
+const main = document.querySelector<HTMLElement>('#view')!;
+let current: { name: string; view: View } | null = null;
 
-const params = new URLSearchParams(location.search);
-for (const name of ['scenario', 'types', 'neurons', 'duration', 'seed', 'backend']) {
-  const v = params.get(name);
-  if (v !== null) field(name).value = v;
-}
-if (!('gpu' in navigator)) {
-  field('backend').value = 'cpu';
-  (field('backend') as HTMLSelectElement).options[0]!.disabled = true;
-}
-
-function say(text: string, error = false): void {
-  statusEl.textContent = text;
-  statusEl.className = error ? 'error' : '';
-}
-
-function draw(spikes: SpikeList, steps: number, neurons: number, excitatory: number): void {
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = 'white';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.fillStyle = 'black';
-  const sx = canvas.width / steps, sy = canvas.height / neurons;
-  for (let k = 0; k < spikes.steps.length; k++) {
-    ctx.fillRect(spikes.steps[k]! * sx, canvas.height - (spikes.neurons[k]! + 1) * sy, Math.max(1.5, sx), Math.max(1.5, sy));
-  }
-  ctx.fillStyle = '#c00';
-  ctx.fillRect(0, canvas.height - excitatory * sy, canvas.width, 1);
-}
-
-async function run(): Promise<void> {
-  const settings = Object.fromEntries(['scenario', 'types', 'neurons', 'duration', 'seed', 'backend'].map((n) => [n, field(n).value]));
-  history.replaceState(null, '', `?${new URLSearchParams(settings)}`);
-  const desc = izhikevich2003({
-    scenario: settings.scenario as Scenario,
-    types: TYPE_COMBINATIONS[settings.types!],
-    neurons: Number(settings.neurons),
-    seed: Number(settings.seed),
-  });
-  const backend = settings.backend as 'gpu' | 'cpu';
-  say(`setting up on the ${backend}…`);
-  const sim = await createSimulation(desc, { backend });
-  try {
-    const duration = Number(settings.duration);
-    await sim.run({ duration, onProgress: (done, total) => say(`${backend}: ${done} / ${total} steps`) });
-    const s = sim.summary();
-    draw(sim.spikes, s.steps, s.neurons, desc.populations[0]!.size);
-    say(`${s.spikes} spikes, ${s.meanRateHz.toFixed(2)} Hz, ${(s.wallSeconds * 1000).toFixed(0)} ms wall ` +
-      `(${(duration / 1000 / s.wallSeconds).toFixed(1)}× real time) on ${s.adapter}`);
-    document.body.dataset.spikes = String(s.spikes);
-    document.body.dataset.adapter = s.adapter;
-  } finally {
-    sim.destroy();
+function showBanner(): void {
+  document.body.dataset.gpu = session.device ? 'ready' : session.lost ? 'lost' : 'none';
+  banner.replaceChildren();
+  banner.hidden = !session.problem;
+  if (!session.problem) return;
+  banner.append(el('span', { 'data-testid': 'banner-text' }, session.problem));
+  if (session.lost) {
+    const button = el('button', { type: 'button', id: 'restart-gpu' }, 'Restart the GPU');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      await session.restart();
+      showBanner();
+      mount(current?.name ?? 'network', false);
+    });
+    banner.append(button);
   }
 }
 
-form.addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  const button = document.querySelector<HTMLButtonElement>('#run')!;
-  button.disabled = true;
-  run().catch((e: Error) => say(`${e.name}: ${e.message}`, true)).finally(() => { button.disabled = false; });
-});
-if (!('gpu' in navigator)) say('This browser has no WebGPU: the CPU reference runs instead.');
+function mount(name: string, push = true): void {
+  const entry = VIEWS[name] ?? VIEWS.network!;
+  const key = VIEWS[name] ? name : 'network';
+  current?.view.destroy();
+  main.replaceChildren();
+  if (push) history.pushState(null, '', `?view=${key}`);
+  for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset.view === key);
+  document.title = `spikegpu — ${entry.title}`;
+  current = { name: key, view: entry.make(main, session) };
+  document.body.dataset.view = key;
+}
+
+for (const [name, v] of Object.entries(VIEWS)) {
+  const a = el('a', { href: `?view=${name}`, 'data-view': name }, v.title);
+  a.addEventListener('click', (ev) => { ev.preventDefault(); mount(name); });
+  nav.append(a);
+}
+window.addEventListener('popstate', () => mount(new URLSearchParams(location.search).get('view') ?? 'network', false));
+session.on(() => showBanner());
+
+await session.open();
+showBanner();
+document.body.dataset.adapter = session.adapter;
+mount(new URLSearchParams(location.search).get('view') ?? 'network', false);
+// For the console (and the browser tests): the page's GPU session.
+(window as unknown as { spikegpuDemo: unknown }).spikegpuDemo = { session };

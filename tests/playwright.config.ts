@@ -20,10 +20,11 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite demo --port ${PORT} --strictPort`,
+    // The static build that `npm start` serves (demo/dist), not the dev server.
+    command: `npx vite build -c demo/vite.config.ts --logLevel warn && npx vite preview -c demo/vite.config.ts --port ${PORT} --strictPort`,
     port: PORT,
     cwd: '..',
     reuseExistingServer: false,
-    timeout: 60_000,
+    timeout: 120_000,
   },
 });

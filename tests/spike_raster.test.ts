@@ -47,29 +47,11 @@ describe('GpuSpikeRaster against rasterClasses', () => {
   const sims: Simulation[] = [];
   afterAll(() => { for (const s of sims) s.destroy(); });
 
-  /** Renders into an rgba8unorm texture and maps the pixels back to classes. */
+  /** The GPU's picture, mapped back to pixel classes. */
   async function renderClasses(raster: GpuSpikeRaster): Promise<Uint8Array> {
-    const { device } = raster, { width, height } = raster.geometry;
-    const texture = device.createTexture({ size: [width, height], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
-    raster.render(texture.createView());
-    const bytesPerRow = Math.ceil((4 * width) / 256) * 256;
-    const read = device.createBuffer({ size: bytesPerRow * height, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const enc = device.createCommandEncoder();
-    enc.copyTextureToBuffer({ texture }, { buffer: read, bytesPerRow }, [width, height]);
-    device.queue.submit([enc.finish()]);
-    await read.mapAsync(GPUMapMode.READ);
-    const bytes = new Uint8Array(read.getMappedRange());
-    const out = new Uint8Array(width * height).fill(255);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const p = y * bytesPerRow + 4 * x;
-        const cls = RASTER_COLOURS.findIndex((c) => Math.abs(c[0] - bytes[p]!) <= 1 && Math.abs(c[1] - bytes[p + 1]!) <= 1 && Math.abs(c[2] - bytes[p + 2]!) <= 1);
-        out[y * width + x] = cls;
-      }
-    }
-    read.destroy();
-    texture.destroy();
-    return out;
+    const rgba = await raster.readPixels();
+    return Uint8Array.from({ length: rgba.length / 4 }, (_, p) =>
+      RASTER_COLOURS.findIndex((c) => Math.abs(c[0] - rgba[4 * p]!) <= 1 && Math.abs(c[1] - rgba[4 * p + 1]!) <= 1 && Math.abs(c[2] - rgba[4 * p + 2]!) <= 1));
   }
 
   async function compare(neurons: number, geometry: Omit<RasterGeometry, 'neurons'>, chunks: number[]) {

@@ -97,8 +97,11 @@ export class GpuSpikeRaster implements SpikeTap {
   private readonly bindGroup: GPUBindGroup;
   private readonly packParams: (v: Record<string, number>) => ArrayBuffer;
   private readonly words: number;
+  private offscreen: { texture: GPUTexture; buffer: GPUBuffer; bytesPerRow: number } | null = null;
 
-  private constructor(readonly device: GPUDevice, readonly geometry: Required<RasterGeometry>, private readonly pipeline: GPURenderPipeline) {
+  private constructor(
+    readonly device: GPUDevice, readonly geometry: Required<RasterGeometry>, readonly format: GPUTextureFormat, private readonly pipeline: GPURenderPipeline,
+  ) {
     const reflection = new ShaderReflection(SPIKE_RASTER_WGSL);
     const layout = reflection.struct('RasterParams');
     this.words = Math.ceil(geometry.neurons / 32);
@@ -129,7 +132,7 @@ export class GpuSpikeRaster implements SpikeTap {
       fragment: { module, entryPoint: 'fs', targets: [{ format }] },
       primitive: { topology: 'triangle-list' },
     });
-    return new GpuSpikeRaster(device, { split: geometry.neurons, ...geometry }, pipeline);
+    return new GpuSpikeRaster(device, { split: geometry.neurons, ...geometry }, format, pipeline);
   }
 
   /** Steps seen so far (the newest shown step is head − 1). */
@@ -164,6 +167,33 @@ export class GpuSpikeRaster implements SpikeTap {
     this.device.queue.submit([enc.finish()]);
   }
 
+  /**
+   * Renders into an offscreen texture and returns its RGBA pixels (top row first): for showing
+   * the GPU's picture where a WebGPU canvas cannot be presented (headless Chromium on SwiftShader
+   * loses the device when it presents one), and for tests. Needs an 'rgba8unorm' raster.
+   */
+  async readPixels(): Promise<Uint8ClampedArray<ArrayBuffer>> {
+    if (this.format !== 'rgba8unorm') throw new Error(`readPixels needs a raster created for 'rgba8unorm', this one renders ${this.format}`);
+    const { width, height } = this.geometry;
+    const bytesPerRow = Math.ceil((4 * width) / 256) * 256;
+    this.offscreen ??= {
+      texture: this.device.createTexture({ label: 'spikegpu raster image', size: [width, height], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC }),
+      buffer: this.device.createBuffer({ label: 'spikegpu raster pixels', size: bytesPerRow * height, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+      bytesPerRow,
+    };
+    const { texture, buffer } = this.offscreen;
+    this.render(texture.createView());
+    const enc = this.device.createCommandEncoder({ label: 'spikegpu raster pixels' });
+    enc.copyTextureToBuffer({ texture }, { buffer, bytesPerRow }, [width, height]);
+    this.device.queue.submit([enc.finish()]);
+    await buffer.mapAsync(GPUMapMode.READ);
+    const rows = new Uint8Array(buffer.getMappedRange());
+    const out = new Uint8ClampedArray(4 * width * height);
+    for (let y = 0; y < height; y++) out.set(rows.subarray(y * bytesPerRow, y * bytesPerRow + 4 * width), 4 * width * y);
+    buffer.unmap();
+    return out;
+  }
+
   /** Forgets every step (for a simulation that starts again from step 0). */
   reset(): void {
     this.head = 0;
@@ -177,5 +207,7 @@ export class GpuSpikeRaster implements SpikeTap {
     this.destroyed = true;
     this.uniform.destroy();
     this.history.destroy();
+    this.offscreen?.texture.destroy();
+    this.offscreen?.buffer.destroy();
   }
 }

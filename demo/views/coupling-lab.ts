@@ -1,0 +1,179 @@
+// Coupling lab (seed 003): two or three Neun HH neurons joined by electrical or diffusion
+// synapses, their traces, and synchrony against coupling strength, the scan run as one batch.
+import {
+  NonFiniteStateError, correlation, createCircuit, linspace, meanAbsDifference, neunChain, neunCoupledPair,
+  type CircuitDescription, type CircuitIntegrator, type CircuitSimulation,
+} from 'spikegpu';
+import type { GpuSession } from '../session';
+import {
+  type Controller, StatusLine, el, fieldError, intError, makeGui, numberError, readUrl, tag, thin, timeChart, type uPlot, writeUrl,
+} from '../ui';
+import type { View } from './view';
+
+export function couplingLabView(root: HTMLElement, session: GpuSession): View {
+  const s = readUrl({
+    neurons: 2, synapse: 'electrical', g: 0.002, neunSign: true, integrator: 'rk4', dt: 0.01, duration: 100,
+    gmin: 0.0001, gmax: 0.01, count: 20, backend: session.device ? 'gpu' : 'cpu',
+  });
+  const controls = el('div', { class: 'controls' });
+  const status = new StatusLine();
+  const readout = el('div', { class: 'readout', 'data-testid': 'readout' });
+  const scanReadout = el('div', { class: 'readout', 'data-testid': 'scan-readout' });
+  const vBox = el('div', { class: 'chart' }), iBox = el('div', { class: 'chart' }), scanBox = el('div', { class: 'chart', id: 'scan' });
+  root.append(el('div', { class: 'layout' }, controls, el('div', { class: 'output' }, status.node, readout, vBox, iBox, scanReadout, scanBox)));
+
+  const gui = makeGui(controls, 'Coupling lab (seed 003)');
+  const ctl: Record<string, Controller> = {
+    neurons: tag(gui.add(s, 'neurons', { 'pair (h1, h2)': 2, 'chain n1 – n2 – n3': 3 }), 'neurons'),
+    synapse: tag(gui.add(s, 'synapse', ['electrical', 'diffusion']), 'synapse'),
+    g: tag(gui.add(s, 'g').name('g (µS)'), 'g'),
+    neunSign: tag(gui.add(s, 'neunSign').name("Neun's sign (g → −g: repelling)"), 'neunSign'),
+    integrator: tag(gui.add(s, 'integrator', ['euler', 'rk4', 'rk6']), 'integrator'),
+    dt: tag(gui.add(s, 'dt').name('dt (ms; seed: 0.001)'), 'dt'),
+    duration: tag(gui.add(s, 'duration').name('duration (ms)'), 'duration'),
+    backend: tag(gui.add(s, 'backend', { 'GPU (WebGPU)': 'gpu', 'CPU reference': 'cpu' }), 'backend'),
+  };
+  const actions = { run: () => void exclusive(run), scan: () => void exclusive(scan) };
+  tag(gui.add(actions, 'run').name('Run'), 'run');
+  const scanFolder = gui.addFolder('Synchrony scan (pair, one batch)');
+  ctl.gmin = tag(scanFolder.add(s, 'gmin').name('g from'), 'gmin');
+  ctl.gmax = tag(scanFolder.add(s, 'gmax').name('g to'), 'gmax');
+  ctl.count = tag(scanFolder.add(s, 'count').name('conductances'), 'count');
+  tag(scanFolder.add(actions, 'scan').name('Run scan'), 'scan');
+
+  let busy: Promise<void> = Promise.resolve();
+  function exclusive(f: () => Promise<void>): Promise<void> {
+    busy = busy.then(f).catch((e: Error) => {
+      document.body.dataset.couplingState = 'error';
+      status.say(`${e.name}: ${e.message}`, true);
+    });
+    return busy;
+  }
+  const charts: { v?: uPlot; i?: uPlot; scan?: uPlot } = {};
+
+  function validate(forScan: boolean): boolean {
+    const errors: Record<string, string | null> = {
+      g: Number.isFinite(s.g) && s.g >= 0 && s.g <= 1 ? null : `g must be in [0, 1] µS, got ${s.g}`,
+      dt: numberError('dt (ms)', s.dt, 0, 0.1),
+      duration: numberError('duration (ms)', s.duration, 0, 10_000) ?? (s.duration / s.dt > 2_000_000 ? `duration / dt must be at most 2,000,000 steps, got ${Math.round(s.duration / s.dt)}` : null),
+      backend: s.backend === 'gpu' && !session.device ? 'no WebGPU device: use the CPU reference' : null,
+      gmin: forScan && !(s.gmin >= 0 && s.gmin < s.gmax) ? `g from must be ≥ 0 and below g to, got ${s.gmin}` : null,
+      gmax: forScan && !(s.gmax <= 1) ? `g to must be at most 1 µS, got ${s.gmax}` : null,
+      count: forScan ? intError('conductances', s.count, 2, 4096) : null,
+    };
+    for (const [k, m] of Object.entries(errors)) fieldError(ctl[k]!, m);
+    return Object.values(errors).every((m) => m === null);
+  }
+
+  /** The pair or chain with the chosen synapse and sign. */
+  function description(g: number): CircuitDescription {
+    const o = { dt: s.dt, integrator: s.integrator as CircuitIntegrator, g: s.neunSign ? g : -g };
+    const desc = Number(s.neurons) === 3 ? neunChain(o) : neunCoupledPair(o);
+    if (s.synapse === 'diffusion') {
+      // i = gsyn · r · (V_post − esyn) is added to post's input (Neun's sign): gsyn > 0 inhibits.
+      const gsyn = s.neunSign ? g : -g;
+      desc.synapses = desc.synapses!.map((e) => e.kind === 'electrical' ? { kind: 'diffusion' as const, pre: e.a, post: e.b, gsyn, esyn: 0, threshold: -20 } : e);
+      desc.record = { traces: [...desc.neurons.map((n) => ({ neuron: n.name!, variable: 'v' })), ...desc.synapses.map((_, k) => ({ synapse: k, variable: 'i' }))] };
+    } else {
+      desc.record = { traces: [...desc.neurons.map((n) => ({ neuron: n.name!, variable: 'v' })), ...desc.synapses!.map((_, k) => ({ synapse: k, variable: 'i1' }))] };
+    }
+    return desc;
+  }
+
+  const options = () => (s.backend === 'gpu' ? { backend: 'gpu' as const, device: session.device! } : { backend: 'cpu' as const });
+
+  async function run(): Promise<void> {
+    writeUrl('coupling', s);
+    if (!validate(false)) { status.say('fix the fields marked in red', true); return; }
+    const desc = description(s.g);
+    const names = desc.neurons.map((n) => n.name!);
+    status.say(`running ${names.join(', ')} on the ${s.backend}…`);
+    document.body.dataset.couplingState = 'running';
+    const sim: CircuitSimulation = await createCircuit(desc, options());
+    try {
+      let diverged = '';
+      await sim.run({ duration: s.duration }).catch((e: Error) => {
+        if (!(e instanceof NonFiniteStateError)) throw e;
+        diverged = `diverged: ${e.message}. The traces end there.`;
+      });
+      const t = sim.times(), vs = names.map((neuron) => sim.trace({ neuron, variable: 'v' }));
+      const currents = desc.synapses!.map((_, k) => sim.trace({ synapse: k, variable: s.synapse === 'diffusion' ? 'i' : 'i1' }));
+      charts.v?.destroy();
+      charts.v = timeChart(vBox, { title: 'membrane potential', x: 't (ms)', y: 'V (mV)', series: names });
+      charts.v.setData([thin(t), ...vs.map((v) => thin(v))]);
+      charts.i?.destroy();
+      charts.i = timeChart(iBox, { title: 'synaptic current', x: 't (ms)', y: 'i (nA)', series: currents.map((_, k) => `synapse ${k}`), height: 160 });
+      charts.i.setData([thin(t), ...currents.map((c) => thin(c))]);
+      const finite = (a: Float64Array) => a.every(Number.isFinite);
+      const pairs = names.slice(1).map((_, k) => {
+        const a = vs[k]!, b = vs[k + 1]!;
+        return finite(a) && finite(b) && a.length > 1
+          ? `${names[k]}–${names[k + 1]}: correlation ${correlation(a, b).toFixed(3)}, mean |ΔV| ${meanAbsDifference(a, b).toFixed(2)} mV`
+          : `${names[k]}–${names[k + 1]}: not finite`;
+      });
+      readout.replaceChildren(
+        ...pairs.map((p) => el('span', { 'data-testid': 'sync' }, p)),
+        el('span', { 'data-testid': 'spike-counts' }, `spikes: ${names.map((n) => `${n} ${sim.spikeTimes(n).length}`).join(', ')}`),
+        ...(diverged ? [el('span', { class: 'warn', 'data-testid': 'diverged' }, diverged)] : []),
+        el('span', {}, `${sim.summary().steps} steps in ${(sim.summary().wallSeconds * 1000).toFixed(0)} ms on ${sim.summary().adapter}`),
+      );
+      document.body.dataset.couplingState = 'done';
+      document.body.dataset.couplingSpikes = names.map((n) => sim.spikeTimes(n).length).join(',');
+      status.say(diverged ? 'done (diverged)' : 'done');
+    } finally {
+      sim.destroy();
+    }
+  }
+
+  async function scan(): Promise<void> {
+    writeUrl('coupling', s);
+    if (!validate(true)) { status.say('fix the fields marked in red', true); return; }
+    const gs = linspace(s.gmin, s.gmax, s.count);
+    const saved = s.neurons;
+    s.neurons = 2;
+    const base = description(gs[0]!);
+    s.neurons = saved;
+    const sign = s.neunSign ? 1 : -1;
+    const vary = s.synapse === 'diffusion'
+      ? [{ path: 'synapses[0].gsyn', values: gs.map((g) => sign * g) }]
+      : [{ path: 'synapses[0].g1', values: gs.map((g) => -sign * g) }, { path: 'synapses[0].g2', values: gs.map((g) => -sign * g) }];
+    const desc: CircuitDescription = {
+      ...base, name: 'coupling scan',
+      batch: { copies: gs.length, vary, nonFinite: 'freeze-copy' },
+      record: { traces: [{ neuron: 'h1', variable: 'v' }, { neuron: 'h2', variable: 'v' }] },
+    };
+    status.say(`scanning ${gs.length} conductances as one batch on the ${s.backend}…`);
+    document.body.dataset.couplingState = 'scanning';
+    const sim = await createCircuit(desc, options());
+    try {
+      await sim.run({ duration: s.duration });
+      const failed = new Map(sim.failures.map((f) => [f.copy, f]));
+      const corr: (number | null)[] = [], mad: (number | null)[] = [];
+      gs.forEach((_, c) => {
+        if (failed.has(c)) { corr.push(null); mad.push(null); return; }
+        const a = sim.trace({ neuron: 'h1', variable: 'v', copy: c }), b = sim.trace({ neuron: 'h2', variable: 'v', copy: c });
+        corr.push(correlation(a, b));
+        mad.push(meanAbsDifference(a, b));
+      });
+      charts.scan?.destroy();
+      charts.scan = timeChart(scanBox, { title: 'synchrony against coupling (one batch)', x: 'g (µS)', y: 'correlation', series: ['correlation', 'mean |ΔV| (mV)'], y2: 'mean |ΔV| (mV)', onY2: ['mean |ΔV| (mV)'] });
+      charts.scan.setData([gs, corr, mad] as uPlot.AlignedData);
+      const sum = sim.summary();
+      scanReadout.replaceChildren(
+        el('span', { 'data-testid': 'scan-summary' }, `${gs.length} copies × ${sum.steps} steps in ${(sum.wallSeconds * 1000).toFixed(0)} ms on ${sum.adapter}`),
+        el('span', { 'data-testid': 'scan-diverged' }, failed.size ? `diverged (frozen, left out): g = ${[...failed.keys()].map((c) => gs[c]!.toPrecision(3)).join(', ')}` : 'no copy diverged'),
+      );
+      document.body.dataset.scanCorrelations = corr.map((x) => (x === null ? 'x' : x.toFixed(3))).join(',');
+      document.body.dataset.couplingState = 'scanned';
+      status.say('scan done');
+    } finally {
+      sim.destroy();
+    }
+  }
+
+  for (const k of ['neurons', 'synapse', 'g', 'neunSign', 'integrator', 'dt', 'duration', 'backend']) ctl[k]!.onFinishChange(() => void exclusive(run));
+  for (const k of ['gmin', 'gmax', 'count']) ctl[k]!.onFinishChange(() => writeUrl('coupling', s));
+  writeUrl('coupling', s);
+  void exclusive(run);
+  return { destroy() { gui.destroy(); for (const c of Object.values(charts)) c?.destroy(); } };
+}

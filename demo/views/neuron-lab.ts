@@ -1,0 +1,225 @@
+// Neuron lab: one neuron of any model and named type, a stimulus editor, traces of every state
+// variable and the phase plane(s) with the trajectory's limit cycle (the last period, once two
+// successive periods agree).
+import {
+  NEURON_MODELS, createCircuit, type CircuitDescription, type CircuitIntegrator, type NeuronModelName, type Stimulus,
+} from 'spikegpu';
+import type { GpuSession } from '../session';
+import {
+  type Controller, type GUI, StatusLine, el, fieldError, makeGui, numberError, readUrl, setXY, tag, thin, timeChart, type uPlot, writeUrl, xyChart,
+} from '../ui';
+import type { View } from './view';
+
+/** One row of the stimulus editor (a pulse is one rectangular pulse; several rows make a train). */
+interface StimRow { kind: 'constant' | 'step' | 'pulse'; amplitude: number; start: number; stop: number }
+
+const MODEL_DEFAULTS: Record<NeuronModelName, { preset: string; dt: number; duration: number; stim: string }> = {
+  izhikevich: { preset: 'RS', dt: 0.1, duration: 300, stim: 'step:10:20:' },
+  hodgkin_huxley: { preset: 'hh1952', dt: 0.01, duration: 50, stim: 'pulse:150:0:1,pulse:50:10:1' },
+  hindmarsh_rose: { preset: 'neun', dt: 0.01, duration: 1000, stim: '' },
+};
+/** The phase planes each model shows: [x variable, y variable]. */
+const PLANES: Record<NeuronModelName, [string, string][]> = {
+  izhikevich: [['v', 'u']],
+  hodgkin_huxley: [['v', 'n'], ['v', 'm']],
+  hindmarsh_rose: [['x', 'y']],
+};
+export const DOUBLE_IMPULSE = 'pulse:150:0:1,pulse:50:10:1';
+
+/** `kind:amplitude:start:stop|duration` rows, comma separated (the URL form of the editor). */
+export function parseStimuli(text: string): StimRow[] {
+  return text.split(',').filter((r) => r.trim()).map((row) => {
+    const [kind, a, start, stop] = row.split(':');
+    if (kind !== 'constant' && kind !== 'step' && kind !== 'pulse') throw new RangeError(`stimulus "${row}": kind must be constant, step or pulse`);
+    return { kind, amplitude: Number(a), start: Number(start || 0), stop: stop === undefined || stop === '' ? NaN : Number(stop) };
+  });
+}
+
+function formatStimuli(rows: StimRow[]): string {
+  return rows.map((r) => r.kind === 'constant' ? `constant:${r.amplitude}` : `${r.kind}:${r.amplitude}:${r.start}:${Number.isNaN(r.stop) ? '' : r.stop}`).join(',');
+}
+
+function toStimulus(r: StimRow): Stimulus {
+  if (r.kind === 'constant') return { kind: 'constant', amplitude: r.amplitude };
+  if (r.kind === 'step') return { kind: 'step', amplitude: r.amplitude, start: r.start, ...(Number.isNaN(r.stop) ? {} : { stop: r.stop }) };
+  return { kind: 'pulses', pulses: [{ start: r.start, duration: r.stop, amplitude: r.amplitude }] };
+}
+
+export function neuronLabView(root: HTMLElement, session: GpuSession): View {
+  const s = readUrl({
+    model: 'hodgkin_huxley', preset: 'hh1952', integrator: 'rk4', dt: 0.01, duration: 50, stim: DOUBLE_IMPULSE,
+    backend: session.device ? 'gpu' : 'cpu',
+  });
+  let rows: StimRow[] = [];
+  const controls = el('div', { class: 'controls' });
+  const status = new StatusLine();
+  const readout = el('div', { class: 'readout', 'data-testid': 'readout' });
+  const tracesBox = el('div', { class: 'chart' }), gatesBox = el('div', { class: 'chart' });
+  const planesBox = el('div', { class: 'planes' });
+  root.append(el('div', { class: 'layout' }, controls, el('div', { class: 'output' }, status.node, readout, tracesBox, gatesBox, planesBox)));
+
+  const gui = makeGui(controls, 'Neuron lab');
+  const ctl: Record<string, Controller> = {};
+  ctl.model = tag(gui.add(s, 'model', Object.keys(NEURON_MODELS)), 'model');
+  ctl.preset = tag(gui.add(s, 'preset', []).name('type / preset'), 'preset');
+  ctl.integrator = tag(gui.add(s, 'integrator', ['euler', 'rk4', 'rk6']), 'integrator');
+  ctl.dt = tag(gui.add(s, 'dt').name('dt (ms)'), 'dt');
+  ctl.duration = tag(gui.add(s, 'duration').name('duration (ms)'), 'duration');
+  ctl.backend = tag(gui.add(s, 'backend', { 'GPU (WebGPU)': 'gpu', 'CPU reference': 'cpu' }), 'backend');
+  const stimFolder = gui.addFolder('Stimuli (current; HH 1952: µA/cm², Neun: nA)');
+  const actions = {
+    run: () => void exclusive(run),
+    doubleImpulse: () => { s.model = 'hodgkin_huxley'; s.preset = 'hh1952'; s.dt = 0.01; s.duration = 50; s.stim = DOUBLE_IMPULSE; refreshPresets(); loadRows(); changed(); },
+    addConstant: () => { rows.push({ kind: 'constant', amplitude: 10, start: 0, stop: NaN }); rowsChanged(); },
+    addStep: () => { rows.push({ kind: 'step', amplitude: 10, start: 10, stop: NaN }); rowsChanged(); },
+    addPulse: () => { rows.push({ kind: 'pulse', amplitude: 50, start: 10, stop: 1 }); rowsChanged(); },
+  };
+  const stimList = stimFolder.addFolder('current stimuli');
+  tag(stimFolder.add(actions, 'addConstant').name('+ constant'), 'add-constant');
+  tag(stimFolder.add(actions, 'addStep').name('+ step'), 'add-step');
+  tag(stimFolder.add(actions, 'addPulse').name('+ pulse'), 'add-pulse');
+  tag(stimFolder.add(actions, 'doubleImpulse').name('seed 001: double impulse'), 'double-impulse');
+  tag(gui.add(actions, 'run').name('Run'), 'run');
+
+  const charts: { traces?: uPlot; gates?: uPlot; planes: uPlot[] } = { planes: [] };
+  let busy: Promise<void> = Promise.resolve();
+  function exclusive(f: () => Promise<void>): Promise<void> {
+    busy = busy.then(f).catch((e: Error) => {
+      document.body.dataset.labState = 'error';
+      status.say(`${e.name}: ${e.message}`, true);
+    });
+    return busy;
+  }
+
+  function refreshPresets(): void {
+    const presets = Object.keys(NEURON_MODELS[s.model]!.presets).filter((p) => p !== 'default');
+    if (!presets.includes(s.preset)) s.preset = MODEL_DEFAULTS[s.model as NeuronModelName]?.preset ?? presets[0]!;
+    ctl.preset = tag(ctl.preset!.options(presets), 'preset');
+    ctl.preset.onFinishChange(changed);
+    gui.controllersRecursive().forEach((c) => c.updateDisplay());
+  }
+
+  function loadRows(): void {
+    try {
+      rows = parseStimuli(s.stim);
+      fieldError(ctl.duration!, null);
+    } catch (e) {
+      rows = [];
+      status.say((e as Error).message, true);
+    }
+    buildRows();
+  }
+
+  function buildRows(): void {
+    for (const c of [...stimList.children]) c.destroy();
+    rows.forEach((r, k) => {
+      const f: GUI = stimList.addFolder(`${k + 1}: ${r.kind}`);
+      f.domElement.dataset.stimulus = String(k);
+      tag(f.add(r, 'amplitude'), 'amplitude').onFinishChange(rowsChanged);
+      if (r.kind !== 'constant') tag(f.add(r, 'start').name('start (ms)'), 'start').onFinishChange(rowsChanged);
+      if (r.kind === 'step') tag(f.add(r, 'stop').name('stop (ms, empty: never)'), 'stop').onFinishChange(rowsChanged);
+      if (r.kind === 'pulse') tag(f.add(r, 'stop').name('duration (ms)'), 'pulse-duration').onFinishChange(rowsChanged);
+      tag(f.add({ remove: () => { rows.splice(k, 1); rowsChanged(); } }, 'remove').name('remove'), 'remove');
+    });
+  }
+
+  function rowsChanged(): void {
+    s.stim = formatStimuli(rows);
+    buildRows();
+    changed();
+  }
+
+  function validate(): boolean {
+    const errors: Record<string, string | null> = {
+      dt: numberError('dt (ms)', s.dt, 0, 1),
+      duration: numberError('duration (ms)', s.duration, 0, 100_000) ?? (s.duration / s.dt > 2_000_000 ? `duration / dt must be at most 2,000,000 steps, got ${Math.round(s.duration / s.dt)}` : null),
+      backend: s.backend === 'gpu' && !session.device ? 'no WebGPU device: use the CPU reference' : null,
+    };
+    for (const [k, m] of Object.entries(errors)) fieldError(ctl[k]!, m);
+    return Object.values(errors).every((m) => m === null);
+  }
+
+  function changed(): void {
+    writeUrl('neuron', s);
+    void exclusive(run);
+  }
+
+  function description(): CircuitDescription {
+    const model = NEURON_MODELS[s.model]!;
+    // At most ~20000 samples per trace.
+    const every = Math.max(1, Math.ceil(s.duration / s.dt / 20000));
+    return {
+      name: `neuron lab: ${s.model} ${s.preset}`,
+      dt: s.dt, integrator: s.integrator as CircuitIntegrator,
+      neurons: [{ model: s.model as NeuronModelName, preset: s.preset, stimuli: rows.map(toStimulus) }],
+      record: { traces: [...model.variables, 'I'].map((variable) => ({ neuron: 0, variable })), every },
+    };
+  }
+
+  async function run(): Promise<void> {
+    if (!validate()) { status.say('fix the fields marked in red', true); return; }
+    const model = NEURON_MODELS[s.model]!;
+    const desc = description();
+    status.say(`running ${s.model} (${s.preset}) on the ${s.backend}…`);
+    document.body.dataset.labState = 'running';
+    const sim = await createCircuit(desc, s.backend === 'gpu' ? { backend: 'gpu', device: session.device! } : { backend: 'cpu' });
+    try {
+      await sim.run({ duration: s.duration });
+      const t = sim.times(), vars = model.variables;
+      const tr = Object.fromEntries([...vars, 'I'].map((v) => [v, sim.trace({ neuron: 0, variable: v })]));
+      const spikes = sim.spikeTimes(0), sum = sim.summary();
+      // Traces: the membrane variable and the input; the other state variables below.
+      charts.traces?.destroy();
+      charts.traces = timeChart(tracesBox, { title: `${vars[0]} and input`, x: 't (ms)', y: vars[0]!, series: [vars[0]!, 'I'], y2: 'I', onY2: ['I'] });
+      charts.traces.setData([thin(t), thin(tr[vars[0]!]!), thin(tr.I!)]);
+      charts.gates?.destroy();
+      charts.gates = timeChart(gatesBox, { title: vars.slice(1).join(', '), x: 't (ms)', y: vars.slice(1).join(', '), series: vars.slice(1), height: 180 });
+      charts.gates.setData([thin(t), ...vars.slice(1).map((v) => thin(tr[v]!))]);
+      // Phase planes, with the limit cycle: the last period once it repeats within 2 %.
+      const cycle = limitCycle(spikes);
+      const [c0, c1] = cycle ? [Math.floor(cycle.from / (s.dt * sim.plan.every)) - 1, Math.ceil(cycle.to / (s.dt * sim.plan.every)) - 1] : [0, 0];
+      for (const c of charts.planes) c.destroy();
+      planesBox.replaceChildren();
+      charts.planes = PLANES[s.model as NeuronModelName].map(([x, y]) => {
+        const box = el('div', { class: 'plane', 'data-plane': `${x}-${y}` });
+        planesBox.append(box);
+        const u = xyChart(box, { title: `phase plane ${x}–${y}`, x, y, series: ['trajectory', ...(cycle ? ['limit cycle'] : [])] });
+        setXY(u, [[thin(tr[x]!), thin(tr[y]!)], ...(cycle ? [[tr[x]!.subarray(c0, c1 + 1), tr[y]!.subarray(c0, c1 + 1)] as [Float64Array, Float64Array]] : [])]);
+        return u;
+      });
+      readout.replaceChildren(
+        el('span', { 'data-testid': 'spikes' }, `${spikes.length} spikes${spikes.length ? ` at ${[...spikes.slice(0, 4)].map((x) => x.toFixed(2)).join(', ')}${spikes.length > 4 ? ', …' : ''} ms` : ''}`),
+        el('span', { 'data-testid': 'cycle' }, cycle ? `limit cycle: period ${cycle.period.toFixed(3)} ms (${(1000 / cycle.period).toFixed(1)} Hz)` : 'no limit cycle (fewer than three spikes, or the period has not settled)'),
+        el('span', {}, `${sum.steps} steps of ${s.integrator} in ${(sum.wallSeconds * 1000).toFixed(0)} ms on ${sum.adapter}`),
+      );
+      document.body.dataset.labSpikes = String(spikes.length);
+      document.body.dataset.labCycle = cycle ? cycle.period.toFixed(4) : 'none';
+      document.body.dataset.labState = 'done';
+      status.say('done');
+    } finally {
+      sim.destroy();
+    }
+  }
+
+  ctl.model.onFinishChange(() => {
+    const d = MODEL_DEFAULTS[s.model as NeuronModelName]!;
+    Object.assign(s, { preset: d.preset, dt: d.dt, duration: d.duration, stim: d.stim });
+    refreshPresets();
+    loadRows();
+    changed();
+  });
+  for (const k of ['integrator', 'dt', 'duration', 'backend']) ctl[k]!.onFinishChange(changed);
+  refreshPresets();
+  loadRows();
+  writeUrl('neuron', s);
+  void exclusive(run);
+  return { destroy() { gui.destroy(); for (const c of [charts.traces, charts.gates, ...charts.planes]) c?.destroy(); } };
+}
+
+/** The last inter-spike period, when it agrees with the one before within 2 %. */
+export function limitCycle(spikes: ArrayLike<number>): { from: number; to: number; period: number } | null {
+  const k = spikes.length;
+  if (k < 3) return null;
+  const last = spikes[k - 1]! - spikes[k - 2]!, before = spikes[k - 2]! - spikes[k - 3]!;
+  return Math.abs(last - before) <= 0.02 * last ? { from: spikes[k - 2]!, to: spikes[k - 1]!, period: last } : null;
+}
