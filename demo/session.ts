@@ -25,6 +25,11 @@ export class GpuSession {
     return l ? Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize) : 0;
   }
 
+  /** The field error for a view's backend choice, or null when it can run. */
+  backendError(backend: string): string | null {
+    return backend === 'gpu' && !this.device ? 'no WebGPU device: use the CPU reference' : null;
+  }
+
   async open(): Promise<void> {
     this.problem = null;
     this.lost = false;

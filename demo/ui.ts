@@ -66,6 +66,12 @@ export function el<K extends keyof HTMLElementTagNameMap>(tagName: K, attrs: Rec
   return e;
 }
 
+/** Runs async actions one at a time, in order; a failure goes to `onError` and the queue goes on. */
+export function serial(onError: (e: Error) => void): (f: () => Promise<void>) => Promise<void> {
+  let tail: Promise<void> = Promise.resolve();
+  return (f) => (tail = tail.then(f).catch(onError));
+}
+
 export class StatusLine {
   readonly node = el('div', { class: 'status', role: 'status' });
   say(text: string, error = false): void {

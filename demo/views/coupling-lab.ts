@@ -6,7 +6,7 @@ import {
 } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
-  type Controller, StatusLine, el, fieldError, intError, makeGui, numberError, readUrl, tag, thin, timeChart, type uPlot, writeUrl,
+  type Controller, StatusLine, el, serial, fieldError, intError, makeGui, numberError, readUrl, tag, thin, timeChart, type uPlot, writeUrl,
 } from '../ui';
 import type { View } from './view';
 
@@ -41,14 +41,10 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
   ctl.count = tag(scanFolder.add(s, 'count').name('conductances'), 'count');
   tag(scanFolder.add(actions, 'scan').name('Run scan'), 'scan');
 
-  let busy: Promise<void> = Promise.resolve();
-  function exclusive(f: () => Promise<void>): Promise<void> {
-    busy = busy.then(f).catch((e: Error) => {
-      document.body.dataset.couplingState = 'error';
-      status.say(`${e.name}: ${e.message}`, true);
-    });
-    return busy;
-  }
+  const exclusive = serial((e: Error) => {
+    document.body.dataset.couplingState = 'error';
+    status.say(`${e.name}: ${e.message}`, true);
+  });
   const charts: { v?: uPlot; i?: uPlot; scan?: uPlot } = {};
 
   function validate(forScan: boolean): boolean {
@@ -56,7 +52,7 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
       g: Number.isFinite(s.g) && s.g >= 0 && s.g <= 1 ? null : `g must be in [0, 1] µS, got ${s.g}`,
       dt: numberError('dt (ms)', s.dt, 0, 0.1),
       duration: numberError('duration (ms)', s.duration, 0, 10_000) ?? (s.duration / s.dt > 2_000_000 ? `duration / dt must be at most 2,000,000 steps, got ${Math.round(s.duration / s.dt)}` : null),
-      backend: s.backend === 'gpu' && !session.device ? 'no WebGPU device: use the CPU reference' : null,
+      backend: session.backendError(s.backend),
       gmin: forScan && !(s.gmin >= 0 && s.gmin < s.gmax) ? `g from must be ≥ 0 and below g to, got ${s.gmin}` : null,
       gmax: forScan && !(s.gmax <= 1) ? `g to must be at most 1 µS, got ${s.gmax}` : null,
       count: forScan ? intError('conductances', s.count, 2, 4096) : null,

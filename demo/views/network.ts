@@ -8,7 +8,7 @@ import {
 } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
-  type Controller, StatusLine, download, el, fieldError, intError, makeGui, readUrl, tag, timeChart, writeUrl,
+  type Controller, StatusLine, download, serial, el, fieldError, intError, makeGui, readUrl, tag, timeChart, writeUrl,
 } from '../ui';
 import type { View } from './view';
 
@@ -39,7 +39,6 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
   let geometry: RasterGeometry | null = null;
   let context: GPUCanvasContext | null = null;
   let running = false;
-  let busy: Promise<void> = Promise.resolve();
   let counts = new Float64Array(0), counted = 0;
   const rate = timeChart(rateBox, { title: 'Population rate', x: 't (ms)', y: 'rate (Hz)', series: ['all neurons'], height: 180 });
 
@@ -77,15 +76,12 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
   ctl.load!.domElement.after(fileInput, jsonErrors);
 
   /** Runs one action at a time (start, step, reset never interleave). */
-  function exclusive(f: () => Promise<void>): Promise<void> {
-    busy = busy.then(f).catch((e: Error) => {
-      running = false;
-      document.body.dataset.networkState = 'error';
-      status.say(`${e.name}: ${e.message}`, true);
-      if (e instanceof NetworkValidationError) showJsonErrors(e.issues);
-    });
-    return busy;
-  }
+  const exclusive = serial((e: Error) => {
+    running = false;
+    document.body.dataset.networkState = 'error';
+    status.say(`${e.name}: ${e.message}`, true);
+    if (e instanceof NetworkValidationError) showJsonErrors(e.issues);
+  });
 
   function currentDescription(): NetworkDescription {
     if (custom) return custom.desc;
@@ -100,7 +96,7 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
       duration: intError('duration (ms)', s.duration, 1, 10_000_000),
       seed: intError('seed', s.seed, 0, Number.MAX_SAFE_INTEGER),
       window: intError('raster window (ms)', s.window, 10, 100_000),
-      backend: s.backend === 'gpu' && !session.device ? 'no WebGPU device: use the CPU reference' : null,
+      backend: session.backendError(s.backend),
     };
     for (const [k, m] of Object.entries(errors)) fieldError(ctl[k]!, m);
     return Object.values(errors).every((m) => m === null);

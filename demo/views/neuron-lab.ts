@@ -6,7 +6,7 @@ import {
 } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
-  type Controller, type GUI, StatusLine, el, fieldError, makeGui, numberError, readUrl, setXY, tag, thin, timeChart, type uPlot, writeUrl, xyChart,
+  type Controller, type GUI, StatusLine, el, serial, fieldError, makeGui, numberError, readUrl, setXY, tag, thin, timeChart, type uPlot, writeUrl, xyChart,
 } from '../ui';
 import type { View } from './view';
 
@@ -82,14 +82,10 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
   tag(gui.add(actions, 'run').name('Run'), 'run');
 
   const charts: { traces?: uPlot; gates?: uPlot; planes: uPlot[] } = { planes: [] };
-  let busy: Promise<void> = Promise.resolve();
-  function exclusive(f: () => Promise<void>): Promise<void> {
-    busy = busy.then(f).catch((e: Error) => {
-      document.body.dataset.labState = 'error';
-      status.say(`${e.name}: ${e.message}`, true);
-    });
-    return busy;
-  }
+  const exclusive = serial((e: Error) => {
+    document.body.dataset.labState = 'error';
+    status.say(`${e.name}: ${e.message}`, true);
+  });
 
   function refreshPresets(): void {
     const presets = Object.keys(NEURON_MODELS[s.model]!.presets).filter((p) => p !== 'default');
@@ -102,7 +98,6 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
   function loadRows(): void {
     try {
       rows = parseStimuli(s.stim);
-      fieldError(ctl.duration!, null);
     } catch (e) {
       rows = [];
       status.say((e as Error).message, true);
@@ -133,7 +128,7 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
     const errors: Record<string, string | null> = {
       dt: numberError('dt (ms)', s.dt, 0, 1),
       duration: numberError('duration (ms)', s.duration, 0, 100_000) ?? (s.duration / s.dt > 2_000_000 ? `duration / dt must be at most 2,000,000 steps, got ${Math.round(s.duration / s.dt)}` : null),
-      backend: s.backend === 'gpu' && !session.device ? 'no WebGPU device: use the CPU reference' : null,
+      backend: session.backendError(s.backend),
     };
     for (const [k, m] of Object.entries(errors)) fieldError(ctl[k]!, m);
     return Object.values(errors).every((m) => m === null);
