@@ -20,7 +20,7 @@ const RATE_BIN_MS = 5;
 export function networkView(root: HTMLElement, session: GpuSession): View {
   const s = readUrl({
     scenario: 'original', types: 'original', neurons: 1000, duration: 1000, seed: 0, window: 1000,
-    backend: session.device ? 'gpu' : 'cpu',
+    backend: session.device ? 'gpu' : 'cpu', raster: 'auto',
   });
   const controls = el('div', { class: 'controls' });
   const status = new StatusLine();
@@ -38,6 +38,8 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
   let raster: GpuSpikeRaster | null = null;
   let geometry: RasterGeometry | null = null;
   let context: GPUCanvasContext | null = null;
+  /** Where the raster is drawn: by the GPU into the WebGPU canvas, by the GPU and copied into the 2D canvas, or by the CPU. */
+  let rasterPath: 'gpu-canvas' | 'gpu-pixels' | 'cpu' = 'cpu';
   let running = false;
   let counts = new Float64Array(0), counted = 0;
   const rate = timeChart(rateBox, { title: 'Population rate', x: 't (ms)', y: 'rate (Hz)', series: ['all neurons'], height: 180 });
@@ -57,6 +59,7 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     seed: tag(gui.add(s, 'seed'), 'seed'),
     window: tag(gui.add(s, 'window').name('raster window (ms)'), 'window'),
     backend: tag(gui.add(s, 'backend', { 'GPU (WebGPU)': 'gpu', 'CPU reference': 'cpu' }), 'backend'),
+    raster: tag(gui.add(s, 'raster', { 'auto': 'auto', 'WebGPU canvas': 'canvas', 'GPU picture copied to a 2D canvas': 'pixels' }).name('raster display'), 'raster'),
   };
   const actions = {
     start: () => { running = true; void exclusive(loop); },
@@ -113,8 +116,8 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     if (validateFields()) status.say('ready: press Start');
     else status.say('fix the fields marked in red', true);
   }
-  for (const name of ['scenario', 'types', 'neurons', 'duration', 'seed', 'window', 'backend']) {
-    ctl[name]!.onFinishChange(() => { if (name !== 'window' && name !== 'duration' && name !== 'backend') custom = null; onSettingsChanged(); });
+  for (const name of ['scenario', 'types', 'neurons', 'duration', 'seed', 'window', 'backend', 'raster']) {
+    ctl[name]!.onFinishChange(() => { if (!['window', 'duration', 'backend', 'raster'].includes(name)) custom = null; onSettingsChanged(); });
   }
 
   fileInput.addEventListener('change', async () => {
@@ -156,7 +159,8 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     // The GPU draws the raster from the spike masks. It is presented in a WebGPU canvas, except
     // on a software adapter: headless Chromium on SwiftShader loses the device when it presents a
     // WebGPU canvas, so there the GPU's picture is copied into the 2D canvas instead.
-    const path = backend === 'cpu' ? 'cpu' : session.software ? 'gpu-pixels' : 'gpu-canvas';
+    const path = rasterPath = backend === 'cpu' ? 'cpu'
+      : s.raster === 'canvas' || (s.raster === 'auto' && !session.software) ? 'gpu-canvas' : 'gpu-pixels';
     gpuCanvas.hidden = path !== 'gpu-canvas';
     cpuCanvas.hidden = path === 'gpu-canvas';
     document.body.dataset.rasterPath = path;
@@ -203,7 +207,7 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     if (!sim || !geometry) return;
     const spikes = sim.spikes, head = sim.steps, dt = sim.plan.dt, n = geometry.neurons;
     const paint = (rgba: Uint8ClampedArray<ArrayBuffer>) => cpuCanvas.getContext('2d')!.putImageData(new ImageData(rgba, geometry!.width, geometry!.height), 0, 0);
-    if (raster && raster.format !== 'rgba8unorm' && context) raster.render(context.getCurrentTexture().createView());
+    if (raster && rasterPath === 'gpu-canvas') raster.render(context!.getCurrentTexture().createView());
     else if (raster) paint(await raster.readPixels());
     else {
       // Spikes are sorted by step: paint only those in the window.
@@ -258,8 +262,9 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     if (e === 'restarted') { clearOutput(); validateFields(); status.say('GPU restarted: press Start'); }
   });
 
-  gpuCanvas.hidden = s.backend !== 'gpu';
-  cpuCanvas.hidden = s.backend === 'gpu';
+  // Until the first run: an empty 2D canvas (the WebGPU one stays hidden until it is configured).
+  gpuCanvas.hidden = true;
+  cpuCanvas.hidden = false;
   clearOutput();
   if (validateFields()) status.say('ready: press Start');
   else status.say('fix the fields marked in red', true);
