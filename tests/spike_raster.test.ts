@@ -1,6 +1,6 @@
 // The live raster: the GPU bins a simulation's spike masks into pixels (shaders/spike_raster.wgsl);
 // every pixel must equal the CPU reference (rasterClasses) computed from the recorded spikes.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulation, izhikevich2003, type Simulation } from '../src/index';
 import {
   GpuSpikeRaster, RASTER_COLOURS, RASTER_EMPTY, RASTER_EXCITATORY, RASTER_INHIBITORY, type RasterGeometry, checkRasterGeometry,
@@ -44,8 +44,9 @@ describe('rasterClasses (CPU reference), by hand', () => {
 });
 
 describe('GpuSpikeRaster against rasterClasses', () => {
+  // Simulations share the test device: free each as soon as its test ends (destroy is idempotent).
   const sims: Simulation[] = [];
-  afterAll(() => { for (const s of sims) s.destroy(); });
+  afterEach(() => { for (const s of sims.splice(0)) s.destroy(); });
 
   /** The GPU's picture, mapped back to pixel classes. */
   async function renderClasses(raster: GpuSpikeRaster): Promise<Uint8Array> {
