@@ -4,7 +4,7 @@
 // `rasterClasses` is the CPU reference of the shader's binning; `paintRaster` turns it into
 // RGBA for a 2D canvas (the page's fallback without WebGPU).
 import type { SpikeTap, SpikeTapChunk } from '../backends/backend';
-import { ShaderReflection, packStruct } from '../gpu/reflect';
+import { ShaderReflection, type StructLayout, packStruct } from '../gpu/reflect';
 import { SPIKE_RASTER_WGSL } from '../gpu/shaders';
 import type { SpikeList } from '../recording';
 
@@ -55,27 +55,36 @@ const binEnd = (b: number, total: number, bins: number) => Math.min(Math.max(Mat
 export function rasterClasses(spikes: SpikeList, head: number, g: RasterGeometry): Uint8Array {
   checkRasterGeometry(g);
   const { neurons: n, window: W, width, height } = g, split = g.split ?? n;
-  // Each spike marks its bin; a bin is a (column, row) pair, and columns/rows are ranges of
-  // steps/neurons, so invert the maps: which column holds window position s, which row neuron i.
-  const colOf = new Int32Array(W), rowOf = new Int32Array(n);
-  for (let c = 0; c < width; c++) for (let s = binStart(c, W, width); s < binEnd(c, W, width); s++) colOf[s] = c;
-  for (let r = 0; r < height; r++) for (let i = binStart(r, n, height); i < binEnd(r, n, height); i++) rowOf[i] = r;
-  // A step or neuron can belong to several columns/rows when there are more pixels than items.
-  const colsOf = (s: number) => { const out: number[] = []; for (let c = colOf[s]!; c >= 0 && binStart(c, W, width) <= s && s < binEnd(c, W, width); c--) out.push(c); return out; };
-  const rowsOf = (i: number) => { const out: number[] = []; for (let r = rowOf[i]!; r >= 0 && binStart(r, n, height) <= i && i < binEnd(r, n, height); r--) out.push(r); return out; };
+  // Each spike marks the pixels whose bins hold it. Bins are ranges of window positions
+  // (columns) and neurons (rows); a position or neuron lies in a run of consecutive bins (more than
+  // one when there are more pixels than items): [first, last] per item.
+  const cols = coverage(W, width), rows = coverage(n, height);
   const out = new Uint8Array(width * height);
   for (let k = 0; k < spikes.steps.length; k++) {
     const step = spikes.steps[k]!, i = spikes.neurons[k]!;
     if (step < head - W || step >= head || i >= n) continue;
     const cls = i < split ? RASTER_EXCITATORY : RASTER_INHIBITORY;
-    for (const c of colsOf(step - (head - W))) {
-      for (const r of rowsOf(i)) {
+    const s0 = step - (head - W);
+    for (let c = cols.first[s0]!; c <= cols.last[s0]!; c++) {
+      for (let r = rows.first[i]!; r <= rows.last[i]!; r++) {
         const p = (height - 1 - r) * width + c;
         if (out[p] !== RASTER_EXCITATORY) out[p] = cls;
       }
     }
   }
   return out;
+}
+
+/** For each of `total` items, the first and last of the `bins` bins (binStart/binEnd) that hold it. */
+function coverage(total: number, bins: number): { first: Int32Array; last: Int32Array } {
+  const first = new Int32Array(total).fill(-1), last = new Int32Array(total);
+  for (let b = 0; b < bins; b++) {
+    for (let k = binStart(b, total, bins); k < binEnd(b, total, bins); k++) {
+      if (first[k] === -1) first[k] = b;
+      last[k] = b;
+    }
+  }
+  return { first, last };
 }
 
 /** RGBA bytes of pixel classes (for a 2D canvas's ImageData). */
@@ -97,13 +106,12 @@ export class GpuSpikeRaster implements SpikeTap {
   private readonly bindGroup: GPUBindGroup;
   private readonly packParams: (v: Record<string, number>) => ArrayBuffer;
   private readonly words: number;
-  private offscreen: { texture: GPUTexture; buffer: GPUBuffer; bytesPerRow: number } | null = null;
+  private offscreen: { texture: GPUTexture; buffer: GPUBuffer } | null = null;
 
   private constructor(
-    readonly device: GPUDevice, readonly geometry: Required<RasterGeometry>, readonly format: GPUTextureFormat, private readonly pipeline: GPURenderPipeline,
+    readonly device: GPUDevice, readonly geometry: Required<RasterGeometry>, readonly format: GPUTextureFormat,
+    private readonly pipeline: GPURenderPipeline, layout: StructLayout,
   ) {
-    const reflection = new ShaderReflection(SPIKE_RASTER_WGSL);
-    const layout = reflection.struct('RasterParams');
     this.words = Math.ceil(geometry.neurons / 32);
     const { neurons: n, window, split } = geometry;
     this.packParams = (v) => packStruct(layout, { n, words: this.words, window, split, ...v });
@@ -132,7 +140,7 @@ export class GpuSpikeRaster implements SpikeTap {
       fragment: { module, entryPoint: 'fs', targets: [{ format }] },
       primitive: { topology: 'triangle-list' },
     });
-    return new GpuSpikeRaster(device, { split: geometry.neurons, ...geometry }, format, pipeline);
+    return new GpuSpikeRaster(device, { split: geometry.neurons, ...geometry }, format, pipeline, reflection.struct('RasterParams'));
   }
 
   /** Steps seen so far (the newest shown step is head − 1). */
@@ -179,7 +187,6 @@ export class GpuSpikeRaster implements SpikeTap {
     this.offscreen ??= {
       texture: this.device.createTexture({ label: 'spikegpu raster image', size: [width, height], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC }),
       buffer: this.device.createBuffer({ label: 'spikegpu raster pixels', size: bytesPerRow * height, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
-      bytesPerRow,
     };
     const { texture, buffer } = this.offscreen;
     this.render(texture.createView());
