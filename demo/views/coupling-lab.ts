@@ -61,10 +61,10 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
     return Object.values(errors).every((m) => m === null);
   }
 
-  /** The pair or chain with the chosen synapse and sign. */
-  function description(g: number): CircuitDescription {
+  /** The pair (2) or chain (3) with the chosen synapse and sign. */
+  function description(g: number, neurons = Number(s.neurons)): CircuitDescription {
     const o = { dt: s.dt, integrator: s.integrator as CircuitIntegrator, g: s.neunSign ? g : -g };
-    const desc = Number(s.neurons) === 3 ? neunChain(o) : neunCoupledPair(o);
+    const desc = neurons === 3 ? neunChain(o) : neunCoupledPair(o);
     if (s.synapse === 'diffusion') {
       // i = gsyn · r · (V_post − esyn) is added to post's input (Neun's sign): gsyn > 0 inhibits.
       const gsyn = s.neunSign ? g : -g;
@@ -125,10 +125,7 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
     writeUrl('coupling', s);
     if (!validate(true)) { status.say('fix the fields marked in red', true); return; }
     const gs = linspace(s.gmin, s.gmax, s.count);
-    const saved = s.neurons;
-    s.neurons = 2;
-    const base = description(gs[0]!);
-    s.neurons = saved;
+    const base = description(gs[0]!, 2);
     const sign = s.neunSign ? 1 : -1;
     const vary = s.synapse === 'diffusion'
       ? [{ path: 'synapses[0].gsyn', values: gs.map((g) => sign * g) }]

@@ -2,7 +2,7 @@
 // variable and the phase plane(s) with the trajectory's limit cycle (the last period, once two
 // successive periods agree).
 import {
-  NEURON_MODELS, createCircuit, type CircuitDescription, type CircuitIntegrator, type NeuronModelName, type Stimulus,
+  NEURON_MODELS, createCircuit, hhDoubleImpulse, type CircuitDescription, type CircuitIntegrator, type NeuronModelName, type Stimulus,
 } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
@@ -13,9 +13,14 @@ import type { View } from './view';
 /** One row of the stimulus editor (a pulse is one rectangular pulse; several rows make a train). */
 interface StimRow { kind: 'constant' | 'step' | 'pulse'; amplitude: number; start: number; stop: number }
 
+/** Seed 001's double impulse, from the library's preset, as editor rows. */
+const DOUBLE_IMPULSE = formatStimuli(hhDoubleImpulse().neurons[0]!.stimuli!.flatMap((st) =>
+  st.kind === 'pulses' ? st.pulses.map((q) => ({ kind: 'pulse' as const, amplitude: q.amplitude, start: q.start, stop: q.duration })) : []));
+
+/** What each model starts with (HH: seed 001). */
 const MODEL_DEFAULTS: Record<NeuronModelName, { preset: string; dt: number; duration: number; stim: string }> = {
   izhikevich: { preset: 'RS', dt: 0.1, duration: 300, stim: 'step:10:20:' },
-  hodgkin_huxley: { preset: 'hh1952', dt: 0.01, duration: 50, stim: 'pulse:150:0:1,pulse:50:10:1' },
+  hodgkin_huxley: { preset: 'hh1952', dt: 0.01, duration: 50, stim: DOUBLE_IMPULSE },
   hindmarsh_rose: { preset: 'neun', dt: 0.01, duration: 1000, stim: '' },
 };
 /** The phase planes each model shows: [x variable, y variable]. */
@@ -24,7 +29,6 @@ const PLANES: Record<NeuronModelName, [string, string][]> = {
   hodgkin_huxley: [['v', 'n'], ['v', 'm']],
   hindmarsh_rose: [['x', 'y']],
 };
-export const DOUBLE_IMPULSE = 'pulse:150:0:1,pulse:50:10:1';
 
 /** `kind:amplitude:start:stop|duration` rows, comma separated (the URL form of the editor). */
 export function parseStimuli(text: string): StimRow[] {
@@ -47,7 +51,7 @@ function toStimulus(r: StimRow): Stimulus {
 
 export function neuronLabView(root: HTMLElement, session: GpuSession): View {
   const s = readUrl({
-    model: 'hodgkin_huxley', preset: 'hh1952', integrator: 'rk4', dt: 0.01, duration: 50, stim: DOUBLE_IMPULSE,
+    model: 'hodgkin_huxley', integrator: 'rk4', ...MODEL_DEFAULTS.hodgkin_huxley,
     backend: session.device ? 'gpu' : 'cpu',
   });
   let rows: StimRow[] = [];
@@ -69,7 +73,7 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
   const stimFolder = gui.addFolder('Stimuli (current; HH 1952: µA/cm², Neun: nA)');
   const actions = {
     run: () => void exclusive(run),
-    doubleImpulse: () => { s.model = 'hodgkin_huxley'; s.preset = 'hh1952'; s.dt = 0.01; s.duration = 50; s.stim = DOUBLE_IMPULSE; refreshPresets(); loadRows(); changed(); },
+    doubleImpulse: () => { s.model = 'hodgkin_huxley'; modelChanged(); },
     addConstant: () => { rows.push({ kind: 'constant', amplitude: 10, start: 0, stop: NaN }); rowsChanged(); },
     addStep: () => { rows.push({ kind: 'step', amplitude: 10, start: 10, stop: NaN }); rowsChanged(); },
     addPulse: () => { rows.push({ kind: 'pulse', amplitude: 50, start: 10, stop: 1 }); rowsChanged(); },
@@ -196,13 +200,14 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
     }
   }
 
-  ctl.model.onFinishChange(() => {
-    const d = MODEL_DEFAULTS[s.model as NeuronModelName]!;
-    Object.assign(s, { preset: d.preset, dt: d.dt, duration: d.duration, stim: d.stim });
+  /** A model starts from its defaults (the HH ones are seed 001's double impulse). */
+  function modelChanged(): void {
+    Object.assign(s, MODEL_DEFAULTS[s.model as NeuronModelName]!);
     refreshPresets();
     loadRows();
     changed();
-  });
+  }
+  ctl.model.onFinishChange(modelChanged);
   for (const k of ['integrator', 'dt', 'duration', 'backend']) ctl[k]!.onFinishChange(changed);
   refreshPresets();
   loadRows();

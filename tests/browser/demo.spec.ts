@@ -3,6 +3,7 @@
 // field errors, the CPU fallback works without WebGPU, and a lost device can be restarted.
 // Screenshots of each view are written as test artifacts (test-results/browser/…).
 import { expect, test, type Page } from '@playwright/test';
+import { spikePixels } from './pixels';
 
 function collectErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -21,21 +22,8 @@ async function setField(page: Page, field: string, value: string): Promise<void>
   await input(page, field).blur();
 }
 
-/** Spike pixels in the visible raster canvas: dark (excitatory) or red (inhibitory). */
-async function spikePixels(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const c = document.querySelector<HTMLCanvasElement>('canvas.raster:not([hidden])')!;
-    const t = document.createElement('canvas');
-    t.width = c.width;
-    t.height = c.height;
-    const ctx = t.getContext('2d')!;
-    ctx.drawImage(c, 0, 0);
-    const d = ctx.getImageData(0, 0, t.width, t.height).data;
-    let n = 0;
-    for (let k = 0; k < d.length; k += 4) if (d[k + 1]! < 64 && d[k + 2]! < 64) n++;
-    return n;
-  });
-}
+/** Spike pixels in the visible raster canvas. */
+const rasterPixels = (page: Page) => spikePixels(page, { canvas: 'canvas.raster:not([hidden])' });
 
 async function runNetwork(page: Page): Promise<{ spikes: number; steps: number }> {
   await button(page, 'start').click();
@@ -54,7 +42,7 @@ test('network view: the GPU draws the raster from the spike buffers; rate plot, 
   expect(await body(page).getAttribute('data-adapter')).toMatch(/swiftshader|browser/i);
   // SwiftShader cannot present a WebGPU canvas headless: the GPU's picture comes through a pixel copy.
   await expect(body(page)).toHaveAttribute('data-raster-path', 'gpu-pixels');
-  expect(await spikePixels(page)).toBeGreaterThan(200);
+  expect(await rasterPixels(page)).toBeGreaterThan(200);
   await expect(page.getByTestId('rt')).toContainText(/real-time factor \d/);
   await expect(page.getByTestId('speed')).toContainText(/\d+ simulated ms per wall second/);
   // The rate plot has its points (uPlot draws the series path into its canvas).
@@ -89,7 +77,7 @@ test('network view: the GPU draws the raster from the spike buffers; rate plot, 
   const cpu = await runNetwork(page);
   await expect(body(page)).toHaveAttribute('data-raster-path', 'cpu');
   expect(Math.abs(cpu.spikes - gpu.spikes) / cpu.spikes).toBeLessThan(0.05);
-  expect(await spikePixels(page)).toBeGreaterThan(200);
+  expect(await rasterPixels(page)).toBeGreaterThan(200);
   expect(errors).toEqual([]);
 });
 
@@ -203,7 +191,7 @@ test('without WebGPU the page says so and every view runs on the CPU reference',
   const run = await runNetwork(page);
   expect(run.spikes).toBeGreaterThan(0);
   await expect(page.getByTestId('readout')).toContainText('CPU');
-  expect(await spikePixels(page)).toBeGreaterThan(50);
+  expect(await rasterPixels(page)).toBeGreaterThan(50);
   await page.screenshot({ path: info.outputPath('network-cpu-fallback.png'), fullPage: true });
   await page.locator('nav a[data-view=neuron]').click();
   await expect(body(page)).toHaveAttribute('data-lab-spikes', '2', { timeout: 120_000 });
@@ -222,6 +210,6 @@ test('a lost GPU device is reported and the page restarts on a new one', async (
   await expect(body(page)).toHaveAttribute('data-gpu', 'ready');
   const run = await runNetwork(page);
   expect(run.spikes).toBeGreaterThan(0);
-  expect(await spikePixels(page)).toBeGreaterThan(20);
+  expect(await rasterPixels(page)).toBeGreaterThan(20);
   expect(errors).toEqual([]);
 });
