@@ -8,6 +8,7 @@ import hindmarshRose from '../../shaders/hindmarsh_rose.wgsl?raw';
 import integrators from '../../shaders/integrators.wgsl?raw';
 import circuit from '../../shaders/circuit.wgsl?raw';
 import spikeRaster from '../../shaders/spike_raster.wgsl?raw';
+import connectivity from '../../shaders/connectivity.wgsl?raw';
 
 export const PHILOX_WGSL = philox;
 
@@ -19,3 +20,6 @@ export const CIRCUIT_WGSL = [philox, modelParams, hodgkinHuxley, hindmarshRose, 
 
 /** The live spike raster: a render pipeline that bins spike bitmasks into pixels. */
 export const SPIKE_RASTER_WGSL = spikeRaster;
+
+/** Sparse connectivity built from Philox: RNG + the build kernels. */
+export const CONNECTIVITY_WGSL = [philox, connectivity].join('\n');

@@ -1,0 +1,146 @@
+// Sparse connectivity: the GPU build equals the CPU build exactly (same synapses, same weight
+// words, same row lengths), rows split over several buffers, and the rules' statistics.
+import { describe, expect, it } from 'vitest';
+import { allocateScoped } from '../src/gpu/chunks';
+import { buildCsrGpu, planSegments, readCsr } from '../src/sparse/build_gpu';
+import { type BuildSpec, type ConnectRule, binomialThresholds, buildCsr, scaleWord } from '../src/sparse/connectivity';
+import { testGpu } from './helpers';
+
+function spec(connect: ConnectRule, nPre: number, nPost: number, extra: Partial<BuildSpec> = {}): BuildSpec {
+  return { connect, nPre, nPost, stream: 3, seed: 1234, noSelf: false, randomWeights: true, ...extra };
+}
+
+/** Each row's (target, word) pairs sorted: the synapse set of a row, whatever order it was filled in. */
+function canonicalRows(rowStart: Uint32Array, targets: Uint32Array, words: Uint32Array | null): string[] {
+  const rows: string[] = [];
+  for (let i = 0; i + 1 < rowStart.length; i++) {
+    const pairs: [number, number][] = [];
+    for (let s = rowStart[i]!; s < rowStart[i + 1]!; s++) pairs.push([targets[s]!, words ? words[s]! : 0]);
+    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    rows.push(pairs.map((p) => `${p[0]}:${p[1]}`).join(','));
+  }
+  return rows;
+}
+
+async function gpuBuild(s: BuildSpec, maxSegmentWords: number) {
+  const { device } = await testGpu();
+  const { value, buffers } = await allocateScoped(device, async (make) => {
+    const g = await buildCsrGpu(device, make, s, maxSegmentWords);
+    return { g, read: await readCsr(device, g) };
+  });
+  for (const b of buffers) b.destroy();
+  return value;
+}
+
+function inDegrees(targets: Uint32Array, nPost: number): Float64Array {
+  const d = new Float64Array(nPost);
+  for (const t of targets) d[t]!++;
+  return d;
+}
+
+const meanSd = (x: ArrayLike<number>) => {
+  let m = 0;
+  for (let k = 0; k < x.length; k++) m += x[k]!;
+  m /= x.length;
+  let v = 0;
+  for (let k = 0; k < x.length; k++) v += (x[k]! - m) ** 2;
+  return { mean: m, sd: Math.sqrt(v / (x.length - 1)) };
+};
+
+describe('integer helpers shared with the WGSL', () => {
+  it('scaleWord is ⌊x·n/2³²⌋ exactly', () => {
+    for (const [x, n] of [[0xffffffff, 0xffffffff], [0x80000000, 3], [12345, 1000], [0xffffffff, 1]] as const) {
+      expect(scaleWord(x, n)).toBe(Number((BigInt(x) * BigInt(n)) >> 32n));
+    }
+  });
+  it('binomial thresholds are the CDF of Bin(m, p) in units of 2⁻³²', () => {
+    const t = binomialThresholds(32, 0.1);
+    expect(t[0]! / 2 ** 32).toBeCloseTo(0.9 ** 32, 9);
+    expect(t[1]! / 2 ** 32).toBeCloseTo(0.9 ** 32 + 32 * 0.1 * 0.9 ** 31, 9);
+    for (let k = 1; k < 32; k++) expect(t[k]!).toBeGreaterThanOrEqual(t[k - 1]!);
+  });
+  it('segments hold whole rows and refuse a row larger than one binding', () => {
+    const rowStart = Uint32Array.from([0, 3, 3, 8, 10]);
+    expect(planSegments(rowStart, 5)).toEqual([
+      { row0: 0, row1: 2, first: 0, count: 3 }, { row0: 2, row1: 3, first: 3, count: 5 }, { row0: 3, row1: 4, first: 8, count: 2 },
+    ]);
+    expect(() => planSegments(rowStart, 4)).toThrow(/row 2 holds 5 synapses/);
+  });
+});
+
+describe('GPU build equals the CPU build', () => {
+  const cases: [string, ConnectRule, number, number, Partial<BuildSpec>][] = [
+    ['fixed probability, recurrent, no self', { rule: 'fixed-probability', p: 0.05 }, 300, 300, { noSelf: true }],
+    ['fixed probability, tail block, p = 0.5', { rule: 'fixed-probability', p: 0.5 }, 70, 45, {}],
+    ['fixed in-degree, no self', { rule: 'fixed-in-degree', k: 20 }, 250, 250, { noSelf: true }],
+    ['fixed out-degree', { rule: 'fixed-out-degree', k: 15 }, 200, 333, {}],
+    ['fixed out-degree, one weight', { rule: 'fixed-out-degree', k: 7 }, 120, 120, { noSelf: true, randomWeights: false }],
+  ];
+  for (const [name, rule, nPre, nPost, extra] of cases) {
+    it(name, async () => {
+      const s = spec(rule, nPre, nPost, extra);
+      const cpu = buildCsr(s);
+      // Force several buffers: at most a fifth of the synapses in each.
+      const maxWords = Math.max(Math.ceil(cpu.targets.length / 5), 64);
+      const { g, read } = await gpuBuild(s, maxWords);
+      expect(g.segments.length).toBeGreaterThan(1);
+      expect(Array.from(g.rowStart)).toEqual(Array.from(cpu.rowStart));
+      expect(g.maxInDegree).toBe(cpu.maxInDegree);
+      if (rule.rule === 'fixed-in-degree') {
+        expect(canonicalRows(g.rowStart, read.targets, read.words)).toEqual(canonicalRows(cpu.rowStart, cpu.targets, cpu.words));
+      } else {
+        expect(Array.from(read.targets)).toEqual(Array.from(cpu.targets));
+        expect(read.words ? Array.from(read.words) : null).toEqual(cpu.words ? Array.from(cpu.words) : null);
+      }
+    });
+  }
+});
+
+describe('connectivity statistics (CPU build; the GPU build is the same)', () => {
+  it('fixed probability: in-degree mean p·N and binomial spread, no self-connections', () => {
+    const n = 2000, p = 0.02;
+    const c = buildCsr(spec({ rule: 'fixed-probability', p }, n, n, { noSelf: true }));
+    const d = meanSd(inDegrees(c.targets, n));
+    const mean = p * (n - 1), sd = Math.sqrt((n - 1) * p * (1 - p));
+    expect(Math.abs(d.mean - mean)).toBeLessThan(4 * sd / Math.sqrt(n));
+    expect(d.sd / sd).toBeGreaterThan(0.9);
+    expect(d.sd / sd).toBeLessThan(1.1);
+    for (let i = 0; i < n; i++) for (let s = c.rowStart[i]!; s < c.rowStart[i + 1]!; s++) expect(c.targets[s]).not.toBe(i);
+  });
+  it('fixed probability with self-connections allowed makes some', () => {
+    const n = 400;
+    const c = buildCsr(spec({ rule: 'fixed-probability', p: 0.3 }, n, n));
+    let self = 0;
+    for (let i = 0; i < n; i++) for (let s = c.rowStart[i]!; s < c.rowStart[i + 1]!; s++) if (c.targets[s] === i) self++;
+    expect(self).toBeGreaterThan(0.3 * n - 4 * Math.sqrt(n * 0.21));
+    expect(self).toBeLessThan(0.3 * n + 4 * Math.sqrt(n * 0.21));
+  });
+  it('fixed in-degree: every post has exactly k, out-degrees spread as a multinomial', () => {
+    const n = 1000, k = 50;
+    const c = buildCsr(spec({ rule: 'fixed-in-degree', k }, n, n, { noSelf: true }));
+    const d = inDegrees(c.targets, n);
+    expect(d.every((x) => x === k)).toBe(true);
+    const rows = meanSd(Array.from({ length: n }, (_, i) => c.rowStart[i + 1]! - c.rowStart[i]!));
+    expect(rows.mean).toBe(k);
+    expect(rows.sd / Math.sqrt(k)).toBeGreaterThan(0.9);
+    expect(rows.sd / Math.sqrt(k)).toBeLessThan(1.1);
+    for (let i = 0; i < n; i++) for (let s = c.rowStart[i]!; s < c.rowStart[i + 1]!; s++) expect(c.targets[s]).not.toBe(i);
+  });
+  it('fixed out-degree: every row has k, in-degree mean k and Poisson-like spread', () => {
+    const n = 1000, k = 40;
+    const c = buildCsr(spec({ rule: 'fixed-out-degree', k }, n, n, { noSelf: true }));
+    const d = meanSd(inDegrees(c.targets, n));
+    expect(d.mean).toBe(k);
+    expect(d.sd / Math.sqrt(k)).toBeGreaterThan(0.9);
+    expect(d.sd / Math.sqrt(k)).toBeLessThan(1.1);
+  });
+  it('fixed probability targets are uniform over the post population', () => {
+    const c = buildCsr(spec({ rule: 'fixed-probability', p: 0.1 }, 500, 64));
+    const d = inDegrees(c.targets, 64);
+    const { mean } = meanSd(d);
+    // χ² over 64 posts against a uniform expectation.
+    let chi2 = 0;
+    for (const x of d) chi2 += (x - mean) ** 2 / mean;
+    expect(chi2).toBeLessThan(110); // 63 degrees of freedom: p < 1e-4
+  });
+});
