@@ -28,3 +28,9 @@ export { NEURON_MODELS, type NeuronModelName } from './models/registry';
 export type { NeuronModel } from './models/model';
 export { NEUN_AREA, hhRates, hhTrap } from './models/hodgkin_huxley';
 export * from './analysis/continuous';
+// Sparse networks at scale (#5): connectivity rules built on the GPU, COBAHH, delays, GPU rates.
+export * from './sparse/description';
+export { type ConnectRule, buildCsr, type Csr } from './sparse/connectivity';
+export { compileSparse, type SparsePlan } from './sparse/plan';
+export { SparseSimulation, type SparseOptions, type SparseRunSummary } from './sparse/simulation';
+export { COBAHH_PARAMS as COBAHH_CONSTANTS, COBAHH_WE, COBAHH_WI, type CobahhParams } from './models/cobahh';

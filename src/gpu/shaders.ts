@@ -9,6 +9,9 @@ import integrators from '../../shaders/integrators.wgsl?raw';
 import circuit from '../../shaders/circuit.wgsl?raw';
 import spikeRaster from '../../shaders/spike_raster.wgsl?raw';
 import connectivity from '../../shaders/connectivity.wgsl?raw';
+import cobahh from '../../shaders/cobahh.wgsl?raw';
+import sparseNetwork from '../../shaders/sparse_network.wgsl?raw';
+import sparsePropagate from '../../shaders/sparse_propagate.wgsl?raw';
 
 export const PHILOX_WGSL = philox;
 
@@ -23,3 +26,9 @@ export const SPIKE_RASTER_WGSL = spikeRaster;
 
 /** Sparse connectivity built from Philox: RNG + the build kernels. */
 export const CONNECTIVITY_WGSL = [philox, connectivity].join('\n');
+
+/** A sparse network's neuron step: RNG + shared helpers + the models it can run + the kernel. */
+export const SPARSE_NETWORK_WGSL = [philox, modelParams, hodgkinHuxley, izhikevich, cobahh, sparseNetwork].join('\n');
+
+/** A sparse projection's event-driven propagation. */
+export const SPARSE_PROPAGATE_WGSL = [philox, sparsePropagate].join('\n');

@@ -1,0 +1,109 @@
+// One step of every neuron of a sparse network (src/sparse/): take this step's synaptic input
+// from the accumulator ring (fixed point, filled by sparse_propagate.wgsl), advance the model,
+// detect spikes, append them to this step's spike list, record them and count population rates.
+// Composed after philox.wgsl, model_params.wgsl, hodgkin_huxley.wgsl, izhikevich.wgsl, cobahh.wgsl.
+
+override MODEL: u32 = 0u;   // 0: COBAHH, 1: Izhikevich (the seed's half-step scheme)
+override WG: u32 = 256u;
+const RECORD_HEADER: u32 = 4u;  // spike records, bad count, bad step, bad neuron
+
+struct NetParams {
+  n: u32,
+  ring: u32,
+  targets: u32,
+  pops: u32,
+  seed: vec2u,
+  dt: f32,
+  record_spikes: u32,
+  record_rates: u32,
+  capacity: u32,           // spike records one chunk holds
+  pairs_base: u32,         // word of the first (step, neuron) pair: after the header and the chunk's rates
+  refractory_steps: u32,
+  threshold: f32,
+  inv_scale: vec4f,        // 1 / fixed-point scale per target
+  pop_start: array<vec4u, 8>,
+  cob: CobahhParams,
+}
+
+struct Step { t: u32, tc: u32 }  // global step, step within the chunk
+
+@group(0) @binding(0) var<uniform> P: NetParams;
+@group(0) @binding(1) var<storage, read_write> state: array<f32>;           // [var · n + i], then Izhikevich a b c d σ
+@group(0) @binding(2) var<storage, read_write> refractory: array<u32>;      // COBAHH steps left
+@group(0) @binding(3) var<storage, read_write> acc: array<atomic<i32>>;     // [(slot · targets + target) · n + i]
+@group(0) @binding(4) var<storage, read_write> spikes: array<atomic<u32>>;  // counts of parity 0, 1; lists [2 + parity · n + k]
+@group(0) @binding(5) var<storage, read_write> records: array<atomic<u32>>; // header, rates [tc · pops + pop], (step, neuron) pairs
+@group(1) @binding(0) var<uniform> S: Step;
+
+fn population_of(i: u32) -> u32 {
+  var p = 0u;
+  for (var q = 1u; q < P.pops; q++) { if (i >= P.pop_start[q / 4u][q % 4u]) { p = q; } }
+  return p;
+}
+
+fn cobahh_neuron(i: u32, syn: vec2f) -> bool {
+  let n = P.n;
+  let x = vec4f(state[i], state[n + i], state[2u * n + i], state[3u * n + i]);
+  let g = vec2f(state[4u * n + i], state[5u * n + i]) + syn;
+  let y = cobahh_step(x, g, P.cob, P.dt);
+  state[i] = y.x; state[n + i] = y.y; state[2u * n + i] = y.z; state[3u * n + i] = y.w;
+  state[4u * n + i] = g.x * P.cob.decay_e;
+  state[5u * n + i] = g.y * P.cob.decay_i;
+  var left = refractory[i];
+  if (left > 0u) { left -= 1u; }
+  let fired = y.x > P.threshold && left == 0u;
+  if (fired) { left = P.refractory_steps; }
+  refractory[i] = left;
+  if (!(is_finite(y.x) && is_finite(y.y) && is_finite(y.z) && is_finite(y.w))) { report_bad(i); }
+  return fired;
+}
+
+fn izhikevich_neuron(i: u32, syn: vec2f, t: u32) -> bool {
+  let n = P.n;
+  let p = vec4f(state[2u * n + i], state[3u * n + i], state[4u * n + i], state[5u * n + i]);
+  let sigma = state[6u * n + i];
+  var current = syn.x;
+  if (sigma != 0.0) { current += sigma * philox_normal(philox4x32(vec4u(t, i, PURPOSE_NOISE, 0u), P.seed)); }
+  var s = izh_step_2003(p, vec2f(state[i], state[n + i]), current, P.dt);
+  let fired = s.x >= P.threshold;
+  if (fired) { s = izh_reset(p, s); }
+  state[i] = s.x; state[n + i] = s.y;
+  if (!(is_finite(s.x) && is_finite(s.y))) { report_bad(i); }
+  return fired;
+}
+
+fn report_bad(i: u32) {
+  if (atomicAdd(&records[1], 1u) == 0u) {
+    atomicStore(&records[2], S.t);
+    atomicStore(&records[3], i);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn update(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = S.t;
+  let i = gid.y * nwg.x * WG + gid.x;
+  // The other parity's list was read by the previous step's propagation: empty it for the next step.
+  if (i == 0u) { atomicStore(&spikes[(t + 1u) & 1u], 0u); }
+  if (i >= P.n) { return; }
+  let slot = t % P.ring;
+  var syn = vec2f(0.0);
+  for (var k = 0u; k < P.targets; k++) {
+    let a = (slot * P.targets + k) * P.n + i;
+    syn[k] = f32(atomicExchange(&acc[a], 0)) * P.inv_scale[k];
+  }
+  var fired: bool;
+  if (MODEL == 0u) { fired = cobahh_neuron(i, syn); } else { fired = izhikevich_neuron(i, syn, t); }
+  if (!fired) { return; }
+  let parity = t & 1u;
+  let k = atomicAdd(&spikes[parity], 1u);
+  atomicStore(&spikes[2u + parity * P.n + k], i);
+  if (P.record_rates != 0u) { atomicAdd(&records[RECORD_HEADER + S.tc * P.pops + population_of(i)], 1u); }
+  if (P.record_spikes != 0u) {
+    let r = atomicAdd(&records[0], 1u);
+    if (r < P.capacity) {
+      atomicStore(&records[P.pairs_base + 2u * r], t);
+      atomicStore(&records[P.pairs_base + 2u * r + 1u], i);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+// The user-facing sparse simulation: validate → plan → backend (GPU or the CPU reference) →
+// recordings gathered chunk by chunk.
+import type { SparseBackend, SparseChunk } from './backend';
+import { CpuSparseBackend } from './cpu';
+import type { SparseNetworkDescription } from './description';
+import { GpuSparseBackend, type SparseGpuOptions } from './gpu';
+import { type SparsePlan, compileSparse } from './plan';
+
+export interface SparseOptions extends SparseGpuOptions {
+  backend?: 'gpu' | 'cpu';
+}
+
+export interface SparseRunSummary {
+  steps: number;
+  wallSeconds: number;
+  spikes: number;
+}
+
+export class SparseSimulation {
+  private step = 0;
+  private readonly spikeSteps: Int32Array[] = [];
+  private readonly spikeNeurons: Int32Array[] = [];
+  private readonly rateChunks: Uint32Array[] = [];
+  private spikeCount = 0;
+
+  private constructor(readonly plan: SparsePlan, readonly backend: SparseBackend) {}
+
+  static async create(desc: SparseNetworkDescription, options: SparseOptions = {}): Promise<SparseSimulation> {
+    const plan = compileSparse(desc);
+    const backend = options.backend === 'cpu'
+      ? new CpuSparseBackend(plan, options.stepsPerSubmit)
+      : await GpuSparseBackend.create(plan, options);
+    return new SparseSimulation(plan, backend);
+  }
+
+  /** Advances `duration` ms (rounded to whole steps) or `steps` steps. */
+  async run(what: { duration?: number; steps?: number }): Promise<SparseRunSummary> {
+    const steps = what.steps ?? Math.round((what.duration ?? 0) / this.plan.dt);
+    if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be an integer ≥ 0, got ${steps}`);
+    const t0 = performance.now();
+    let spikes = 0;
+    await this.backend.advance(steps, (c: SparseChunk) => {
+      if (this.plan.recordSpikes) { this.spikeSteps.push(c.spikeSteps); this.spikeNeurons.push(c.spikeNeurons); }
+      if (c.rates) {
+        this.rateChunks.push(c.rates);
+        for (const x of c.rates) spikes += x;
+      } else spikes += c.spikeSteps.length;
+    });
+    this.step += steps;
+    this.spikeCount += spikes;
+    return { steps, wallSeconds: (performance.now() - t0) / 1000, spikes };
+  }
+
+  get currentStep(): number { return this.step; }
+
+  /** Every recorded spike so far, ordered by step then neuron. */
+  spikes(): { steps: Int32Array; neurons: Int32Array } {
+    return { steps: concat(this.spikeSteps, Int32Array), neurons: concat(this.spikeNeurons, Int32Array) };
+  }
+
+  /** Spikes per step and population counted on the GPU, [step · populations + p]. */
+  rateCounts(): Uint32Array {
+    return concat(this.rateChunks, Uint32Array);
+  }
+
+  /** Mean rate of each population in Hz over everything run so far (from the rate counts). */
+  meanRates(): Record<string, number> {
+    const counts = this.rateCounts();
+    const pops = this.plan.ranges.length;
+    const seconds = (this.step * this.plan.dt) / 1000;
+    return Object.fromEntries(this.plan.ranges.map((r, p) => {
+      let s = 0;
+      for (let k = p; k < counts.length; k += pops) s += counts[k]!;
+      return [r.name, s / r.size / seconds];
+    }));
+  }
+
+  /** One state variable of every neuron. */
+  async readVariable(name: string): Promise<Float32Array | Float64Array> {
+    const k = this.plan.variables.indexOf(name);
+    if (k < 0) throw new RangeError(`unknown variable ${name}; known: ${this.plan.variables.join(', ')}`);
+    const all = await this.backend.readState();
+    return all.slice(k * this.plan.n, (k + 1) * this.plan.n);
+  }
+
+  destroy(): void {
+    this.backend.destroy();
+  }
+}
+
+function concat<T extends Int32Array | Uint32Array>(parts: T[], Ctor: { new (n: number): T }): T {
+  const out = new Ctor(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}

@@ -1,0 +1,113 @@
+// Sparse networks: axonal delays are exact, rows split over several buffers change nothing,
+// recording off leaves the dynamics alone, the sparse Izhikevich network agrees with the CPU,
+// and a network too large is refused with the estimate before any allocation.
+import { describe, expect, it } from 'vitest';
+import { NetworkValidationError } from '../src/network/validate';
+import { type SparseNetworkDescription, cobahh, sparseIzhikevich } from '../src/sparse/description';
+import { SparseSimulation } from '../src/sparse/simulation';
+import { testGpu } from './helpers';
+
+/** One noisy source neuron driving three silent targets through delays 0, 3 and 7 steps. */
+function delayNetwork(): SparseNetworkDescription {
+  const delays = [0, 3, 7];
+  return {
+    model: 'izhikevich', dt: 1, seed: 5,
+    populations: [{ name: 'src', size: 1, noise: 30 }, ...delays.map((d) => ({ name: `d${d}`, size: 1 }))],
+    projections: delays.map((d) => ({
+      pre: 'src', post: `d${d}`, connect: { rule: 'list' as const, pre: [0], post: [0] }, weight: 1000, target: 'I', delay: d,
+    })),
+  };
+}
+
+async function both<T>(desc: SparseNetworkDescription, run: (sim: SparseSimulation) => Promise<T>, options = {}): Promise<{ cpu: T; gpu: T }> {
+  const { device } = await testGpu();
+  const out: Partial<Record<'cpu' | 'gpu', T>> = {};
+  for (const backend of ['cpu', 'gpu'] as const) {
+    const sim = await SparseSimulation.create(desc, { backend, device, ...options });
+    try { out[backend] = await run(sim); } finally { sim.destroy(); }
+  }
+  return out as { cpu: T; gpu: T };
+}
+
+describe('axonal delays', () => {
+  it('a spike at step s arrives at step s + 1 + delay, exactly, on both backends', async () => {
+    const r = await both(delayNetwork(), async (sim) => { await sim.run({ steps: 300 }); return sim.spikes(); });
+    for (const sp of [r.cpu, r.gpu]) {
+      const of = (neuron: number) => Array.from(sp.steps).filter((_, k) => sp.neurons[k] === neuron);
+      const source = of(0);
+      expect(source.length).toBeGreaterThan(5);
+      [0, 3, 7].forEach((d, q) => {
+        expect(of(q + 1)).toEqual(source.map((s) => s + 1 + d).filter((s) => s < 300));
+      });
+    }
+    expect(Array.from(r.gpu.steps)).toEqual(Array.from(r.cpu.steps));
+  });
+});
+
+describe('sparse Izhikevich network (fixed in-degree, uniform random weights)', () => {
+  const desc = sparseIzhikevich({ n: 600, k: 60, seed: 2, delay: 2 });
+
+  it('GPU against CPU: the same spikes for the first 100 ms and rates within 10 % over 500 ms', async () => {
+    const r = await both(desc, async (sim) => { await sim.run({ duration: 500 }); return { ...sim.spikes(), rates: sim.meanRates() }; });
+    const early = (x: typeof r.cpu) => Array.from(x.steps).flatMap((s, k) => (s < 100 ? [`${s}:${x.neurons[k]}`] : []));
+    expect(early(r.cpu).length).toBeGreaterThan(100);
+    expect(early(r.gpu)).toEqual(early(r.cpu));
+    for (const pop of ['exc', 'inh']) expect(Math.abs(r.gpu.rates[pop]! - r.cpu.rates[pop]!) / r.cpu.rates[pop]!).toBeLessThan(0.1);
+  });
+
+  it('rows split over several buffers give bit-identical results (integer sums in any order)', async () => {
+    const { device } = await testGpu();
+    const run = async (maxSegmentWords?: number) => {
+      const sim = await SparseSimulation.create(desc, { device, maxSegmentWords });
+      try {
+        await sim.run({ duration: 200 });
+        return { spikes: sim.spikes(), v: await sim.readVariable('v') };
+      } finally { sim.destroy(); }
+    };
+    const one = await run(), split = await run(4000);
+    expect(Array.from(split.spikes.neurons)).toEqual(Array.from(one.spikes.neurons));
+    expect(Array.from(split.v)).toEqual(Array.from(one.v));
+  });
+
+  it('recording off records nothing and leaves the state bit for bit as with recording on', async () => {
+    const { device } = await testGpu();
+    const final = async (record: SparseNetworkDescription['record']) => {
+      const sim = await SparseSimulation.create({ ...desc, record }, { device });
+      try {
+        const summary = await sim.run({ duration: 120 });
+        return { v: await sim.readVariable('v'), recorded: sim.spikes().steps.length, counts: sim.rateCounts().length, summary };
+      } finally { sim.destroy(); }
+    };
+    const on = await final(undefined), off = await final({ spikes: false, rates: false });
+    expect(on.recorded).toBeGreaterThan(0);
+    expect(off.recorded).toBe(0);
+    expect(off.counts).toBe(0);
+    expect(Array.from(off.v)).toEqual(Array.from(on.v));
+  });
+});
+
+/** A device that records allocations: the memory check must refuse before any. */
+function fakeDevice(limits: Partial<GPUSupportedLimits> = {}): GPUDevice {
+  const all = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20, maxStorageBuffersPerShaderStage: 8, ...limits };
+  const refuse = () => { throw new Error('allocation attempted'); };
+  return { limits: all, createBuffer: refuse, createBindGroup: refuse, createShaderModule: refuse, lost: new Promise(() => {}) } as unknown as GPUDevice;
+}
+
+describe('a network that does not fit', () => {
+  it('the scaled COBAHH with 1,024,000 neurons is refused with the estimate and the limit before any allocation', async () => {
+    const err = await SparseSimulation.create(cobahh({ n: 1_024_000, scaled: true }), { device: fakeDevice() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkValidationError);
+    expect((err as Error).message).toMatch(/1024000 neurons needs about 4\.0 GiB \(.*synapses 3\.8 GiB.*\); the adapter's maxBufferSize .* allows 256\.0 MiB/);
+  });
+  it('a memoryLimit the caller sets is the limit named', async () => {
+    const err = await SparseSimulation.create(cobahh({ n: 4000 }), { device: fakeDevice(), memoryLimit: 1e6 }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/4000 neurons needs about .* MiB .*; memoryLimit allows 1\.0 MiB/);
+  });
+  it('bad fields are named', async () => {
+    const d = cobahh({ n: 100 });
+    d.projections[0]!.delay = -1;
+    d.projections[1]!.connect = { rule: 'fixed-probability', p: 2 };
+    const err = await SparseSimulation.create(d, { backend: 'cpu' }).catch((e: unknown) => e);
+    expect((err as NetworkValidationError).issues.map((i) => i.path)).toEqual(['projections[0].delay', 'projections[1].connect.p']);
+  });
+});
