@@ -33,4 +33,4 @@ export * from './sparse/description';
 export { type ConnectRule, buildCsr, type Csr } from './sparse/connectivity';
 export { compileSparse, type SparsePlan } from './sparse/plan';
 export { SparseSimulation, type SparseOptions, type SparseRunSummary } from './sparse/simulation';
-export { COBAHH_PARAMS as COBAHH_CONSTANTS, COBAHH_WE, COBAHH_WI, type CobahhParams } from './models/cobahh';
+export { COBAHH_WE, COBAHH_WI, type CobahhParams } from './models/cobahh';

@@ -85,6 +85,8 @@ export class GpuSparseBackend implements SparseBackend {
         maxStorageBufferBindingSize: binding,
         maxBufferSize: Math.min(limits.maxBufferSize, Math.max(binding, 256 << 20)),
         maxStorageBuffersPerShaderStage: 6,
+        maxComputeInvocationsPerWorkgroup: UPDATE_WG,
+        maxComputeWorkgroupSizeX: UPDATE_WG,
       };
     };
     const gpu = await acquireGpu(needs, options);

@@ -1,0 +1,145 @@
+// The benchmark suite of issue #5 in one run: the seed network (1000 neurons, dense), sparse
+// Izhikevich with fixed in-degree 1000 for N = 10³ … 10⁶, and COBAHH scaled (p = 1000/N, weights 0,
+// dt = 0.1 ms, recording off) for N = 4000 … 1,024,000; each 1000 ms of simulated time, on the GPU
+// and, where it finishes in reasonable time, on the CPU reference in the same run.
+// Writes bench/results/<date>-<adapter>.{json,md,svg}.
+// Run after `npm run build`:  node bench/suite.js [--quick] [--max-n N] [--cpu-max-n N] [--memory-limit BYTES] [--peak-bandwidth B/s]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SparseSimulation, cobahh, createSimulation, izhikevich2003, sparseIzhikevich } from '../dist/spikegpu.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (name, fallback) => {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 ? process.argv[k + 1] : fallback;
+};
+const quick = process.argv.includes('--quick');
+const maxN = Number(arg('max-n', quick ? 16000 : 1_024_000));
+const cpuMaxN = Number(arg('cpu-max-n', quick ? 4000 : 16000));
+const durationMs = Number(arg('duration', quick ? 100 : 1000));
+const memoryLimit = arg('memory-limit') ? Number(arg('memory-limit')) : undefined;
+
+const rows = [];
+let adapter = 'unknown';
+
+/** Bytes a step moves at least: every neuron's state read and written, every synaptic event's index and atomic. */
+function bytesMoved(plan, steps, events) {
+  const perNeuron = plan.model === 'cobahh' ? (6 * 4 * 2 + 4 * 2 + plan.targets * 4 * 2) : (2 * 4 * 2 + 5 * 4 + 4 * 2);
+  return plan.n * perNeuron * steps + events * (4 + 8);
+}
+
+async function sparseCase(suite, desc, n, backend) {
+  const sim = await SparseSimulation.create(desc, { backend, memoryLimit });
+  try {
+    adapter = backend === 'gpu' ? sim.backend.adapter : adapter;
+    await sim.run({ steps: 10 }); // warm-up: pipelines, JIT
+    const steps = Math.round(durationMs / desc.dt);
+    const r = await sim.run({ steps });
+    const counts = sim.rateCounts();
+    let spikes = null;
+    if (desc.record?.rates !== false) { spikes = 0; for (let k = counts.length - r.steps * sim.plan.ranges.length; k < counts.length; k++) spikes += counts[k]; }
+    const synapses = sim.backend.synapses.reduce((a, b) => a + b, 0);
+    const events = spikes === null ? null : spikes * (synapses / n);
+    const perSimSecond = r.wallSeconds / (durationMs / 1000);
+    rows.push({
+      suite, n, backend, adapter: sim.backend.adapter, synapses, simulatedMs: durationMs, wallSeconds: r.wallSeconds,
+      secondsPerSimulatedSecond: perSimSecond, realTime: 1 / perSimSecond,
+      neuronUpdatesPerSecond: (n * r.steps) / r.wallSeconds,
+      synapticEventsPerSecond: events === null ? null : events / r.wallSeconds,
+      bytesPerSecond: events === null ? bytesMoved(sim.plan, r.steps, 0) / r.wallSeconds : bytesMoved(sim.plan, r.steps, events) / r.wallSeconds,
+      spikes,
+    });
+    console.log(`${suite} N=${n} ${backend}: ${r.wallSeconds.toFixed(3)} s for ${durationMs} ms`);
+  } finally {
+    sim.destroy();
+  }
+}
+
+// 1. The seed network, dense.
+for (const backend of ['gpu', 'cpu']) {
+  const sim = await createSimulation(izhikevich2003({ seed: 1 }), { backend, launch: backend === 'gpu' ? 'one-workgroup' : undefined, stepsPerSubmit: 1000 });
+  await sim.run({ steps: 10 });
+  const t0 = performance.now();
+  await sim.run({ steps: durationMs });
+  const wall = (performance.now() - t0) / 1000;
+  rows.push({ suite: 'seed network (dense)', n: 1000, backend, adapter: sim.adapter, synapses: 1e6, simulatedMs: durationMs, wallSeconds: wall,
+    secondsPerSimulatedSecond: wall / (durationMs / 1000), realTime: durationMs / 1000 / wall, neuronUpdatesPerSecond: (1000 * durationMs) / wall,
+    synapticEventsPerSecond: null, bytesPerSecond: null, spikes: null });
+  sim.destroy();
+  console.log(`seed network ${backend}: ${wall.toFixed(3)} s`);
+}
+
+// 2. Sparse Izhikevich, fixed in-degree 1000 (fewer for N < 1000).
+for (let n = 1000; n <= Math.min(maxN, 1_000_000); n *= 10) {
+  const desc = sparseIzhikevich({ n, k: Math.min(1000, n), record: { spikes: false, rates: true } });
+  for (const backend of n <= cpuMaxN ? ['gpu', 'cpu'] : ['gpu']) {
+    try { await sparseCase('sparse Izhikevich (in-degree 1000)', desc, n, backend); } catch (e) { console.log(`N=${n} ${backend}: ${e.message}`); break; }
+  }
+}
+
+// 3. COBAHH scaled, recording off.
+for (let n = 4000; n <= Math.min(maxN, 1_024_000); n *= 2) {
+  const desc = cobahh({ n, scaled: true, record: { spikes: false, rates: false } });
+  for (const backend of n <= cpuMaxN ? ['gpu', 'cpu'] : ['gpu']) {
+    try { await sparseCase('COBAHH scaled', desc, n, backend); } catch (e) { console.log(`N=${n} ${backend}: ${e.message}`); break; }
+  }
+}
+
+// GPU/CPU ratios within this run.
+for (const r of rows) {
+  const cpu = rows.find((c) => c.backend === 'cpu' && c.suite === r.suite && c.n === r.n);
+  r.cpuOverGpu = r.backend === 'gpu' && cpu ? cpu.wallSeconds / r.wallSeconds : null;
+}
+const peak = Number(arg('peak-bandwidth', /H100/.test(adapter) ? 2.85e12 : NaN)); // PLATFORM.md: measured streaming on an H100
+for (const r of rows) r.bandwidthFraction = r.bytesPerSecond && Number.isFinite(peak) ? r.bytesPerSecond / peak : null;
+
+const date = new Date().toISOString().slice(0, 10);
+const slug = adapter.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+const outDir = join(here, 'results');
+mkdirSync(outDir, { recursive: true });
+const base = join(outDir, `${date}-${slug}${quick ? '-quick' : ''}`);
+writeFileSync(`${base}.json`, JSON.stringify({ date, adapter, durationMs, quick, peakBandwidth: Number.isFinite(peak) ? peak : null, rows }, null, 2));
+
+const fmt = (x, d = 3) => (x === null || x === undefined ? '–' : x >= 1e5 ? x.toExponential(2) : x.toFixed(d));
+const md = [
+  `Benchmark ${date} on ${adapter}; ${durationMs} ms simulated per case${quick ? ' (quick)' : ''}.`, '',
+  '| suite | N | backend | synapses | wall s per simulated s | × real time | neuron updates/s | synaptic events/s | CPU/GPU | bandwidth (fraction of peak) |',
+  '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.suite} | ${r.n} | ${r.backend} | ${fmt(r.synapses, 0)} | ${fmt(r.secondsPerSimulatedSecond, 4)} | ${fmt(r.realTime, 2)} | ${fmt(r.neuronUpdatesPerSecond)} | ${fmt(r.synapticEventsPerSecond)} | ${fmt(r.cpuOverGpu, 1)} | ${r.bytesPerSecond ? `${(r.bytesPerSecond / 1e9).toFixed(1)} GB/s` : '–'}${r.bandwidthFraction ? ` (${(100 * r.bandwidthFraction).toFixed(1)} %)` : ''} |`),
+].join('\n');
+writeFileSync(`${base}.md`, md + '\n');
+writeFileSync(`${base}.svg`, chart(rows));
+console.log(md);
+console.log(`wrote ${base}.json, .md, .svg`);
+
+/** Log–log chart: wall seconds per simulated second against N, one line per suite and backend. */
+function chart(all) {
+  const W = 720, H = 420, L = 70, R = 220, T = 20, B = 50;
+  const series = new Map();
+  for (const r of all) {
+    const key = `${r.suite} · ${r.backend}`;
+    if (!series.has(key)) series.set(key, []);
+    series.get(key).push([r.n, r.secondsPerSimulatedSecond]);
+  }
+  const xs = all.map((r) => Math.log10(r.n)), ys = all.map((r) => Math.log10(r.secondsPerSimulatedSecond));
+  const x0 = Math.floor(Math.min(...xs)), x1 = Math.ceil(Math.max(...xs)), y0 = Math.floor(Math.min(...ys)), y1 = Math.ceil(Math.max(...ys));
+  const px = (n) => L + ((Math.log10(n) - x0) / Math.max(1, x1 - x0)) * (W - L - R);
+  const py = (s) => H - B - ((Math.log10(s) - y0) / Math.max(1, y1 - y0)) * (H - T - B);
+  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`];
+  for (let e = x0; e <= x1; e++) parts.push(`<line x1="${px(10 ** e)}" x2="${px(10 ** e)}" y1="${T}" y2="${H - B}" stroke="#ddd"/><text x="${px(10 ** e)}" y="${H - B + 16}" text-anchor="middle">1e${e}</text>`);
+  for (let e = y0; e <= y1; e++) parts.push(`<line x1="${L}" x2="${W - R}" y1="${py(10 ** e)}" y2="${py(10 ** e)}" stroke="#ddd"/><text x="${L - 6}" y="${py(10 ** e) + 4}" text-anchor="end">1e${e}</text>`);
+  parts.push(`<text x="${(L + W - R) / 2}" y="${H - 10}" text-anchor="middle">neurons N</text>`);
+  parts.push(`<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">wall s per simulated s</text>`);
+  [...series.entries()].forEach(([key, pts], k) => {
+    const c = colours[k % colours.length];
+    const dash = key.endsWith('cpu') ? ' stroke-dasharray="5 4"' : '';
+    parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2"${dash} points="${pts.map(([n, s]) => `${px(n).toFixed(1)},${py(s).toFixed(1)}`).join(' ')}"/>`);
+    for (const [n, s] of pts) parts.push(`<circle cx="${px(n).toFixed(1)}" cy="${py(s).toFixed(1)}" r="3" fill="${c}"/>`);
+    parts.push(`<text x="${W - R + 10}" y="${T + 16 * (k + 1)}" fill="${c}">${key}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
