@@ -155,14 +155,19 @@ fn out_degree_fill(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workg
   note_in_degree(post);
 }
 
+// Fixed in-degree synapse g (post g / k, slot g mod k): (pre, post, weight word).
+fn in_degree_synapse(g: u32) -> vec3u {
+  let post = g / B.k;
+  let w = philox4x32(vec4u(post, g % B.k, PURPOSE_CONNECT, conn_key(0u)), B.seed);
+  return vec3u(draw_other(w.x, B.n_pre, post), post, w.y);
+}
+
 // Fixed in-degree, pass 1: row lengths by counting each drawn pre (thread per post slot).
 @compute @workgroup_size(256)
 fn in_degree_count(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let g = slot_of(gid, nwg);
   if (g >= B.n_post * B.k) { return; }
-  let post = g / B.k;
-  let w = philox4x32(vec4u(post, g % B.k, PURPOSE_CONNECT, conn_key(0u)), B.seed);
-  atomicAdd(&rows[draw_other(w.x, B.n_pre, post)], 1u);
+  atomicAdd(&rows[in_degree_synapse(g).x], 1u);
 }
 
 // Fixed in-degree, pass 2: each synapse whose pre lies in this segment takes the next free
@@ -171,11 +176,10 @@ fn in_degree_count(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workg
 fn in_degree_fill(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let g = slot_of(gid, nwg);
   if (g >= B.n_post * B.k) { return; }
-  let post = g / B.k;
-  let w = philox4x32(vec4u(post, g % B.k, PURPOSE_CONNECT, conn_key(0u)), B.seed);
-  let pre = draw_other(w.x, B.n_pre, post);
+  let syn = in_degree_synapse(g);
+  let pre = syn.x;
   if (pre < B.row0 || pre >= B.row1) { return; }
   let at = atomicLoad(&rows[pre]) + atomicAdd(&cursor[pre], 1u) - B.seg_base;
-  targets[at] = post;
-  if (B.random_weights != 0u) { words[at] = w.y; }
+  targets[at] = syn.y;
+  if (B.random_weights != 0u) { words[at] = syn.z; }
 }
