@@ -3,8 +3,6 @@
 // Composed after philox.wgsl. Rows longer than a binding are never split: the host assigns whole
 // rows to segments and runs the fill kernels once per segment, [row0, row1) at word offset seg_base.
 
-const PURPOSE_CONNECT: u32 = 6u;
-const PURPOSE_WEIGHT: u32 = 7u;
 const BLOCK: u32 = 32u;
 const LANES: u32 = 64u;
 

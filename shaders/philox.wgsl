@@ -9,6 +9,8 @@ const PHILOX_W1: u32 = 0xBB67AE85u;
 // Stream purposes, same values as Purpose in philox.ts.
 const PURPOSE_NOISE: u32 = 1u;
 const PURPOSE_CIRCUIT_NOISE: u32 = 5u;
+const PURPOSE_CONNECT: u32 = 6u;
+const PURPOSE_WEIGHT: u32 = 7u;
 
 fn philox_mulhi(a: u32, b: u32) -> u32 {
   let aL = a & 0xFFFFu; let aH = a >> 16u;

@@ -74,3 +74,12 @@ export function expectSpikesWithin(got: ArrayLike<number>, want: ArrayLike<numbe
   expect(got.length).toBe(want.length);
   for (let k = 0; k < want.length; k++) expect(Math.abs(got[k]! - want[k]!)).toBeLessThanOrEqual(tolerance + 1e-9);
 }
+
+/** A device that refuses every allocation: validation and memory checks must refuse before any. */
+export function fakeDevice(limits: Partial<GPUSupportedLimits> = {}): GPUDevice {
+  const all = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20, maxComputeInvocationsPerWorkgroup: 256,
+    maxComputeWorkgroupSizeX: 256, maxComputeWorkgroupStorageSize: 16384, maxComputeWorkgroupsPerDimension: 65535,
+    maxStorageBuffersPerShaderStage: 8, minUniformBufferOffsetAlignment: 256, ...limits };
+  const refuse = () => { throw new Error('allocation attempted'); };
+  return { limits: all, createBuffer: refuse, createBindGroup: refuse, createShaderModule: refuse, lost: new Promise(() => {}) } as unknown as GPUDevice;
+}

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { NetworkValidationError } from '../src/network/validate';
 import { type SparseNetworkDescription, cobahh, sparseIzhikevich } from '../src/sparse/description';
 import { SparseSimulation } from '../src/sparse/simulation';
-import { testGpu } from './helpers';
+import { fakeDevice, testGpu } from './helpers';
 
 /** One noisy source neuron driving three silent targets through delays 0, 3 and 7 steps. */
 function delayNetwork(): SparseNetworkDescription {
@@ -85,13 +85,6 @@ describe('sparse Izhikevich network (fixed in-degree, uniform random weights)', 
     expect(Array.from(off.v)).toEqual(Array.from(on.v));
   });
 });
-
-/** A device that records allocations: the memory check must refuse before any. */
-function fakeDevice(limits: Partial<GPUSupportedLimits> = {}): GPUDevice {
-  const all = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20, maxStorageBuffersPerShaderStage: 8, ...limits };
-  const refuse = () => { throw new Error('allocation attempted'); };
-  return { limits: all, createBuffer: refuse, createBindGroup: refuse, createShaderModule: refuse, lost: new Promise(() => {}) } as unknown as GPUDevice;
-}
 
 describe('a network that does not fit', () => {
   it('the scaled COBAHH with 1,024,000 neurons is refused with the estimate and the limit before any allocation', async () => {

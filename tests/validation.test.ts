@@ -5,7 +5,7 @@ import {
   createSimulation, izhikevich2003, validateNetwork, NetworkValidationError, NonFiniteStateError,
   type NetworkDescription,
 } from '../src/index';
-import { testGpu } from './helpers';
+import { fakeDevice, testGpu } from './helpers';
 
 function base(): NetworkDescription {
   return {
@@ -70,15 +70,6 @@ describe('bad network descriptions', () => {
     expect((err as NetworkValidationError).field).toBe('inputs[1]');
   });
 });
-
-/** A device that records allocations: validation must refuse before any. */
-function fakeDevice(limits: Partial<GPUSupportedLimits> = {}): GPUDevice {
-  const all = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20, maxComputeInvocationsPerWorkgroup: 256,
-    maxComputeWorkgroupSizeX: 256, maxComputeWorkgroupStorageSize: 16384, maxComputeWorkgroupsPerDimension: 65535,
-    maxStorageBuffersPerShaderStage: 8, minUniformBufferOffsetAlignment: 256, ...limits };
-  const refuse = () => { throw new Error('allocation attempted'); };
-  return { limits: all, createBuffer: refuse, createBindGroup: refuse, createShaderModule: refuse, lost: new Promise(() => {}) } as unknown as GPUDevice;
-}
 
 describe('a network too large for the device', () => {
   it('is refused with the estimate and the limit, before any allocation', async () => {

@@ -13,7 +13,7 @@
 // - Regenerating rows from the RNG each spike costs N_post/128 Philox calls per spike for fixed
 //   probability (this file's exact block method), more than reading 4 kB of indices.
 // So CSR by pre with a scatter of fixed-point atomics (deterministic in any order) it is.
-import { philox4x32, seedKey } from '../rng/philox';
+import { Purpose, philox4x32, seedKey } from '../rng/philox';
 
 export type ConnectRule =
   /** Each (pre, post) pair is connected independently with probability p. */
@@ -26,8 +26,8 @@ export type ConnectRule =
   | { rule: 'list'; pre: ArrayLike<number>; post: ArrayLike<number>; weight?: ArrayLike<number> };
 
 /** Philox counter word 2 of the connectivity streams (MODELS.md §7: key by purpose, never by thread). */
-export const PURPOSE_CONNECT = 6;
-export const PURPOSE_WEIGHT = 7;
+const PURPOSE_CONNECT = Purpose.connect;
+const PURPOSE_WEIGHT = Purpose.synapseWeight;
 /** Synapses per binomial block of the fixed-probability rule (one u32 mask per block). */
 export const BLOCK = 32;
 

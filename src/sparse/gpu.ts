@@ -10,9 +10,9 @@ import { SPARSE_NETWORK_WGSL, SPARSE_PROPAGATE_WGSL } from '../gpu/shaders';
 import { formatBytes } from '../network/validate';
 import { seedKey } from '../rng/philox';
 import type { SparseBackend, SparseChunk } from './backend';
-import { type GpuCsr, buildCsrGpu, segmentWords, uploadCsr } from './build_gpu';
+import { type GpuCsr, buildCsrGpu, grid, segmentWords, uploadCsr } from './build_gpu';
 import { buildCsr } from './connectivity';
-import { RECORD_HEADER, type SparsePlan, checkSparseMemory, fixedPointScales, sparseFootprint } from './plan';
+import { RECORD_HEADER, type SparsePlan, checkSparseMemory, fixedPointScales, recordWords, sparseFootprint } from './plan';
 
 export interface SparseGpuOptions extends GpuOptions {
   /** Steps per submit and per readback chunk (default 250). */
@@ -60,18 +60,12 @@ export class GpuSparseBackend implements SparseBackend {
     this.watch = new GpuErrorWatch(gpu.device);
   }
 
-  /** Words of the records buffer worth reading back for a chunk of `k` steps. */
-  private static recordWords(plan: SparsePlan, k: number, capacity: number): number {
-    if (!plan.recordSpikes && !plan.recordRates) return RECORD_HEADER;
-    return RECORD_HEADER + k * plan.ranges.length + (plan.recordSpikes ? 2 * capacity : 0);
-  }
-
   static async create(plan: SparsePlan, options: SparseGpuOptions = {}): Promise<GpuSparseBackend> {
     const k = options.stepsPerSubmit ?? 250;
     if (!Number.isInteger(k) || k < 1 || k > 4096) throw new RangeError(`stepsPerSubmit must be an integer in [1, 4096], got ${k}`);
     const capacity = plan.recordSpikes ? (options.spikeCapacity ?? Math.min(plan.n * k, 1 << 22)) : 0;
     const footprint = sparseFootprint(plan, k, capacity);
-    const unsplit = Math.max(footprint.accumulators, footprint.state, footprint.spikeLists, footprint.records / 3);
+    const unsplit = Math.max(footprint.accumulators, footprint.state, footprint.spikeLists, 4 * recordWords(plan, k, capacity));
     const needs = (limits: GPUSupportedLimits): LimitRequest => {
       checkSparseMemory(plan, footprint, options.memoryLimit ?? limits.maxBufferSize,
         options.memoryLimit === undefined ? `the adapter's maxBufferSize (pass memoryLimit for the device's real memory)` : 'memoryLimit');
@@ -101,7 +95,7 @@ export class GpuSparseBackend implements SparseBackend {
   private static async build(plan: SparsePlan, gpu: GpuContext, k: number, capacity: number, options: SparseGpuOptions): Promise<GpuSparseBackend> {
     const { device } = gpu;
     const maxWords = Math.min(segmentWords(device.limits), options.maxSegmentWords ?? Infinity);
-    const recordWords = GpuSparseBackend.recordWords(plan, k, capacity);
+    const words = recordWords(plan, k, capacity);
     const { value, buffers } = await allocateScoped(device, async (make: MakeBuffer) => {
       const S = GPUBufferUsage.STORAGE, C = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
       // Connectivity first (GPU builds; lists on the host, uploaded once the scales are known).
@@ -127,8 +121,8 @@ export class GpuSparseBackend implements SparseBackend {
       const refractory = make('sparse refractory', 4 * plan.n, S | C);
       const acc = make('sparse accumulators', 4 * plan.ring * plan.targets * plan.n, S | C);
       const spikes = make('sparse spike lists', 4 * (2 + 2 * plan.n), S | C);
-      const records = make('sparse records', 4 * recordWords, S | C);
-      const readback = [0, 1].map((r) => make(`sparse readback ${r}`, 4 * recordWords, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
+      const records = make('sparse records', 4 * words, S | C);
+      const readback = [0, 1].map((r) => make(`sparse readback ${r}`, 4 * words, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
       const stepTable = make('sparse step table', STEP_ALIGN * k, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
 
       const netR = new ShaderReflection(SPARSE_NETWORK_WGSL), propR = new ShaderReflection(SPARSE_PROPAGATE_WGSL);
@@ -201,9 +195,8 @@ export class GpuSparseBackend implements SparseBackend {
     const r = this.run;
     const plan = this.plan;
     const pops = plan.ranges.length;
-    const words = GpuSparseBackend.recordWords(plan, this.k, this.capacity);
-    const groups = Math.ceil(plan.n / UPDATE_WG);
-    const gx = Math.min(groups, 65535), gy = Math.ceil(groups / gx);
+    const words = recordWords(plan, this.k, this.capacity);
+    const [gx, gy] = grid(Math.ceil(plan.n / UPDATE_WG));
     const table = new Uint32Array((STEP_ALIGN / 4) * this.k);
     this.step = await runChunks(this.step, steps, {
       readback: r.readback,

@@ -138,11 +138,12 @@ export function sparseFootprint(plan: SparsePlan, chunkSteps: number, spikeCapac
     rowStarts += 4 * (b.nPre + 1);
     buildTemps = Math.max(buildTemps, 4 * (2 * b.nPre + b.nPost + 1));
   }
-  const records = 4 * (RECORD_HEADER + chunkSteps * plan.ranges.length) + 8 * spikeCapacity;
+  const records = 4 * recordWords(plan, chunkSteps, spikeCapacity);
   return {
     state: 4 * (plan.state0.length + plan.coef.length) + 4 * n,
     accumulators: 4 * plan.ring * plan.targets * n,
     spikeLists: 4 * (2 + 2 * n),
+    /** The records buffer and its two readback copies. */
     records: 3 * records,
     synapses,
     rowStarts,
@@ -152,6 +153,11 @@ export function sparseFootprint(plan: SparsePlan, chunkSteps: number, spikeCapac
 
 /** Words before the rates and spike pairs in the records buffer: count, bad count, bad step, bad neuron. */
 export const RECORD_HEADER = 4;
+
+/** Words of the records buffer for chunks of `k` steps: header, rates if on, spike pairs if on. */
+export function recordWords(plan: SparsePlan, k: number, capacity: number): number {
+  return RECORD_HEADER + (plan.recordRates ? k * plan.ranges.length : 0) + (plan.recordSpikes ? 2 * capacity : 0);
+}
 
 export function totalBytes(f: Record<string, number>): number {
   return Object.values(f).reduce((a, b) => a + b, 0);

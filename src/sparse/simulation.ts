@@ -13,6 +13,7 @@ export interface SparseOptions extends SparseGpuOptions {
 export interface SparseRunSummary {
   steps: number;
   wallSeconds: number;
+  /** Spikes of this run (from the GPU's rate counts, else the recorded spikes; 0 with recording off). */
   spikes: number;
 }
 
@@ -21,7 +22,6 @@ export class SparseSimulation {
   private readonly spikeSteps: Int32Array[] = [];
   private readonly spikeNeurons: Int32Array[] = [];
   private readonly rateChunks: Uint32Array[] = [];
-  private spikeCount = 0;
 
   private constructor(readonly plan: SparsePlan, readonly backend: SparseBackend) {}
 
@@ -47,7 +47,6 @@ export class SparseSimulation {
       } else spikes += c.spikeSteps.length;
     });
     this.step += steps;
-    this.spikeCount += spikes;
     return { steps, wallSeconds: (performance.now() - t0) / 1000, spikes };
   }
 
