@@ -1,11 +1,14 @@
 // One step of every neuron of a sparse network (src/sparse/): take this step's synaptic input
 // from the accumulator ring (fixed point, filled by sparse_propagate.wgsl), advance the model,
 // detect spikes, append them to this step's spike list, record them and count population rates.
-// Composed after philox.wgsl, model_params.wgsl, hodgkin_huxley.wgsl, izhikevich.wgsl, cobahh.wgsl.
+// Two launch shapes: `update` + `propagate` dispatches per step (any size), or `run_steps`, one
+// workgroup looping over many steps (small networks: no dispatch cost per step).
+// Composed after philox.wgsl, model_params.wgsl, hodgkin_huxley.wgsl, izhikevich.wgsl, cobahh.wgsl,
+// and before sparse_propagate.wgsl.
 
 override MODEL: u32 = 0u;   // 0: COBAHH, 1: Izhikevich (the seed's half-step scheme)
 override WG: u32 = 256u;
-const RECORD_HEADER: u32 = 4u;  // spike records, bad count, bad step, bad neuron
+const RECORD_HEADER: u32 = 5u;  // spike records, bad count, bad step, bad neuron, steps run
 
 struct NetParams {
   n: u32,
@@ -25,7 +28,7 @@ struct NetParams {
   cob: CobahhParams,
 }
 
-struct Step { t: u32, tc: u32 }  // global step, step within the chunk
+struct Step { t: u32, tc: u32, count: u32 }  // global step, step within the chunk, steps (run_steps)
 
 @group(0) @binding(0) var<uniform> P: NetParams;
 @group(0) @binding(1) var<storage, read_write> state: array<f32>;           // [var · n + i], then Izhikevich a b c d σ
@@ -41,7 +44,7 @@ fn population_of(i: u32) -> u32 {
   return p;
 }
 
-fn cobahh_neuron(i: u32, syn: vec2f) -> bool {
+fn cobahh_neuron(i: u32, syn: vec2f, t: u32) -> bool {
   let n = P.n;
   let x = vec4f(state[i], state[n + i], state[2u * n + i], state[3u * n + i]);
   let g = vec2f(state[4u * n + i], state[5u * n + i]) + syn;
@@ -54,7 +57,7 @@ fn cobahh_neuron(i: u32, syn: vec2f) -> bool {
   let fired = y.x > P.threshold && left == 0u;
   if (fired) { left = P.refractory_steps; }
   refractory[i] = left;
-  if (!(is_finite(y.x) && is_finite(y.y) && is_finite(y.z) && is_finite(y.w))) { report_bad(i); }
+  if (!(is_finite(y.x) && is_finite(y.y) && is_finite(y.z) && is_finite(y.w))) { report_bad(i, t); }
   return fired;
 }
 
@@ -68,24 +71,19 @@ fn izhikevich_neuron(i: u32, syn: vec2f, t: u32) -> bool {
   let fired = s.x >= P.threshold;
   if (fired) { s = izh_reset(p, s); }
   state[i] = s.x; state[n + i] = s.y;
-  if (!(is_finite(s.x) && is_finite(s.y))) { report_bad(i); }
+  if (!(is_finite(s.x) && is_finite(s.y))) { report_bad(i, t); }
   return fired;
 }
 
-fn report_bad(i: u32) {
+fn report_bad(i: u32, t: u32) {
   if (atomicAdd(&records[1], 1u) == 0u) {
-    atomicStore(&records[2], S.t);
+    atomicStore(&records[2], t);
     atomicStore(&records[3], i);
   }
 }
 
-@compute @workgroup_size(WG)
-fn update(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = S.t;
-  let i = gid.y * nwg.x * WG + gid.x;
-  // The other parity's list was read by the previous step's propagation: empty it for the next step.
-  if (i == 0u) { atomicStore(&spikes[(t + 1u) & 1u], 0u); }
-  if (i >= P.n) { return; }
+// Step t (step tc of the chunk) of neuron i.
+fn step_neuron(i: u32, t: u32, tc: u32) {
   let slot = t % P.ring;
   var syn = vec2f(0.0);
   for (var k = 0u; k < P.targets; k++) {
@@ -93,17 +91,45 @@ fn update(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw
     syn[k] = f32(atomicExchange(&acc[a], 0)) * P.inv_scale[k];
   }
   var fired: bool;
-  if (MODEL == 0u) { fired = cobahh_neuron(i, syn); } else { fired = izhikevich_neuron(i, syn, t); }
+  if (MODEL == 0u) { fired = cobahh_neuron(i, syn, t); } else { fired = izhikevich_neuron(i, syn, t); }
   if (!fired) { return; }
   let parity = t & 1u;
   let k = atomicAdd(&spikes[parity], 1u);
   atomicStore(&spikes[2u + parity * P.n + k], i);
-  if (P.record_rates != 0u) { atomicAdd(&records[RECORD_HEADER + S.tc * P.pops + population_of(i)], 1u); }
+  if (P.record_rates != 0u) { atomicAdd(&records[RECORD_HEADER + tc * P.pops + population_of(i)], 1u); }
   if (P.record_spikes != 0u) {
     let r = atomicAdd(&records[0], 1u);
     if (r < P.capacity) {
       atomicStore(&records[P.pairs_base + 2u * r], t);
       atomicStore(&records[P.pairs_base + 2u * r + 1u], i);
     }
+  }
+}
+
+// Step t begins: the other parity's list was read by the previous step's propagation, so it is
+// emptied for the next step; the step is counted (the host checks that every step ran).
+fn begin_step(t: u32) {
+  atomicStore(&spikes[(t + 1u) & 1u], 0u);
+  atomicAdd(&records[4], 1u);
+}
+
+@compute @workgroup_size(WG)
+fn update(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.y * nwg.x * WG + gid.x;
+  if (i == 0u) { begin_step(S.t); }
+  if (i < P.n) { step_neuron(i, S.t, S.tc); }
+}
+
+// One workgroup (WG a multiple of LANES) runs S.count steps: every neuron, a barrier, the
+// propagation of that step's spikes through the one synapse store, a barrier.
+@compute @workgroup_size(WG)
+fn run_steps(@builtin(local_invocation_index) lid: u32) {
+  for (var k = 0u; k < S.count; k++) {
+    let t = S.t + k;
+    if (lid == 0u) { begin_step(t); }
+    for (var i = lid; i < P.n; i += WG) { step_neuron(i, t, S.tc + k); }
+    storageBarrier();
+    propagate_spikes(t, lid / LANES, WG / LANES, lid % LANES);
+    storageBarrier();
   }
 }

@@ -2,7 +2,7 @@
 // words, same row lengths), rows split over several buffers, and the rules' statistics.
 import { describe, expect, it } from 'vitest';
 import { allocateScoped } from '../src/gpu/chunks';
-import { buildCsrGpu, planSegments, readCsr } from '../src/sparse/build_gpu';
+import { buildConnectivityGpu, packRows, readProjection } from '../src/sparse/build_gpu';
 import { type BuildSpec, type ConnectRule, binomialThresholds, buildCsr, scaleWord } from '../src/sparse/connectivity';
 import { testGpu } from './helpers';
 
@@ -22,14 +22,22 @@ function canonicalRows(rowStart: Uint32Array, targets: Uint32Array, words: Uint3
   return rows;
 }
 
-async function gpuBuild(s: BuildSpec, maxSegmentWords: number) {
+/** Builds projections together on the GPU and reads each back. */
+async function gpuBuildAll(specs: BuildSpec[], maxWords: number, together = false) {
   const { device } = await testGpu();
   const { value, buffers } = await allocateScoped(device, async (make) => {
-    const g = await buildCsrGpu(device, make, s, maxSegmentWords);
-    return { g, read: await readCsr(device, g) };
+    const g = await buildConnectivityGpu(device, make, specs, maxWords, together);
+    const read = [];
+    for (let q = 0; q < specs.length; q++) read.push(await readProjection(device, g, q));
+    return { g, read };
   });
   for (const b of buffers) b.destroy();
   return value;
+}
+
+async function gpuBuild(s: BuildSpec, maxWords: number) {
+  const { g, read } = await gpuBuildAll([s], maxWords);
+  return { g: g.projections[0]!, stores: g.stores.length, read: read[0]! };
 }
 
 function inDegrees(targets: Uint32Array, nPost: number): Float64Array {
@@ -59,12 +67,20 @@ describe('integer helpers shared with the WGSL', () => {
     expect(t[1]! / 2 ** 32).toBeCloseTo(0.9 ** 32 + 32 * 0.1 * 0.9 ** 31, 9);
     for (let k = 1; k < 32; k++) expect(t[k]!).toBeGreaterThanOrEqual(t[k - 1]!);
   });
-  it('segments hold whole rows and refuse a row larger than one binding', () => {
-    const rowStart = Uint32Array.from([0, 3, 3, 8, 10]);
-    expect(planSegments(rowStart, 5)).toEqual([
-      { row0: 0, row1: 2, first: 0, count: 3 }, { row0: 2, row1: 3, first: 3, count: 5 }, { row0: 3, row1: 4, first: 8, count: 2 },
-    ]);
-    expect(() => planSegments(rowStart, 4)).toThrow(/row 2 holds 5 synapses/);
+  it('stores hold whole rows, projections share them, and a row larger than one binding is refused', () => {
+    const a = Uint32Array.from([0, 3, 3, 8, 10]), b = Uint32Array.from([0, 1, 2]);
+    const piece = (projection: number, row0: number, row1: number, first: number, count: number, store: number, at: number) =>
+      ({ projection, row0, row1, first, count, store, at });
+    expect(packRows([a, b], [false, false], 5)).toEqual({
+      pieces: [piece(0, 0, 2, 0, 3, 0, 0), piece(0, 2, 3, 3, 5, 1, 0), piece(0, 3, 4, 8, 2, 2, 0), piece(1, 0, 2, 0, 2, 2, 2)],
+      stores: [{ size: 3, words: false }, { size: 5, words: false }, { size: 4, words: false }],
+    });
+    // Weight words apart, unless together.
+    expect(packRows([a, b], [true, false], 10).stores).toEqual([{ size: 2, words: false }, { size: 10, words: true }]);
+    expect(packRows([a, b], [true, false], 12, true)).toEqual({
+      pieces: [piece(0, 0, 4, 0, 10, 0, 0), piece(1, 0, 2, 0, 2, 0, 10)], stores: [{ size: 12, words: true }],
+    });
+    expect(() => packRows([a], [false], 4)).toThrow(/row 2 of projection 0 holds 5 synapses/);
   });
 });
 
@@ -82,8 +98,8 @@ describe('GPU build equals the CPU build', () => {
       const cpu = buildCsr(s);
       // Force several buffers: at most a fifth of the synapses in each.
       const maxWords = Math.max(Math.ceil(cpu.targets.length / 5), 64);
-      const { g, read } = await gpuBuild(s, maxWords);
-      expect(g.segments.length).toBeGreaterThan(1);
+      const { g, stores, read } = await gpuBuild(s, maxWords);
+      expect(stores).toBeGreaterThan(1);
       expect(Array.from(g.rowStart)).toEqual(Array.from(cpu.rowStart));
       expect(g.maxInDegree).toBe(cpu.maxInDegree);
       if (rule.rule === 'fixed-in-degree') {
@@ -94,6 +110,27 @@ describe('GPU build equals the CPU build', () => {
       }
     });
   }
+});
+
+describe('several projections packed into shared stores', () => {
+  const specs = [
+    spec({ rule: 'fixed-probability', p: 0.1 }, 90, 90, { noSelf: true, stream: 1 }),
+    spec({ rule: 'fixed-out-degree', k: 6 }, 50, 90, { randomWeights: false, stream: 2 }),
+    spec({ rule: 'fixed-in-degree', k: 5 }, 90, 50, { stream: 3 }),
+    spec({ rule: 'list', pre: [0, 4, 4, 2], post: [1, 0, 3, 3] }, 5, 5, { stream: 4, randomWeights: false }),
+  ];
+  it.each([false, true])('each reads back as its CPU build (together: %s)', async (together) => {
+    const cpu = specs.map(buildCsr);
+    const { g, read } = await gpuBuildAll(specs, 300, together);
+    expect(g.stores.length).toBeGreaterThan(1);
+    // Some store holds rows of more than one projection.
+    expect(g.stores.some((_, st) => new Set(g.pieces.filter((x) => x.store === st).map((x) => x.projection)).size > 1)).toBe(true);
+    specs.forEach((s, q) => {
+      expect(Array.from(g.projections[q]!.rowStart)).toEqual(Array.from(cpu[q]!.rowStart));
+      const rows = (r: { targets: Uint32Array; words: Uint32Array | null }) => canonicalRows(cpu[q]!.rowStart, r.targets, s.randomWeights || s.connect.rule === 'list' ? r.words : null);
+      expect(rows(read[q]!)).toEqual(rows(cpu[q]!));
+    });
+  });
 });
 
 describe('connectivity statistics (CPU build; the GPU build is the same)', () => {

@@ -1,8 +1,11 @@
 // Sparse networks: axonal delays are exact, rows split over several buffers change nothing,
-// recording off leaves the dynamics alone, the sparse Izhikevich network agrees with the CPU,
-// and a network too large is refused with the estimate before any allocation.
+// recording off leaves the dynamics alone, the one-workgroup launch shape equals the per-step one
+// bit for bit, the sparse Izhikevich network agrees with the CPU, and a network too large is
+// refused with the estimate before any allocation.
 import { describe, expect, it } from 'vitest';
+import { GpuLimitError } from '../src/gpu/device';
 import { NetworkValidationError } from '../src/network/validate';
+import type { GpuSparseBackend, SparseGpuOptions } from '../src/sparse/gpu';
 import { type SparseNetworkDescription, cobahh, sparseIzhikevich } from '../src/sparse/description';
 import { SparseSimulation } from '../src/sparse/simulation';
 import { fakeDevice, testGpu } from './helpers';
@@ -83,6 +86,53 @@ describe('sparse Izhikevich network (fixed in-degree, uniform random weights)', 
     expect(off.recorded).toBe(0);
     expect(off.counts).toBe(0);
     expect(Array.from(off.v)).toEqual(Array.from(on.v));
+  });
+});
+
+describe('launch shapes: one workgroup looping over steps equals a dispatch per step', () => {
+  /** Spikes, every state variable and the shape that ran. */
+  async function final(desc: SparseNetworkDescription, options: SparseGpuOptions, steps: number) {
+    const { device } = await testGpu();
+    const sim = await SparseSimulation.create(desc, { device, stepsPerSubmit: 60, ...options });
+    try {
+      await sim.run({ steps });
+      const state = await Promise.all(sim.plan.variables.map((v) => sim.readVariable(v)));
+      return { spikes: sim.spikes(), counts: sim.rateCounts(), state, shape: (sim.backend as GpuSparseBackend).shape };
+    } finally { sim.destroy(); }
+  }
+  const same = (a: Awaited<ReturnType<typeof final>>, b: typeof a) => {
+    expect(a.spikes.steps.length).toBeGreaterThan(50);
+    expect(Array.from(b.spikes.steps)).toEqual(Array.from(a.spikes.steps));
+    expect(Array.from(b.spikes.neurons)).toEqual(Array.from(a.spikes.neurons));
+    expect(Array.from(b.counts)).toEqual(Array.from(a.counts));
+    a.state.forEach((x, k) => expect(Array.from(b.state[k]!)).toEqual(Array.from(x)));
+  };
+
+  it.each([
+    ['COBAHH, four projections of one weight each', cobahh({ n: 500, seed: 4 }), 700],
+    ['Izhikevich, random weights, delay 2', sparseIzhikevich({ n: 400, k: 40, seed: 6, delay: 2 }), 300],
+  ] as const)('%s: the same spikes and state, bit for bit', async (_name, desc, steps) => {
+    const perStep = await final(desc, { launch: 'per-step' }, steps);
+    const oneWg = await final(desc, { launch: 'one-workgroup', stepsPerDispatch: 7 }, steps);
+    expect(perStep.shape.oneWorkgroup).toBe(false);
+    expect(oneWg.shape).toMatchObject({ oneWorkgroup: true, stepsPerDispatch: 7 });
+    expect(oneWg.shape.wg % 64).toBe(0);
+    same(perStep, oneWg);
+  });
+
+  it('delays are exact in one workgroup too', async () => {
+    const r = await final(delayNetwork(), { launch: 'one-workgroup', stepsPerDispatch: 9 }, 300);
+    const of = (neuron: number) => Array.from(r.spikes.steps).filter((_, k) => r.spikes.neurons[k] === neuron);
+    expect(of(0).length).toBeGreaterThan(5);
+    [0, 3, 7].forEach((d, q) => expect(of(q + 1)).toEqual(of(0).map((s) => s + 1 + d).filter((s) => s < 300)));
+  });
+
+  it("'auto' runs per step on a software adapter; synapses over several buffers refuse 'one-workgroup' by name", async () => {
+    const desc = sparseIzhikevich({ n: 300, k: 30, seed: 1 });
+    expect((await final(desc, {}, 20)).shape.oneWorkgroup).toBe(false);
+    const err = await final(desc, { launch: 'one-workgroup', maxSegmentWords: 2000 }, 20).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GpuLimitError);
+    expect((err as Error).message).toMatch(/launch 'one-workgroup' cannot run this network: its synapses need \d+ buffers of at most 2000 synapses; use launch 'per-step'/);
   });
 });
 

@@ -129,11 +129,11 @@ export function cutShortError(done: number, expected: number, t0: number, m: num
     `the driver cut a dispatch short (llvmpipe limits loop iterations; desktop drivers time out long dispatches). ${remedy}`);
 }
 
-/** Copies `size` bytes of a storage buffer into a fresh staging buffer and returns them. */
-export async function readBuffer(device: GPUDevice, src: GPUBuffer, size: number, label: string): Promise<ArrayBuffer> {
+/** Copies `size` bytes of a storage buffer, from byte `offset`, into a fresh staging buffer and returns them. */
+export async function readBuffer(device: GPUDevice, src: GPUBuffer, size: number, label: string, offset = 0): Promise<ArrayBuffer> {
   const staging = device.createBuffer({ label, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const enc = device.createCommandEncoder();
-  enc.copyBufferToBuffer(src, 0, staging, 0, size);
+  enc.copyBufferToBuffer(src, offset, staging, 0, size);
   device.queue.submit([enc.finish()]);
   await staging.mapAsync(GPUMapMode.READ);
   const out = staging.getMappedRange().slice(0);

@@ -27,8 +27,5 @@ export const SPIKE_RASTER_WGSL = spikeRaster;
 /** Sparse connectivity built from Philox: RNG + the build kernels. */
 export const CONNECTIVITY_WGSL = [philox, connectivity].join('\n');
 
-/** A sparse network's neuron step: RNG + shared helpers + the models it can run + the kernel. */
-export const SPARSE_NETWORK_WGSL = [philox, modelParams, hodgkinHuxley, izhikevich, cobahh, sparseNetwork].join('\n');
-
-/** A sparse projection's event-driven propagation. */
-export const SPARSE_PROPAGATE_WGSL = [philox, sparsePropagate].join('\n');
+/** A sparse network: RNG + shared helpers + the models it can run + the neuron step + propagation. */
+export const SPARSE_NETWORK_WGSL = [philox, modelParams, hodgkinHuxley, izhikevich, cobahh, sparseNetwork, sparsePropagate].join('\n');

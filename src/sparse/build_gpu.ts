@@ -1,53 +1,62 @@
-// Builds a projection's CSR on the GPU with shaders/connectivity.wgsl (10⁹ synapses are too many
-// to draw on the host). Row lengths are counted on the GPU and read back (4 bytes per pre neuron)
-// so the host can lay rows out and split them over buffers no larger than one binding.
+// Builds the connectivity of a network's projections on the GPU with shaders/connectivity.wgsl
+// (10⁹ synapses are too many to draw on the host). Row lengths are counted on the GPU and read
+// back (4 bytes per pre neuron) so the host can pack whole rows of every projection into synapse
+// stores no larger than one binding; the fill kernels then write each row straight into its store.
 import { type MakeBuffer, readBuffer } from '../gpu/chunks';
 import { ShaderReflection, packStruct } from '../gpu/reflect';
 import { CONNECTIVITY_WGSL } from '../gpu/shaders';
 import { seedKey } from '../rng/philox';
-import { BLOCK, type BuildSpec, binomialThresholds, buildCsr, rowStarts } from './connectivity';
-
-/** Whole rows [row0, row1) holding synapses first .. first + count − 1, in one buffer each. */
-export interface SegmentRange { row0: number; row1: number; first: number; count: number }
-
-export interface Segment extends SegmentRange {
-  targets: GPUBuffer;
-  /** Raw weight words (random weights) or quantised weights (lists); null for one weight. */
-  words: GPUBuffer | null;
-}
-
-/** A projection's connectivity on the GPU. */
-export interface GpuCsr {
-  nPre: number;
-  nPost: number;
-  synapses: number;
-  maxInDegree: number;
-  /** Row starts on the host (nPre + 1), used to plan segments and by the tests. */
-  rowStart: Uint32Array;
-  rowStartBuffer: GPUBuffer;
-  segments: Segment[];
-}
+import { BLOCK, type BuildSpec, type Csr, binomialThresholds, buildCsr, rowStarts } from './connectivity';
 
 /**
- * Splits rows over segments of at most `maxWords` synapses each, whole rows only; throws when
- * one row alone is larger (it could not be bound).
+ * Rows [row0, row1) of projection `projection` (its synapses first .. first + count − 1) lie in
+ * synapse store `store` from word `at` on. Rows are never split.
  */
-export function planSegments(rowStart: Uint32Array, maxWords: number): SegmentRange[] {
-  const nRows = rowStart.length - 1;
-  const out: SegmentRange[] = [];
-  let row0 = 0;
-  while (row0 < nRows) {
-    const first = rowStart[row0]!;
-    let row1 = row0;
-    while (row1 < nRows && rowStart[row1 + 1]! - first <= maxWords) row1++;
-    if (row1 === row0) {
-      throw new RangeError(`row ${row0} holds ${rowStart[row0 + 1]! - first} synapses, more than one binding holds (${maxWords})`);
-    }
-    out.push({ row0, row1, first, count: rowStart[row1]! - first });
-    row0 = row1;
+export interface Piece { projection: number; row0: number; row1: number; first: number; count: number; store: number; at: number }
+
+/** A buffer of synapses: `size` targets, and as many weight words when `words`. */
+export interface StorePlan { size: number; words: boolean }
+
+/**
+ * Packs the rows of every projection into as few stores of at most `maxWords` synapses as
+ * possible. Projections share stores, so one dispatch propagates all of a store's projections.
+ * Those with weight words go apart from those without (no store carries words it does not use)
+ * unless `together` (one workgroup running many steps binds a single store). A row larger than
+ * `maxWords` throws (it could not be bound).
+ */
+export function packRows(
+  rowStarts: readonly Uint32Array[], hasWords: readonly boolean[], maxWords: number, together = false,
+): { pieces: Piece[]; stores: StorePlan[] } {
+  const pieces: Piece[] = [];
+  const stores: StorePlan[] = [];
+  const classes = together ? [hasWords.some((w) => w)] : [false, true];
+  for (const words of classes) {
+    let open = -1;
+    rowStarts.forEach((rs, projection) => {
+      if (!together && hasWords[projection] !== words) return;
+      const nRows = rs.length - 1;
+      let row0 = 0;
+      while (row0 < nRows) {
+        if (open < 0) open = stores.push({ size: 0, words }) - 1;
+        const store = stores[open]!;
+        const first = rs[row0]!;
+        let row1 = row0;
+        while (row1 < nRows && rs[row1 + 1]! - first <= maxWords - store.size) row1++;
+        if (row1 === row0) {
+          if (store.size === 0) {
+            throw new RangeError(`row ${row0} of projection ${projection} holds ${rs[row0 + 1]! - first} synapses, more than one binding holds (${maxWords})`);
+          }
+          open = -1; // full: the row starts the next store
+          continue;
+        }
+        const count = rs[row1]! - first;
+        pieces.push({ projection, row0, row1, first, count, store: open, at: store.size });
+        store.size += count;
+        row0 = row1;
+      }
+    });
   }
-  if (out.length === 0) out.push({ row0: 0, row1: nRows, first: 0, count: 0 });
-  return out;
+  return { pieces, stores };
 }
 
 /** Words a synapse buffer of one binding may hold: the binding and buffer limits, in u32. */
@@ -118,86 +127,124 @@ class Builder {
   }
 }
 
+/** One projection as built: its rows on the host, the largest in-degree; lists keep their host CSR. */
+export interface BuiltProjection { nPre: number; nPost: number; synapses: number; maxInDegree: number; rowStart: Uint32Array; host?: Csr }
+
+/** A network's connectivity on the GPU: every projection's rows, packed into stores. */
+export interface GpuConnectivity {
+  projections: BuiltProjection[];
+  pieces: Piece[];
+  stores: { size: number; targets: GPUBuffer; words: GPUBuffer | null }[];
+}
+
 /**
- * Builds one projection on the GPU (lists are built on the host and uploaded). `maxSegmentWords`
- * caps the synapses of one buffer (segmentWords of the device's limits; tests pass less).
+ * Builds every projection into shared stores of at most `maxWords` synapses (segmentWords of the
+ * device's limits; tests pass less), packed as packRows says. Drawn rules run on the GPU; lists
+ * are built on the host and uploaded, their words being list indices (the simulation replaces
+ * them with fixed-point weights).
  */
-export async function buildCsrGpu(device: GPUDevice, make: MakeBuffer, s: BuildSpec, maxSegmentWords: number): Promise<GpuCsr> {
-  if (s.connect.rule === 'list') return uploadCsr(make, buildCsr(s), maxSegmentWords);
-  const c = s.connect;
+export async function buildConnectivityGpu(
+  device: GPUDevice, make: MakeBuffer, specs: readonly BuildSpec[], maxWords: number, together = false,
+): Promise<GpuConnectivity> {
   const b = new Builder(device, make);
   try {
-    const base = {
-      n_pre: s.nPre, n_post: s.nPost, k: c.rule === 'fixed-probability' ? 0 : c.k, stream: s.stream,
-      seed: seedKey(s.seed), no_self: s.noSelf ? 1 : 0, random_weights: s.randomWeights ? 1 : 0,
-      row0: 0, row1: s.nPre, seg_base: 0,
-    };
-    const cdf = new Uint32Array(64);
-    if (c.rule === 'fixed-probability') {
-      cdf.set(binomialThresholds(BLOCK, c.p), 0);
-      cdf.set(binomialThresholds(s.nPost % BLOCK || BLOCK, c.p), 32);
+    // Pass 1: row lengths of every projection.
+    const counted = [];
+    for (const s of specs) counted.push(await countRows(b, device, s));
+    const rowStartsAll = counted.map((c) => c.rowStart);
+    const { pieces, stores: plans } = packRows(rowStartsAll, specs.map((s) => s.randomWeights || s.connect.rule === 'list'), maxWords, together);
+    const stores = plans.map((p, k) => ({
+      size: p.size,
+      targets: make(`synapse store ${k} targets`, 4 * Math.max(1, p.size), USAGE()),
+      words: p.words ? make(`synapse store ${k} weight words`, 4 * Math.max(1, p.size), USAGE()) : null,
+    }));
+    // Pass 2: each piece's rows written in place.
+    for (const piece of pieces) {
+      if (piece.count === 0) continue;
+      const s = specs[piece.projection]!, c = counted[piece.projection]!, store = stores[piece.store]!;
+      if (c.host) {
+        device.queue.writeBuffer(store.targets, 4 * piece.at, c.host.targets as Uint32Array<ArrayBuffer>, piece.first, piece.count);
+        if (store.words && c.host.words) device.queue.writeBuffer(store.words, 4 * piece.at, c.host.words as Uint32Array<ArrayBuffer>, piece.first, piece.count);
+        continue;
+      }
+      // seg_base maps a synapse index to its word in the store (mod 2³²).
+      const values = { ...c.base, row0: piece.row0, row1: piece.row1, seg_base: (piece.first - piece.at) >>> 0 };
+      const bind = [c.cdf!, c.rowStartBuffer!, c.cursor!, store.targets, store.words ?? c.dummy!, c.indeg!];
+      const rule = s.connect;
+      if (rule.rule === 'fixed-probability') b.run('probability_fill', piece.row1 - piece.row0, values, bind);
+      else if (rule.rule === 'fixed-out-degree') b.run('out_degree_fill', Math.ceil(((piece.row1 - piece.row0) * rule.k) / 256), values, bind);
+      else b.run('in_degree_fill', Math.ceil((s.nPost * (rule as { k: number }).k) / 256), values, bind);
     }
-    const cdfBuf = b.temp('build cdf', 256, GPUBufferUsage.STORAGE, cdf);
-    const cursor = b.temp('build cursor', 4 * (c.rule === 'fixed-in-degree' ? s.nPre : 1));
-    const indeg = b.temp('build in-degree', 4 * (1 + s.nPost));
-    const dummy = b.temp('build placeholder', 16), dummy2 = b.temp('build placeholder 2', 16);
-
-    // Row lengths.
-    let rowLen: Uint32Array;
-    if (c.rule === 'fixed-out-degree') {
-      rowLen = new Uint32Array(s.nPre).fill(c.k);
-    } else {
-      const lens = b.temp('build row lengths', 4 * s.nPre);
-      if (c.rule === 'fixed-probability') b.run('probability_count', s.nPre, base, [cdfBuf, lens, cursor, dummy, dummy2, indeg]);
-      else b.run('in_degree_count', Math.ceil((s.nPost * c.k) / 256), base, [cdfBuf, lens, cursor, dummy, dummy2, indeg]);
-      rowLen = new Uint32Array(await readBuffer(device, lens, 4 * s.nPre, 'spikegpu row lengths'));
+    const projections: BuiltProjection[] = [];
+    for (const [q, s] of specs.entries()) {
+      const c = counted[q]!;
+      const maxInDegree = c.host ? c.host.maxInDegree
+        : s.connect.rule === 'fixed-in-degree' ? (s.nPost > 0 ? s.connect.k : 0)
+          : new Uint32Array(await readBuffer(device, c.indeg!, 4, 'spikegpu max in-degree'))[0]!;
+      projections.push({ nPre: s.nPre, nPost: s.nPost, synapses: c.rowStart[s.nPre]!, maxInDegree, rowStart: c.rowStart, host: c.host });
     }
-    const rowStart = rowStarts(rowLen);
-    const rowStartBuffer = make('row starts', 4 * rowStart.length, USAGE(), rowStart);
-    const segments: Segment[] = [];
-    for (const seg of planSegments(rowStart, maxSegmentWords)) {
-      const targets = make(`targets rows ${seg.row0}..${seg.row1}`, 4 * seg.count, USAGE());
-      const words = s.randomWeights ? make(`weight words rows ${seg.row0}..${seg.row1}`, 4 * seg.count, USAGE()) : null;
-      segments.push({ ...seg, targets, words });
-      if (seg.count === 0) continue;
-      const values = { ...base, row0: seg.row0, row1: seg.row1, seg_base: seg.first };
-      const bind = [cdfBuf, rowStartBuffer, cursor, targets, words ?? dummy2, indeg];
-      if (c.rule === 'fixed-probability') b.run('probability_fill', seg.row1 - seg.row0, values, bind);
-      else if (c.rule === 'fixed-out-degree') b.run('out_degree_fill', Math.ceil(((seg.row1 - seg.row0) * c.k) / 256), values, bind);
-      else b.run('in_degree_fill', Math.ceil((s.nPost * c.k) / 256), values, bind);
-    }
-    const maxInDegree = c.rule === 'fixed-in-degree'
-      ? (s.nPost > 0 ? c.k : 0)
-      : new Uint32Array(await readBuffer(device, indeg, 4, 'spikegpu max in-degree'))[0]!;
-    return { nPre: s.nPre, nPost: s.nPost, synapses: rowStart[s.nPre]!, maxInDegree, rowStart, rowStartBuffer, segments };
+    return { projections, pieces, stores };
   } finally {
     b.destroyTemps();
   }
 }
 
-/** Uploads a CSR built on the host, split like a GPU build. */
-export function uploadCsr(make: MakeBuffer, csr: ReturnType<typeof buildCsr>, maxSegmentWords: number): GpuCsr {
-  const rowStartBuffer = make('row starts', 4 * csr.rowStart.length, USAGE(), csr.rowStart);
-  const segments = planSegments(csr.rowStart, maxSegmentWords).map((seg) => ({
-    ...seg,
-    targets: make(`targets rows ${seg.row0}..${seg.row1}`, 4 * seg.count, USAGE(), csr.targets.subarray(seg.first, seg.first + seg.count)),
-    words: csr.words ? make(`weight words rows ${seg.row0}..${seg.row1}`, 4 * seg.count, USAGE(), csr.words.subarray(seg.first, seg.first + seg.count)) : null,
-  }));
-  return {
-    nPre: csr.nPre, nPost: csr.nPost, synapses: csr.rowStart[csr.nPre]!, maxInDegree: csr.maxInDegree,
-    rowStart: csr.rowStart, rowStartBuffer, segments,
-  };
+interface Counted {
+  rowStart: Uint32Array;
+  /** Lists: the whole CSR, built on the host. */
+  host?: Csr;
+  /** Drawn rules: the build parameters and the buffers the fill kernels bind. */
+  base?: Record<string, number | readonly number[]>;
+  cdf?: GPUBuffer; rowStartBuffer?: GPUBuffer; cursor?: GPUBuffer; indeg?: GPUBuffer; dummy?: GPUBuffer;
 }
 
-/** Reads a GPU CSR back into host arrays (tests, small networks). */
-export async function readCsr(device: GPUDevice, g: GpuCsr): Promise<{ targets: Uint32Array; words: Uint32Array | null }> {
-  const targets = new Uint32Array(g.synapses);
-  const hasWords = g.segments.some((s) => s.words);
-  const words = hasWords ? new Uint32Array(g.synapses) : null;
-  for (const seg of g.segments) {
-    if (seg.count === 0) continue;
-    targets.set(new Uint32Array(await readBuffer(device, seg.targets, 4 * seg.count, 'spikegpu read targets')), seg.first);
-    if (words && seg.words) words.set(new Uint32Array(await readBuffer(device, seg.words, 4 * seg.count, 'spikegpu read words')), seg.first);
+/** Pass 1 for one projection: row lengths (GPU for drawn rules) and the fill kernels' buffers. */
+async function countRows(b: Builder, device: GPUDevice, s: BuildSpec): Promise<Counted> {
+  const c = s.connect;
+  if (c.rule === 'list') {
+    const host = buildCsr(s);
+    return { rowStart: host.rowStart, host };
+  }
+  const base = {
+    n_pre: s.nPre, n_post: s.nPost, k: c.rule === 'fixed-probability' ? 0 : c.k, stream: s.stream,
+    seed: seedKey(s.seed), no_self: s.noSelf ? 1 : 0, random_weights: s.randomWeights ? 1 : 0,
+    row0: 0, row1: s.nPre, seg_base: 0,
+  };
+  const cdf = new Uint32Array(64);
+  if (c.rule === 'fixed-probability') {
+    cdf.set(binomialThresholds(BLOCK, c.p), 0);
+    cdf.set(binomialThresholds(s.nPost % BLOCK || BLOCK, c.p), 32);
+  }
+  const cdfBuf = b.temp('build cdf', 256, GPUBufferUsage.STORAGE, cdf);
+  const cursor = b.temp('build cursor', 4 * (c.rule === 'fixed-in-degree' ? s.nPre : 1));
+  const indeg = b.temp('build in-degree', 4 * (1 + s.nPost));
+  const dummy = b.temp('build placeholder', 16), dummy2 = b.temp('build placeholder 2', 16);
+  let rowLen: Uint32Array;
+  if (c.rule === 'fixed-out-degree') {
+    rowLen = new Uint32Array(s.nPre).fill(c.k);
+  } else {
+    const lens = b.temp('build row lengths', 4 * s.nPre);
+    if (c.rule === 'fixed-probability') b.run('probability_count', s.nPre, base, [cdfBuf, lens, cursor, dummy, dummy2, indeg]);
+    else b.run('in_degree_count', Math.ceil((s.nPost * c.k) / 256), base, [cdfBuf, lens, cursor, dummy, dummy2, indeg]);
+    rowLen = new Uint32Array(await readBuffer(device, lens, 4 * s.nPre, 'spikegpu row lengths'));
+  }
+  const rowStart = rowStarts(rowLen);
+  const rowStartBuffer = b.temp('build row starts', 4 * rowStart.length, USAGE(), rowStart);
+  return { rowStart, base, cdf: cdfBuf, rowStartBuffer, cursor, indeg, dummy: dummy2 };
+}
+
+/** Reads projection q's synapses back into host arrays, in CSR order (tests, small networks). */
+export async function readProjection(device: GPUDevice, g: GpuConnectivity, q: number): Promise<{ targets: Uint32Array; words: Uint32Array | null }> {
+  const p = g.projections[q]!;
+  const mine = g.pieces.filter((piece) => piece.projection === q);
+  const targets = new Uint32Array(p.synapses);
+  const words = mine.some((piece) => g.stores[piece.store]!.words) ? new Uint32Array(p.synapses) : null;
+  for (const piece of mine) {
+    if (piece.count === 0) continue;
+    const store = g.stores[piece.store]!;
+    const read = async (buf: GPUBuffer) => new Uint32Array(await readBuffer(device, buf, 4 * piece.count, 'spikegpu read synapses', 4 * piece.at));
+    targets.set(await read(store.targets), piece.first);
+    if (words && store.words) words.set(await read(store.words), piece.first);
   }
   return { targets, words };
 }

@@ -1,17 +1,19 @@
-// The GPU backend for sparse networks. A step is one update dispatch (every neuron) and one
-// propagation dispatch per projection segment (only the rows of neurons that spiked); many steps
-// go into one submit; spikes and rates come back once per chunk, double-buffered, from a records
-// buffer of bounded size (an overflow is an error, never a silent loss).
+// The GPU backend for sparse networks. Two launch shapes (shaders/sparse_network.wgsl):
+// - per step: one update dispatch (every neuron) and one propagation dispatch per synapse store
+//   (only the rows of neurons that spiked; every projection packed into that store at once);
+// - one workgroup looping over many steps (small networks): no dispatch per step at all.
+// Many steps go into one submit; spikes and rates come back once per chunk, double-buffered, from
+// a records buffer of bounded size (an overflow is an error, never a silent loss).
 import { NonFiniteStateError } from '../backends/backend';
-import { GpuErrorWatch, type MakeBuffer, allocateScoped, readBuffer, runChunks } from '../gpu/chunks';
+import type { Launch } from '../backends/gpu';
+import { GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, readBuffer, runChunks } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, GpuLimitError, type LimitRequest, acquireGpu } from '../gpu/device';
-import { ShaderReflection, packStruct } from '../gpu/reflect';
-import { SPARSE_NETWORK_WGSL, SPARSE_PROPAGATE_WGSL } from '../gpu/shaders';
+import { ShaderReflection, packStruct, packStructArray } from '../gpu/reflect';
+import { SPARSE_NETWORK_WGSL } from '../gpu/shaders';
 import { formatBytes } from '../network/validate';
 import { seedKey } from '../rng/philox';
 import type { SparseBackend, SparseChunk } from './backend';
-import { type GpuCsr, buildCsrGpu, grid, segmentWords, uploadCsr } from './build_gpu';
-import { buildCsr } from './connectivity';
+import { type GpuConnectivity, buildConnectivityGpu, grid, segmentWords } from './build_gpu';
 import { RECORD_HEADER, type SparsePlan, checkSparseMemory, fixedPointScales, recordWords, sparseFootprint } from './plan';
 
 export interface SparseGpuOptions extends GpuOptions {
@@ -27,14 +29,37 @@ export interface SparseGpuOptions extends GpuOptions {
   memoryLimit?: number;
   /** Caps the synapses of one buffer below the binding limit (tests use it to force splits). */
   maxSegmentWords?: number;
+  /**
+   * 'one-workgroup': one workgroup loops over `stepsPerDispatch` steps (all synapses must fit one
+   * binding); 'per-step': dispatches per step; 'auto' (default): one workgroup for networks of at
+   * most ONE_WORKGROUP_MAX_NEURONS on a hardware adapter, else per step.
+   */
+  launch?: Launch;
+  /** Steps one dispatch of the one-workgroup shape runs (default 250; 10 on a software adapter). */
+  stepsPerDispatch?: number;
 }
 
+/**
+ * The largest network 'auto' runs in one workgroup. NOT MEASURED yet: a guess from PLATFORM.md's
+ * costs (a step of two or more dispatches costs ≥ 10 µs on an H100; one workgroup of 1024 lanes
+ * updates 16 COBAHH neurons per lane in about that). bench/suite.js times both shapes.
+ */
+export const ONE_WORKGROUP_MAX_NEURONS = 16384;
+const STEPS_PER_DISPATCH = 250;
+/** llvmpipe's loop limiter counts across a dispatch: keep software dispatches short. */
+const SOFTWARE_STEPS_PER_DISPATCH = 10;
 const UPDATE_WG = 256;
+const ONE_WG_MAX = 1024;
+const LANES = 64;
+const MAX_JOBS = 128;
 const PROPAGATE_GROUPS = 1024;
 const STEP_ALIGN = 256;
 const NEURON_KEY = 2 ** 26;
 
-interface Job { bindGroup: GPUBindGroup; groups: number }
+/** One dispatch: a store's pieces (at most MAX_JOBS) and the buffers they read. */
+interface PropagateGroup { bindGroup: GPUBindGroup; jobs: number }
+
+interface Shape { oneWorkgroup: boolean; wg: number; stepsPerDispatch: number }
 
 export class GpuSparseBackend implements SparseBackend {
   readonly kind = 'gpu';
@@ -49,11 +74,14 @@ export class GpuSparseBackend implements SparseBackend {
     readonly maxInDegree: number[],
     readonly synapses: number[],
     readonly scales: number[],
+    /** The launch shape this backend runs (chosen by `launch`, the size and the adapter). */
+    readonly shape: Shape,
     private readonly k: number,
     private readonly capacity: number,
     private readonly run: {
-      update: GPUComputePipeline; propagate: GPUComputePipeline; netGroup: GPUBindGroup; stepGroup: GPUBindGroup;
-      jobs: Job[]; stepTable: GPUBuffer; state: GPUBuffer; records: GPUBuffer; readback: GPUBuffer[]; all: GPUBuffer[];
+      update: GPUComputePipeline; propagate: GPUComputePipeline; runSteps: GPUComputePipeline | null;
+      netGroup: GPUBindGroup; stepGroup: GPUBindGroup; groups: PropagateGroup[];
+      stepTable: GPUBuffer; state: GPUBuffer; records: GPUBuffer; readback: GPUBuffer[]; all: GPUBuffer[];
     },
   ) {
     this.adapter = gpu.adapterName;
@@ -62,56 +90,69 @@ export class GpuSparseBackend implements SparseBackend {
 
   static async create(plan: SparsePlan, options: SparseGpuOptions = {}): Promise<GpuSparseBackend> {
     const k = options.stepsPerSubmit ?? 250;
-    if (!Number.isInteger(k) || k < 1 || k > 4096) throw new RangeError(`stepsPerSubmit must be an integer in [1, 4096], got ${k}`);
+    checkCountOptions({ stepsPerSubmit: k }, 4096);
+    checkCountOptions({ stepsPerDispatch: options.stepsPerDispatch }, 100000);
+    const launch = options.launch ?? 'auto';
+    if (!['auto', 'one-workgroup', 'per-step'].includes(launch)) throw new RangeError(`launch must be auto, one-workgroup or per-step, got ${launch}`);
     const capacity = plan.recordSpikes ? (options.spikeCapacity ?? Math.min(plan.n * k, 1 << 22)) : 0;
     const footprint = sparseFootprint(plan, k, capacity);
-    const unsplit = Math.max(footprint.accumulators, footprint.state, footprint.spikeLists, 4 * recordWords(plan, k, capacity));
-    const needs = (limits: GPUSupportedLimits): LimitRequest => {
+    const unsplit = Math.max(footprint.accumulators, footprint.state, footprint.spikeLists, 4 * recordWords(plan, k, capacity), footprint.rowStarts);
+    let shape: Shape = { oneWorkgroup: false, wg: UPDATE_WG, stepsPerDispatch: 1 };
+    const needs = (limits: GPUSupportedLimits, software: boolean): LimitRequest => {
       checkSparseMemory(plan, footprint, options.memoryLimit ?? limits.maxBufferSize,
         options.memoryLimit === undefined ? `the adapter's maxBufferSize (pass memoryLimit for the device's real memory)` : 'memoryLimit');
       if (unsplit > limits.maxStorageBufferBindingSize) {
-        throw new GpuLimitError(`this network needs one buffer of ${formatBytes(unsplit)} (state or accumulators of ${plan.n} neurons); ` +
+        throw new GpuLimitError(`this network needs one buffer of ${formatBytes(unsplit)} (state, accumulators or row starts of ${plan.n} neurons); ` +
           `the adapter's maxStorageBufferBindingSize is ${formatBytes(limits.maxStorageBufferBindingSize)}`);
       }
+      const oneWorkgroup = launch === 'one-workgroup' || (launch === 'auto' && !software && plan.n <= ONE_WORKGROUP_MAX_NEURONS);
+      const maxWg = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX, ONE_WG_MAX);
+      const d = options.stepsPerDispatch ?? (software ? SOFTWARE_STEPS_PER_DISPATCH : STEPS_PER_DISPATCH);
+      shape = oneWorkgroup
+        ? { oneWorkgroup, wg: Math.floor(maxWg / LANES) * LANES, stepsPerDispatch: Math.min(d, k) }
+        : { oneWorkgroup, wg: UPDATE_WG, stepsPerDispatch: 1 };
       // Synapses split over buffers: ask for the largest binding the adapter has when they need it.
       const binding = Math.min(limits.maxStorageBufferBindingSize, Math.max(unsplit, footprint.synapses, 128 << 20));
       return {
         maxStorageBufferBindingSize: binding,
         maxBufferSize: Math.min(limits.maxBufferSize, Math.max(binding, 256 << 20)),
-        maxStorageBuffersPerShaderStage: 6,
-        maxComputeInvocationsPerWorkgroup: UPDATE_WG,
-        maxComputeWorkgroupSizeX: UPDATE_WG,
+        maxStorageBuffersPerShaderStage: 8,
+        maxComputeInvocationsPerWorkgroup: Math.max(UPDATE_WG, shape.wg),
+        maxComputeWorkgroupSizeX: Math.max(UPDATE_WG, shape.wg),
       };
     };
     const gpu = await acquireGpu(needs, options);
     try {
-      return await GpuSparseBackend.build(plan, gpu, k, capacity, options);
+      return await GpuSparseBackend.build(plan, gpu, shape, launch === 'auto', k, capacity, options);
     } catch (e) {
       gpu.destroy();
       throw e;
     }
   }
 
-  private static async build(plan: SparsePlan, gpu: GpuContext, k: number, capacity: number, options: SparseGpuOptions): Promise<GpuSparseBackend> {
+  private static async build(
+    plan: SparsePlan, gpu: GpuContext, wanted: Shape, mayFallBack: boolean, k: number, capacity: number, options: SparseGpuOptions,
+  ): Promise<GpuSparseBackend> {
     const { device } = gpu;
     const maxWords = Math.min(segmentWords(device.limits), options.maxSegmentWords ?? Infinity);
     const words = recordWords(plan, k, capacity);
     const { value, buffers } = await allocateScoped(device, async (make: MakeBuffer) => {
       const S = GPUBufferUsage.STORAGE, C = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-      // Connectivity first (GPU builds; lists on the host, uploaded once the scales are known).
-      const gpuCsr: (GpuCsr | null)[] = [];
-      const hostCsr = plan.projections.map((p) => (p.build.connect.rule === 'list' ? buildCsr(p.build) : null));
-      for (const [q, p] of plan.projections.entries()) gpuCsr.push(hostCsr[q] ? null : await buildCsrGpu(device, make, p.build, maxWords));
-      const maxInDegree = plan.projections.map((_, q) => gpuCsr[q]?.maxInDegree ?? hostCsr[q]!.maxInDegree);
+      const specs = plan.projections.map((p) => p.build);
+      let conn = await buildConnectivityGpu(device, make, specs, maxWords, wanted.oneWorkgroup);
+      let shape = wanted;
+      // One workgroup binds one store and one jobs table.
+      const oneWorkgroupFails = conn.stores.length > 1 ? `its synapses need ${conn.stores.length} buffers of at most ${maxWords} synapses`
+        : conn.pieces.length > MAX_JOBS ? `it has ${conn.pieces.length} projections, more than ${MAX_JOBS}` : null;
+      if (shape.oneWorkgroup && oneWorkgroupFails) {
+        if (!mayFallBack) throw new GpuLimitError(`launch 'one-workgroup' cannot run this network: ${oneWorkgroupFails}; use launch 'per-step'`);
+        for (const st of conn.stores) { st.targets.destroy(); st.words?.destroy(); }
+        conn = await buildConnectivityGpu(device, make, specs, maxWords);
+        shape = { oneWorkgroup: false, wg: UPDATE_WG, stepsPerDispatch: 1 };
+      }
+      const maxInDegree = conn.projections.map((p) => p.maxInDegree);
       const { scales, weights } = fixedPointScales(plan, maxInDegree);
-      const csr = plan.projections.map((p, q) => {
-        const host = hostCsr[q];
-        if (!host) return gpuCsr[q]!;
-        const list = p.weight.list;
-        const s = scales[p.target]!;
-        const words = list ? Uint32Array.from(host.words!, (idx) => Math.round(list[idx]! * s) >>> 0) : null;
-        return uploadCsr(make, { ...host, words }, maxWords);
-      });
+      writeListWeights(device, plan, conn, scales);
 
       const stateWords = plan.state0.length + plan.coef.length;
       const stateInit = new Float32Array(stateWords);
@@ -124,12 +165,16 @@ export class GpuSparseBackend implements SparseBackend {
       const records = make('sparse records', 4 * words, S | C);
       const readback = [0, 1].map((r) => make(`sparse readback ${r}`, 4 * words, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
       const stepTable = make('sparse step table', STEP_ALIGN * k, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+      const rowBase: number[] = [];
+      const rowStarts = new Uint32Array(conn.projections.reduce((sum, p) => { rowBase.push(sum); return sum + p.rowStart.length; }, 0));
+      conn.projections.forEach((p, q) => rowStarts.set(p.rowStart, rowBase[q]));
+      const rowStartBuffer = make('sparse row starts', 4 * rowStarts.length, S, rowStarts);
 
-      const netR = new ShaderReflection(SPARSE_NETWORK_WGSL), propR = new ShaderReflection(SPARSE_PROPAGATE_WGSL);
+      const reflect = new ShaderReflection(SPARSE_NETWORK_WGSL);
       const popStart = new Uint32Array(32);
       plan.ranges.forEach((r, q) => { popStart[q] = r.start; });
       const c = plan.cobahh;
-      const netStruct = netR.struct('NetParams');
+      const netStruct = reflect.struct('NetParams');
       const paramBytes = packStruct(netStruct, {
         n: plan.n, ring: plan.ring, targets: plan.targets, pops: plan.ranges.length, seed: seedKey(plan.seed), dt: plan.dt,
         record_spikes: plan.recordSpikes ? 1 : 0, record_rates: plan.recordRates ? 1 : 0, capacity,
@@ -140,54 +185,68 @@ export class GpuSparseBackend implements SparseBackend {
       });
       // The array and the nested struct, at their reflected offsets.
       new Uint32Array(paramBytes, netStruct.fields.pop_start!.offset, 32).set(popStart);
-      new Uint8Array(paramBytes).set(new Uint8Array(packStruct(netR.struct('CobahhParams'), {
+      new Uint8Array(paramBytes).set(new Uint8Array(packStruct(reflect.struct('CobahhParams'), {
         cm: c.cm, gl: c.gl, gna: c.gna, gk: c.gk, el: c.el, ek: c.ek, ena: c.ena, vt: c.vt, ee: c.ee, ei: c.ei,
         decay_e: plan.constants.decayE, decay_i: plan.constants.decayI,
       })), netStruct.fields.cob!.offset);
       const netParams = make('sparse params', paramBytes.byteLength, GPUBufferUsage.UNIFORM, paramBytes);
 
-      const stepLayout = device.createBindGroupLayout({ entries: netR.layoutEntries(1, new Set(['S'])) });
-      const netLayout = device.createBindGroupLayout({ entries: netR.layoutEntries(0) });
-      const propLayout = device.createBindGroupLayout({ entries: propR.layoutEntries(0) });
-      const [update, propagate] = await Promise.all([
-        device.createComputePipelineAsync({
-          label: 'spikegpu sparse update',
-          layout: device.createPipelineLayout({ bindGroupLayouts: [netLayout, stepLayout] }),
-          compute: { module: device.createShaderModule({ code: SPARSE_NETWORK_WGSL }), entryPoint: 'update', constants: { MODEL: plan.model === 'cobahh' ? 0 : 1, WG: UPDATE_WG } },
-        }),
-        device.createComputePipelineAsync({
-          label: 'spikegpu sparse propagate',
-          layout: device.createPipelineLayout({ bindGroupLayouts: [propLayout, stepLayout] }),
-          compute: { module: device.createShaderModule({ code: SPARSE_PROPAGATE_WGSL }), entryPoint: 'propagate' },
-        }),
+      const netLayout = device.createBindGroupLayout({ entries: reflect.layoutEntries(0) });
+      const stepLayout = device.createBindGroupLayout({ entries: reflect.layoutEntries(1, new Set(['S'])) });
+      const propLayout = device.createBindGroupLayout({ entries: reflect.layoutEntries(2) });
+      const module = device.createShaderModule({ code: SPARSE_NETWORK_WGSL, label: 'spikegpu sparse network' });
+      const constants = { MODEL: plan.model === 'cobahh' ? 0 : 1 };
+      const pipeline = (entryPoint: string, groups: GPUBindGroupLayout[], wg?: number) => device.createComputePipelineAsync({
+        label: `spikegpu sparse ${entryPoint}`,
+        layout: device.createPipelineLayout({ bindGroupLayouts: groups }),
+        compute: { module, entryPoint, constants: wg ? { ...constants, WG: wg } : constants },
+      });
+      const all3 = [netLayout, stepLayout, propLayout];
+      const [update, propagate, runSteps] = await Promise.all([
+        pipeline('update', [netLayout, stepLayout], UPDATE_WG),
+        pipeline('propagate', all3),
+        shape.oneWorkgroup ? pipeline('run_steps', all3, shape.wg) : Promise.resolve(null),
       ]);
       const bind = (layout: GPUBindGroupLayout, list: GPUBuffer[]) =>
         device.createBindGroup({ layout, entries: list.map((buffer, binding) => ({ binding, resource: { buffer } })) });
       const netGroup = bind(netLayout, [netParams, state, refractory, acc, spikes, records]);
-      const stepGroup = device.createBindGroup({ layout: stepLayout, entries: [{ binding: 0, resource: { buffer: stepTable, size: 8 } }] });
+      const stepGroup = device.createBindGroup({ layout: stepLayout, entries: [{ binding: 0, resource: { buffer: stepTable, size: 12 } }] });
       const placeholder = make('sparse placeholder', 16, S);
-      const jobs: Job[] = [];
-      const jobStruct = propR.struct('Job');
-      plan.projections.forEach((p, q) => {
-        const w = weights[q]!;
-        const groups = Math.max(1, Math.min(PROPAGATE_GROUPS, p.pre.size));
-        for (const seg of csr[q]!.segments) {
-          if (seg.count === 0) continue;
-          const bytes = packStruct(jobStruct, {
-            n: plan.n, ring: plan.ring, targets: plan.targets, target_var: p.target, pre_start: p.pre.start, post_start: p.post.start,
-            row0: seg.row0, row1: seg.row1, seg_base: seg.first, delay: p.delay, mode: w.mode, constant: w.constant, low: w.low,
-            span: w.span >>> 0, groups,
-          });
-          const job = make(`sparse job ${q} rows ${seg.row0}..${seg.row1}`, bytes.byteLength, GPUBufferUsage.UNIFORM, bytes);
-          jobs.push({ bindGroup: bind(propLayout, [job, csr[q]!.rowStartBuffer, seg.targets, seg.words ?? placeholder, spikes, acc]), groups });
+
+      // Each store's pieces become jobs, MAX_JOBS per dispatch.
+      const jobStruct = reflect.struct('Job'), jobsStruct = reflect.struct('Jobs');
+      const jobsAt = jobsStruct.fields.job!.offset;
+      if (jobsStruct.size !== jobsAt + MAX_JOBS * jobStruct.size) throw new Error('Jobs layout does not match MAX_JOBS');
+      const groups: PropagateGroup[] = [];
+      conn.stores.forEach((store, st) => {
+        const pieces = conn.pieces.filter((x) => x.store === st && x.count > 0);
+        for (let j0 = 0; j0 < pieces.length; j0 += MAX_JOBS) {
+          const mine = pieces.slice(j0, j0 + MAX_JOBS);
+          const table = new Uint8Array(jobsStruct.size);
+          new Uint32Array(table.buffer, 0, 1)[0] = mine.length;
+          table.set(new Uint8Array(packStructArray(jobStruct, mine.length, (j) => {
+            const piece = mine[j]!, p = plan.projections[piece.projection]!, w = weights[piece.projection]!;
+            return {
+              target_var: p.target, pre_start: p.pre.start, post_start: p.post.start, row0: piece.row0, row1: piece.row1,
+              row_base: rowBase[piece.projection]!, syn_offset: (piece.at - piece.first) >>> 0, delay: p.delay,
+              mode: w.mode, constant: w.constant, low: w.low, span: w.span >>> 0,
+            };
+          })), jobsAt);
+          const jobs = make(`sparse jobs store ${st} from ${j0}`, table.byteLength, GPUBufferUsage.UNIFORM, table);
+          groups.push({ bindGroup: bind(propLayout, [jobs, rowStartBuffer, store.targets, store.words ?? placeholder]), jobs: mine.length });
         }
       });
+      if (shape.oneWorkgroup && groups.length === 0) {
+        // No synapses at all: run_steps still binds a (empty) jobs table.
+        const empty = make('sparse jobs none', jobsStruct.size, GPUBufferUsage.UNIFORM);
+        groups.push({ bindGroup: bind(propLayout, [empty, rowStartBuffer, placeholder, placeholder]), jobs: 0 });
+      }
       return {
-        maxInDegree, synapses: csr.map((g) => g.synapses), scales,
-        run: { update, propagate, netGroup, stepGroup, jobs, stepTable, state, records, readback },
+        maxInDegree, synapses: conn.projections.map((p) => p.synapses), scales, shape,
+        run: { update, propagate, runSteps, netGroup, stepGroup, groups, stepTable, state, records, readback },
       };
     });
-    return new GpuSparseBackend(plan, gpu, value.maxInDegree, value.synapses, value.scales, k, capacity, { ...value.run, all: buffers });
+    return new GpuSparseBackend(plan, gpu, value.maxInDegree, value.synapses, value.scales, value.shape, k, capacity, { ...value.run, all: buffers });
   }
 
   async advance(steps: number, sink: (c: SparseChunk) => void): Promise<void> {
@@ -197,26 +256,40 @@ export class GpuSparseBackend implements SparseBackend {
     const pops = plan.ranges.length;
     const words = recordWords(plan, this.k, this.capacity);
     const [gx, gy] = grid(Math.ceil(plan.n / UPDATE_WG));
+    const d = this.shape.stepsPerDispatch;
     const table = new Uint32Array((STEP_ALIGN / 4) * this.k);
     this.step = await runChunks(this.step, steps, {
       readback: r.readback,
       length: (_step, remaining) => Math.min(remaining, this.k),
       submit: (t0, m, rb) => {
-        for (let q = 0; q < m; q++) { table[(q * STEP_ALIGN) / 4] = t0 + q; table[(q * STEP_ALIGN) / 4 + 1] = q; }
-        device.queue.writeBuffer(r.stepTable, 0, table, 0, (m * STEP_ALIGN) / 4);
+        // One table entry per dispatch: (first step, its place in the chunk, steps it runs).
+        const dispatches = Math.ceil(m / d);
+        for (let q = 0; q < dispatches; q++) {
+          const at = (q * STEP_ALIGN) / 4;
+          table[at] = t0 + q * d; table[at + 1] = q * d; table[at + 2] = Math.min(d, m - q * d);
+        }
+        device.queue.writeBuffer(r.stepTable, 0, table, 0, (dispatches * STEP_ALIGN) / 4);
         const enc = device.createCommandEncoder();
         enc.clearBuffer(r.records, 0, 4 * words);
         const pass = enc.beginComputePass();
-        for (let q = 0; q < m; q++) {
-          pass.setPipeline(r.update);
-          pass.setBindGroup(0, r.netGroup);
-          pass.setBindGroup(1, r.stepGroup, [q * STEP_ALIGN]);
-          pass.dispatchWorkgroups(gx, gy);
-          if (r.jobs.length) pass.setPipeline(r.propagate);
-          for (const job of r.jobs) {
-            pass.setBindGroup(0, job.bindGroup);
+        pass.setBindGroup(0, r.netGroup);
+        if (r.runSteps) {
+          pass.setPipeline(r.runSteps);
+          pass.setBindGroup(2, r.groups[0]!.bindGroup);
+          for (let q = 0; q < dispatches; q++) {
             pass.setBindGroup(1, r.stepGroup, [q * STEP_ALIGN]);
-            pass.dispatchWorkgroups(job.groups);
+            pass.dispatchWorkgroups(1);
+          }
+        } else {
+          for (let q = 0; q < dispatches; q++) {
+            pass.setBindGroup(1, r.stepGroup, [q * STEP_ALIGN]);
+            pass.setPipeline(r.update);
+            pass.dispatchWorkgroups(gx, gy);
+            if (r.groups.length) pass.setPipeline(r.propagate);
+            for (const g of r.groups) {
+              pass.setBindGroup(2, g.bindGroup);
+              pass.dispatchWorkgroups(Math.min(PROPAGATE_GROUPS, plan.n));
+            }
           }
         }
         pass.end();
@@ -225,14 +298,16 @@ export class GpuSparseBackend implements SparseBackend {
       },
       collect: (rb, t0, m) => {
         const rec = new Uint32Array(rb.getMappedRange());
-        const bad = rec[1]!, count = rec[0]!;
-        const badStep = rec[2]!, badNeuron = rec[3]!;
+        const [count, bad, badStep, badNeuron, ran] = rec;
         const rates = plan.recordRates ? rec.slice(RECORD_HEADER, RECORD_HEADER + m * pops) : null;
         const base = RECORD_HEADER + (plan.recordRates ? this.k * pops : 0);
-        const pairs = plan.recordSpikes ? rec.slice(base, base + 2 * Math.min(count, this.capacity)) : new Uint32Array(0);
+        const pairs = plan.recordSpikes ? rec.slice(base, base + 2 * Math.min(count!, this.capacity)) : new Uint32Array(0);
         rb.unmap();
-        if (bad > 0) throw new NonFiniteStateError(badNeuron, badStep, plan.dt);
-        if (count > this.capacity) {
+        if (bad! > 0) throw new NonFiniteStateError(badNeuron!, badStep!, plan.dt);
+        if (ran !== m) {
+          throw cutShortError(ran!, m, t0, m, this.shape.oneWorkgroup ? "Lower stepsPerDispatch or use launch: 'per-step'." : '');
+        }
+        if (count! > this.capacity) {
           throw new Error(`${count} spikes in steps ${t0}..${t0 + m}, more than the ${this.capacity} one chunk records: ` +
             `pass a larger spikeCapacity or fewer stepsPerSubmit, or switch spike recording off`);
         }
@@ -253,6 +328,18 @@ export class GpuSparseBackend implements SparseBackend {
     this.watch.detach();
     for (const b of this.run.all) b.destroy();
     this.gpu.destroy();
+  }
+}
+
+/** List projections: their words hold list indices; replace them with the fixed-point weights. */
+function writeListWeights(device: GPUDevice, plan: SparsePlan, conn: GpuConnectivity, scales: number[]): void {
+  for (const piece of conn.pieces) {
+    const p = plan.projections[piece.projection]!, host = conn.projections[piece.projection]!.host;
+    const list = p.weight.list, store = conn.stores[piece.store]!;
+    if (!list || !host?.words || !store.words || piece.count === 0) continue;
+    const s = scales[p.target]!;
+    const fixed = Uint32Array.from(host.words.subarray(piece.first, piece.first + piece.count), (idx) => Math.round(list[idx]! * s) >>> 0);
+    device.queue.writeBuffer(store.words, 4 * piece.at, fixed);
   }
 }
 

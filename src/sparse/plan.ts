@@ -151,8 +151,8 @@ export function sparseFootprint(plan: SparsePlan, chunkSteps: number, spikeCapac
   };
 }
 
-/** Words before the rates and spike pairs in the records buffer: count, bad count, bad step, bad neuron. */
-export const RECORD_HEADER = 4;
+/** Words before the rates and spike pairs in the records buffer: count, bad count, bad step, bad neuron, steps run. */
+export const RECORD_HEADER = 5;
 
 /** Words of the records buffer for chunks of `k` steps: header, rates if on, spike pairs if on. */
 export function recordWords(plan: SparsePlan, k: number, capacity: number): number {
