@@ -3,7 +3,10 @@
 // dt = 0.1 ms, recording off) for N = 4000 … 1,024,000; each 1000 ms of simulated time, on the GPU
 // and, where it finishes in reasonable time, on the CPU reference in the same run.
 // Writes bench/results/<date>-<adapter>.{json,md,svg}.
-// Run after `npm run build`:  node bench/suite.js [--quick] [--max-n N] [--cpu-max-n N] [--memory-limit BYTES] [--peak-bandwidth B/s]
+// Networks up to --shapes-max-n run on the GPU in both launch shapes (one workgroup looping over
+// steps, and dispatches per step) to find where one stops paying off; larger ones per step.
+// Run after `npm run build`:
+//   node bench/suite.js [--quick] [--max-n N] [--cpu-max-n N] [--shapes-max-n N] [--memory-limit BYTES] [--peak-bandwidth B/s]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +21,7 @@ const quick = process.argv.includes('--quick');
 const maxN = Number(arg('max-n', quick ? 16000 : 1_024_000));
 const cpuMaxN = Number(arg('cpu-max-n', quick ? 4000 : 16000));
 const durationMs = Number(arg('duration', quick ? 100 : 1000));
+const shapesMaxN = Number(arg('shapes-max-n', quick ? 4000 : 64000));
 const memoryLimit = arg('memory-limit') ? Number(arg('memory-limit')) : undefined;
 
 const rows = [];
@@ -29,10 +33,11 @@ function bytesMoved(plan, steps, events) {
   return plan.n * perNeuron * steps + events * (4 + 8);
 }
 
-async function sparseCase(suite, desc, n, backend) {
-  const sim = await SparseSimulation.create(desc, { backend, memoryLimit });
+async function sparseCase(suite, desc, n, backend, launch) {
+  const sim = await SparseSimulation.create(desc, { backend, memoryLimit, launch });
   try {
     adapter = backend === 'gpu' ? sim.backend.adapter : adapter;
+    if (backend === 'gpu') backend = `gpu ${sim.backend.shape.oneWorkgroup ? 'one-workgroup' : 'per-step'}`;
     await sim.run({ steps: 10 }); // warm-up: pipelines, JIT
     const steps = Math.round(durationMs / desc.dt);
     const r = await sim.run({ steps });
@@ -63,33 +68,36 @@ for (const backend of ['gpu', 'cpu']) {
   const t0 = performance.now();
   await sim.run({ steps: durationMs });
   const wall = (performance.now() - t0) / 1000;
-  rows.push({ suite: 'seed network (dense)', n: 1000, backend, adapter: sim.adapter, synapses: 1e6, simulatedMs: durationMs, wallSeconds: wall,
+  rows.push({ suite: 'seed network (dense)', n: 1000, backend: backend === 'gpu' ? 'gpu one-workgroup' : backend, adapter: sim.adapter, synapses: 1e6, simulatedMs: durationMs, wallSeconds: wall,
     secondsPerSimulatedSecond: wall / (durationMs / 1000), realTime: durationMs / 1000 / wall, neuronUpdatesPerSecond: (1000 * durationMs) / wall,
     synapticEventsPerSecond: null, bytesPerSecond: null, spikes: null });
   sim.destroy();
   console.log(`seed network ${backend}: ${wall.toFixed(3)} s`);
 }
 
+/** The runs of one network: GPU (both launch shapes when small), then the CPU when small. */
+async function sparseCases(suite, desc, n) {
+  const runs = n <= shapesMaxN ? [['gpu', 'one-workgroup'], ['gpu', 'per-step']] : [['gpu', 'auto']];
+  if (n <= cpuMaxN) runs.push(['cpu']);
+  for (const [backend, launch] of runs) {
+    try { await sparseCase(suite, desc, n, backend, launch); } catch (e) { console.log(`${suite} N=${n} ${backend} ${launch ?? ''}: ${e.message}`); }
+  }
+}
+
 // 2. Sparse Izhikevich, fixed in-degree 1000 (fewer for N < 1000).
 for (let n = 1000; n <= Math.min(maxN, 1_000_000); n *= 10) {
-  const desc = sparseIzhikevich({ n, k: Math.min(1000, n), record: { spikes: false, rates: true } });
-  for (const backend of n <= cpuMaxN ? ['gpu', 'cpu'] : ['gpu']) {
-    try { await sparseCase('sparse Izhikevich (in-degree 1000)', desc, n, backend); } catch (e) { console.log(`N=${n} ${backend}: ${e.message}`); break; }
-  }
+  await sparseCases('sparse Izhikevich (in-degree 1000)', sparseIzhikevich({ n, k: Math.min(1000, n), record: { spikes: false, rates: true } }), n);
 }
 
 // 3. COBAHH scaled, recording off.
 for (let n = 4000; n <= Math.min(maxN, 1_024_000); n *= 2) {
-  const desc = cobahh({ n, scaled: true, record: { spikes: false, rates: false } });
-  for (const backend of n <= cpuMaxN ? ['gpu', 'cpu'] : ['gpu']) {
-    try { await sparseCase('COBAHH scaled', desc, n, backend); } catch (e) { console.log(`N=${n} ${backend}: ${e.message}`); break; }
-  }
+  await sparseCases('COBAHH scaled', cobahh({ n, scaled: true, record: { spikes: false, rates: false } }), n);
 }
 
 // GPU/CPU ratios within this run.
 for (const r of rows) {
   const cpu = rows.find((c) => c.backend === 'cpu' && c.suite === r.suite && c.n === r.n);
-  r.cpuOverGpu = r.backend === 'gpu' && cpu ? cpu.wallSeconds / r.wallSeconds : null;
+  r.cpuOverGpu = r.backend.startsWith('gpu') && cpu ? cpu.wallSeconds / r.wallSeconds : null;
 }
 const peak = Number(arg('peak-bandwidth', /H100/.test(adapter) ? 2.85e12 : NaN)); // PLATFORM.md: measured streaming on an H100
 for (const r of rows) r.bandwidthFraction = r.bytesPerSecond && Number.isFinite(peak) ? r.bytesPerSecond / peak : null;
