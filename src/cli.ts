@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `spikegpu` command line: run a preset network and write spikes.csv, summary.json, raster.svg.
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSimulation } from './simulation';
 import { izhikevich2003, SCENARIOS, TYPE_COMBINATIONS, type Scenario } from './network/presets';
@@ -10,6 +10,8 @@ import { synchronyIndex } from './analysis/rates';
 import { NetworkValidationError } from './network/validate';
 import { EXPERIMENTS, type ExperimentName, runExperiment } from './circuit/experiments';
 import { CIRCUIT_INTEGRATORS, type CircuitIntegrator } from './integrators';
+import { UsageError, numberOption, outAndBackend, parseOptions, prepareOut, progress } from './cli/args';
+import { SPARSE_NETWORKS, isSparseNetwork, sparseMain, SPARSE_USAGE } from './cli/sparse';
 
 const USAGE = `usage: spikegpu run izhikevich2003 --out DIR [options]
        spikegpu run EXPERIMENT --out DIR [--backend gpu|cpu] [--integrator euler|rk4|rk6] [--dt MS] [--duration MS] [--force] [--quiet]
@@ -29,10 +31,10 @@ options:
   --force                write into a DIR that already has files (they are overwritten)
   --quiet                no progress on stderr
 
+${SPARSE_USAGE}
+
 experiments (the seeds' examples; CSV, summary.json and SVG pictures):
 ${Object.entries(EXPERIMENTS).map(([name, e]) => `  ${name.padEnd(22)} ${e.about}`).join('\n')}`;
-
-class UsageError extends Error {}
 
 interface Args {
   preset: string; out: string; backend: 'gpu' | 'cpu'; duration: number; seed: number; scenario: Scenario;
@@ -44,27 +46,12 @@ function parseArgs(argv: string[]): Args | 'help' {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return 'help';
   const [command, preset, ...rest] = argv;
   if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)}; expected: run`);
-  if (preset !== 'izhikevich2003') throw new UsageError(`unknown network ${JSON.stringify(preset ?? '')}; available: izhikevich2003, ${Object.keys(EXPERIMENTS).join(', ')}`);
-  const opts: Record<string, string> = {};
-  const flags = new Set<string>();
-  for (let k = 0; k < rest.length; k++) {
-    const a = rest[k]!;
-    if (a === '--force' || a === '--quiet') { flags.add(a.slice(2)); continue; }
-    const m = /^--(out|backend|duration|seed|scenario|types|neurons|precision|integrator|dt)(?:=(.*))?$/.exec(a);
-    if (!m) throw new UsageError(`unknown option ${a}`);
-    const value = m[2] ?? rest[++k];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${m[1]} needs a value`);
-    opts[m[1]!] = value;
+  if (preset !== 'izhikevich2003') {
+    throw new UsageError(`unknown network ${JSON.stringify(preset ?? '')}; available: izhikevich2003, ${[...SPARSE_NETWORKS, 'FILE.json'].join(', ')}, ${Object.keys(EXPERIMENTS).join(', ')}`);
   }
-  const number = (name: string, fallback: number, check: (x: number) => boolean, what: string) => {
-    if (opts[name] === undefined) return fallback;
-    const x = Number(opts[name]);
-    if (!check(x)) throw new UsageError(`--${name} must be ${what}, got ${opts[name]}`);
-    return x;
-  };
-  if (!opts.out) throw new UsageError('--out DIR is required');
-  const backend = opts.backend ?? 'gpu';
-  if (backend !== 'gpu' && backend !== 'cpu') throw new UsageError(`--backend must be gpu or cpu, got ${backend}`);
+  const { opts, flags } = parseOptions(rest, ['out', 'backend', 'duration', 'seed', 'scenario', 'types', 'neurons', 'precision', 'integrator', 'dt'], ['force', 'quiet']);
+  const number = numberOption(opts);
+  const { out, backend } = outAndBackend(opts);
   const precision = opts.precision ?? 'f64';
   if (precision !== 'f64' && precision !== 'f32') throw new UsageError(`--precision must be f64 or f32, got ${precision}`);
   const integrator = (opts.integrator ?? 'izhikevich2003') as Args['integrator'];
@@ -80,7 +67,7 @@ function parseArgs(argv: string[]): Args | 'help' {
     else throw new UsageError(`--types must be EXC,INH from ${Object.keys(IZHIKEVICH_TYPES).join(', ')} or a combination 1..4, got ${opts.types}`);
   }
   return {
-    preset, out: opts.out, backend, precision, scenario: scenario as Scenario, types, integrator,
+    preset, out, backend, precision, scenario: scenario as Scenario, types, integrator,
     dt: number('dt', 1, (x) => Number.isFinite(x) && x > 0 && x <= 10, 'a time step in ms in (0, 10]'),
     duration: number('duration', 1000, (x) => Number.isFinite(x) && x > 0 && x <= 1e7, 'a duration in ms in (0, 1e7]'),
     seed: number('seed', 0, (x) => Number.isSafeInteger(x) && x >= 0, 'a non-negative integer'),
@@ -91,33 +78,14 @@ function parseArgs(argv: string[]): Args | 'help' {
 
 const OUTPUTS = ['spikes.csv', 'summary.json', 'raster.svg'];
 
-/** Refuses to overwrite a user's files silently. */
-async function prepareOut(dir: string, force: boolean, outputs: readonly string[] = OUTPUTS): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const clash = (await readdir(dir)).filter((f) => outputs.includes(f));
-  if (clash.length > 0 && !force) throw new UsageError(`${dir} already holds ${clash.join(', ')}; choose another --out or pass --force to overwrite`);
-}
-
 interface ExperimentArgs {
   experiment: ExperimentName; out: string; backend: 'gpu' | 'cpu'; integrator?: CircuitIntegrator;
   dt?: number; duration?: number; force: boolean; quiet: boolean;
 }
 
 function parseExperimentArgs(experiment: ExperimentName, rest: string[]): ExperimentArgs {
-  const opts: Record<string, string> = {};
-  const flags = new Set<string>();
-  for (let k = 0; k < rest.length; k++) {
-    const a = rest[k]!;
-    if (a === '--force' || a === '--quiet') { flags.add(a.slice(2)); continue; }
-    const m = /^--(out|backend|integrator|dt|duration)(?:=(.*))?$/.exec(a);
-    if (!m) throw new UsageError(`unknown option ${a} for ${experiment}`);
-    const value = m[2] ?? rest[++k];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${m[1]} needs a value`);
-    opts[m[1]!] = value;
-  }
-  if (!opts.out) throw new UsageError('--out DIR is required');
-  const backend = opts.backend ?? 'gpu';
-  if (backend !== 'gpu' && backend !== 'cpu') throw new UsageError(`--backend must be gpu or cpu, got ${backend}`);
+  const { opts, flags } = parseOptions(rest, ['out', 'backend', 'integrator', 'dt', 'duration'], ['force', 'quiet'], ` for ${experiment}`);
+  const { out, backend } = outAndBackend(opts);
   const integrator = opts.integrator as CircuitIntegrator | undefined;
   if (integrator !== undefined && !CIRCUIT_INTEGRATORS.includes(integrator)) throw new UsageError(`--integrator must be ${CIRCUIT_INTEGRATORS.join(', ')}, got ${integrator}`);
   const ms = (name: string, hi: number) => {
@@ -126,21 +94,7 @@ function parseExperimentArgs(experiment: ExperimentName, rest: string[]): Experi
     if (!(Number.isFinite(x) && x > 0 && x <= hi)) throw new UsageError(`--${name} must be in (0, ${hi}] ms, got ${opts[name]}`);
     return x;
   };
-  return { experiment, out: opts.out, backend, integrator, dt: ms('dt', 10), duration: ms('duration', 1e6), force: flags.has('force'), quiet: flags.has('quiet') };
-}
-
-/** A progress callback printing "pct%  done/total steps  seconds" to stderr at most twice a second. */
-function progress(quiet: boolean): (done: number, total: number) => void {
-  const t0 = performance.now();
-  let lastPrint = 0;
-  return (done, total) => {
-    const now = performance.now();
-    if (quiet || (now - lastPrint < 500 && done < total)) return;
-    lastPrint = now;
-    const pct = ((100 * done) / total).toFixed(0).padStart(3);
-    process.stderr.write(`\r${pct}%  ${done}/${total} steps  ${((now - t0) / 1000).toFixed(1)} s`);
-    if (done === total) process.stderr.write('\n');
-  };
+  return { experiment, out, backend, integrator, dt: ms('dt', 10), duration: ms('duration', 1e6), force: flags.has('force'), quiet: flags.has('quiet') };
 }
 
 async function experimentMain(a: ExperimentArgs): Promise<number> {
@@ -161,9 +115,12 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'run' && argv[1] !== undefined && argv[1] in EXPERIMENTS) {
     return experimentMain(parseExperimentArgs(argv[1] as ExperimentName, argv.slice(2)));
   }
+  if (argv[0] === 'run' && argv[1] !== undefined && isSparseNetwork(argv[1]) && !argv.includes('--help') && !argv.includes('-h')) {
+    return sparseMain(argv[1], argv.slice(2));
+  }
   const args = parseArgs(argv);
   if (args === 'help') { console.log(USAGE); return 0; }
-  await prepareOut(args.out, args.force);
+  await prepareOut(args.out, args.force, OUTPUTS);
   const desc = izhikevich2003({
     neurons: args.neurons, scenario: args.scenario, types: args.types, seed: args.seed, dt: args.dt, integrator: args.integrator,
   });

@@ -1,6 +1,6 @@
 // The built command line (dist/cli.js, made by `npm test`'s build step) end to end.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -141,5 +141,85 @@ describe("spikegpu run EXPERIMENT (the seeds' experiments)", () => {
     const r = await run(['run', 'neun-pair', '--integrator', 'rk5', '--out', tmp()]);
     expect(r.code).toBe(2);
     expect(ownLines(r.stderr)[0]).toMatch(/--integrator must be euler, rk4, rk6/);
+  });
+});
+
+describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)', () => {
+  const csvRows = (file: string) => readFileSync(file, 'utf8').trim().split('\n');
+
+  it('cobahh writes spikes, 1 ms rates, a raster and a summary that agree with each other', async () => {
+    const out = join(tmp(), 'cob');
+    const r = await run(['run', 'cobahh', '--neurons', '400', '--duration', '50', '--seed', '3', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ model: 'cobahh', neurons: 400, steps: 500, dt: 0.1, durationMs: 50, seed: 3, backend: 'gpu', record: 'all' });
+    expect(summary.launch).toMatch(/^(one-workgroup|per-step)$/);
+    expect(summary.projections).toHaveLength(4);
+    expect(summary.projections.every((p: { synapses: number }) => p.synapses > 0)).toBe(true);
+    const spikes = csvRows(join(out, 'spikes.csv'));
+    expect(spikes[0]).toBe('t_ms,neuron');
+    expect(spikes.length - 1).toBe(summary.spikes);
+    expect(summary.spikes).toBeGreaterThan(100);
+    const rates = csvRows(join(out, 'rates.csv'));
+    expect(rates[0]).toBe('t_ms,exc_hz,inh_hz');
+    expect(rates).toHaveLength(51); // 50 bins of 1 ms
+    // The mean over the bins is the summary's mean rate.
+    const col = (k: number) => rates.slice(1).reduce((s, l) => s + Number(l.split(',')[k]), 0) / 50;
+    expect(col(1)).toBeCloseTo(summary.meanRatesHz.exc, 2);
+    expect(col(2)).toBeCloseTo(summary.meanRatesHz.inh, 2);
+    expect((readFileSync(join(out, 'raster.svg'), 'utf8').match(/h0/g) ?? []).length).toBe(summary.spikes);
+  });
+
+  it('sparse-izhikevich with --record rates writes no spikes; --record none only the summary', async () => {
+    const a = join(tmp(), 'rates'), b = join(tmp(), 'none');
+    const common = ['run', 'sparse-izhikevich', '--backend', 'cpu', '--neurons', '300', '--in-degree', '30', '--delay', '2', '--duration', '100', '--quiet'];
+    expect((await run([...common, '--record', 'rates', '--out', a])).code).toBe(0);
+    expect(readdirSync(a).sort()).toEqual(['rates.csv', 'summary.json']);
+    expect((await run([...common, '--record', 'none', '--out', b])).code).toBe(0);
+    expect(readdirSync(b)).toEqual(['summary.json']);
+    const summary = JSON.parse(readFileSync(join(b, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ neurons: 300, spikes: null, meanRatesHz: null, launch: null });
+    expect(summary.projections.map((p: { delay: number }) => p.delay)).toEqual([2, 2, 2, 2]);
+  });
+
+  it('runs a description saved as JSON, on both backends, with the same spikes', async () => {
+    const dir = tmp();
+    const file = join(dir, 'net.json');
+    writeFileSync(file, JSON.stringify({
+      model: 'izhikevich', dt: 1, seed: 9,
+      populations: [{ name: 'src', size: 20, noise: 8 }, { name: 'dst', size: 10 }],
+      projections: [{ pre: 'src', post: 'dst', connect: { rule: 'fixed-out-degree', k: 3 }, weight: 8, target: 'I', delay: 4 }],
+    }));
+    const [g, c] = [join(dir, 'g'), join(dir, 'c')];
+    expect((await run(['run', file, '--out', g, '--duration', '200', '--quiet'])).code).toBe(0);
+    expect((await run(['run', file, '--out', c, '--duration', '200', '--backend', 'cpu', '--quiet'])).code).toBe(0);
+    const spikes = readFileSync(join(g, 'spikes.csv'), 'utf8');
+    expect(spikes.split('\n').some((l) => /,2\d$/.test(l))).toBe(true); // dst neurons (20..29) fire, driven through the delay
+    expect(spikes).toBe(readFileSync(join(c, 'spikes.csv'), 'utf8'));
+  });
+
+  it.each([
+    [['run', 'sparse-izhikevich', '--scaled', '--out', 'x'], /unknown option --scaled for sparse-izhikevich/],
+    [['run', 'cobahh', '--record', 'some', '--out', 'x'], /--record must be all, rates or none, got some/],
+    [['run', 'cobahh', '--launch', 'warp', '--out', 'x'], /--launch must be auto, one-workgroup or per-step, got warp/],
+    [['run', 'cobahh', '--neurons', '1', '--out', 'x'], /--neurons must be an integer in \[2, 67108864\], got 1/],
+    [['run', 'sparse-izhikevich', '--neurons', '100', '--in-degree', '101', '--out', 'x'], /--in-degree must be an integer in \[0, 100\], got 101/],
+    [['run', join(tmpdir(), 'spikegpu-missing.json'), '--out', 'x'], /cannot read .*spikegpu-missing\.json/],
+    [['run', 'cobahh', '--neurons', '1024000', '--scaled', '--memory-limit', '1e9', '--out', join(tmpdir(), 'spikegpu-cob-big')],
+      /NetworkValidationError: populations: this network of 1024000 neurons needs about 4\.0 GiB .*; memoryLimit allows 953\.7 MiB/],
+  ])('bad arguments %j exit 2 with a one-line reason', async (args, reason) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(ownLines(r.stderr)).toHaveLength(1);
+    expect(ownLines(r.stderr)[0]).toMatch(reason);
+  });
+
+  it('a JSON description with a bad field names it', async () => {
+    const file = join(tmp(), 'bad.json');
+    writeFileSync(file, JSON.stringify({ model: 'cobahh', dt: 0.1, seed: 1, populations: [{ name: 'a', size: 10 }],
+      projections: [{ pre: 'a', post: 'a', connect: { rule: 'fixed-probability', p: 0.1 }, weight: 1, target: 'I' }] }));
+    const r = await run(['run', file, '--out', join(tmp(), 'o')]);
+    expect(r.code).toBe(2);
+    expect(ownLines(r.stderr)[0]).toMatch(/SparseValidationError: .*projections\[0\]\.target: must be one of ge, gi for cobahh, got "I"/);
   });
 });

@@ -1,0 +1,158 @@
+// `spikegpu run cobahh | sparse-izhikevich | FILE.json`: a sparse network (src/sparse/) from a
+// preset or a JSON description, written as spikes.csv, rates.csv, summary.json and raster.svg.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { rasterSvg } from '../plot/raster';
+import { type SparseNetworkDescription, cobahh, sparseIzhikevich } from '../sparse/description';
+import type { GpuSparseBackend } from '../sparse/gpu';
+import { SparseSimulation } from '../sparse/simulation';
+import { UsageError, numberOption, outAndBackend, parseOptions, prepareOut, progress } from './args';
+
+export const SPARSE_NETWORKS = ['cobahh', 'sparse-izhikevich'] as const;
+
+export const SPARSE_USAGE = `       spikegpu run cobahh|sparse-izhikevich|FILE.json --out DIR [options]
+
+Sparse networks (event-driven, connectivity built on the GPU): COBAHH (MODELS.md §6; 4000 neurons,
+p = 0.02, or the scaled benchmark), the seed's neurons with fixed in-degree, or any description
+saved as JSON (SparseNetworkDescription). Writes spikes.csv, rates.csv (1 ms bins), summary.json
+and raster.svg (at most 1000 neurons drawn, evenly spaced).
+
+  --neurons N            network size (default 4000 for cobahh, 1000 for sparse-izhikevich)
+  --scaled               cobahh: the benchmark (p = 1000/N, weights 0)
+  --in-degree K          sparse-izhikevich: synapses per neuron (default min(1000, N))
+  --delay STEPS          sparse-izhikevich: axonal delay of every projection (default 0)
+  --duration MS          simulated time (default 1000)
+  --seed N               seed of every random draw (default: the description's)
+  --record all|rates|none  what is recorded (none: only summary.json, for speed runs)
+  --launch auto|one-workgroup|per-step  GPU launch shape (default auto)
+  --memory-limit BYTES   memory the GPU may use (WebGPU does not report it; an H100: 80e9)
+  --backend, --force, --quiet as above`;
+
+const RASTER_NEURONS = 1000;
+
+export function isSparseNetwork(name: string): boolean {
+  return (SPARSE_NETWORKS as readonly string[]).includes(name) || name.endsWith('.json');
+}
+
+interface SparseArgs {
+  out: string; backend: 'gpu' | 'cpu'; duration: number; record: 'all' | 'rates' | 'none';
+  launch: 'auto' | 'one-workgroup' | 'per-step'; memoryLimit?: number; force: boolean; quiet: boolean;
+}
+
+async function parse(network: string, rest: string[]): Promise<{ desc: SparseNetworkDescription; args: SparseArgs }> {
+  const json = network.endsWith('.json');
+  const names = ['out', 'backend', 'duration', 'seed', 'record', 'launch', 'memory-limit',
+    ...(json ? [] : ['neurons']), ...(network === 'sparse-izhikevich' ? ['in-degree', 'delay'] : [])];
+  const { opts, flags } = parseOptions(rest, names, ['force', 'quiet', ...(network === 'cobahh' ? ['scaled'] : [])], ` for ${network}`);
+  const { out, backend } = outAndBackend(opts);
+  const number = numberOption(opts);
+  const count = (x: number) => Number.isInteger(x) && x >= 1;
+  const neurons = number('neurons', undefined, (x) => count(x) && x >= 2 && x <= 1 << 26, 'an integer in [2, 67108864]');
+  const seed = number('seed', undefined, (x) => Number.isSafeInteger(x) && x >= 0, 'a non-negative integer');
+  const record = opts.record ?? 'all';
+  if (record !== 'all' && record !== 'rates' && record !== 'none') throw new UsageError(`--record must be all, rates or none, got ${record}`);
+  const launch = opts.launch ?? 'auto';
+  if (launch !== 'auto' && launch !== 'one-workgroup' && launch !== 'per-step') throw new UsageError(`--launch must be auto, one-workgroup or per-step, got ${launch}`);
+  const recording = { spikes: record === 'all', rates: record !== 'none' };
+  let desc: SparseNetworkDescription;
+  if (json) {
+    let text: string;
+    try { text = await readFile(network, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${network}: ${(e as Error).message}`); }
+    try { desc = JSON.parse(text) as SparseNetworkDescription; } catch (e) { throw new UsageError(`${network} is not JSON: ${(e as Error).message}`); }
+    if (typeof desc === 'object' && desc !== null) desc = { ...desc, ...(seed !== undefined ? { seed } : {}), record: { ...desc.record, ...recording } };
+  } else if (network === 'cobahh') {
+    desc = cobahh({ n: neurons, seed, scaled: flags.has('scaled'), record: recording });
+  } else {
+    const n = neurons ?? 1000;
+    const k = number('in-degree', Math.min(1000, n), (x) => Number.isInteger(x) && x >= 0 && x <= n, `an integer in [0, ${n}]`);
+    const delay = number('delay', 0, (x) => Number.isInteger(x) && x >= 0, 'an integer number of steps ≥ 0');
+    desc = sparseIzhikevich({ n, k, delay, seed, record: recording });
+  }
+  return {
+    desc,
+    args: {
+      out, backend, record, launch, force: flags.has('force'), quiet: flags.has('quiet'),
+      duration: number('duration', 1000, (x) => Number.isFinite(x) && x > 0 && x <= 1e7, 'a duration in ms in (0, 1e7]'),
+      memoryLimit: number('memory-limit', undefined, (x) => Number.isFinite(x) && x > 0, 'a number of bytes > 0'),
+    },
+  };
+}
+
+function outputs(record: SparseArgs['record']): string[] {
+  return ['summary.json', ...(record !== 'none' ? ['rates.csv'] : []), ...(record === 'all' ? ['spikes.csv', 'raster.svg'] : [])];
+}
+
+/** Population rates in Hz per bin of `bin` steps: a header, then t_ms (bin start) and one column per population. */
+export function ratesCsv(counts: Uint32Array, ranges: readonly { name: string; size: number }[], steps: number, dt: number, bin: number): string {
+  const pops = ranges.length;
+  const lines = [['t_ms', ...ranges.map((r) => `${r.name}_hz`)].join(',')];
+  for (let s0 = 0; s0 < steps; s0 += bin) {
+    const width = Math.min(bin, steps - s0);
+    const cols = ranges.map((r, p) => {
+      let c = 0;
+      for (let s = s0; s < s0 + width; s++) c += counts[s * pops + p]!;
+      return +(c / r.size / (width * dt / 1000)).toPrecision(6);
+    });
+    lines.push([+(s0 * dt).toPrecision(10), ...cols].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function sparseMain(network: string, rest: string[]): Promise<number> {
+  const { desc, args } = await parse(network, rest);
+  await prepareOut(args.out, args.force, outputs(args.record));
+  const sim = await SparseSimulation.create(desc, { backend: args.backend, launch: args.launch, memoryLimit: args.memoryLimit });
+  try {
+    const { plan } = sim;
+    const steps = Math.round(args.duration / plan.dt);
+    const show = progress(args.quiet);
+    const slice = Math.max(1000, Math.ceil(steps / 100));
+    let wall = 0, spikes = 0;
+    show(0, steps);
+    for (let done = 0; done < steps;) {
+      const r = await sim.run({ steps: Math.min(slice, steps - done) });
+      done += r.steps; wall += r.wallSeconds; spikes += r.spikes;
+      show(done, steps);
+    }
+    const files: Record<string, string> = {};
+    const populations = plan.ranges.map((r) => ({ name: r.name, start: r.start, size: r.size }));
+    const summary = {
+      network: desc.name ?? network, model: plan.model, neurons: plan.n, populations,
+      projections: plan.projections.map((p, q) => ({
+        pre: p.pre.name, post: p.post.name, synapses: sim.backend.synapses[q], maxInDegree: sim.backend.maxInDegree[q], delay: p.delay,
+      })),
+      dt: plan.dt, steps, durationMs: steps * plan.dt, seed: desc.seed, record: args.record,
+      backend: sim.backend.kind, adapter: sim.backend.adapter,
+      launch: sim.backend.kind === 'gpu' ? ((sim.backend as GpuSparseBackend).shape.oneWorkgroup ? 'one-workgroup' : 'per-step') : null,
+      wallSeconds: wall, secondsPerSimulatedSecond: wall / (steps * plan.dt / 1000),
+      spikes: args.record === 'none' ? null : spikes,
+      meanRatesHz: args.record === 'none' ? null : sim.meanRates(),
+    };
+    files['summary.json'] = JSON.stringify(summary, null, 2) + '\n';
+    if (args.record !== 'none') files['rates.csv'] = ratesCsv(sim.rateCounts(), plan.ranges, steps, plan.dt, Math.max(1, Math.round(1 / plan.dt)));
+    if (args.record === 'all') {
+      const s = sim.spikes();
+      const lines = ['t_ms,neuron'];
+      for (let k = 0; k < s.steps.length; k++) lines.push(`${+(s.steps[k]! * plan.dt).toPrecision(10)},${s.neurons[k]}`);
+      files['spikes.csv'] = lines.join('\n') + '\n';
+      // Every stride-th neuron, so the picture stays readable and small for any N.
+      const stride = Math.ceil(plan.n / RASTER_NEURONS);
+      const keep = Array.from(s.neurons, (i) => i % stride === 0);
+      const shown = { steps: s.steps.filter((_, k) => keep[k]), neurons: s.neurons.filter((_, k) => keep[k]).map((i) => i / stride) };
+      files['raster.svg'] = rasterSvg(shown, {
+        steps, dt: plan.dt, neurons: Math.ceil(plan.n / stride),
+        populations: populations.map((p) => ({ name: p.name, start: Math.ceil(p.start / stride), size: p.size / stride })),
+        title: `${summary.network} — ${spikes} spikes (${sim.backend.kind}${stride > 1 ? `; every ${stride}th neuron drawn` : ''})`,
+      });
+    }
+    for (const [file, text] of Object.entries(files)) await writeFile(join(args.out, file), text);
+    if (!args.quiet) {
+      const rates = summary.meanRatesHz ? Object.entries(summary.meanRatesHz).map(([p, r]) => `${p} ${r.toFixed(2)} Hz`).join(', ') : 'nothing recorded';
+      console.log(`${summary.network}: ${plan.n} neurons, ${summary.durationMs} ms in ${wall.toFixed(3)} s on ${summary.adapter}` +
+        `${summary.launch ? ` (${summary.launch})` : ''}: ${rates}; wrote ${args.out}/{${Object.keys(files).join(',')}}`);
+    }
+    return 0;
+  } finally {
+    sim.destroy();
+  }
+}
