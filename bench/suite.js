@@ -37,7 +37,7 @@ async function sparseCase(suite, desc, n, backend, launch) {
   const sim = await SparseSimulation.create(desc, { backend, memoryLimit, launch });
   try {
     adapter = backend === 'gpu' ? sim.backend.adapter : adapter;
-    if (backend === 'gpu') backend = `gpu ${sim.backend.shape.oneWorkgroup ? 'one-workgroup' : 'per-step'}`;
+    if (backend === 'gpu') backend = `gpu ${sim.backend.launch}`;
     await sim.run({ steps: 10 }); // warm-up: pipelines, JIT
     const steps = Math.round(durationMs / desc.dt);
     const r = await sim.run({ steps });

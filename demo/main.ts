@@ -1,4 +1,4 @@
-// The spikegpu page: four views over one shared GPU device (or the CPU reference without one).
+// The spikegpu page: five views over one shared GPU device (or the CPU reference without one).
 // Everything goes through the library's public API, as in any outside app.
 import { GpuSession } from './session';
 import { el } from './ui';
@@ -6,12 +6,14 @@ import { compareView } from './views/compare';
 import { couplingLabView } from './views/coupling-lab';
 import { networkView } from './views/network';
 import { neuronLabView } from './views/neuron-lab';
+import { sparseView } from './views/sparse';
 import type { View, ViewFactory } from './views/view';
 
 const VIEWS: Record<string, { title: string; make: ViewFactory }> = {
   network: { title: 'Network', make: networkView },
   neuron: { title: 'Neuron lab', make: neuronLabView },
   coupling: { title: 'Coupling lab', make: couplingLabView },
+  sparse: { title: 'Sparse networks', make: sparseView },
   compare: { title: 'GPU vs CPU', make: compareView },
 };
 

@@ -4,7 +4,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rasterSvg } from '../plot/raster';
 import { type SparseNetworkDescription, cobahh, sparseIzhikevich } from '../sparse/description';
-import type { GpuSparseBackend } from '../sparse/gpu';
 import { SparseSimulation } from '../sparse/simulation';
 import { UsageError, numberOption, outAndBackend, parseOptions, prepareOut, progress } from './args';
 
@@ -123,7 +122,7 @@ export async function sparseMain(network: string, rest: string[]): Promise<numbe
       })),
       dt: plan.dt, steps, durationMs: steps * plan.dt, seed: desc.seed, record: args.record,
       backend: sim.backend.kind, adapter: sim.backend.adapter,
-      launch: sim.backend.kind === 'gpu' ? ((sim.backend as GpuSparseBackend).shape.oneWorkgroup ? 'one-workgroup' : 'per-step') : null,
+      launch: sim.backend.launch,
       wallSeconds: wall, secondsPerSimulatedSecond: wall / (steps * plan.dt / 1000),
       spikes: args.record === 'none' ? null : spikes,
       meanRatesHz: args.record === 'none' ? null : sim.meanRates(),

@@ -21,6 +21,8 @@ export interface SparseBackend {
   readonly synapses: readonly number[];
   /** Fixed-point scale per synaptic target. */
   readonly scales: readonly number[];
+  /** The GPU's launch shape (one workgroup looping over steps, or dispatches per step); null on the CPU. */
+  readonly launch: 'one-workgroup' | 'per-step' | null;
   advance(steps: number, sink: (chunk: SparseChunk) => void): Promise<void>;
   /** Every state variable, [var · n + i] in plan.variables order. */
   readState(): Promise<Float32Array | Float64Array>;

@@ -11,6 +11,7 @@ import type { SparseBackend, SparseChunk } from './backend';
 
 export class CpuSparseBackend implements SparseBackend {
   readonly kind = 'cpu';
+  readonly launch = null;
   readonly adapter = 'CPU (f64)';
   readonly maxInDegree: number[];
   readonly synapses: number[];

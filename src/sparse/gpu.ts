@@ -249,6 +249,10 @@ export class GpuSparseBackend implements SparseBackend {
     return new GpuSparseBackend(plan, gpu, value.maxInDegree, value.synapses, value.scales, value.shape, k, capacity, { ...value.run, all: buffers });
   }
 
+  get launch(): 'one-workgroup' | 'per-step' {
+    return this.shape.oneWorkgroup ? 'one-workgroup' : 'per-step';
+  }
+
   async advance(steps: number, sink: (c: SparseChunk) => void): Promise<void> {
     const { device } = this.gpu;
     const r = this.run;

@@ -180,6 +180,39 @@ test('GPU vs CPU: both backends in the page, times, ratio and chart over sizes',
   expect(errors).toEqual([]);
 });
 
+test('sparse networks: COBAHH built and run on the GPU, raster and GPU-counted rates drawn as it runs; fields checked; the CPU reference', async ({ page }, info) => {
+  const errors = collectErrors(page);
+  await page.goto('/?view=sparse&network=cobahh&neurons=400&duration=60&seed=2');
+  await expect(body(page)).toHaveAttribute('data-gpu', 'ready');
+  await button(page, 'run').click();
+  await expect(body(page)).toHaveAttribute('data-sparse-state', 'done', { timeout: 150_000 });
+  expect(Number(await body(page).getAttribute('data-sparse-steps'))).toBe(600); // dt = 0.1 ms
+  const spikes = Number(await body(page).getAttribute('data-sparse-spikes'));
+  expect(spikes).toBeGreaterThan(100);
+  await expect(page.getByTestId('sparse-size')).toContainText(/400 neurons, [\d,]+ synapses/);
+  await expect(page.getByTestId('sparse-progress')).toContainText(new RegExp(`60 of 60 ms, ${spikes} spikes: exc \\d+\\.\\d Hz, inh`));
+  await expect(page.getByTestId('sparse-speed')).toContainText(/simulated ms per wall second .*(dispatches per step|one workgroup)/);
+  expect(await spikePixels(page, { canvas: '#sparse-raster' })).toBeGreaterThan(50);
+  expect(await page.evaluate(() => document.querySelectorAll('#sparse-rate .u-legend .u-series').length)).toBe(3);
+  await page.screenshot({ path: info.outputPath('sparse-gpu.png'), fullPage: true });
+
+  // The Izhikevich network: an in-degree above N is refused next to its field, then a CPU run.
+  await page.locator('[data-field=network] select').selectOption({ label: 'Izhikevich, fixed in-degree' });
+  await setField(page, 'neurons', '300');
+  await setField(page, 'inDegree', '301');
+  await expect(page.locator('[data-field=inDegree] + .field-error')).toContainText('in-degree must be an integer in [0, 300], got 301');
+  await setField(page, 'inDegree', '30');
+  await expect(page.locator('[data-field=inDegree] + .field-error')).toHaveCount(0);
+  await page.locator('[data-field=backend] select').selectOption({ label: 'CPU reference' });
+  await setField(page, 'duration', '100');
+  await expect(page).toHaveURL(/network=sparse-izhikevich.*backend=cpu/);
+  await button(page, 'run').click();
+  await expect(body(page)).toHaveAttribute('data-sparse-state', 'done', { timeout: 150_000 });
+  await expect(page.getByTestId('sparse-speed')).toContainText('CPU');
+  expect(Number(await body(page).getAttribute('data-sparse-spikes'))).toBeGreaterThan(0);
+  expect(errors).toEqual([]);
+});
+
 test('without WebGPU the page says so and every view runs on the CPU reference', async ({ browser }, info) => {
   const context = await browser.newContext();
   await context.addInitScript(() => { delete (Navigator.prototype as { gpu?: unknown }).gpu; });

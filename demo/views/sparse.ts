@@ -1,0 +1,175 @@
+// Sparse view: COBAHH (MODELS.md §6, and the scaled benchmark) or the seed's neurons with sparse
+// fixed in-degree and delays, at sizes a dense S cannot reach. Connectivity is built on the GPU;
+// spikes and population rates come back from it in chunks and are drawn as the run goes.
+import {
+  MAX_NEURONS, NetworkValidationError, RASTER_COLOURS, RASTER_EXCITATORY, RASTER_INHIBITORY, SparseSimulation,
+  type SparseNetworkDescription, cobahh, sparseIzhikevich,
+} from 'spikegpu';
+import type { GpuSession } from '../session';
+import { type Controller, StatusLine, el, fieldError, intError, makeGui, readUrl, serial, tag, timeChart, writeUrl } from '../ui';
+import type { View } from './view';
+
+const RASTER_WIDTH = 900, RASTER_HEIGHT = 360;
+/** The CPU reference in a page: beyond this a run takes minutes. */
+const CPU_PAGE_MAX_NEURONS = 20000;
+/** Simulated ms between two redraws. */
+const SLICE_MS = 20;
+
+export function sparseView(root: HTMLElement, session: GpuSession): View {
+  const s = readUrl({
+    network: 'cobahh', neurons: 4000, scaled: false, inDegree: 100, delay: 0, seed: 1, duration: 500,
+    backend: session.device ? 'gpu' : 'cpu', launch: 'auto',
+  });
+  const controls = el('div', { class: 'controls' });
+  const status = new StatusLine();
+  const readout = el('div', { class: 'readout', 'data-testid': 'sparse-readout' });
+  const canvas = el('canvas', { id: 'sparse-raster', class: 'raster', width: String(RASTER_WIDTH), height: String(RASTER_HEIGHT) });
+  const rateBox = el('div', { class: 'chart', id: 'sparse-rate' });
+  root.append(el('div', { class: 'layout' }, controls, el('div', { class: 'output' },
+    status.node, readout, el('div', { class: 'caption' }, 'Spike raster (time × neuron; excitatory dark, inhibitory red; large networks: evenly spaced rows)'),
+    canvas, rateBox)));
+  const rate = timeChart(rateBox, { title: 'Population rates (1 ms bins, counted on the GPU)', x: 't (ms)', y: 'rate (Hz)', series: ['exc', 'inh'], height: 200 });
+
+  const gui = makeGui(controls, 'Sparse networks');
+  const ctl: Record<string, Controller> = {
+    network: tag(gui.add(s, 'network', { 'COBAHH (Brian2 benchmark)': 'cobahh', 'Izhikevich, fixed in-degree': 'sparse-izhikevich' }), 'network'),
+    neurons: tag(gui.add(s, 'neurons'), 'neurons'),
+    scaled: tag(gui.add(s, 'scaled').name('scaled (p = 1000/N, w = 0)'), 'scaled'),
+    inDegree: tag(gui.add(s, 'inDegree').name('in-degree'), 'inDegree'),
+    delay: tag(gui.add(s, 'delay').name('delay (steps)'), 'delay'),
+    seed: tag(gui.add(s, 'seed'), 'seed'),
+    duration: tag(gui.add(s, 'duration').name('duration (ms)'), 'duration'),
+    backend: tag(gui.add(s, 'backend', { 'GPU (WebGPU)': 'gpu', 'CPU reference': 'cpu' }), 'backend'),
+    launch: tag(gui.add(s, 'launch', { auto: 'auto', 'one workgroup, many steps': 'one-workgroup', 'dispatches per step': 'per-step' }).name('GPU launch'), 'launch'),
+  };
+  let stop = false;
+  let sim: SparseSimulation | null = null;
+  const actions = { run: () => { stop = false; void exclusive(run); }, stop: () => { stop = true; } };
+  tag(gui.add(actions, 'run').name('Run'), 'run');
+  tag(gui.add(actions, 'stop').name('Stop'), 'stop');
+  const showFields = () => {
+    const izh = s.network === 'sparse-izhikevich';
+    ctl.scaled!.show(!izh);
+    ctl.inDegree!.show(izh);
+    ctl.delay!.show(izh);
+    ctl.launch!.show(s.backend === 'gpu');
+  };
+  for (const c of Object.values(ctl)) c.onFinishChange(() => { showFields(); validateFields(); writeUrl('sparse', s); });
+
+  const exclusive = serial((e: Error) => {
+    document.body.dataset.sparseState = 'error';
+    status.say(`${e.name}: ${e.message}`, true);
+    // A network the device cannot hold is refused by size: show it on the neurons field.
+    if (e instanceof NetworkValidationError && e.issues.some((i) => i.path === 'populations')) fieldError(ctl.neurons!, e.message);
+  });
+
+  function validateFields(): boolean {
+    const maxN = s.backend === 'cpu' ? CPU_PAGE_MAX_NEURONS : MAX_NEURONS;
+    const errors: Record<string, string | null> = {
+      neurons: intError('neurons', s.neurons, 10, maxN, s.backend === 'cpu' ? ' on the CPU reference in a page' : ''),
+      inDegree: s.network === 'sparse-izhikevich' ? intError('in-degree', s.inDegree, 0, Math.max(0, s.neurons)) : null,
+      delay: s.network === 'sparse-izhikevich' ? intError('delay (steps)', s.delay, 0, 1024) : null,
+      seed: intError('seed', s.seed, 0, Number.MAX_SAFE_INTEGER),
+      duration: intError('duration (ms)', s.duration, 1, 100_000),
+      backend: session.backendError(s.backend),
+    };
+    for (const [k, m] of Object.entries(errors)) fieldError(ctl[k]!, m);
+    return Object.values(errors).every((m) => m === null);
+  }
+
+  function description(): SparseNetworkDescription {
+    return s.network === 'cobahh'
+      ? cobahh({ n: s.neurons, scaled: s.scaled, seed: s.seed })
+      : sparseIzhikevich({ n: s.neurons, k: s.inDegree, delay: s.delay, seed: s.seed });
+  }
+
+  async function run(): Promise<void> {
+    writeUrl('sparse', s);
+    if (!validateFields()) { status.say('fix the fields marked in red', true); return; }
+    sim?.destroy();
+    sim = null;
+    clearOutput();
+    document.body.dataset.sparseState = 'building';
+    status.say(`building ${s.neurons} neurons' connectivity on the ${s.backend === 'gpu' ? 'GPU' : 'CPU'}…`);
+    const desc = description();
+    const t0 = performance.now();
+    sim = await SparseSimulation.create(desc, s.backend === 'gpu'
+      ? { backend: 'gpu', device: session.device!, launch: s.launch as 'auto' }
+      : { backend: 'cpu' });
+    const built = (performance.now() - t0) / 1000;
+    const { plan, backend } = sim;
+    const synapses = backend.synapses.reduce((a, b) => a + b, 0);
+    const shape = backend.launch === null ? null : backend.launch === 'one-workgroup' ? 'one workgroup' : 'dispatches per step';
+    const stepsTotal = Math.round(s.duration / plan.dt), slice = Math.max(1, Math.round(SLICE_MS / plan.dt));
+    const pops = plan.ranges.length, bin = Math.max(1, Math.round(1 / plan.dt));
+    const rowOf = (i: number) => Math.floor((i * (RASTER_HEIGHT - 1)) / plan.n);
+    const inhibitoryFrom = plan.ranges[1]?.start ?? plan.n;
+    const ctx = canvas.getContext('2d')!;
+    const colour = (k: number) => `rgb(${RASTER_COLOURS[k]!.slice(0, 3).join(',')})`;
+    let drawn = 0, wall = 0, spikes = 0;
+    document.body.dataset.sparseState = 'running';
+    for (let done = 0; done < stepsTotal && !stop;) {
+      const r = await sim.run({ steps: Math.min(slice, stepsTotal - done) });
+      done += r.steps; wall += r.wallSeconds; spikes += r.spikes;
+      // New spikes into the raster.
+      const all = sim.spikes();
+      for (let k = drawn; k < all.steps.length; k++) {
+        const i = all.neurons[k]!;
+        ctx.fillStyle = colour(i >= inhibitoryFrom ? RASTER_INHIBITORY : RASTER_EXCITATORY);
+        ctx.fillRect(Math.floor((all.steps[k]! / stepsTotal) * (RASTER_WIDTH - 1)), rowOf(i), 2, 2);
+      }
+      drawn = all.steps.length;
+      // Rates in 1 ms bins from the GPU's counts.
+      const counts = sim.rateCounts();
+      const t: number[] = [], series: number[][] = plan.ranges.map(() => []);
+      for (let s0 = 0; s0 + bin <= done; s0 += bin) {
+        t.push(s0 * plan.dt);
+        plan.ranges.forEach((range, p) => {
+          let c = 0;
+          for (let q = s0; q < s0 + bin; q++) c += counts[q * pops + p]!;
+          series[p]!.push(c / range.size / (bin * plan.dt / 1000));
+        });
+      }
+      rate.setData([t, ...series]);
+      const simulatedMs = done * plan.dt;
+      readout.replaceChildren(
+        el('div', { 'data-testid': 'sparse-size' }, `${plan.n} neurons, ${synapses.toLocaleString('en')} synapses (built in ${built.toFixed(2)} s)`),
+        el('div', { 'data-testid': 'sparse-progress' }, `${simulatedMs.toFixed(0)} of ${s.duration} ms, ${spikes} spikes: ` +
+          Object.entries(sim.meanRates()).map(([p, x]) => `${p} ${x.toFixed(1)} Hz`).join(', ')),
+        el('div', { 'data-testid': 'sparse-speed' }, `${(simulatedMs / wall).toFixed(0)} simulated ms per wall second ` +
+          `(real-time factor ${(simulatedMs / 1000 / wall).toFixed(3)}) on ${backend.adapter}${shape ? `, ${shape}` : ''}`),
+      );
+      document.body.dataset.sparseSpikes = String(spikes);
+      document.body.dataset.sparseSteps = String(done);
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    document.body.dataset.sparseState = stop ? 'stopped' : 'done';
+    status.say(stop ? 'stopped' : `done: ${desc.name}`);
+  }
+
+  function clearOutput(): void {
+    canvas.getContext('2d')!.clearRect(0, 0, RASTER_WIDTH, RASTER_HEIGHT);
+    rate.setData([[], [], []]);
+    readout.replaceChildren();
+    fieldError(ctl.neurons!, null);
+    delete document.body.dataset.sparseSpikes;
+    delete document.body.dataset.sparseSteps;
+    document.body.dataset.sparseState = 'idle';
+  }
+
+  const offSession = session.on(() => { stop = true; sim = null; });
+  showFields();
+  clearOutput();
+  if (validateFields()) status.say('ready: press Run');
+  else status.say('fix the fields marked in red', true);
+  writeUrl('sparse', s);
+  return {
+    destroy() {
+      stop = true;
+      offSession();
+      void exclusive(async () => { sim?.destroy(); sim = null; });
+      gui.destroy();
+      rate.destroy();
+    },
+  };
+}
