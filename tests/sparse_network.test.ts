@@ -3,6 +3,7 @@
 // bit for bit, the sparse Izhikevich network agrees with the CPU, and a network too large is
 // refused with the estimate before any allocation.
 import { describe, expect, it } from 'vitest';
+import { NonFiniteStateError } from '../src/backends/backend';
 import { GpuLimitError } from '../src/gpu/device';
 import { NetworkValidationError } from '../src/network/validate';
 import type { GpuSparseBackend, SparseGpuOptions } from '../src/sparse/gpu';
@@ -133,6 +134,33 @@ describe('launch shapes: one workgroup looping over steps equals a dispatch per 
     const err = await final(desc, { launch: 'one-workgroup', maxSegmentWords: 2000 }, 20).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GpuLimitError);
     expect((err as Error).message).toMatch(/launch 'one-workgroup' cannot run this network: its synapses need \d+ buffers of at most 2000 synapses; use launch 'per-step'/);
+  });
+});
+
+describe('a diverging neuron', () => {
+  it('is reported with its index and step on the CPU and in both GPU launch shapes, not carried on', async () => {
+    const { device } = await testGpu();
+    // A spike of the noisy source hits neuron 2 (dst's second) with an input of 1e30 two steps later.
+    const desc: SparseNetworkDescription = {
+      model: 'izhikevich', dt: 1, seed: 5,
+      populations: [{ name: 'src', size: 1, noise: 30 }, { name: 'dst', size: 3 }],
+      projections: [{ pre: 'src', post: 'dst', connect: { rule: 'list', pre: [0], post: [1] }, weight: 1e30, target: 'I', delay: 2 }],
+    };
+    const failure = async (options: SparseGpuOptions & { backend?: 'cpu' }) => {
+      const sim = await SparseSimulation.create(desc, { device, stepsPerSubmit: 50, ...options });
+      try { return await sim.run({ steps: 300 }).then(() => null, (e: unknown) => e); } finally { sim.destroy(); }
+    };
+    const [cpu, perStep, oneWg] = await Promise.all([
+      failure({ backend: 'cpu' }), failure({ launch: 'per-step' }), failure({ launch: 'one-workgroup', stepsPerDispatch: 5 }),
+    ].map((p) => p.then((e) => e as NonFiniteStateError)));
+    for (const e of [cpu, perStep, oneWg]) {
+      expect(e).toBeInstanceOf(NonFiniteStateError);
+      expect(e!.neuron).toBe(2);
+      expect(e!.step).toBeGreaterThanOrEqual(3); // the earliest arrival: spike at 0, delay 2
+    }
+    expect(oneWg!.step).toBe(perStep!.step);
+    expect(cpu!.step).toBeGreaterThanOrEqual(perStep!.step); // f64 overflows later than f32
+    expect(perStep!.message).toMatch(/non-finite state \(NaN or ±Inf\) in neuron 2 at step \d+/);
   });
 });
 
