@@ -1,9 +1,10 @@
 // Sparse connectivity built on the GPU from Philox, draw for draw the same as
 // src/sparse/connectivity.ts (see there for the rules, the counters and why CSR by pre).
-// Composed after philox.wgsl. Rows longer than a binding are never split: the host assigns whole
-// rows to segments and runs the fill kernels once per segment, [row0, row1) at word offset seg_base.
+// Composed after philox.wgsl and connectivity_draws.wgsl. Rows longer than a binding are never
+// split: the host packs whole rows into synapse stores and runs the fill kernels once per piece,
+// rows [row0, row1), synapse index s at store word s − seg_base (mod 2³²). With `store` 0 the
+// fill kernels only count in-degrees (procedural projections: nothing is stored).
 
-const BLOCK: u32 = 32u;
 const LANES: u32 = 64u;
 
 struct BuildParams {
@@ -17,6 +18,7 @@ struct BuildParams {
   row0: u32,           // this segment's rows and first synapse
   row1: u32,
   seg_base: u32,
+  store: u32,          // 0: count in-degrees only
   groups_x: u32,       // workgroups per row of the 2-D dispatch grid
 }
 
@@ -31,42 +33,18 @@ struct BuildParams {
 var<workgroup> lane_counts: array<u32, LANES>;
 var<workgroup> row_total: atomic<u32>;
 
-fn conn_key(sub: u32) -> u32 { return (B.stream << 16u) | sub; }
-
-fn nth_set_bit(mask: u32, r: u32) -> u32 {
-  var m = mask;
-  for (var q = 0u; q < r; q++) { m &= m - 1u; }
-  return countTrailingZeros(m);
-}
-
-fn draw_other(word: u32, n: u32, self_index: u32) -> u32 {
-  if (B.no_self == 0u) { return philox_mulhi(word, n); }
-  let x = philox_mulhi(word, n - 1u);
-  return select(x, x + 1u, x >= self_index);
-}
-
 fn note_in_degree(post: u32) {
   let d = atomicAdd(&indeg[1u + post], 1u) + 1u;
   atomicMax(&indeg[0], d);
 }
 
-// The chosen slots of block b of row `pre` as a bit mask (the self slot still in it).
+// The chosen slots of block b of row `pre` (u: its count's uniform word) as a bit mask.
 fn probability_block(pre: u32, b: u32, u: u32) -> u32 {
   let m = min(BLOCK, B.n_post - b * BLOCK);
   let t = select(32u, 0u, m == BLOCK);
   var c = 0u;
   while (c < m && u >= cdf[t + c]) { c++; }
-  var free = select((1u << m) - 1u, 0xFFFFFFFFu, m == BLOCK);
-  var chosen = 0u;
-  var pick = vec4u(0u);
-  for (var r = 0u; r < c; r++) {
-    if ((r & 3u) == 0u) { pick = philox4x32(vec4u(pre, b, PURPOSE_CONNECT, conn_key(1u + (r >> 2u))), B.seed); }
-    let slot = nth_set_bit(free, philox_mulhi(pick[r & 3u], m - r));
-    free &= ~(1u << slot);
-    chosen |= 1u << slot;
-  }
-  if (B.no_self != 0u && pre / BLOCK == b) { chosen &= ~(1u << (pre % BLOCK)); }
-  return chosen;
+  return probability_block_slots(pre, b, c, m, B.no_self != 0u, B.stream, B.seed);
 }
 
 // Lane `lane`'s blocks of a row, and the chosen-slot masks one after the other through `visit`.
@@ -89,7 +67,7 @@ fn probability_count(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
     var n = 0u;
     var u = vec4u(0u);
     for (var b = span.x; b < span.y; b++) {
-      if ((b & 3u) == 0u || b == span.x) { u = philox4x32(vec4u(pre, b >> 2u, PURPOSE_CONNECT, conn_key(0u)), B.seed); }
+      if ((b & 3u) == 0u || b == span.x) { u = probability_count_words(pre, b >> 2u, B.stream, B.seed); }
       n += countOneBits(probability_block(pre, b, u[b & 3u]));
     }
     atomicAdd(&row_total, n);
@@ -104,29 +82,33 @@ fn probability_fill(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation
   let pre = B.row0 + row_of(wid);
   let live = pre < B.row1;
   let span = lane_blocks(lane);
+  let store = B.store != 0u;
   var n = 0u;
   var u = vec4u(0u);
-  if (live) {
+  if (live && store) {
     for (var b = span.x; b < span.y; b++) {
-      if ((b & 3u) == 0u || b == span.x) { u = philox4x32(vec4u(pre, b >> 2u, PURPOSE_CONNECT, conn_key(0u)), B.seed); }
+      if ((b & 3u) == 0u || b == span.x) { u = probability_count_words(pre, b >> 2u, B.stream, B.seed); }
       n += countOneBits(probability_block(pre, b, u[b & 3u]));
     }
   }
   lane_counts[lane] = n;
   workgroupBarrier();
   if (!live) { return; }
-  var at = atomicLoad(&rows[pre]) - B.seg_base;
-  for (var l = 0u; l < lane; l++) { at += lane_counts[l]; }
+  var at = 0u;
+  if (store) {
+    at = atomicLoad(&rows[pre]) - B.seg_base;
+    for (var l = 0u; l < lane; l++) { at += lane_counts[l]; }
+  }
   for (var b = span.x; b < span.y; b++) {
-    if ((b & 3u) == 0u || b == span.x) { u = philox4x32(vec4u(pre, b >> 2u, PURPOSE_CONNECT, conn_key(0u)), B.seed); }
+    if ((b & 3u) == 0u || b == span.x) { u = probability_count_words(pre, b >> 2u, B.stream, B.seed); }
     var chosen = probability_block(pre, b, u[b & 3u]);
     loop {
       if (chosen == 0u) { break; }
       let post = b * BLOCK + countTrailingZeros(chosen);
       chosen &= chosen - 1u;
-      targets[at] = post;
-      if (B.random_weights != 0u) {
-        words[at] = philox4x32(vec4u(pre, post, PURPOSE_WEIGHT, conn_key(0u)), B.seed).x;
+      if (store) {
+        targets[at] = post;
+        if (B.random_weights != 0u) { words[at] = probability_weight_word(pre, post, B.stream, B.seed); }
       }
       note_in_degree(post);
       at++;
@@ -145,19 +127,21 @@ fn out_degree_fill(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workg
   if (g >= rows_here * B.k) { return; }
   let pre = B.row0 + g / B.k;
   let j = g % B.k;
-  let w = philox4x32(vec4u(pre, j, PURPOSE_CONNECT, conn_key(0u)), B.seed);
-  let post = draw_other(w.x, B.n_post, pre);
-  let at = pre * B.k + j - B.seg_base;
-  targets[at] = post;
-  if (B.random_weights != 0u) { words[at] = w.y; }
+  let w = degree_synapse(pre, j, B.n_post, B.no_self != 0u, B.stream, B.seed);
+  let post = w.x;
+  if (B.store != 0u) {
+    let at = pre * B.k + j - B.seg_base;
+    targets[at] = post;
+    if (B.random_weights != 0u) { words[at] = w.y; }
+  }
   note_in_degree(post);
 }
 
 // Fixed in-degree synapse g (post g / k, slot g mod k): (pre, post, weight word).
 fn in_degree_synapse(g: u32) -> vec3u {
   let post = g / B.k;
-  let w = philox4x32(vec4u(post, g % B.k, PURPOSE_CONNECT, conn_key(0u)), B.seed);
-  return vec3u(draw_other(w.x, B.n_pre, post), post, w.y);
+  let w = degree_synapse(post, g % B.k, B.n_pre, B.no_self != 0u, B.stream, B.seed);
+  return vec3u(w.x, post, w.y);
 }
 
 // Fixed in-degree, pass 1: row lengths by counting each drawn pre (thread per post slot).

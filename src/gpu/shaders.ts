@@ -9,6 +9,7 @@ import integrators from '../../shaders/integrators.wgsl?raw';
 import circuit from '../../shaders/circuit.wgsl?raw';
 import spikeRaster from '../../shaders/spike_raster.wgsl?raw';
 import connectivity from '../../shaders/connectivity.wgsl?raw';
+import connectivityDraws from '../../shaders/connectivity_draws.wgsl?raw';
 import cobahh from '../../shaders/cobahh.wgsl?raw';
 import sparseNetwork from '../../shaders/sparse_network.wgsl?raw';
 import sparsePropagate from '../../shaders/sparse_propagate.wgsl?raw';
@@ -25,7 +26,7 @@ export const CIRCUIT_WGSL = [philox, modelParams, hodgkinHuxley, hindmarshRose, 
 export const SPIKE_RASTER_WGSL = spikeRaster;
 
 /** Sparse connectivity built from Philox: RNG + the build kernels. */
-export const CONNECTIVITY_WGSL = [philox, connectivity].join('\n');
+export const CONNECTIVITY_WGSL = [philox, connectivityDraws, connectivity].join('\n');
 
-/** A sparse network: RNG + shared helpers + the models it can run + the neuron step + propagation. */
-export const SPARSE_NETWORK_WGSL = [philox, modelParams, hodgkinHuxley, izhikevich, cobahh, sparseNetwork, sparsePropagate].join('\n');
+/** A sparse network: RNG + shared helpers + the models it can run + the neuron step + propagation (stored or regenerated rows). */
+export const SPARSE_NETWORK_WGSL = [philox, modelParams, hodgkinHuxley, izhikevich, cobahh, sparseNetwork, connectivityDraws, sparsePropagate].join('\n');

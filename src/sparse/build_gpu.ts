@@ -83,7 +83,7 @@ class Builder {
   constructor(private readonly device: GPUDevice, private readonly make: MakeBuffer) {
     this.layout = device.createBindGroupLayout({ entries: this.reflect.layoutEntries(0) });
     this.module = device.createShaderModule({ code: CONNECTIVITY_WGSL, label: 'spikegpu connectivity' });
-    this.params = this.temp('build params', this.reflect.struct('BuildParams').size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.params = this.temp('build params', Math.ceil(this.reflect.struct('BuildParams').size / 16) * 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
   }
 
   temp(label: string, size: number, usage: number = USAGE(), data?: ArrayBufferView): GPUBuffer {
@@ -208,7 +208,7 @@ async function countRows(b: Builder, device: GPUDevice, s: BuildSpec): Promise<C
   const base = {
     n_pre: s.nPre, n_post: s.nPost, k: c.rule === 'fixed-probability' ? 0 : c.k, stream: s.stream,
     seed: seedKey(s.seed), no_self: s.noSelf ? 1 : 0, random_weights: s.randomWeights ? 1 : 0,
-    row0: 0, row1: s.nPre, seg_base: 0,
+    row0: 0, row1: s.nPre, seg_base: 0, store: 1,
   };
   const cdf = new Uint32Array(64);
   if (c.rule === 'fixed-probability') {
