@@ -5,6 +5,8 @@
 // Writes bench/results/<date>-<adapter>.{json,md,svg}.
 // Networks up to --shapes-max-n run on the GPU in both launch shapes (one workgroup looping over
 // steps, and dispatches per step) to find where one stops paying off; larger ones per step.
+// COBAHH runs with stored and with procedural connectivity (rows drawn again at each spike), to
+// choose the storage by measurement.
 // Run after `npm run build`:
 //   node bench/suite.js [--quick] [--max-n N] [--cpu-max-n N] [--shapes-max-n N] [--memory-limit BYTES] [--peak-bandwidth B/s]
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,11 +35,11 @@ function bytesMoved(plan, steps, events) {
   return plan.n * perNeuron * steps + events * (4 + 8);
 }
 
-async function sparseCase(suite, desc, n, backend, launch) {
-  const sim = await SparseSimulation.create(desc, { backend, memoryLimit, launch });
+async function sparseCase(suite, desc, n, backend, launch, connectivity = 'stored') {
+  const sim = await SparseSimulation.create(desc, { backend, memoryLimit, launch, connectivity });
   try {
     adapter = backend === 'gpu' ? sim.backend.adapter : adapter;
-    if (backend === 'gpu') backend = `gpu ${sim.backend.launch}`;
+    if (backend === 'gpu') backend = `gpu ${sim.backend.launch}${connectivity === 'procedural' ? ' procedural' : ''}`;
     await sim.run({ steps: 10 }); // warm-up: pipelines, JIT
     const steps = Math.round(durationMs / desc.dt);
     const r = await sim.run({ steps });
@@ -75,12 +77,13 @@ for (const backend of ['gpu', 'cpu']) {
   console.log(`seed network ${backend}: ${wall.toFixed(3)} s`);
 }
 
-/** The runs of one network: GPU (both launch shapes when small), then the CPU when small. */
-async function sparseCases(suite, desc, n) {
-  const runs = n <= shapesMaxN ? [['gpu', 'one-workgroup'], ['gpu', 'per-step']] : [['gpu', 'auto']];
+/** The runs of one network: GPU (both launch shapes when small; procedural rows too if asked), then the CPU when small. */
+async function sparseCases(suite, desc, n, procedural = false) {
+  const shapes = n <= shapesMaxN ? ['one-workgroup', 'per-step'] : ['auto'];
+  const runs = shapes.flatMap((launch) => [['gpu', launch, 'stored'], ...(procedural ? [['gpu', launch, 'procedural']] : [])]);
   if (n <= cpuMaxN) runs.push(['cpu']);
-  for (const [backend, launch] of runs) {
-    try { await sparseCase(suite, desc, n, backend, launch); } catch (e) { console.log(`${suite} N=${n} ${backend} ${launch ?? ''}: ${e.message}`); }
+  for (const [backend, launch, connectivity] of runs) {
+    try { await sparseCase(suite, desc, n, backend, launch, connectivity); } catch (e) { console.log(`${suite} N=${n} ${backend} ${launch ?? ''} ${connectivity ?? ''}: ${e.message}`); }
   }
 }
 
@@ -91,7 +94,7 @@ for (let n = 1000; n <= Math.min(maxN, 1_000_000); n *= 10) {
 
 // 3. COBAHH scaled, recording off.
 for (let n = 4000; n <= Math.min(maxN, 1_024_000); n *= 2) {
-  await sparseCases('COBAHH scaled', cobahh({ n, scaled: true, record: { spikes: false, rates: false } }), n);
+  await sparseCases('COBAHH scaled', cobahh({ n, scaled: true, record: { spikes: false, rates: false } }), n, true);
 }
 
 // GPU/CPU ratios within this run.

@@ -151,6 +151,11 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     const out = join(tmp(), 'cob');
     const r = await run(['run', 'cobahh', '--neurons', '400', '--duration', '50', '--seed', '3', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
+    // Procedural connectivity: the same spikes.
+    const drawn = join(tmp(), 'cob-procedural');
+    expect((await run(['run', 'cobahh', '--neurons', '400', '--duration', '50', '--seed', '3', '--connectivity', 'procedural', '--quiet', '--out', drawn])).code).toBe(0);
+    expect(readFileSync(join(drawn, 'spikes.csv'), 'utf8')).toBe(readFileSync(join(out, 'spikes.csv'), 'utf8'));
+    expect(JSON.parse(readFileSync(join(drawn, 'summary.json'), 'utf8')).connectivity).toBe('procedural');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ model: 'cobahh', neurons: 400, steps: 500, dt: 0.1, durationMs: 50, seed: 3, backend: 'gpu', record: 'all' });
     expect(summary.launch).toMatch(/^(one-workgroup|per-step)$/);
@@ -202,6 +207,7 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     [['run', 'sparse-izhikevich', '--scaled', '--out', 'x'], /unknown option --scaled for sparse-izhikevich/],
     [['run', 'cobahh', '--record', 'some', '--out', 'x'], /--record must be all, rates or none, got some/],
     [['run', 'cobahh', '--launch', 'warp', '--out', 'x'], /--launch must be auto, one-workgroup or per-step, got warp/],
+    [['run', 'cobahh', '--connectivity', 'dense', '--out', 'x'], /--connectivity must be stored or procedural, got dense/],
     [['run', 'cobahh', '--neurons', '1', '--out', 'x'], /--neurons must be an integer in \[2, 67108864\], got 1/],
     [['run', 'sparse-izhikevich', '--neurons', '100', '--in-degree', '101', '--out', 'x'], /--in-degree must be an integer in \[0, 100\], got 101/],
     [['run', join(tmpdir(), 'spikegpu-missing.json'), '--out', 'x'], /cannot read .*spikegpu-missing\.json/],

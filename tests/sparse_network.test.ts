@@ -7,6 +7,7 @@ import { NonFiniteStateError } from '../src/backends/backend';
 import { GpuLimitError } from '../src/gpu/device';
 import { NetworkValidationError } from '../src/network/validate';
 import type { GpuSparseBackend, SparseGpuOptions } from '../src/sparse/gpu';
+import { compileSparse, sparseFootprint, totalBytes } from '../src/sparse/plan';
 import { type SparseNetworkDescription, cobahh, sparseIzhikevich } from '../src/sparse/description';
 import { SparseSimulation } from '../src/sparse/simulation';
 import { fakeDevice, testGpu } from './helpers';
@@ -134,6 +135,59 @@ describe('launch shapes: one workgroup looping over steps equals a dispatch per 
     const err = await final(desc, { launch: 'one-workgroup', maxSegmentWords: 2000 }, 20).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GpuLimitError);
     expect((err as Error).message).toMatch(/launch 'one-workgroup' cannot run this network: its synapses need \d+ buffers of at most 2000 synapses; use launch 'per-step'/);
+  });
+});
+
+describe('procedural connectivity: rows drawn again at each spike equal the stored rows', () => {
+  /** Fixed out-degree and fixed probability (random weights, no self, a tail block) drawn again; in-degree and a list stay stored. */
+  function mixed(): SparseNetworkDescription {
+    return {
+      model: 'izhikevich', dt: 1, seed: 11,
+      populations: [{ name: 'a', size: 150, noise: 6 }, { name: 'b', size: 70, type: 'FS', noise: 4 }],
+      projections: [
+        { pre: 'a', post: 'a', connect: { rule: 'fixed-out-degree', k: 12 }, weight: { uniform: [0, 3] }, target: 'I' },
+        { pre: 'a', post: 'b', connect: { rule: 'fixed-probability', p: 0.15 }, weight: { uniform: [0, 4] }, target: 'I', delay: 3 },
+        { pre: 'b', post: 'b', connect: { rule: 'fixed-probability', p: 0.2 }, weight: -2, target: 'I' },
+        { pre: 'b', post: 'a', connect: { rule: 'fixed-in-degree', k: 6 }, weight: { uniform: [-6, -1] }, target: 'I', delay: 1 },
+        { pre: 'a', post: 'b', connect: { rule: 'list', pre: [0, 1, 2], post: [5, 5, 9], weight: [9, 8, 7] }, weight: 0, target: 'I' },
+      ],
+    };
+  }
+  async function final(desc: SparseNetworkDescription, options: SparseGpuOptions, steps: number) {
+    const { device } = await testGpu();
+    const sim = await SparseSimulation.create(desc, { device, stepsPerSubmit: 50, ...options });
+    try {
+      await sim.run({ steps });
+      const state = await Promise.all(sim.plan.variables.map((v) => sim.readVariable(v)));
+      return { spikes: sim.spikes(), state, synapses: sim.backend.synapses, maxInDegree: sim.backend.maxInDegree };
+    } finally { sim.destroy(); }
+  }
+  it.each([
+    ['COBAHH (fixed probability, one weight), per step', cobahh({ n: 500, seed: 4 }), 600, { launch: 'per-step' }],
+    ['COBAHH, one workgroup', cobahh({ n: 500, seed: 4 }), 600, { launch: 'one-workgroup', stepsPerDispatch: 6 }],
+    ['out-degree, probability, in-degree and list projections, per step', mixed(), 250, { launch: 'per-step' }],
+    ['the same, one workgroup', mixed(), 250, { launch: 'one-workgroup', stepsPerDispatch: 5 }],
+  ] as const)('%s: the same spikes and state, bit for bit', async (_name, desc, steps, options) => {
+    const stored = await final(desc, { ...options, connectivity: 'stored' }, steps);
+    const drawn = await final(desc, { ...options, connectivity: 'procedural' }, steps);
+    expect(stored.spikes.steps.length).toBeGreaterThan(50);
+    expect(drawn.synapses).toEqual(stored.synapses);
+    expect(drawn.maxInDegree).toEqual(stored.maxInDegree);
+    expect(Array.from(drawn.spikes.steps)).toEqual(Array.from(stored.spikes.steps));
+    expect(Array.from(drawn.spikes.neurons)).toEqual(Array.from(stored.spikes.neurons));
+    stored.state.forEach((x, k) => expect(Array.from(drawn.state[k]!)).toEqual(Array.from(x)));
+  });
+
+  it('stores no synapses, so the 1,024,000-neuron scaled COBAHH fits where stored rows do not (and the refusal says so)', async () => {
+    const desc = cobahh({ n: 1_024_000, scaled: true, record: { spikes: false, rates: false } });
+    const plan = compileSparse(desc);
+    const stored = sparseFootprint(plan, 250, 0), drawn = sparseFootprint(plan, 250, 0, [true, true, true, true]);
+    expect(stored.synapses).toBeGreaterThan(4e9);
+    expect(drawn.synapses).toBe(0);
+    expect(drawn.rowStarts).toBe(0);
+    expect(totalBytes(drawn)).toBeLessThan(64 * 2 ** 20);
+    const err = await SparseSimulation.create(desc, { device: fakeDevice() }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/allows 256\.0 MiB; connectivity: 'procedural' \(rows drawn again at each spike\) would need about \d+\.\d MiB/);
   });
 });
 

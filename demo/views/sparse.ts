@@ -18,7 +18,7 @@ const SLICE_MS = 20;
 export function sparseView(root: HTMLElement, session: GpuSession): View {
   const s = readUrl({
     network: 'cobahh', neurons: 4000, scaled: false, inDegree: 100, delay: 0, seed: 1, duration: 500,
-    backend: session.device ? 'gpu' : 'cpu', launch: 'auto',
+    backend: session.device ? 'gpu' : 'cpu', launch: 'auto', connectivity: 'stored',
   });
   const controls = el('div', { class: 'controls' });
   const status = new StatusLine();
@@ -41,6 +41,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     duration: tag(gui.add(s, 'duration').name('duration (ms)'), 'duration'),
     backend: tag(gui.add(s, 'backend', { 'GPU (WebGPU)': 'gpu', 'CPU reference': 'cpu' }), 'backend'),
     launch: tag(gui.add(s, 'launch', { auto: 'auto', 'one workgroup, many steps': 'one-workgroup', 'dispatches per step': 'per-step' }).name('GPU launch'), 'launch'),
+    connectivity: tag(gui.add(s, 'connectivity', { 'stored (CSR)': 'stored', 'procedural (drawn at each spike)': 'procedural' }).name('GPU synapses'), 'connectivity'),
   };
   let stop = false;
   let sim: SparseSimulation | null = null;
@@ -53,6 +54,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     ctl.inDegree!.show(izh);
     ctl.delay!.show(izh);
     ctl.launch!.show(s.backend === 'gpu');
+    ctl.connectivity!.show(s.backend === 'gpu');
   };
   for (const c of Object.values(ctl)) c.onFinishChange(() => { showFields(); validateFields(); writeUrl('sparse', s); });
 
@@ -94,7 +96,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     const desc = description();
     const t0 = performance.now();
     sim = await SparseSimulation.create(desc, s.backend === 'gpu'
-      ? { backend: 'gpu', device: session.device!, launch: s.launch as 'auto' }
+      ? { backend: 'gpu', device: session.device!, launch: s.launch as 'auto', connectivity: s.connectivity as 'stored' }
       : { backend: 'cpu' });
     const built = (performance.now() - t0) / 1000;
     const { plan, backend } = sim;
@@ -137,7 +139,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
         el('div', { 'data-testid': 'sparse-progress' }, `${simulatedMs.toFixed(0)} of ${s.duration} ms, ${spikes} spikes: ` +
           Object.entries(sim.meanRates()).map(([p, x]) => `${p} ${x.toFixed(1)} Hz`).join(', ')),
         el('div', { 'data-testid': 'sparse-speed' }, `${(simulatedMs / wall).toFixed(0)} simulated ms per wall second ` +
-          `(real-time factor ${(simulatedMs / 1000 / wall).toFixed(3)}) on ${backend.adapter}${shape ? `, ${shape}` : ''}`),
+          `(real-time factor ${(simulatedMs / 1000 / wall).toFixed(3)}) on ${backend.adapter}${shape ? `, ${shape}, ${s.connectivity} synapses` : ''}`),
       );
       document.body.dataset.sparseSpikes = String(spikes);
       document.body.dataset.sparseSteps = String(done);

@@ -24,6 +24,8 @@ and raster.svg (at most 1000 neurons drawn, evenly spaced).
   --seed N               seed of every random draw (default: the description's)
   --record all|rates|none  what is recorded (none: only summary.json, for speed runs)
   --launch auto|one-workgroup|per-step  GPU launch shape (default auto)
+  --connectivity stored|procedural  procedural: fixed-probability and out-degree rows are drawn
+                         again at each spike instead of stored (no synapse memory)
   --memory-limit BYTES   memory the GPU may use (WebGPU does not report it; an H100: 80e9)
   --backend, --force, --quiet as above`;
 
@@ -35,12 +37,12 @@ export function isSparseNetwork(name: string): boolean {
 
 interface SparseArgs {
   out: string; backend: 'gpu' | 'cpu'; duration: number; record: 'all' | 'rates' | 'none';
-  launch: 'auto' | 'one-workgroup' | 'per-step'; memoryLimit?: number; force: boolean; quiet: boolean;
+  launch: 'auto' | 'one-workgroup' | 'per-step'; connectivity: 'stored' | 'procedural'; memoryLimit?: number; force: boolean; quiet: boolean;
 }
 
 async function parse(network: string, rest: string[]): Promise<{ desc: SparseNetworkDescription; args: SparseArgs }> {
   const json = network.endsWith('.json');
-  const names = ['out', 'backend', 'duration', 'seed', 'record', 'launch', 'memory-limit',
+  const names = ['out', 'backend', 'duration', 'seed', 'record', 'launch', 'connectivity', 'memory-limit',
     ...(json ? [] : ['neurons']), ...(network === 'sparse-izhikevich' ? ['in-degree', 'delay'] : [])];
   const { opts, flags } = parseOptions(rest, names, ['force', 'quiet', ...(network === 'cobahh' ? ['scaled'] : [])], ` for ${network}`);
   const { out, backend } = outAndBackend(opts);
@@ -52,6 +54,8 @@ async function parse(network: string, rest: string[]): Promise<{ desc: SparseNet
   if (record !== 'all' && record !== 'rates' && record !== 'none') throw new UsageError(`--record must be all, rates or none, got ${record}`);
   const launch = opts.launch ?? 'auto';
   if (launch !== 'auto' && launch !== 'one-workgroup' && launch !== 'per-step') throw new UsageError(`--launch must be auto, one-workgroup or per-step, got ${launch}`);
+  const connectivity = opts.connectivity ?? 'stored';
+  if (connectivity !== 'stored' && connectivity !== 'procedural') throw new UsageError(`--connectivity must be stored or procedural, got ${connectivity}`);
   const recording = { spikes: record === 'all', rates: record !== 'none' };
   let desc: SparseNetworkDescription;
   if (json) {
@@ -70,7 +74,7 @@ async function parse(network: string, rest: string[]): Promise<{ desc: SparseNet
   return {
     desc,
     args: {
-      out, backend, record, launch, force: flags.has('force'), quiet: flags.has('quiet'),
+      out, backend, record, launch, connectivity, force: flags.has('force'), quiet: flags.has('quiet'),
       duration: number('duration', 1000, (x) => Number.isFinite(x) && x > 0 && x <= 1e7, 'a duration in ms in (0, 1e7]'),
       memoryLimit: number('memory-limit', undefined, (x) => Number.isFinite(x) && x > 0, 'a number of bytes > 0'),
     },
@@ -100,7 +104,9 @@ export function ratesCsv(counts: Uint32Array, ranges: readonly { name: string; s
 export async function sparseMain(network: string, rest: string[]): Promise<number> {
   const { desc, args } = await parse(network, rest);
   await prepareOut(args.out, args.force, outputs(args.record));
-  const sim = await SparseSimulation.create(desc, { backend: args.backend, launch: args.launch, memoryLimit: args.memoryLimit });
+  const sim = await SparseSimulation.create(desc, {
+    backend: args.backend, launch: args.launch, connectivity: args.connectivity, memoryLimit: args.memoryLimit,
+  });
   try {
     const { plan } = sim;
     const steps = Math.round(args.duration / plan.dt);
@@ -122,7 +128,7 @@ export async function sparseMain(network: string, rest: string[]): Promise<numbe
       })),
       dt: plan.dt, steps, durationMs: steps * plan.dt, seed: desc.seed, record: args.record,
       backend: sim.backend.kind, adapter: sim.backend.adapter,
-      launch: sim.backend.launch,
+      launch: sim.backend.launch, connectivity: sim.backend.kind === 'gpu' ? args.connectivity : 'stored',
       wallSeconds: wall, secondsPerSimulatedSecond: wall / (steps * plan.dt / 1000),
       spikes: args.record === 'none' ? null : spikes,
       meanRatesHz: args.record === 'none' ? null : sim.meanRates(),

@@ -14,7 +14,8 @@ import { formatBytes } from '../network/validate';
 import { seedKey } from '../rng/philox';
 import type { SparseBackend, SparseChunk } from './backend';
 import { type GpuConnectivity, buildConnectivityGpu, grid, segmentWords } from './build_gpu';
-import { RECORD_HEADER, type SparsePlan, checkSparseMemory, fixedPointScales, recordWords, sparseFootprint } from './plan';
+import { BLOCK, binomialThresholds, canRegenerate } from './connectivity';
+import { RECORD_HEADER, type SparsePlan, checkSparseMemory, fixedPointScales, recordWords, sparseFootprint, totalBytes } from './plan';
 
 export interface SparseGpuOptions extends GpuOptions {
   /** Steps per submit and per readback chunk (default 250). */
@@ -37,6 +38,13 @@ export interface SparseGpuOptions extends GpuOptions {
   launch?: Launch;
   /** Steps one dispatch of the one-workgroup shape runs (default 250; 10 on a software adapter). */
   stepsPerDispatch?: number;
+  /**
+   * 'stored' (default): every projection's synapses are built once into GPU buffers (CSR by pre).
+   * 'procedural': fixed-probability and fixed-out-degree projections store nothing; each spiking
+   * neuron's row is drawn again from Philox as it propagates (the same synapses, bit for bit), trading
+   * memory for arithmetic. Lists and fixed in-degree stay stored.
+   */
+  connectivity?: 'stored' | 'procedural';
 }
 
 /**
@@ -52,6 +60,8 @@ const UPDATE_WG = 256;
 const ONE_WG_MAX = 1024;
 const LANES = 64;
 const MAX_JOBS = 128;
+const MAX_CDF_TABLES = 32;
+const SOURCE = { stored: 0, probability: 1, outDegree: 2 } as const;
 const PROPAGATE_GROUPS = 1024;
 const STEP_ALIGN = 256;
 const NEURON_KEY = 2 ** 26;
@@ -95,12 +105,22 @@ export class GpuSparseBackend implements SparseBackend {
     const launch = options.launch ?? 'auto';
     if (!['auto', 'one-workgroup', 'per-step'].includes(launch)) throw new RangeError(`launch must be auto, one-workgroup or per-step, got ${launch}`);
     const capacity = plan.recordSpikes ? (options.spikeCapacity ?? Math.min(plan.n * k, 1 << 22)) : 0;
-    const footprint = sparseFootprint(plan, k, capacity);
+    const connectivity = options.connectivity ?? 'stored';
+    if (connectivity !== 'stored' && connectivity !== 'procedural') throw new RangeError(`connectivity must be stored or procedural, got ${connectivity}`);
+    const regenerable = plan.projections.map((p) => canRegenerate(p.build.connect));
+    const procedural = regenerable.map((r) => r && connectivity === 'procedural');
+    if (procedural.filter((x, q) => x && plan.projections[q]!.build.connect.rule === 'fixed-probability').length > MAX_CDF_TABLES) {
+      throw new RangeError(`at most ${MAX_CDF_TABLES} fixed-probability projections can be procedural`);
+    }
+    const footprint = sparseFootprint(plan, k, capacity, procedural);
+    const alternative = procedural.some((x, q) => x !== regenerable[q])
+      ? `; connectivity: 'procedural' (rows drawn again at each spike) would need about ${formatBytes(totalBytes(sparseFootprint(plan, k, capacity, regenerable)))}`
+      : '';
     const unsplit = Math.max(footprint.accumulators, footprint.state, footprint.spikeLists, 4 * recordWords(plan, k, capacity), footprint.rowStarts);
     let shape: Shape = { oneWorkgroup: false, wg: UPDATE_WG, stepsPerDispatch: 1 };
     const needs = (limits: GPUSupportedLimits, software: boolean): LimitRequest => {
       checkSparseMemory(plan, footprint, options.memoryLimit ?? limits.maxBufferSize,
-        options.memoryLimit === undefined ? `the adapter's maxBufferSize (pass memoryLimit for the device's real memory)` : 'memoryLimit');
+        options.memoryLimit === undefined ? `the adapter's maxBufferSize (pass memoryLimit for the device's real memory)` : 'memoryLimit', alternative);
       if (unsplit > limits.maxStorageBufferBindingSize) {
         throw new GpuLimitError(`this network needs one buffer of ${formatBytes(unsplit)} (state, accumulators or row starts of ${plan.n} neurons); ` +
           `the adapter's maxStorageBufferBindingSize is ${formatBytes(limits.maxStorageBufferBindingSize)}`);
@@ -123,7 +143,7 @@ export class GpuSparseBackend implements SparseBackend {
     };
     const gpu = await acquireGpu(needs, options);
     try {
-      return await GpuSparseBackend.build(plan, gpu, shape, launch === 'auto', k, capacity, options);
+      return await GpuSparseBackend.build(plan, gpu, shape, launch === 'auto', k, capacity, procedural, options);
     } catch (e) {
       gpu.destroy();
       throw e;
@@ -131,7 +151,8 @@ export class GpuSparseBackend implements SparseBackend {
   }
 
   private static async build(
-    plan: SparsePlan, gpu: GpuContext, wanted: Shape, mayFallBack: boolean, k: number, capacity: number, options: SparseGpuOptions,
+    plan: SparsePlan, gpu: GpuContext, wanted: Shape, mayFallBack: boolean, k: number, capacity: number, procedural: boolean[],
+    options: SparseGpuOptions,
   ): Promise<GpuSparseBackend> {
     const { device } = gpu;
     const maxWords = Math.min(segmentWords(device.limits), options.maxSegmentWords ?? Infinity);
@@ -139,15 +160,15 @@ export class GpuSparseBackend implements SparseBackend {
     const { value, buffers } = await allocateScoped(device, async (make: MakeBuffer) => {
       const S = GPUBufferUsage.STORAGE, C = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
       const specs = plan.projections.map((p) => p.build);
-      let conn = await buildConnectivityGpu(device, make, specs, maxWords, wanted.oneWorkgroup);
+      let conn = await buildConnectivityGpu(device, make, specs, maxWords, wanted.oneWorkgroup, procedural);
       let shape = wanted;
       // One workgroup binds one store and one jobs table.
       const oneWorkgroupFails = conn.stores.length > 1 ? `its synapses need ${conn.stores.length} buffers of at most ${maxWords} synapses`
-        : conn.pieces.length > MAX_JOBS ? `it has ${conn.pieces.length} projections, more than ${MAX_JOBS}` : null;
+        : conn.pieces.length + procedural.filter(Boolean).length > MAX_JOBS ? `it has more than ${MAX_JOBS} projection pieces` : null;
       if (shape.oneWorkgroup && oneWorkgroupFails) {
         if (!mayFallBack) throw new GpuLimitError(`launch 'one-workgroup' cannot run this network: ${oneWorkgroupFails}; use launch 'per-step'`);
         for (const st of conn.stores) { st.targets.destroy(); st.words?.destroy(); }
-        conn = await buildConnectivityGpu(device, make, specs, maxWords);
+        conn = await buildConnectivityGpu(device, make, specs, maxWords, false, procedural);
         shape = { oneWorkgroup: false, wg: UPDATE_WG, stepsPerDispatch: 1 };
       }
       const maxInDegree = conn.projections.map((p) => p.maxInDegree);
@@ -168,7 +189,7 @@ export class GpuSparseBackend implements SparseBackend {
       const rowBase: number[] = [];
       const rowStarts = new Uint32Array(conn.projections.reduce((sum, p) => { rowBase.push(sum); return sum + p.rowStart.length; }, 0));
       conn.projections.forEach((p, q) => rowStarts.set(p.rowStart, rowBase[q]));
-      const rowStartBuffer = make('sparse row starts', 4 * rowStarts.length, S, rowStarts);
+      const rowStartBuffer = make('sparse row starts', Math.max(16, 4 * rowStarts.length), S, rowStarts.length ? rowStarts : undefined);
 
       const reflect = new ShaderReflection(SPARSE_NETWORK_WGSL);
       const popStart = new Uint32Array(32);
@@ -213,34 +234,54 @@ export class GpuSparseBackend implements SparseBackend {
       const stepGroup = device.createBindGroup({ layout: stepLayout, entries: [{ binding: 0, resource: { buffer: stepTable, size: 12 } }] });
       const placeholder = make('sparse placeholder', 16, S);
 
-      // Each store's pieces become jobs, MAX_JOBS per dispatch.
+      // Count thresholds of the procedural fixed-probability projections (uniform, 64 words each).
+      const cdfWords = new Uint32Array(64 * MAX_CDF_TABLES);
+      const cdfAt: number[] = [];
+      let tables = 0;
+      plan.projections.forEach((p, q) => {
+        const c = p.build.connect;
+        if (!procedural[q] || c.rule !== 'fixed-probability') return;
+        const at = 64 * tables++;
+        cdfWords.set(binomialThresholds(BLOCK, c.p), at);
+        cdfWords.set(binomialThresholds(p.build.nPost % BLOCK || BLOCK, c.p), at + 32);
+        cdfAt[q] = at;
+      });
+      const cdf = make('sparse count thresholds', cdfWords.byteLength, GPUBufferUsage.UNIFORM, cdfWords);
+
+      // Jobs: each store's pieces, and the procedural projections (with the first store's group),
+      // MAX_JOBS per dispatch.
       const jobStruct = reflect.struct('Job'), jobsStruct = reflect.struct('Jobs');
       const jobsAt = jobsStruct.fields.job!.offset;
       if (jobsStruct.size !== jobsAt + MAX_JOBS * jobStruct.size) throw new Error('Jobs layout does not match MAX_JOBS');
+      const jobOf = (q: number, rows: { row0: number; row1: number; rowBase: number; synOffset: number }): Record<string, number> => {
+        const p = plan.projections[q]!, w = weights[q]!, c = p.build.connect;
+        const source = !procedural[q] ? SOURCE.stored : c.rule === 'fixed-probability' ? SOURCE.probability : SOURCE.outDegree;
+        return {
+          target_var: p.target, pre_start: p.pre.start, post_start: p.post.start, row0: rows.row0, row1: rows.row1,
+          row_base: rows.rowBase, syn_offset: rows.synOffset, delay: p.delay,
+          mode: w.mode, constant: w.constant, low: w.low, span: w.span >>> 0,
+          source, n_post: p.build.nPost, k: c.rule === 'fixed-out-degree' ? c.k : 0, no_self: p.build.noSelf ? 1 : 0,
+          stream: p.build.stream, cdf_at: cdfAt[q] ?? 0,
+        };
+      };
+      const perStore = conn.stores.map((_, st) => conn.pieces.filter((x) => x.store === st && x.count > 0).map((piece) =>
+        jobOf(piece.projection, { row0: piece.row0, row1: piece.row1, rowBase: rowBase[piece.projection]!, synOffset: (piece.at - piece.first) >>> 0 })));
+      const regenerated = plan.projections.flatMap((p, q) => (procedural[q] ? [jobOf(q, { row0: 0, row1: p.pre.size, rowBase: 0, synOffset: 0 })] : []));
+      if (perStore.length === 0) perStore.push([]);
+      perStore[0]!.push(...regenerated);
       const groups: PropagateGroup[] = [];
-      conn.stores.forEach((store, st) => {
-        const pieces = conn.pieces.filter((x) => x.store === st && x.count > 0);
-        for (let j0 = 0; j0 < pieces.length; j0 += MAX_JOBS) {
-          const mine = pieces.slice(j0, j0 + MAX_JOBS);
+      perStore.forEach((jobs, st) => {
+        const store = conn.stores[st];
+        for (let j0 = 0; j0 === 0 || j0 < jobs.length; j0 += MAX_JOBS) {
+          const mine = jobs.slice(j0, j0 + MAX_JOBS);
+          if (mine.length === 0 && !shape.oneWorkgroup) break;
           const table = new Uint8Array(jobsStruct.size);
           new Uint32Array(table.buffer, 0, 1)[0] = mine.length;
-          table.set(new Uint8Array(packStructArray(jobStruct, mine.length, (j) => {
-            const piece = mine[j]!, p = plan.projections[piece.projection]!, w = weights[piece.projection]!;
-            return {
-              target_var: p.target, pre_start: p.pre.start, post_start: p.post.start, row0: piece.row0, row1: piece.row1,
-              row_base: rowBase[piece.projection]!, syn_offset: (piece.at - piece.first) >>> 0, delay: p.delay,
-              mode: w.mode, constant: w.constant, low: w.low, span: w.span >>> 0,
-            };
-          })), jobsAt);
-          const jobs = make(`sparse jobs store ${st} from ${j0}`, table.byteLength, GPUBufferUsage.UNIFORM, table);
-          groups.push({ bindGroup: bind(propLayout, [jobs, rowStartBuffer, store.targets, store.words ?? placeholder]), jobs: mine.length });
+          table.set(new Uint8Array(packStructArray(jobStruct, mine.length, (j) => mine[j]!)), jobsAt);
+          const jobsBuffer = make(`sparse jobs store ${st} from ${j0}`, table.byteLength, GPUBufferUsage.UNIFORM, table);
+          groups.push({ bindGroup: bind(propLayout, [jobsBuffer, rowStartBuffer, store?.targets ?? placeholder, store?.words ?? placeholder, cdf]), jobs: mine.length });
         }
       });
-      if (shape.oneWorkgroup && groups.length === 0) {
-        // No synapses at all: run_steps still binds a (empty) jobs table.
-        const empty = make('sparse jobs none', jobsStruct.size, GPUBufferUsage.UNIFORM);
-        groups.push({ bindGroup: bind(propLayout, [empty, rowStartBuffer, placeholder, placeholder]), jobs: 0 });
-      }
       return {
         maxInDegree, synapses: conn.projections.map((p) => p.synapses), scales, shape,
         run: { update, propagate, runSteps, netGroup, stepGroup, groups, stepTable, state, records, readback },

@@ -125,18 +125,22 @@ export function fixedPointScales(plan: SparsePlan, maxInDegree: readonly number[
   return { scales, weights };
 }
 
-/** Bytes of each GPU buffer a plan needs, known before anything is built or allocated. */
-export function sparseFootprint(plan: SparsePlan, chunkSteps: number, spikeCapacity: number) {
+/**
+ * Bytes of each GPU buffer a plan needs, known before anything is built or allocated.
+ * `procedural[q]`: projection q is drawn again at each spike, so it stores no synapses.
+ */
+export function sparseFootprint(plan: SparsePlan, chunkSteps: number, spikeCapacity: number, procedural: readonly boolean[] = []) {
   const n = plan.n;
   let synapses = 0, rowStarts = 0, buildTemps = 0;
-  for (const p of plan.projections) {
+  for (const [q, p] of plan.projections.entries()) {
     const b = p.build;
+    buildTemps = Math.max(buildTemps, 4 * (2 * b.nPre + b.nPost + 1));
+    if (procedural[q]) continue;
     let e = expectedSynapses(b.connect, b.nPre, b.nPost, b.noSelf);
     if (b.connect.rule === 'fixed-probability') e += 6 * Math.sqrt(e); // row lengths are random: a 6σ margin
     const perSynapse = b.randomWeights || p.weight.list ? 8 : 4;
     synapses += Math.ceil(e) * perSynapse;
     rowStarts += 4 * (b.nPre + 1);
-    buildTemps = Math.max(buildTemps, 4 * (2 * b.nPre + b.nPost + 1));
   }
   const records = 4 * recordWords(plan, chunkSteps, spikeCapacity);
   return {
@@ -163,13 +167,13 @@ export function totalBytes(f: Record<string, number>): number {
   return Object.values(f).reduce((a, b) => a + b, 0);
 }
 
-/** Refuses a network whose estimate exceeds `limit` bytes, before anything is allocated. */
-export function checkSparseMemory(plan: SparsePlan, footprint: Record<string, number>, limit: number, holder: string): void {
+/** Refuses a network whose estimate exceeds `limit` bytes, before anything is allocated; `hint` ends the message. */
+export function checkSparseMemory(plan: SparsePlan, footprint: Record<string, number>, limit: number, holder: string, hint = ''): void {
   const total = totalBytes(footprint);
   if (total <= limit) return;
   const parts = Object.entries(footprint).filter(([, b]) => b > 0).map(([k, b]) => `${k} ${formatBytes(b)}`).join(', ');
   throw new NetworkValidationError([{
     path: 'populations',
-    message: `this network of ${plan.n} neurons needs about ${formatBytes(total)} (${parts}); ${holder} allows ${formatBytes(limit)}`,
+    message: `this network of ${plan.n} neurons needs about ${formatBytes(total)} (${parts}); ${holder} allows ${formatBytes(limit)}${hint}`,
   }]);
 }

@@ -196,6 +196,14 @@ test('sparse networks: COBAHH built and run on the GPU, raster and GPU-counted r
   expect(await page.evaluate(() => document.querySelectorAll('#sparse-rate .u-legend .u-series').length)).toBe(3);
   await page.screenshot({ path: info.outputPath('sparse-gpu.png'), fullPage: true });
 
+  // Procedural connectivity (rows drawn again at each spike): the same spikes.
+  await page.locator('[data-field=connectivity] select').selectOption({ label: 'procedural (drawn at each spike)' });
+  await expect(page).toHaveURL(/connectivity=procedural/);
+  await button(page, 'run').click();
+  await expect(body(page)).toHaveAttribute('data-sparse-state', 'done', { timeout: 150_000 });
+  expect(Number(await body(page).getAttribute('data-sparse-spikes'))).toBe(spikes);
+  await expect(page.getByTestId('sparse-speed')).toContainText('procedural synapses');
+
   // The Izhikevich network: an in-degree above N is refused next to its field, then a CPU run.
   await page.locator('[data-field=network] select').selectOption({ label: 'Izhikevich, fixed in-degree' });
   await setField(page, 'neurons', '300');
