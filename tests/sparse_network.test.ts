@@ -91,24 +91,28 @@ describe('sparse Izhikevich network (fixed in-degree, uniform random weights)', 
   });
 });
 
+/** A GPU run's spikes, rate counts, every state variable, and what the backend built and ran. */
+async function final(desc: SparseNetworkDescription, options: SparseGpuOptions, steps: number) {
+  const { device } = await testGpu();
+  const sim = await SparseSimulation.create(desc, { device, stepsPerSubmit: 60, ...options });
+  try {
+    await sim.run({ steps });
+    const state = await Promise.all(sim.plan.variables.map((v) => sim.readVariable(v)));
+    const backend = sim.backend as GpuSparseBackend;
+    return { spikes: sim.spikes(), counts: sim.rateCounts(), state, shape: backend.shape, synapses: backend.synapses, maxInDegree: backend.maxInDegree };
+  } finally { sim.destroy(); }
+}
+
+/** Two runs with the same spikes, rate counts and state, bit for bit (and enough spikes to mean it). */
+function same(a: Awaited<ReturnType<typeof final>>, b: typeof a): void {
+  expect(a.spikes.steps.length).toBeGreaterThan(50);
+  expect(Array.from(b.spikes.steps)).toEqual(Array.from(a.spikes.steps));
+  expect(Array.from(b.spikes.neurons)).toEqual(Array.from(a.spikes.neurons));
+  expect(Array.from(b.counts)).toEqual(Array.from(a.counts));
+  a.state.forEach((x, k) => expect(Array.from(b.state[k]!)).toEqual(Array.from(x)));
+}
+
 describe('launch shapes: one workgroup looping over steps equals a dispatch per step', () => {
-  /** Spikes, every state variable and the shape that ran. */
-  async function final(desc: SparseNetworkDescription, options: SparseGpuOptions, steps: number) {
-    const { device } = await testGpu();
-    const sim = await SparseSimulation.create(desc, { device, stepsPerSubmit: 60, ...options });
-    try {
-      await sim.run({ steps });
-      const state = await Promise.all(sim.plan.variables.map((v) => sim.readVariable(v)));
-      return { spikes: sim.spikes(), counts: sim.rateCounts(), state, shape: (sim.backend as GpuSparseBackend).shape };
-    } finally { sim.destroy(); }
-  }
-  const same = (a: Awaited<ReturnType<typeof final>>, b: typeof a) => {
-    expect(a.spikes.steps.length).toBeGreaterThan(50);
-    expect(Array.from(b.spikes.steps)).toEqual(Array.from(a.spikes.steps));
-    expect(Array.from(b.spikes.neurons)).toEqual(Array.from(a.spikes.neurons));
-    expect(Array.from(b.counts)).toEqual(Array.from(a.counts));
-    a.state.forEach((x, k) => expect(Array.from(b.state[k]!)).toEqual(Array.from(x)));
-  };
 
   it.each([
     ['COBAHH, four projections of one weight each', cobahh({ n: 500, seed: 4 }), 700],
@@ -153,15 +157,6 @@ describe('procedural connectivity: rows drawn again at each spike equal the stor
       ],
     };
   }
-  async function final(desc: SparseNetworkDescription, options: SparseGpuOptions, steps: number) {
-    const { device } = await testGpu();
-    const sim = await SparseSimulation.create(desc, { device, stepsPerSubmit: 50, ...options });
-    try {
-      await sim.run({ steps });
-      const state = await Promise.all(sim.plan.variables.map((v) => sim.readVariable(v)));
-      return { spikes: sim.spikes(), state, synapses: sim.backend.synapses, maxInDegree: sim.backend.maxInDegree };
-    } finally { sim.destroy(); }
-  }
   it.each([
     ['COBAHH (fixed probability, one weight), per step', cobahh({ n: 500, seed: 4 }), 600, { launch: 'per-step' }],
     ['COBAHH, one workgroup', cobahh({ n: 500, seed: 4 }), 600, { launch: 'one-workgroup', stepsPerDispatch: 6 }],
@@ -170,12 +165,9 @@ describe('procedural connectivity: rows drawn again at each spike equal the stor
   ] as const)('%s: the same spikes and state, bit for bit', async (_name, desc, steps, options) => {
     const stored = await final(desc, { ...options, connectivity: 'stored' }, steps);
     const drawn = await final(desc, { ...options, connectivity: 'procedural' }, steps);
-    expect(stored.spikes.steps.length).toBeGreaterThan(50);
     expect(drawn.synapses).toEqual(stored.synapses);
     expect(drawn.maxInDegree).toEqual(stored.maxInDegree);
-    expect(Array.from(drawn.spikes.steps)).toEqual(Array.from(stored.spikes.steps));
-    expect(Array.from(drawn.spikes.neurons)).toEqual(Array.from(stored.spikes.neurons));
-    stored.state.forEach((x, k) => expect(Array.from(drawn.state[k]!)).toEqual(Array.from(x)));
+    same(stored, drawn);
   });
 
   it('stores no synapses, so the 1,024,000-neuron scaled COBAHH fits where stored rows do not (and the refusal says so)', async () => {
