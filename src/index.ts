@@ -1,7 +1,7 @@
 // spikegpu's public API.
 export * from './network/description';
 export * from './network/presets';
-export { validateNetwork, assertValidNetwork, NetworkValidationError, type ValidationIssue, MAX_NEURONS } from './network/validate';
+export { validateNetwork, assertValidNetwork, NetworkValidationError, type ValidationIssue, MAX_NEURONS, formatBytes } from './network/validate';
 export { compilePlan, type Plan } from './network/plan';
 export { createSimulation, simulate, Simulation, type SimulationOptions, type RunOptions, type RunSummary } from './simulation';
 export { NonFiniteStateError, type SpikeTap, type SpikeTapChunk } from './backends/backend';

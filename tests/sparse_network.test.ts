@@ -5,9 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { NonFiniteStateError } from '../src/backends/backend';
 import { GpuLimitError } from '../src/gpu/device';
-import { NetworkValidationError } from '../src/network/validate';
+import { NetworkValidationError, formatBytes } from '../src/network/validate';
 import type { GpuSparseBackend, SparseGpuOptions } from '../src/sparse/gpu';
-import { compileSparse, sparseFootprint, totalBytes } from '../src/sparse/plan';
 import { type SparseNetworkDescription, cobahh, sparseIzhikevich } from '../src/sparse/description';
 import { SparseSimulation } from '../src/sparse/simulation';
 import { fakeDevice, testGpu } from './helpers';
@@ -172,14 +171,17 @@ describe('procedural connectivity: rows drawn again at each spike equal the stor
 
   it('stores no synapses, so the 1,024,000-neuron scaled COBAHH fits where stored rows do not (and the refusal says so)', async () => {
     const desc = cobahh({ n: 1_024_000, scaled: true, record: { spikes: false, rates: false } });
-    const plan = compileSparse(desc);
-    const stored = sparseFootprint(plan, 250, 0), drawn = sparseFootprint(plan, 250, 0, [true, true, true, true]);
-    expect(stored.synapses).toBeGreaterThan(4e9);
-    expect(drawn.synapses).toBe(0);
-    expect(drawn.rowStarts).toBe(0);
-    expect(totalBytes(drawn)).toBeLessThan(64 * 2 ** 20);
+    const stored = SparseSimulation.estimateMemory(desc), drawn = SparseSimulation.estimateMemory(desc, { connectivity: 'procedural' });
+    expect(stored.parts.synapses).toBeGreaterThan(4e9);
+    expect(drawn.parts.synapses).toBe(0);
+    expect(drawn.parts.rowStarts).toBe(0);
+    expect(drawn.bytes).toBeLessThan(64 * 2 ** 20);
+    expect(stored.proceduralBytes).toBe(drawn.bytes);
+    expect(drawn.proceduralBytes).toBeNull();
     const err = await SparseSimulation.create(desc, { device: fakeDevice() }).catch((e: unknown) => e);
-    expect((err as Error).message).toMatch(/allows 256\.0 MiB; connectivity: 'procedural' \(rows drawn again at each spike\) would need about \d+\.\d MiB/);
+    expect((err as Error).message).toContain(`needs about ${formatBytes(stored.bytes)} (`);
+    expect((err as Error).message).toMatch(new RegExp(`allows 256\\.0 MiB; connectivity: 'procedural' \\(rows drawn again at each spike\\) would need about ${formatBytes(drawn.bytes).replace('.', '\\.')}$`));
+    expect(() => SparseSimulation.estimateMemory(desc, { connectivity: 'dense' as 'stored' })).toThrow(/connectivity must be stored or procedural, got dense/);
   });
 });
 

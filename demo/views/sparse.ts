@@ -2,7 +2,7 @@
 // fixed in-degree and delays, at sizes a dense S cannot reach. Connectivity is built on the GPU;
 // spikes and population rates come back from it in chunks and are drawn as the run goes.
 import {
-  MAX_NEURONS, NetworkValidationError, RASTER_COLOURS, RASTER_EXCITATORY, RASTER_INHIBITORY, SparseSimulation,
+  MAX_NEURONS, NetworkValidationError, RASTER_COLOURS, formatBytes, RASTER_EXCITATORY, RASTER_INHIBITORY, SparseSimulation,
   type SparseNetworkDescription, cobahh, sparseIzhikevich,
 } from 'spikegpu';
 import type { GpuSession } from '../session';
@@ -56,7 +56,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     ctl.launch!.show(s.backend === 'gpu');
     ctl.connectivity!.show(s.backend === 'gpu');
   };
-  for (const c of Object.values(ctl)) c.onFinishChange(() => { showFields(); validateFields(); writeUrl('sparse', s); });
+  for (const c of Object.values(ctl)) c.onFinishChange(() => { showFields(); if (validateFields()) showEstimate(); writeUrl('sparse', s); });
 
   const exclusive = serial((e: Error) => {
     document.body.dataset.sparseState = 'error';
@@ -77,6 +77,19 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     };
     for (const [k, m] of Object.entries(errors)) fieldError(ctl[k]!, m);
     return Object.values(errors).every((m) => m === null);
+  }
+
+  /** The GPU memory estimate of the current settings, shown before a run. */
+  function showEstimate(): void {
+    if (s.backend !== 'gpu') { readout.replaceChildren(); return; }
+    try {
+      const e = SparseSimulation.estimateMemory(description(), { connectivity: s.connectivity as 'stored' });
+      const other = e.proceduralBytes === null ? '' : `; with procedural synapses about ${formatBytes(e.proceduralBytes)}`;
+      readout.replaceChildren(el('div', { 'data-testid': 'sparse-estimate' },
+        `GPU memory: about ${formatBytes(e.bytes)} (synapses ${formatBytes(e.parts.synapses!)})${other}`));
+    } catch {
+      readout.replaceChildren(); // the fields' own errors say what is wrong
+    }
   }
 
   function description(): SparseNetworkDescription {
@@ -162,7 +175,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
   const offSession = session.on(() => { stop = true; sim = null; });
   showFields();
   clearOutput();
-  if (validateFields()) status.say('ready: press Run');
+  if (validateFields()) { status.say('ready: press Run'); showEstimate(); }
   else status.say('fix the fields marked in red', true);
   writeUrl('sparse', s);
   return {

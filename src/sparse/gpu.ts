@@ -98,7 +98,12 @@ export class GpuSparseBackend implements SparseBackend {
     this.watch = new GpuErrorWatch(gpu.device);
   }
 
-  static async create(plan: SparsePlan, options: SparseGpuOptions = {}): Promise<GpuSparseBackend> {
+  /**
+   * What a plan needs on the GPU with these options, in bytes per buffer kind, before anything
+   * is built (and the options checked): also the chunk length, spike capacity and which
+   * projections are procedural.
+   */
+  static footprint(plan: SparsePlan, options: SparseGpuOptions = {}) {
     const k = options.stepsPerSubmit ?? 250;
     checkCountOptions({ stepsPerSubmit: k }, 4096);
     checkCountOptions({ stepsPerDispatch: options.stepsPerDispatch }, 100000);
@@ -112,9 +117,18 @@ export class GpuSparseBackend implements SparseBackend {
     if (procedural.filter((x, q) => x && plan.projections[q]!.build.connect.rule === 'fixed-probability').length > MAX_CDF_TABLES) {
       throw new RangeError(`at most ${MAX_CDF_TABLES} fixed-probability projections can be procedural`);
     }
-    const footprint = sparseFootprint(plan, k, capacity, procedural);
-    const alternative = procedural.some((x, q) => x !== regenerable[q])
-      ? `; connectivity: 'procedural' (rows drawn again at each spike) would need about ${formatBytes(totalBytes(sparseFootprint(plan, k, capacity, regenerable)))}`
+    return {
+      k, capacity, launch, procedural,
+      parts: sparseFootprint(plan, k, capacity, procedural),
+      /** With every projection that can be procedural made so (null when that changes nothing). */
+      proceduralParts: procedural.some((x, q) => x !== regenerable[q]) ? sparseFootprint(plan, k, capacity, regenerable) : null,
+    };
+  }
+
+  static async create(plan: SparsePlan, options: SparseGpuOptions = {}): Promise<GpuSparseBackend> {
+    const { k, capacity, launch, procedural, parts: footprint, proceduralParts } = GpuSparseBackend.footprint(plan, options);
+    const alternative = proceduralParts
+      ? `; connectivity: 'procedural' (rows drawn again at each spike) would need about ${formatBytes(totalBytes(proceduralParts))}`
       : '';
     const unsplit = Math.max(footprint.accumulators, footprint.state, footprint.spikeLists, 4 * recordWords(plan, k, capacity), footprint.rowStarts);
     let shape: Shape = { oneWorkgroup: false, wg: UPDATE_WG, stepsPerDispatch: 1 };

@@ -4,7 +4,7 @@ import type { SparseBackend, SparseChunk } from './backend';
 import { CpuSparseBackend } from './cpu';
 import type { SparseNetworkDescription } from './description';
 import { GpuSparseBackend, type SparseGpuOptions } from './gpu';
-import { type SparsePlan, compileSparse } from './plan';
+import { type SparsePlan, compileSparse, totalBytes } from './plan';
 
 export interface SparseOptions extends SparseGpuOptions {
   backend?: 'gpu' | 'cpu';
@@ -31,6 +31,19 @@ export class SparseSimulation {
       ? new CpuSparseBackend(plan, options.stepsPerSubmit)
       : await GpuSparseBackend.create(plan, options);
     return new SparseSimulation(plan, backend);
+  }
+
+  /**
+   * The GPU memory a network needs with these options, estimated before anything is built: the
+   * total and each part (state, accumulators, spike lists, records, synapses, row starts, build
+   * temporaries), and the same with procedural connectivity where that would change it. Throws the
+   * same errors as create for bad descriptions or options.
+   */
+  static estimateMemory(desc: SparseNetworkDescription, options: SparseGpuOptions = {}): {
+    bytes: number; parts: Record<string, number>; proceduralBytes: number | null;
+  } {
+    const f = GpuSparseBackend.footprint(compileSparse(desc), options);
+    return { bytes: totalBytes(f.parts), parts: f.parts, proceduralBytes: f.proceduralParts ? totalBytes(f.proceduralParts) : null };
   }
 
   /** Advances `duration` ms (rounded to whole steps) or `steps` steps. */

@@ -184,6 +184,8 @@ test('sparse networks: COBAHH built and run on the GPU, raster and GPU-counted r
   const errors = collectErrors(page);
   await page.goto('/?view=sparse&network=cobahh&neurons=400&duration=60&seed=2');
   await expect(body(page)).toHaveAttribute('data-gpu', 'ready');
+  // Before a run: the memory estimate, with what procedural synapses would need.
+  await expect(page.getByTestId('sparse-estimate')).toContainText(/GPU memory: about [\d.]+ MiB \(synapses [\d.]+ MiB\); with procedural synapses about [\d.]+ MiB/);
   await button(page, 'run').click();
   await expect(body(page)).toHaveAttribute('data-sparse-state', 'done', { timeout: 150_000 });
   expect(Number(await body(page).getAttribute('data-sparse-steps'))).toBe(600); // dt = 0.1 ms
