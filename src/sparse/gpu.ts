@@ -62,14 +62,19 @@ const LANES = 64;
 const MAX_JOBS = 128;
 const MAX_CDF_TABLES = 32;
 const SOURCE = { stored: 0, probability: 1, outDegree: 2 } as const;
-const PROPAGATE_GROUPS = 1024;
+/**
+ * Workgroups (teams of 64 lanes) of a per-step propagation dispatch, each taking every groups-th
+ * spike: enough to fill an H100 (132 SMs × 32 resident teams); idle teams read the spike count
+ * and stop. A software adapter runs workgroups one after another, so it gets few.
+ */
+const PROPAGATE_GROUPS = 4096, SOFTWARE_PROPAGATE_GROUPS = 64;
 const STEP_ALIGN = 256;
 const NEURON_KEY = 2 ** 26;
 
 /** One dispatch: a store's pieces (at most MAX_JOBS) and the buffers they read. */
 interface PropagateGroup { bindGroup: GPUBindGroup; jobs: number }
 
-interface Shape { oneWorkgroup: boolean; wg: number; stepsPerDispatch: number }
+interface Shape { oneWorkgroup: boolean; wg: number; stepsPerDispatch: number; propagateGroups: number }
 
 export class GpuSparseBackend implements SparseBackend {
   readonly kind = 'gpu';
@@ -131,7 +136,7 @@ export class GpuSparseBackend implements SparseBackend {
       ? `; connectivity: 'procedural' (rows drawn again at each spike) would need about ${formatBytes(totalBytes(proceduralParts))}`
       : '';
     const unsplit = Math.max(footprint.accumulators, footprint.state, footprint.spikeLists, 4 * recordWords(plan, k, capacity), footprint.rowStarts);
-    let shape: Shape = { oneWorkgroup: false, wg: UPDATE_WG, stepsPerDispatch: 1 };
+    let shape: Shape = { oneWorkgroup: false, wg: UPDATE_WG, stepsPerDispatch: 1, propagateGroups: 1 };
     const needs = (limits: GPUSupportedLimits, software: boolean): LimitRequest => {
       checkSparseMemory(plan, footprint, options.memoryLimit ?? limits.maxBufferSize,
         options.memoryLimit === undefined ? `the adapter's maxBufferSize (pass memoryLimit for the device's real memory)` : 'memoryLimit', alternative);
@@ -142,9 +147,10 @@ export class GpuSparseBackend implements SparseBackend {
       const oneWorkgroup = launch === 'one-workgroup' || (launch === 'auto' && !software && plan.n <= ONE_WORKGROUP_MAX_NEURONS);
       const maxWg = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX, ONE_WG_MAX);
       const d = options.stepsPerDispatch ?? (software ? SOFTWARE_STEPS_PER_DISPATCH : STEPS_PER_DISPATCH);
+      const propagateGroups = Math.max(1, Math.min(software ? SOFTWARE_PROPAGATE_GROUPS : PROPAGATE_GROUPS, plan.n));
       shape = oneWorkgroup
-        ? { oneWorkgroup, wg: Math.floor(maxWg / LANES) * LANES, stepsPerDispatch: Math.min(d, k) }
-        : { oneWorkgroup, wg: UPDATE_WG, stepsPerDispatch: 1 };
+        ? { oneWorkgroup, wg: Math.floor(maxWg / LANES) * LANES, stepsPerDispatch: Math.min(d, k), propagateGroups }
+        : { oneWorkgroup, wg: UPDATE_WG, stepsPerDispatch: 1, propagateGroups };
       // Synapses split over buffers: ask for the largest binding the adapter has when they need it.
       const binding = Math.min(limits.maxStorageBufferBindingSize, Math.max(unsplit, footprint.synapses, 128 << 20));
       return {
@@ -183,7 +189,7 @@ export class GpuSparseBackend implements SparseBackend {
         if (!mayFallBack) throw new GpuLimitError(`launch 'one-workgroup' cannot run this network: ${oneWorkgroupFails}; use launch 'per-step'`);
         for (const st of conn.stores) { st.targets.destroy(); st.words?.destroy(); }
         conn = await buildConnectivityGpu(device, make, specs, maxWords, false, procedural);
-        shape = { oneWorkgroup: false, wg: UPDATE_WG, stepsPerDispatch: 1 };
+        shape = { ...shape, oneWorkgroup: false, wg: UPDATE_WG, stepsPerDispatch: 1 };
       }
       const maxInDegree = conn.projections.map((p) => p.maxInDegree);
       const { scales, weights } = fixedPointScales(plan, maxInDegree);
@@ -347,7 +353,7 @@ export class GpuSparseBackend implements SparseBackend {
             if (r.groups.length) pass.setPipeline(r.propagate);
             for (const g of r.groups) {
               pass.setBindGroup(2, g.bindGroup);
-              pass.dispatchWorkgroups(Math.min(PROPAGATE_GROUPS, plan.n));
+              pass.dispatchWorkgroups(this.shape.propagateGroups);
             }
           }
         }
