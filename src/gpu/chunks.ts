@@ -48,7 +48,7 @@ export interface ChunkLoop {
   /** Encodes and submits steps [t0, t0 + m), ending with a copy of the recordings into `rb`. */
   submit(t0: number, m: number, rb: GPUBuffer): void;
   /** Reads a mapped `rb` holding steps [t0, t0 + m) and unmaps it. */
-  collect(rb: GPUBuffer, t0: number, m: number): void;
+  collect(rb: GPUBuffer, t0: number, m: number): void | Promise<void>;
   /** Throws the first asynchronous GPU error seen (validation, device lost). */
   check(): void;
 }
@@ -72,7 +72,7 @@ export async function runChunks(start: number, steps: number, loop: ChunkLoop): 
     if (pending) {
       await pending.mapped;
       loop.check();
-      loop.collect(pending.rb, pending.t0, pending.m);
+      await loop.collect(pending.rb, pending.t0, pending.m);
     }
     pending = next;
   }

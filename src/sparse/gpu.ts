@@ -3,7 +3,9 @@
 //   (only the rows of neurons that spiked; every projection packed into that store at once);
 // - one workgroup looping over many steps (small networks): no dispatch per step at all.
 // Many steps go into one submit; spikes and rates come back once per chunk, double-buffered, from
-// a records buffer of bounded size (an overflow is an error, never a silent loss).
+// two records buffers of bounded size used in turn (an overflow is an error, never a silent loss).
+// Only the part of a chunk's records that its spikes are expected to fill is copied back; a chunk
+// with more is completed from its records buffer before that buffer is used again.
 import { NonFiniteStateError } from '../backends/backend';
 import type { Launch } from '../backends/gpu';
 import { GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, readBuffer, runChunks } from '../gpu/chunks';
@@ -70,6 +72,8 @@ const SOURCE = { stored: 0, probability: 1, outDegree: 2 } as const;
 const PROPAGATE_GROUPS = 4096, SOFTWARE_PROPAGATE_GROUPS = 64;
 const STEP_ALIGN = 256;
 const NEURON_KEY = 2 ** 26;
+/** Spike pairs a chunk's readback copies at first; it grows to twice the most a chunk has had. */
+const FIRST_PAIRS_COPIED = 1024;
 
 /** One dispatch: a store's pieces (at most MAX_JOBS) and the buffers they read. */
 interface PropagateGroup { bindGroup: GPUBindGroup; jobs: number }
@@ -81,6 +85,9 @@ export class GpuSparseBackend implements SparseBackend {
   readonly adapter: string;
   private step = 0;
   private destroyed = false;
+  private pairsCopied = FIRST_PAIRS_COPIED;
+  /** What came back from the GPU: chunks, bytes, and chunks whose spikes needed a second copy. */
+  readonly readbackStats = { chunks: 0, bytes: 0, extraReads: 0 };
   private readonly watch: GpuErrorWatch;
 
   private constructor(
@@ -95,8 +102,8 @@ export class GpuSparseBackend implements SparseBackend {
     private readonly capacity: number,
     private readonly run: {
       update: GPUComputePipeline; propagate: GPUComputePipeline; runSteps: GPUComputePipeline | null;
-      netGroup: GPUBindGroup; stepGroup: GPUBindGroup; groups: PropagateGroup[];
-      stepTable: GPUBuffer; state: GPUBuffer; records: GPUBuffer; readback: GPUBuffer[]; all: GPUBuffer[];
+      netGroups: GPUBindGroup[]; stepGroup: GPUBindGroup; groups: PropagateGroup[];
+      stepTable: GPUBuffer; state: GPUBuffer; records: GPUBuffer[]; readback: GPUBuffer[]; all: GPUBuffer[];
     },
   ) {
     this.adapter = gpu.adapterName;
@@ -203,7 +210,7 @@ export class GpuSparseBackend implements SparseBackend {
       const refractory = make('sparse refractory', 4 * plan.n, S | C);
       const acc = make('sparse accumulators', 4 * plan.ring * plan.targets * plan.n, S | C);
       const spikes = make('sparse spike lists', 4 * (2 + 2 * plan.n), S | C);
-      const records = make('sparse records', 4 * words, S | C);
+      const records = [0, 1].map((q) => make(`sparse records ${q}`, 4 * words, S | C));
       const readback = [0, 1].map((r) => make(`sparse readback ${r}`, 4 * words, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
       const stepTable = make('sparse step table', STEP_ALIGN * k, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
       const rowBase: number[] = [];
@@ -250,7 +257,7 @@ export class GpuSparseBackend implements SparseBackend {
       ]);
       const bind = (layout: GPUBindGroupLayout, list: GPUBuffer[]) =>
         device.createBindGroup({ layout, entries: list.map((buffer, binding) => ({ binding, resource: { buffer } })) });
-      const netGroup = bind(netLayout, [netParams, state, refractory, acc, spikes, records]);
+      const netGroups = records.map((rec) => bind(netLayout, [netParams, state, refractory, acc, spikes, rec]));
       const stepGroup = device.createBindGroup({ layout: stepLayout, entries: [{ binding: 0, resource: { buffer: stepTable, size: 12 } }] });
       const placeholder = make('sparse placeholder', 16, S);
 
@@ -304,7 +311,7 @@ export class GpuSparseBackend implements SparseBackend {
       });
       return {
         maxInDegree, synapses: conn.projections.map((p) => p.synapses), scales, shape,
-        run: { update, propagate, runSteps, netGroup, stepGroup, groups, stepTable, state, records, readback },
+        run: { update, propagate, runSteps, netGroups, stepGroup, groups, stepTable, state, records, readback },
       };
     });
     return new GpuSparseBackend(plan, gpu, value.maxInDegree, value.synapses, value.scales, value.shape, k, capacity, { ...value.run, all: buffers });
@@ -319,10 +326,11 @@ export class GpuSparseBackend implements SparseBackend {
     const r = this.run;
     const plan = this.plan;
     const pops = plan.ranges.length;
-    const words = recordWords(plan, this.k, this.capacity);
+    const base = RECORD_HEADER + (plan.recordRates ? this.k * pops : 0);  // words before the spike pairs
     const [gx, gy] = grid(Math.ceil(plan.n / UPDATE_WG));
     const d = this.shape.stepsPerDispatch;
     const table = new Uint32Array((STEP_ALIGN / 4) * this.k);
+    const copied = [0, 0];  // spike pairs each readback holds
     this.step = await runChunks(this.step, steps, {
       readback: r.readback,
       length: (_step, remaining) => Math.min(remaining, this.k),
@@ -334,10 +342,12 @@ export class GpuSparseBackend implements SparseBackend {
           table[at] = t0 + q * d; table[at + 1] = q * d; table[at + 2] = Math.min(d, m - q * d);
         }
         device.queue.writeBuffer(r.stepTable, 0, table, 0, (dispatches * STEP_ALIGN) / 4);
+        const q0 = r.readback.indexOf(rb);
         const enc = device.createCommandEncoder();
-        enc.clearBuffer(r.records, 0, 4 * words);
+        // The pairs are read only up to the count: the header and rates alone need clearing.
+        enc.clearBuffer(r.records[q0]!, 0, 4 * base);
         const pass = enc.beginComputePass();
-        pass.setBindGroup(0, r.netGroup);
+        pass.setBindGroup(0, r.netGroups[q0]!);
         if (r.runSteps) {
           pass.setPipeline(r.runSteps);
           pass.setBindGroup(2, r.groups[0]!.bindGroup);
@@ -358,16 +368,33 @@ export class GpuSparseBackend implements SparseBackend {
           }
         }
         pass.end();
-        enc.copyBufferToBuffer(r.records, 0, rb, 0, 4 * words);
+        copied[q0] = Math.min(this.capacity, this.pairsCopied);
+        const bytes = 4 * (base + 2 * copied[q0]!);
+        enc.copyBufferToBuffer(r.records[q0]!, 0, rb, 0, bytes);
+        this.readbackStats.bytes += bytes;
         device.queue.submit([enc.finish()]);
       },
-      collect: (rb, t0, m) => {
+      collect: async (rb, t0, m) => {
+        const q0 = r.readback.indexOf(rb);
         const rec = new Uint32Array(rb.getMappedRange());
         const [count, bad, badStep, badNeuron, ran] = rec;
         const rates = plan.recordRates ? rec.slice(RECORD_HEADER, RECORD_HEADER + m * pops) : null;
-        const base = RECORD_HEADER + (plan.recordRates ? this.k * pops : 0);
-        const pairs = plan.recordSpikes ? rec.slice(base, base + 2 * Math.min(count!, this.capacity)) : new Uint32Array(0);
+        const kept = Math.min(count!, this.capacity);
+        let pairs = plan.recordSpikes ? rec.slice(base, base + 2 * Math.min(kept, copied[q0]!)) : new Uint32Array(0);
         rb.unmap();
+        this.readbackStats.chunks++;
+        if (plan.recordSpikes && kept > copied[q0]!) {
+          // More spikes than this readback copied: the rest, from the records buffer the next chunk does not use.
+          const more = 2 * (kept - copied[q0]!);
+          const rest = new Uint32Array(await readBuffer(device, r.records[q0]!, 4 * more, 'spikegpu sparse spikes', 4 * (base + 2 * copied[q0]!)));
+          const all = new Uint32Array(pairs.length + more);
+          all.set(pairs);
+          all.set(rest, pairs.length);
+          pairs = all;
+          this.readbackStats.extraReads++;
+          this.readbackStats.bytes += 4 * more;
+        }
+        if (plan.recordSpikes) this.pairsCopied = Math.max(this.pairsCopied, 2 ** Math.ceil(Math.log2(Math.max(1, 2 * kept))));
         if (bad! > 0) throw new NonFiniteStateError(badNeuron!, badStep!, plan.dt);
         if (ran !== m) {
           throw cutShortError(ran!, m, t0, m, this.shape.oneWorkgroup ? "Lower stepsPerDispatch or use launch: 'per-step'." : '');

@@ -147,8 +147,8 @@ export function sparseFootprint(plan: SparsePlan, chunkSteps: number, spikeCapac
     state: 4 * (plan.state0.length + plan.coef.length) + 4 * n,
     accumulators: 4 * plan.ring * plan.targets * n,
     spikeLists: 4 * (2 + 2 * n),
-    /** The records buffer and its two readback copies. */
-    records: 3 * records,
+    /** Two records buffers (chunks alternate) and their two readback copies. */
+    records: 4 * records,
     synapses,
     rowStarts,
     buildTemps,
