@@ -175,7 +175,7 @@ describe('procedural connectivity: rows drawn again at each spike equal the stor
     expect(stored.parts.synapses).toBeGreaterThan(4e9);
     expect(drawn.parts.synapses).toBe(0);
     expect(drawn.parts.rowStarts).toBe(0);
-    expect(drawn.bytes).toBeLessThan(64 * 2 ** 20);
+    expect(drawn.bytes).toBeLessThan(128 * 2 ** 20);
     expect(stored.proceduralBytes).toBe(drawn.bytes);
     expect(drawn.proceduralBytes).toBeNull();
     const err = await SparseSimulation.create(desc, { device: fakeDevice() }).catch((e: unknown) => e);

@@ -134,7 +134,7 @@ export function sparseFootprint(plan: SparsePlan, chunkSteps: number, spikeCapac
   let synapses = 0, rowStarts = 0, buildTemps = 0;
   for (const [q, p] of plan.projections.entries()) {
     const b = p.build;
-    buildTemps = Math.max(buildTemps, 4 * (2 * b.nPre + b.nPost + 1));
+    buildTemps += 4 * (3 * b.nPre + b.nPost + 2); // row lengths, row starts, fill cursors, in-degrees: all alive until the build ends
     if (procedural[q]) continue;
     let e = expectedSynapses(b.connect, b.nPre, b.nPost, b.noSelf);
     if (b.connect.rule === 'fixed-probability') e += 6 * Math.sqrt(e); // row lengths are random: a 6σ margin
