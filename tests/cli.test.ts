@@ -151,6 +151,7 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     const out = join(tmp(), 'cob');
     const r = await run(['run', 'cobahh', '--neurons', '400', '--duration', '50', '--seed', '3', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/100%\s+500\/500 steps/); // progress
     // Procedural connectivity: the same spikes.
     const drawn = join(tmp(), 'cob-procedural');
     expect((await run(['run', 'cobahh', '--neurons', '400', '--duration', '50', '--seed', '3', '--connectivity', 'procedural', '--quiet', '--out', drawn])).code).toBe(0);

@@ -212,6 +212,19 @@ describe('a diverging neuron', () => {
   });
 });
 
+describe('progress', () => {
+  it.each(['cpu', 'gpu'] as const)('run reports each chunk, ending at the total (%s)', async (backend) => {
+    const { device } = await testGpu();
+    const sim = await SparseSimulation.create(sparseIzhikevich({ n: 200, k: 20 }), { backend, device, stepsPerSubmit: 40 });
+    try {
+      const seen: [number, number][] = [];
+      await sim.run({ steps: 30 });
+      await sim.run({ steps: 100, onProgress: (done, total) => seen.push([done, total]) });
+      expect(seen).toEqual([[40, 100], [80, 100], [100, 100]]);
+    } finally { sim.destroy(); }
+  });
+});
+
 describe('a network that does not fit', () => {
   it('the scaled COBAHH with 1,024,000 neurons is refused with the estimate and the limit before any allocation', async () => {
     const err = await SparseSimulation.create(cobahh({ n: 1_024_000, scaled: true }), { device: fakeDevice() }).catch((e: unknown) => e);

@@ -110,15 +110,7 @@ export async function sparseMain(network: string, rest: string[]): Promise<numbe
   try {
     const { plan } = sim;
     const steps = Math.round(args.duration / plan.dt);
-    const show = progress(args.quiet);
-    const slice = Math.max(1000, Math.ceil(steps / 100));
-    let wall = 0, spikes = 0;
-    show(0, steps);
-    for (let done = 0; done < steps;) {
-      const r = await sim.run({ steps: Math.min(slice, steps - done) });
-      done += r.steps; wall += r.wallSeconds; spikes += r.spikes;
-      show(done, steps);
-    }
+    const { wallSeconds: wall, spikes } = await sim.run({ steps, onProgress: progress(args.quiet) });
     const files: Record<string, string> = {};
     const populations = plan.ranges.map((r) => ({ name: r.name, start: r.start, size: r.size }));
     const summary = {

@@ -46,8 +46,11 @@ export class SparseSimulation {
     return { bytes: totalBytes(f.parts), parts: f.parts, proceduralBytes: f.proceduralParts ? totalBytes(f.proceduralParts) : null };
   }
 
-  /** Advances `duration` ms (rounded to whole steps) or `steps` steps. */
-  async run(what: { duration?: number; steps?: number }): Promise<SparseRunSummary> {
+  /**
+   * Advances `duration` ms (rounded to whole steps) or `steps` steps; `onProgress` hears of each
+   * chunk that comes back (steps done of this run, and its total).
+   */
+  async run(what: { duration?: number; steps?: number; onProgress?: (done: number, total: number) => void }): Promise<SparseRunSummary> {
     const steps = what.steps ?? Math.round((what.duration ?? 0) / this.plan.dt);
     if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be an integer ≥ 0, got ${steps}`);
     const t0 = performance.now();
@@ -58,6 +61,7 @@ export class SparseSimulation {
         this.rateChunks.push(c.rates);
         for (const x of c.rates) spikes += x;
       } else spikes += c.spikeSteps.length;
+      what.onProgress?.(c.firstStep + c.steps - this.step, steps);
     });
     this.step += steps;
     return { steps, wallSeconds: (performance.now() - t0) / 1000, spikes };
