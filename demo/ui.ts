@@ -89,6 +89,9 @@ export function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** The views' spike rasters: canvas pixels. */
+export const RASTER_WIDTH = 900, RASTER_HEIGHT = 360;
+
 export const PALETTE = ['#1f4e9c', '#c0392b', '#2e8b57', '#8e44ad', '#d35400', '#16a085'];
 
 function width(container: HTMLElement): number {

@@ -225,6 +225,25 @@ describe('progress', () => {
   });
 });
 
+describe('reading recordings from a step on', () => {
+  it('spikes(from) and rateCounts(from) are the tails of the whole recordings, at chunk edges and inside chunks', async () => {
+    const sim = await SparseSimulation.create(sparseIzhikevich({ n: 300, k: 30, seed: 3 }), { backend: 'cpu', stepsPerSubmit: 25 });
+    try {
+      await sim.run({ steps: 60 });
+      await sim.run({ steps: 70 });
+      const all = sim.spikes(), counts = sim.rateCounts(), pops = sim.plan.ranges.length;
+      expect(all.steps.length).toBeGreaterThan(50);
+      for (const from of [0, 1, 24, 25, 26, 60, 99, 129, 130]) {
+        const tail = sim.spikes(from);
+        const keep = Array.from(all.steps, (t) => t >= from);
+        expect(Array.from(tail.steps)).toEqual(Array.from(all.steps).filter((_, k) => keep[k]));
+        expect(Array.from(tail.neurons)).toEqual(Array.from(all.neurons).filter((_, k) => keep[k]));
+        expect(Array.from(sim.rateCounts(from))).toEqual(Array.from(counts.subarray(from * pops)));
+      }
+    } finally { sim.destroy(); }
+  });
+});
+
 describe('a network that does not fit', () => {
   it('the scaled COBAHH with 1,024,000 neurons is refused with the estimate and the limit before any allocation', async () => {
     const err = await SparseSimulation.create(cobahh({ n: 1_024_000, scaled: true }), { device: fakeDevice() }).catch((e: unknown) => e);

@@ -8,11 +8,10 @@ import {
 } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
-  type Controller, StatusLine, download, serial, el, fieldError, intError, makeGui, readUrl, tag, timeChart, writeUrl,
+  RASTER_HEIGHT, RASTER_WIDTH, type Controller, StatusLine, download, serial, el, fieldError, intError, makeGui, readUrl, tag, timeChart, writeUrl,
 } from '../ui';
 import type { View } from './view';
 
-const RASTER_WIDTH = 900, RASTER_HEIGHT = 360;
 /** The CPU reference in a page: a dense S of this many neurons is 400 MB. */
 const CPU_PAGE_MAX_NEURONS = 10000;
 const RATE_BIN_MS = 5;

@@ -6,10 +6,11 @@ import {
   type SparseNetworkDescription, cobahh, sparseIzhikevich,
 } from 'spikegpu';
 import type { GpuSession } from '../session';
-import { type Controller, StatusLine, el, fieldError, intError, makeGui, readUrl, serial, tag, timeChart, writeUrl } from '../ui';
+import {
+  RASTER_HEIGHT, RASTER_WIDTH, type Controller, StatusLine, el, fieldError, intError, makeGui, readUrl, serial, tag, timeChart, writeUrl,
+} from '../ui';
 import type { View } from './view';
 
-const RASTER_WIDTH = 900, RASTER_HEIGHT = 360;
 /** The CPU reference in a page: beyond this a run takes minutes. */
 const CPU_PAGE_MAX_NEURONS = 20000;
 /** Simulated ms between two redraws. */
@@ -121,27 +122,27 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     const inhibitoryFrom = plan.ranges[1]?.start ?? plan.n;
     const ctx = canvas.getContext('2d')!;
     const colour = (k: number) => `rgb(${RASTER_COLOURS[k]!.slice(0, 3).join(',')})`;
-    let drawn = 0, wall = 0, spikes = 0;
+    let binned = 0, wall = 0, spikes = 0;
+    const t: number[] = [], series: number[][] = plan.ranges.map(() => []);
     document.body.dataset.sparseState = 'running';
     for (let done = 0; done < stepsTotal && !stop;) {
+      const from = done;
       const r = await sim.run({ steps: Math.min(slice, stepsTotal - done) });
       done += r.steps; wall += r.wallSeconds; spikes += r.spikes;
-      // New spikes into the raster.
-      const all = sim.spikes();
-      for (let k = drawn; k < all.steps.length; k++) {
-        const i = all.neurons[k]!;
+      // This slice's spikes into the raster.
+      const fresh = sim.spikes(from);
+      for (let k = 0; k < fresh.steps.length; k++) {
+        const i = fresh.neurons[k]!;
         ctx.fillStyle = colour(i >= inhibitoryFrom ? RASTER_INHIBITORY : RASTER_EXCITATORY);
-        ctx.fillRect(Math.floor((all.steps[k]! / stepsTotal) * (RASTER_WIDTH - 1)), rowOf(i), 2, 2);
+        ctx.fillRect(Math.floor((fresh.steps[k]! / stepsTotal) * (RASTER_WIDTH - 1)), rowOf(i), 2, 2);
       }
-      drawn = all.steps.length;
-      // Rates in 1 ms bins from the GPU's counts.
-      const counts = sim.rateCounts();
-      const t: number[] = [], series: number[][] = plan.ranges.map(() => []);
-      for (let s0 = 0; s0 + bin <= done; s0 += bin) {
-        t.push(s0 * plan.dt);
+      // The completed 1 ms bins since the last slice, from the GPU's counts.
+      const start = binned, counts = sim.rateCounts(start);  // counts[(step − start) · pops + p]
+      for (; binned + bin <= done; binned += bin) {
+        t.push(binned * plan.dt);
         plan.ranges.forEach((range, p) => {
           let c = 0;
-          for (let q = s0; q < s0 + bin; q++) c += counts[q * pops + p]!;
+          for (let q = binned - start; q < binned - start + bin; q++) c += counts[q * pops + p]!;
           series[p]!.push(c / range.size / (bin * plan.dt / 1000));
         });
       }

@@ -8,7 +8,7 @@ import { type GpuContext, type GpuOptions, type LimitRequest, acquireGpu } from 
 import { ShaderReflection, packStruct, packStructArray } from '../gpu/reflect';
 import { PULSE_NETWORK_WGSL } from '../gpu/shaders';
 import {
-  GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, offsetTable, readBuffer, runChunks,
+  GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, offsetTable, readBuffer, releaseGpu, runChunks,
 } from '../gpu/chunks';
 import { seedKey } from '../rng/philox';
 
@@ -292,8 +292,6 @@ export class GpuBackend implements Backend {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.watch.detach();
-    for (const b of this.buffers) b.destroy();
-    this.gpu.destroy();
+    releaseGpu(this.watch, this.buffers, this.gpu);
   }
 }

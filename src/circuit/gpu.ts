@@ -3,7 +3,7 @@
 // one submit, and spikes and trace samples come back once per chunk, double-buffered.
 import { NonFiniteStateError, chunkLength } from '../backends/backend';
 import {
-  GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, offsetTable, readBuffer, runChunks,
+  GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, offsetTable, readBuffer, releaseGpu, runChunks,
 } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, type LimitRequest, acquireGpu } from '../gpu/device';
 import { ShaderReflection, packStruct } from '../gpu/reflect';
@@ -273,9 +273,7 @@ export class GpuCircuitBackend implements CircuitBackend {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.watch.detach();
-    for (const b of this.bufs.all) b.destroy();
-    this.gpu.destroy();
+    releaseGpu(this.watch, this.bufs.all, this.gpu);
   }
 }
 

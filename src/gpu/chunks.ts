@@ -79,6 +79,13 @@ export async function runChunks(start: number, steps: number, loop: ChunkLoop): 
   return step;
 }
 
+/** Frees what a GPU backend owns: stops its error watch, destroys its buffers, then its device (a caller's device stays). */
+export function releaseGpu(watch: GpuErrorWatch, buffers: readonly GPUBuffer[], gpu: { destroy(): void }): void {
+  watch.detach();
+  for (const b of buffers) b.destroy();
+  gpu.destroy();
+}
+
 /**
  * Remembers the first GPU error raised outside an error scope (validation, out of memory) or
  * a lost device, so the chunk loop can throw it; `detach()` before destroying the device.

@@ -8,7 +8,7 @@
 // with more is completed from its records buffer before that buffer is used again.
 import { NonFiniteStateError } from '../backends/backend';
 import type { Launch } from '../backends/gpu';
-import { GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, readBuffer, runChunks } from '../gpu/chunks';
+import { GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, GpuLimitError, type LimitRequest, acquireGpu } from '../gpu/device';
 import { ShaderReflection, packStruct, packStructArray } from '../gpu/reflect';
 import { SPARSE_NETWORK_WGSL } from '../gpu/shaders';
@@ -17,7 +17,7 @@ import { seedKey } from '../rng/philox';
 import type { SparseBackend, SparseChunk } from './backend';
 import { type GpuConnectivity, buildConnectivityGpu, grid, segmentWords } from './build_gpu';
 import { BLOCK, binomialThresholds, canRegenerate } from './connectivity';
-import { RECORD_HEADER, type SparsePlan, checkSparseMemory, fixedPointScales, recordWords, sparseFootprint, totalBytes } from './plan';
+import { RECORD_HEADER, type SparsePlan, checkSparseMemory, fixedPointScales, pairsBase, recordWords, sparseFootprint, totalBytes } from './plan';
 
 export interface SparseGpuOptions extends GpuOptions {
   /** Steps per submit and per readback chunk (default 250). */
@@ -226,7 +226,7 @@ export class GpuSparseBackend implements SparseBackend {
       const paramBytes = packStruct(netStruct, {
         n: plan.n, ring: plan.ring, targets: plan.targets, pops: plan.ranges.length, seed: seedKey(plan.seed), dt: plan.dt,
         record_spikes: plan.recordSpikes ? 1 : 0, record_rates: plan.recordRates ? 1 : 0, capacity,
-        pairs_base: RECORD_HEADER + (plan.recordRates ? k * plan.ranges.length : 0),
+        pairs_base: pairsBase(plan, k),
         refractory_steps: plan.constants.refractorySteps,
         threshold: plan.model === 'cobahh' ? c.threshold : 30,
         inv_scale: [0, 1, 2, 3].map((t) => 1 / (scales[t] ?? 1)),
@@ -299,9 +299,10 @@ export class GpuSparseBackend implements SparseBackend {
       const groups: PropagateGroup[] = [];
       perStore.forEach((jobs, st) => {
         const store = conn.stores[st];
-        for (let j0 = 0; j0 === 0 || j0 < jobs.length; j0 += MAX_JOBS) {
+        // One workgroup binds one jobs table even when it has no jobs.
+        const tables = Math.max(shape.oneWorkgroup ? 1 : 0, Math.ceil(jobs.length / MAX_JOBS));
+        for (let j0 = 0; j0 < tables * MAX_JOBS; j0 += MAX_JOBS) {
           const mine = jobs.slice(j0, j0 + MAX_JOBS);
-          if (mine.length === 0 && !shape.oneWorkgroup) break;
           const table = new Uint8Array(jobsStruct.size);
           new Uint32Array(table.buffer, 0, 1)[0] = mine.length;
           table.set(new Uint8Array(packStructArray(jobStruct, mine.length, (j) => mine[j]!)), jobsAt);
@@ -326,7 +327,7 @@ export class GpuSparseBackend implements SparseBackend {
     const r = this.run;
     const plan = this.plan;
     const pops = plan.ranges.length;
-    const base = RECORD_HEADER + (plan.recordRates ? this.k * pops : 0);  // words before the spike pairs
+    const base = pairsBase(plan, this.k);
     const [gx, gy] = grid(Math.ceil(plan.n / UPDATE_WG));
     const d = this.shape.stepsPerDispatch;
     const table = new Uint32Array((STEP_ALIGN / 4) * this.k);
@@ -417,9 +418,7 @@ export class GpuSparseBackend implements SparseBackend {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.watch.detach();
-    for (const b of this.run.all) b.destroy();
-    this.gpu.destroy();
+    releaseGpu(this.watch, this.run.all, this.gpu);
   }
 }
 

@@ -158,9 +158,14 @@ export function sparseFootprint(plan: SparsePlan, chunkSteps: number, spikeCapac
 /** Words before the rates and spike pairs in the records buffer: count, bad count, bad step, bad neuron, steps run. */
 export const RECORD_HEADER = 5;
 
+/** Word of the records buffer where the spike pairs start: after the header and, if on, a chunk of `k` steps' rates. */
+export function pairsBase(plan: SparsePlan, k: number): number {
+  return RECORD_HEADER + (plan.recordRates ? k * plan.ranges.length : 0);
+}
+
 /** Words of the records buffer for chunks of `k` steps: header, rates if on, spike pairs if on. */
 export function recordWords(plan: SparsePlan, k: number, capacity: number): number {
-  return RECORD_HEADER + (plan.recordRates ? k * plan.ranges.length : 0) + (plan.recordSpikes ? 2 * capacity : 0);
+  return pairsBase(plan, k) + (plan.recordSpikes ? 2 * capacity : 0);
 }
 
 export function totalBytes(f: Record<string, number>): number {

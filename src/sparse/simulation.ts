@@ -22,8 +22,14 @@ export class SparseSimulation {
   private readonly spikeSteps: Int32Array[] = [];
   private readonly spikeNeurons: Int32Array[] = [];
   private readonly rateChunks: Uint32Array[] = [];
+  /** First step of each chunk (spike and rate chunks alike). */
+  private readonly chunkFirst: number[] = [];
+  /** Spikes of each population so far, from the rate counts. */
+  private readonly popSpikes: Float64Array;
 
-  private constructor(readonly plan: SparsePlan, readonly backend: SparseBackend) {}
+  private constructor(readonly plan: SparsePlan, readonly backend: SparseBackend) {
+    this.popSpikes = new Float64Array(plan.ranges.length);
+  }
 
   static async create(desc: SparseNetworkDescription, options: SparseOptions = {}): Promise<SparseSimulation> {
     const plan = compileSparse(desc);
@@ -55,11 +61,13 @@ export class SparseSimulation {
     if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be an integer ≥ 0, got ${steps}`);
     const t0 = performance.now();
     let spikes = 0;
+    const pops = this.plan.ranges.length;
     await this.backend.advance(steps, (c: SparseChunk) => {
+      this.chunkFirst.push(c.firstStep);
       if (this.plan.recordSpikes) { this.spikeSteps.push(c.spikeSteps); this.spikeNeurons.push(c.spikeNeurons); }
       if (c.rates) {
         this.rateChunks.push(c.rates);
-        for (const x of c.rates) spikes += x;
+        c.rates.forEach((x, k) => { spikes += x; this.popSpikes[k % pops]! += x; });
       } else spikes += c.spikeSteps.length;
       what.onProgress?.(c.firstStep + c.steps - this.step, steps);
     });
@@ -69,26 +77,37 @@ export class SparseSimulation {
 
   get currentStep(): number { return this.step; }
 
-  /** Every recorded spike so far, ordered by step then neuron. */
-  spikes(): { steps: Int32Array; neurons: Int32Array } {
-    return { steps: concat(this.spikeSteps, Int32Array), neurons: concat(this.spikeNeurons, Int32Array) };
+  /** Every recorded spike from step `fromStep` on (default: all), ordered by step then neuron. */
+  spikes(fromStep = 0): { steps: Int32Array; neurons: Int32Array } {
+    const first = this.firstChunk(fromStep);
+    const steps = this.spikeSteps.slice(first), neurons = this.spikeNeurons.slice(first);
+    // Within the first chunk kept, only the spikes at or after fromStep.
+    let skip = 0;
+    while (steps.length && skip < steps[0]!.length && steps[0]![skip]! < fromStep) skip++;
+    if (steps.length) { steps[0] = steps[0]!.subarray(skip); neurons[0] = neurons[0]!.subarray(skip); }
+    return { steps: concat(steps, Int32Array), neurons: concat(neurons, Int32Array) };
   }
 
-  /** Spikes per step and population counted on the GPU, [step · populations + p]. */
-  rateCounts(): Uint32Array {
-    return concat(this.rateChunks, Uint32Array);
+  /** Spikes per step and population counted on the GPU, [(step − fromStep) · populations + p], from `fromStep` on. */
+  rateCounts(fromStep = 0): Uint32Array {
+    const first = this.firstChunk(fromStep);
+    const parts = this.rateChunks.slice(first);
+    if (parts.length) parts[0] = parts[0]!.subarray((fromStep - this.chunkFirst[first]!) * this.plan.ranges.length);
+    return concat(parts, Uint32Array);
   }
 
   /** Mean rate of each population in Hz over everything run so far (from the rate counts). */
   meanRates(): Record<string, number> {
-    const counts = this.rateCounts();
-    const pops = this.plan.ranges.length;
     const seconds = (this.step * this.plan.dt) / 1000;
-    return Object.fromEntries(this.plan.ranges.map((r, p) => {
-      let s = 0;
-      for (let k = p; k < counts.length; k += pops) s += counts[k]!;
-      return [r.name, s / r.size / seconds];
-    }));
+    return Object.fromEntries(this.plan.ranges.map((r, p) => [r.name, this.popSpikes[p]! / r.size / seconds]));
+  }
+
+  /** The chunk holding step `fromStep` (chunks cover consecutive steps from 0). */
+  private firstChunk(fromStep: number): number {
+    if (!Number.isInteger(fromStep) || fromStep < 0) throw new RangeError(`fromStep must be an integer ≥ 0, got ${fromStep}`);
+    let k = 0;
+    while (k + 1 < this.chunkFirst.length && this.chunkFirst[k + 1]! <= fromStep) k++;
+    return k;
   }
 
   /** One state variable of every neuron. */
