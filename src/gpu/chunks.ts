@@ -65,7 +65,11 @@ export async function runChunks(start: number, steps: number, loop: ChunkLoop): 
       const rb = loop.readback[which]!;
       which = (which + 1) % loop.readback.length;
       loop.submit(step, m, rb);
-      next = { rb, t0: step, m, mapped: rb.mapAsync(GPUMapMode.READ) };
+      const mapped = rb.mapAsync(GPUMapMode.READ);
+      // If an earlier chunk throws (a NaN, a GPU error), this map is never awaited and the
+      // caller's destroy() aborts it: handled here, or the process dies of an unhandled rejection.
+      mapped.catch(() => {});
+      next = { rb, t0: step, m, mapped };
       step += m;
       remaining -= m;
     }
