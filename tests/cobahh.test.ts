@@ -1,8 +1,10 @@
 // COBAHH (MODELS.md §6) on the GPU (f32) against the CPU reference (f64): the original example,
 // 4000 neurons, p = 0.02, 100 ms at dt = 0.1 ms. Both start from the same f32 initial state and
 // build the same synapses; synaptic sums are exact integers on both. What differs is f32 against
-// f64 arithmetic, which a chaotic network amplifies: measured (llvmpipe, seeds 1–3) the spike
-// lists agree exactly for the first 4.6, 48 and 9 ms and the mean rates within 8 %.
+// f64 arithmetic, which moves a spike by one step now and then, and a chaotic network amplifies
+// that. Measured on llvmpipe and on SwiftShader's Vulkan driver for seeds 1–5: the spike lists
+// agree exactly up to 4.6–48 ms, each spike within one step of its twin up to 8.6 ms to past 60 ms, and
+// the mean rates within 8 %. The test asserts about half the shortest of each.
 import { describe, expect, it } from 'vitest';
 import { cobahh } from '../src/sparse/description';
 import { GpuSparseBackend } from '../src/sparse/gpu';
@@ -10,13 +12,37 @@ import { SparseSimulation } from '../src/sparse/simulation';
 import { COBAHH_PARAMS, cobahhConstants, cobahhStep } from '../src/models/cobahh';
 import { testGpu } from './helpers';
 
-/** Steps over which the two spike lists must agree exactly (4 ms). */
-const IDENTICAL_STEPS = 40;
+/** Steps over which the two spike lists must agree exactly (2 ms). */
+const IDENTICAL_STEPS = 20;
+/** Steps over which every spike must have a twin (same neuron, same rank) at most one step away (4 ms). */
+const WITHIN_ONE_STEP = 40;
 /** Mean rate of each population: GPU within 15 % of the CPU reference. */
 const RATE_TOLERANCE = 0.15;
 
+type Spikes = { steps: Int32Array; neurons: Int32Array };
+
+/** The first step before `until` where neuron k's j-th spike is missing from one list or more than one step from its twin; -1 if none. */
+function firstMismatch(a: Spikes, b: Spikes, until: number): number {
+  const byNeuron = (x: Spikes) => {
+    const m = new Map<number, number[]>();
+    x.steps.forEach((s, k) => { const list = m.get(x.neurons[k]!) ?? []; list.push(s); m.set(x.neurons[k]!, list); });
+    return m;
+  };
+  const A = byNeuron(a), B = byNeuron(b);
+  let worst = -1;
+  for (const n of new Set([...A.keys(), ...B.keys()])) {
+    const x = A.get(n) ?? [], y = B.get(n) ?? [];
+    for (let j = 0; j < Math.max(x.length, y.length); j++) {
+      const s = Math.min(x[j] ?? Infinity, y[j] ?? Infinity);
+      if (s >= until) break;
+      if (x[j] === undefined || y[j] === undefined || Math.abs(x[j]! - y[j]!) > 1) { if (worst < 0 || s < worst) worst = s; break; }
+    }
+  }
+  return worst;
+}
+
 describe('COBAHH, 4000 neurons, GPU against CPU', () => {
-  it('the same spikes for the first 4 ms and mean rates within 15 % over 100 ms', async () => {
+  it('the same spikes for the first 2 ms, each within one step for 4 ms, mean rates within 15 % over 100 ms', async () => {
     const { device } = await testGpu();
     const desc = cobahh({ n: 4000, seed: 1 });
     const runs: Record<string, { steps: Int32Array; neurons: Int32Array; rates: Record<string, number>; counts: Uint32Array; indeg: readonly number[] }> = {};
@@ -34,8 +60,9 @@ describe('COBAHH, 4000 neurons, GPU against CPU', () => {
     const cpu = runs.cpu!, gpu = runs.gpu!;
     expect(gpu.indeg).toEqual(cpu.indeg); // the same connectivity
     const early = (r: typeof cpu) => Array.from(r.steps).flatMap((s, k) => (s < IDENTICAL_STEPS ? [`${s}:${r.neurons[k]}`] : []));
-    expect(early(cpu).length).toBeGreaterThan(20);
+    expect(early(cpu).length).toBeGreaterThan(100);
     expect(early(gpu)).toEqual(early(cpu));
+    expect(firstMismatch(cpu, gpu, WITHIN_ONE_STEP)).toBe(-1);
     for (const pop of ['exc', 'inh']) {
       expect(cpu.rates[pop]).toBeGreaterThan(5);
       expect(Math.abs(gpu.rates[pop]! - cpu.rates[pop]!) / cpu.rates[pop]!).toBeLessThan(RATE_TOLERANCE);

@@ -1,13 +1,26 @@
 // Shared test plumbing: one GPU device per test file (a software adapter on machines without a
 // GPU). A test that needs the GPU fails, never skips, when no adapter comes back.
 import { expect } from 'vitest';
-import { acquireGpu, type GpuContext } from '../src/gpu/device';
+import { type AdapterChoice, acquireGpu, type GpuContext } from '../src/gpu/device';
 import { ShaderReflection } from '../src/gpu/reflect';
 
 let ctx: Promise<GpuContext> | null = null;
 
+/**
+ * The tests' device: the adapter `acquireGpu` finds, or the one SPIKEGPU_TEST_ADAPTER names
+ * (README: 'vulkan' runs every GPU test on SwiftShader's Vulkan driver, a second WGSL
+ * implementation). Workgroups as large as the adapter allows, up to 1024.
+ */
 export function testGpu(): Promise<GpuContext> {
-  ctx ??= acquireGpu({ maxStorageBuffersPerShaderStage: 8, maxComputeInvocationsPerWorkgroup: 1024, maxComputeWorkgroupSizeX: 1024 });
+  const choice = process.env.SPIKEGPU_TEST_ADAPTER as AdapterChoice | undefined;
+  if (choice && !['auto', 'hardware', 'software', 'vulkan'].includes(choice)) {
+    throw new Error(`SPIKEGPU_TEST_ADAPTER must be auto, hardware, software or vulkan, got ${choice}`);
+  }
+  ctx ??= acquireGpu((limits) => ({
+    maxStorageBuffersPerShaderStage: 8,
+    maxComputeInvocationsPerWorkgroup: Math.min(1024, limits.maxComputeInvocationsPerWorkgroup),
+    maxComputeWorkgroupSizeX: Math.min(1024, limits.maxComputeWorkgroupSizeX),
+  }), { adapter: choice });
   return ctx;
 }
 

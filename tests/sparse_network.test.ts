@@ -51,9 +51,13 @@ describe('axonal delays', () => {
 describe('sparse Izhikevich network (fixed in-degree, uniform random weights)', () => {
   const desc = sparseIzhikevich({ n: 600, k: 60, seed: 2, delay: 2 });
 
-  it('GPU against CPU: the same spikes for the first 100 ms and rates within 10 % over 500 ms', async () => {
+  // f32 against f64 moves a spike by a step now and then, and at dt = 1 ms the network soon goes
+  // its own way. Measured on llvmpipe and SwiftShader's Vulkan driver, seeds 1–5: the spike lists
+  // agree exactly for the first 44 ms at least (the seed here, 2: 44 ms on SwiftShader, all 500 ms
+  // on llvmpipe), and its mean rates within 10 % on both. Asserted: 20 ms.
+  it('GPU against CPU: the same spikes for the first 20 ms and rates within 10 % over 500 ms', async () => {
     const r = await both(desc, async (sim) => { await sim.run({ duration: 500 }); return { ...sim.spikes(), rates: sim.meanRates() }; });
-    const early = (x: typeof r.cpu) => Array.from(x.steps).flatMap((s, k) => (s < 100 ? [`${s}:${x.neurons[k]}`] : []));
+    const early = (x: typeof r.cpu) => Array.from(x.steps).flatMap((s, k) => (s < 20 ? [`${s}:${x.neurons[k]}`] : []));
     expect(early(r.cpu).length).toBeGreaterThan(100);
     expect(early(r.gpu)).toEqual(early(r.cpu));
     for (const pop of ['exc', 'inh']) expect(Math.abs(r.gpu.rates[pop]! - r.cpu.rates[pop]!) / r.cpu.rates[pop]!).toBeLessThan(0.1);

@@ -1,12 +1,17 @@
 // One GPU entry point: the browser's navigator.gpu, Node's `webgpu` (dawn.node, with a software
 // fallback on Mesa llvmpipe), or a GPUDevice the caller already owns.
 
-export type AdapterChoice = 'auto' | 'hardware' | 'software';
+export type AdapterChoice = 'auto' | 'hardware' | 'software' | 'vulkan';
 
 export interface GpuOptions {
   /** A device the caller owns; spikegpu never destroys it. */
   device?: GPUDevice;
-  /** 'auto' tries a hardware adapter first and falls back to a software one (Node only). */
+  /**
+   * Node only. 'auto' tries a hardware adapter first and falls back to a software one (Mesa's
+   * llvmpipe through OpenGL ES); 'vulkan' takes Dawn's Vulkan adapter even when it is a software
+   * one (SwiftShader, with VK_ICD_FILENAMES pointing at its ICD): WGSL compiled to SPIR-V, as for
+   * NVIDIA's and AMD's drivers, with another implementation's float math.
+   */
   adapter?: AdapterChoice;
 }
 
@@ -54,8 +59,10 @@ async function nodeAdapter(choice: AdapterChoice): Promise<AdapterFound | null> 
   if (choice !== 'software') {
     const gpu = mod.create([]);
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (adapter && !adapter.info.isFallbackAdapter) return { adapter, software: false, backend: 'vulkan', keepAlive: gpu };
-    if (choice === 'hardware') return null;
+    if (adapter && (choice === 'vulkan' || !adapter.info.isFallbackAdapter)) {
+      return { adapter, software: adapter.info.isFallbackAdapter, backend: 'vulkan', keepAlive: gpu };
+    }
+    if (choice !== 'auto') return null;
   }
   // Mesa's llvmpipe through OpenGL ES: a real WGSL implementation on the CPU (PLATFORM.md).
   process.env.EGL_PLATFORM ??= 'surfaceless';
