@@ -8,7 +8,10 @@
 // COBAHH runs with stored and with procedural connectivity (rows drawn again at each spike), to
 // choose the storage by measurement.
 // Run after `npm run build`:
-//   node bench/suite.js [--quick] [--max-n N] [--cpu-max-n N] [--shapes-max-n N] [--memory-limit BYTES] [--peak-bandwidth B/s]
+//   node bench/suite.js [--quick] [--only seed,izhikevich,cobahh] [--max-n N] [--cpu-max-n N] [--shapes-max-n N]
+//                       [--duration MS] [--memory-limit BYTES] [--peak-bandwidth B/s] [--out DIR]
+// The results are rewritten after every case, so a run cut short (a time limit, a crash in the
+// driver) still leaves what it measured.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +28,11 @@ const cpuMaxN = Number(arg('cpu-max-n', quick ? 4000 : 16000));
 const durationMs = Number(arg('duration', quick ? 100 : 1000));
 const shapesMaxN = Number(arg('shapes-max-n', quick ? 4000 : 64000));
 const memoryLimit = arg('memory-limit') ? Number(arg('memory-limit')) : undefined;
+const SUITES = ['seed', 'izhikevich', 'cobahh'];
+const only = arg('only', SUITES.join(',')).split(',');
+for (const name of only) if (!SUITES.includes(name)) throw new Error(`--only takes ${SUITES.join(', ')}; got ${name}`);
+const outDir = arg('out', join(here, 'results'));
+const date = new Date().toISOString().slice(0, 10);
 
 const rows = [];
 let adapter = 'unknown';
@@ -76,14 +84,16 @@ async function sparseCase(suite, desc, n, backend, launch, connectivity = 'store
       spikes, spikesEstimated,
     });
     console.log(`${suite} N=${n} ${backend}: ${r.wallSeconds.toFixed(3)} s for ${durationMs} ms`);
+    save();
   } finally {
     sim.destroy();
   }
 }
 
 // 1. The seed network, dense.
-for (const backend of ['gpu', 'cpu']) {
+for (const backend of only.includes('seed') ? ['gpu', 'cpu'] : []) {
   const sim = await createSimulation(izhikevich2003({ seed: 1 }), { backend, launch: backend === 'gpu' ? 'one-workgroup' : undefined, stepsPerSubmit: 1000 });
+  if (backend === 'gpu') adapter = sim.adapter;
   await sim.run({ steps: 10 });
   const t0 = performance.now();
   await sim.run({ steps: durationMs });
@@ -93,6 +103,7 @@ for (const backend of ['gpu', 'cpu']) {
     synapticEventsPerSecond: null, bytesPerSecond: null, spikes: null });
   sim.destroy();
   console.log(`seed network ${backend}: ${wall.toFixed(3)} s`);
+  save();
 }
 
 /** The runs of one network: GPU (both launch shapes when small; procedural rows too if asked), then the CPU when small. */
@@ -106,42 +117,42 @@ async function sparseCases(suite, desc, n, procedural = false) {
 }
 
 // 2. Sparse Izhikevich, fixed in-degree 1000 (fewer for N < 1000).
-for (let n = 1000; n <= Math.min(maxN, 1_000_000); n *= 10) {
+for (let n = 1000; only.includes('izhikevich') && n <= Math.min(maxN, 1_000_000); n *= 10) {
   await sparseCases('sparse Izhikevich (in-degree 1000)', sparseIzhikevich({ n, k: Math.min(1000, n), record: { spikes: false, rates: true } }), n);
 }
 
 // 3. COBAHH scaled, recording off.
-for (let n = 4000; n <= Math.min(maxN, 1_024_000); n *= 2) {
+for (let n = 4000; only.includes('cobahh') && n <= Math.min(maxN, 1_024_000); n *= 2) {
   await sparseCases('COBAHH scaled', cobahh({ n, scaled: true, record: { spikes: false, rates: false } }), n, true);
 }
 
-// GPU/CPU ratios within this run.
-for (const r of rows) {
-  const cpu = rows.find((c) => c.backend === 'cpu' && c.suite === r.suite && c.n === r.n);
-  r.cpuOverGpu = r.backend.startsWith('gpu') && cpu ? cpu.wallSeconds / r.wallSeconds : null;
+console.log(save());
+
+/** Writes the rows so far (with this run's GPU/CPU ratios) as JSON, Markdown and SVG; returns the Markdown. */
+function save() {
+  for (const r of rows) {
+    const cpu = rows.find((c) => c.backend === 'cpu' && c.suite === r.suite && c.n === r.n);
+    r.cpuOverGpu = r.backend.startsWith('gpu') && cpu ? cpu.wallSeconds / r.wallSeconds : null;
+  }
+  const peak = Number(arg('peak-bandwidth', /H100/.test(adapter) ? 2.85e12 : NaN)); // PLATFORM.md: measured streaming on an H100
+  for (const r of rows) r.bandwidthFraction = r.bytesPerSecond && Number.isFinite(peak) ? r.bytesPerSecond / peak : null;
+  const slug = adapter.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60).replace(/^-|-$/g, '');
+  mkdirSync(outDir, { recursive: true });
+  const part = only.length < SUITES.length ? `-${only.join('-')}` : '';
+  const base = join(outDir, `${date}-${slug}${part}${quick ? '-quick' : ''}`);
+  writeFileSync(`${base}.json`, JSON.stringify({ date, adapter, durationMs, quick, peakBandwidth: Number.isFinite(peak) ? peak : null, rows }, null, 2));
+  const fmt = (x, d = 3) => (x === null || x === undefined ? '–' : x >= 1e5 ? x.toExponential(2) : x.toFixed(d));
+  const md = [
+    `Benchmark ${date} on ${adapter}; ${durationMs} ms simulated per case${quick ? ' (quick)' : ''}.`, '',
+    '| suite | N | backend | synapses | wall s per simulated s | × real time | neuron updates/s | synaptic events/s | CPU/GPU | bandwidth (fraction of peak) |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.suite} | ${r.n} | ${r.backend} | ${fmt(r.synapses, 0)} | ${fmt(r.secondsPerSimulatedSecond, 4)} | ${fmt(r.realTime, 2)} | ${fmt(r.neuronUpdatesPerSecond)} | ${fmt(r.synapticEventsPerSecond)}${r.spikesEstimated ? ' *' : ''} | ${fmt(r.cpuOverGpu, 1)} | ${r.bytesPerSecond ? `${(r.bytesPerSecond / 1e9).toFixed(1)} GB/s` : '–'}${r.bandwidthFraction ? ` (${(100 * r.bandwidthFraction).toFixed(1)} %)` : ''} |`),
+    '', '\\* recording off: spikes from a separate 100 ms run of the same network with rates on.',
+  ].join('\n');
+  writeFileSync(`${base}.md`, md + '\n');
+  if (rows.length) writeFileSync(`${base}.svg`, chart(rows));
+  return `${md}\nwritten to ${base}.json, .md, .svg`;
 }
-const peak = Number(arg('peak-bandwidth', /H100/.test(adapter) ? 2.85e12 : NaN)); // PLATFORM.md: measured streaming on an H100
-for (const r of rows) r.bandwidthFraction = r.bytesPerSecond && Number.isFinite(peak) ? r.bytesPerSecond / peak : null;
-
-const date = new Date().toISOString().slice(0, 10);
-const slug = adapter.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
-const outDir = join(here, 'results');
-mkdirSync(outDir, { recursive: true });
-const base = join(outDir, `${date}-${slug}${quick ? '-quick' : ''}`);
-writeFileSync(`${base}.json`, JSON.stringify({ date, adapter, durationMs, quick, peakBandwidth: Number.isFinite(peak) ? peak : null, rows }, null, 2));
-
-const fmt = (x, d = 3) => (x === null || x === undefined ? '–' : x >= 1e5 ? x.toExponential(2) : x.toFixed(d));
-const md = [
-  `Benchmark ${date} on ${adapter}; ${durationMs} ms simulated per case${quick ? ' (quick)' : ''}.`, '',
-  '| suite | N | backend | synapses | wall s per simulated s | × real time | neuron updates/s | synaptic events/s | CPU/GPU | bandwidth (fraction of peak) |',
-  '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.suite} | ${r.n} | ${r.backend} | ${fmt(r.synapses, 0)} | ${fmt(r.secondsPerSimulatedSecond, 4)} | ${fmt(r.realTime, 2)} | ${fmt(r.neuronUpdatesPerSecond)} | ${fmt(r.synapticEventsPerSecond)}${r.spikesEstimated ? ' *' : ''} | ${fmt(r.cpuOverGpu, 1)} | ${r.bytesPerSecond ? `${(r.bytesPerSecond / 1e9).toFixed(1)} GB/s` : '–'}${r.bandwidthFraction ? ` (${(100 * r.bandwidthFraction).toFixed(1)} %)` : ''} |`),
-  '', '\\* recording off: spikes from a separate 100 ms run of the same network with rates on.',
-].join('\n');
-writeFileSync(`${base}.md`, md + '\n');
-writeFileSync(`${base}.svg`, chart(rows));
-console.log(md);
-console.log(`wrote ${base}.json, .md, .svg`);
 
 /** Log–log chart: wall seconds per simulated second against N, one line per suite and backend. */
 function chart(all) {
