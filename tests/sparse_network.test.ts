@@ -200,7 +200,14 @@ describe('a diverging neuron', () => {
     };
     const failure = async (options: SparseGpuOptions & { backend?: 'cpu' }) => {
       const sim = await SparseSimulation.create(desc, { device, stepsPerSubmit: 50, ...options });
-      try { return await sim.run({ steps: 300 }).then(() => null, (e: unknown) => e); } finally { sim.destroy(); }
+      let first: unknown = null;
+      try {
+        first = await sim.run({ steps: 300 }).then(() => null, (e: unknown) => e);
+        // Not carried on: a further run throws the same failure, and after destroy() it says so.
+        expect(await sim.run({ steps: 10 }).catch((e: unknown) => e)).toBe(first);
+      } finally { sim.destroy(); }
+      expect(((await sim.run({ steps: 10 }).catch((e: unknown) => e)) as Error).message).toBe('this simulation was destroyed');
+      return first;
     };
     const [cpu, perStep, oneWg] = await Promise.all([
       failure({ backend: 'cpu' }), failure({ launch: 'per-step' }), failure({ launch: 'one-workgroup', stepsPerDispatch: 5 }),

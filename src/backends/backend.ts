@@ -42,6 +42,34 @@ export class NonFiniteStateError extends Error {
   }
 }
 
+/**
+ * What every simulation enforces around its runs: none after destroy(), and none after a run
+ * failed (a NaN, a GPU error: the state and the recordings are then out of step), which throws
+ * that failure again.
+ */
+export class RunGuard {
+  private failed: Error | null = null;
+  private ended = false;
+
+  async run<T>(body: () => Promise<T>): Promise<T> {
+    if (this.ended) throw new Error('this simulation was destroyed');
+    if (this.failed) throw this.failed;
+    try {
+      return await body();
+    } catch (e) {
+      this.failed = e as Error;
+      throw e;
+    }
+  }
+
+  /** Marks the simulation destroyed; false when it already was (destroy() is idempotent). */
+  end(): boolean {
+    if (this.ended) return false;
+    this.ended = true;
+    return true;
+  }
+}
+
 export function maskWords(n: number): number {
   return Math.ceil(n / 32);
 }

@@ -1,6 +1,6 @@
 // The CPU reference backend: the plan executed in plain TypeScript, f64 (or f32 emulated with
 // Math.fround), in exactly the GPU kernel's order (shaders/pulse_network.wgsl).
-import { type Backend, type Chunk, NonFiniteStateError, chunkLength, maskWords } from './backend';
+import { type Backend, type Chunk, NonFiniteStateError, RunGuard, chunkLength, maskWords } from './backend';
 import type { Plan } from '../network/plan';
 import { NO_TRACE } from '../network/plan';
 import { f32, f64, izhStep, type Round } from '../models/izhikevich';
@@ -31,7 +31,7 @@ export class CpuBackend implements Backend {
   private readonly chunk: number;
   private readonly out = new Float64Array(2);
   private step = 0;
-  private failed: Error | null = null;
+  private readonly guard = new RunGuard();
 
   constructor(private readonly plan: Plan, options: CpuOptions = {}) {
     const precision = options.precision ?? 'f64';
@@ -54,8 +54,11 @@ export class CpuBackend implements Backend {
     this.chunk = options.stepsPerChunk ?? 250;
   }
 
-  async advance(steps: number, sink: (chunk: Chunk) => void): Promise<void> {
-    if (this.failed) throw this.failed;
+  async advance(steps: number, sink: (c: Chunk) => void): Promise<void> {
+    await this.guard.run(() => this.advanceChunks(steps, sink));
+  }
+
+  private async advanceChunks(steps: number, sink: (chunk: Chunk) => void): Promise<void> {
     const p = this.plan, W = this.words, T = p.traced.length;
     let remaining = steps;
     while (remaining > 0) {
@@ -63,12 +66,7 @@ export class CpuBackend implements Backend {
       const raster = new Uint32Array(m * W);
       const traces = new Float64Array(m * T * 3);
       for (let k = 0; k < m; k++) {
-        try {
-          this.stepOnce(this.step + k, raster.subarray(k * W, (k + 1) * W), traces.subarray(k * T * 3, (k + 1) * T * 3));
-        } catch (e) {
-          this.failed = e as Error;
-          throw e;
-        }
+        this.stepOnce(this.step + k, raster.subarray(k * W, (k + 1) * W), traces.subarray(k * T * 3, (k + 1) * T * 3));
       }
       sink({ firstStep: this.step, steps: m, raster: p.recordSpikes ? raster : null, traces });
       this.step += m;
@@ -124,5 +122,7 @@ export class CpuBackend implements Backend {
     return { v: this.v.slice(), u: this.u.slice() };
   }
 
-  destroy(): void {}
+  destroy(): void {
+    this.guard.end();
+  }
 }

@@ -1,6 +1,6 @@
 // The GPU backend: executes a plan with shaders/pulse_network.wgsl. Many steps are encoded per
 // submit; spikes and traces stay in GPU rings and come back once per chunk, double-buffered.
-import { type Backend, type Chunk, type SpikeTap, NonFiniteStateError, chunkLength, maskWords } from './backend';
+import { type Backend, type Chunk, type SpikeTap, NonFiniteStateError, RunGuard, chunkLength, maskWords } from './backend';
 import { NO_TRACE, type Plan, compilePlan, neuronCount } from '../network/plan';
 import type { NetworkDescription } from '../network/description';
 import { NetworkValidationError, assertValidNetwork, checkDenseFits, formatBytes } from '../network/validate';
@@ -86,8 +86,7 @@ export class GpuBackend implements Backend {
   readonly adapter: string;
   private readonly buffers: GPUBuffer[] = [];
   private step = 0;
-  private failed: Error | null = null;
-  private destroyed = false;
+  private readonly guard = new RunGuard();
   private readonly watch: GpuErrorWatch;
   private readonly taps = new Set<SpikeTap>();
 
@@ -258,9 +257,7 @@ export class GpuBackend implements Backend {
   }
 
   async advance(steps: number, sink: (chunk: Chunk) => void): Promise<void> {
-    if (this.destroyed) throw new Error('this simulation was destroyed');
-    if (this.failed) throw this.failed;
-    try {
+    await this.guard.run(async () => {
       this.step = await runChunks(this.step, steps, {
         readback: this.readback,
         length: (step, remaining) => chunkLength(step, remaining, this.shape.k),
@@ -268,10 +265,7 @@ export class GpuBackend implements Backend {
         collect: (rb, t0, m) => sink(this.collect(rb, t0, m)),
         check: () => this.watch.check(),
       });
-    } catch (e) {
-      this.failed = e as Error;
-      throw e;
-    }
+    });
   }
 
   get device(): GPUDevice { return this.gpu.device; }
@@ -290,8 +284,6 @@ export class GpuBackend implements Backend {
   }
 
   destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    releaseGpu(this.watch, this.buffers, this.gpu);
+    if (this.guard.end()) releaseGpu(this.watch, this.buffers, this.gpu);
   }
 }

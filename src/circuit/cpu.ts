@@ -1,7 +1,7 @@
 // The CPU reference for circuits, in f64: executes a compiled plan with the same loops and the
 // same order of additions as shaders/circuit.wgsl (synapses, then per neuron its synaptic
 // currents in synapse order and its stimuli, then the integrator and spike detection).
-import { NonFiniteStateError } from '../backends/backend';
+import { NonFiniteStateError, RunGuard } from '../backends/backend';
 import { Integrator } from '../integrators';
 import { MAX_STATE, PARAM_SLOTS, SPIKE_THRESHOLD_SLOT, type Derivative } from '../models/model';
 import { Purpose, normalFromWords, philox4x32, seedKey } from '../rng/philox';
@@ -29,7 +29,7 @@ export class CpuCircuitBackend implements CircuitBackend {
   private readonly words = new Uint32Array(4);
   private readonly key: [number, number];
   private step = 0;
-  private destroyed = false;
+  private readonly guard = new RunGuard();
   /** First non-finite (step, neuron) of each frozen copy (plan.freeze). */
   private readonly failed = new Map<number, CopyFailure>();
 
@@ -135,7 +135,10 @@ export class CpuCircuitBackend implements CircuitBackend {
   }
 
   async advance(steps: number, sink: (chunk: CircuitChunk) => void): Promise<void> {
-    if (this.destroyed) throw new Error('this simulation was destroyed');
+    await this.guard.run(() => this.advanceChunks(steps, sink));
+  }
+
+  private async advanceChunks(steps: number, sink: (chunk: CircuitChunk) => void): Promise<void> {
     const P = this.plan, B = P.copies, probes = P.probes;
     let remaining = steps;
     while (remaining > 0) {
@@ -174,7 +177,7 @@ export class CpuCircuitBackend implements CircuitBackend {
   }
 
   destroy(): void {
-    this.destroyed = true;
+    this.guard.end();
   }
 }
 

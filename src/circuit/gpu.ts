@@ -1,7 +1,7 @@
 // The GPU backend for circuits: executes a compiled plan with shaders/circuit.wgsl. Each
 // workgroup owns whole copies and loops over many steps per dispatch; many dispatches go into
 // one submit, and spikes and trace samples come back once per chunk, double-buffered.
-import { NonFiniteStateError, chunkLength } from '../backends/backend';
+import { NonFiniteStateError, RunGuard, chunkLength } from '../backends/backend';
 import {
   GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, offsetTable, readBuffer, releaseGpu, runChunks,
 } from '../gpu/chunks';
@@ -85,10 +85,9 @@ export class GpuCircuitBackend implements CircuitBackend {
   readonly kind = 'gpu';
   readonly adapter: string;
   private step = 0;
-  private destroyed = false;
+  private readonly guard = new RunGuard();
   /** Where the per-copy failure words land in a readback buffer: after status, spikes and traces. */
   private readonly failOffset: number;
-  private failed: Error | null = null;
   private readonly watch: GpuErrorWatch;
 
   private constructor(
@@ -249,9 +248,7 @@ export class GpuCircuitBackend implements CircuitBackend {
   }
 
   async advance(steps: number, sink: (chunk: CircuitChunk) => void): Promise<void> {
-    if (this.destroyed) throw new Error('this simulation was destroyed');
-    if (this.failed) throw this.failed;
-    try {
+    await this.guard.run(async () => {
       this.step = await runChunks(this.step, steps, {
         readback: this.bufs.readback,
         length: (step, remaining) => chunkLength(step, remaining, this.shape.k),
@@ -259,10 +256,7 @@ export class GpuCircuitBackend implements CircuitBackend {
         collect: (rb, t0, m) => this.collect(rb, t0, m, sink),
         check: () => this.watch.check(),
       });
-    } catch (e) {
-      this.failed = e as Error;
-      throw e;
-    }
+    });
   }
 
   async readState(): Promise<Float32Array> {
@@ -271,9 +265,7 @@ export class GpuCircuitBackend implements CircuitBackend {
   }
 
   destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    releaseGpu(this.watch, this.bufs.all, this.gpu);
+    if (this.guard.end()) releaseGpu(this.watch, this.bufs.all, this.gpu);
   }
 }
 

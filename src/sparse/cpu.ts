@@ -1,7 +1,7 @@
 // The CPU reference for sparse networks (f64): the same plan, the same connectivity (built by
 // buildCsr, draw for draw the GPU's), the same fixed-point synaptic sums, the same step order as
 // shaders/sparse_network.wgsl and shaders/sparse_propagate.wgsl.
-import { NonFiniteStateError } from '../backends/backend';
+import { NonFiniteStateError, RunGuard } from '../backends/backend';
 import { cobahhStep } from '../models/cobahh';
 import { f64, izhStep } from '../models/izhikevich';
 import { PhiloxStream, Purpose } from '../rng/philox';
@@ -24,6 +24,7 @@ export class CpuSparseBackend implements SparseBackend {
   private readonly refractory: Int32Array;
   private readonly acc: Float64Array;
   private readonly noise: PhiloxStream;
+  private readonly guard = new RunGuard();
   private step = 0;
 
   constructor(readonly plan: SparsePlan, private readonly chunkSteps = 250) {
@@ -46,6 +47,10 @@ export class CpuSparseBackend implements SparseBackend {
   }
 
   async advance(steps: number, sink: (c: SparseChunk) => void): Promise<void> {
+    await this.guard.run(() => this.advanceChunks(steps, sink));
+  }
+
+  private async advanceChunks(steps: number, sink: (c: SparseChunk) => void): Promise<void> {
     const { n, targets, ring } = this.plan;
     const pops = this.plan.ranges.length;
     const x = new Float64Array(6), out = new Float64Array(2), syn = new Float64Array(2);
@@ -134,5 +139,7 @@ export class CpuSparseBackend implements SparseBackend {
     return Float64Array.from(this.state);
   }
 
-  destroy(): void {}
+  destroy(): void {
+    this.guard.end();
+  }
 }

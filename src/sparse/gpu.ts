@@ -6,7 +6,7 @@
 // two records buffers of bounded size used in turn (an overflow is an error, never a silent loss).
 // Only the part of a chunk's records that its spikes are expected to fill is copied back; a chunk
 // with more is completed from its records buffer before that buffer is used again.
-import { NonFiniteStateError } from '../backends/backend';
+import { NonFiniteStateError, RunGuard } from '../backends/backend';
 import type { Launch } from '../backends/gpu';
 import { GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, GpuLimitError, type LimitRequest, acquireGpu } from '../gpu/device';
@@ -84,7 +84,7 @@ export class GpuSparseBackend implements SparseBackend {
   readonly kind = 'gpu';
   readonly adapter: string;
   private step = 0;
-  private destroyed = false;
+  private readonly guard = new RunGuard();
   private pairsCopied = FIRST_PAIRS_COPIED;
   /** What came back from the GPU: chunks, bytes, and chunks whose spikes needed a second copy. */
   readonly readbackStats = { chunks: 0, bytes: 0, extraReads: 0 };
@@ -323,6 +323,10 @@ export class GpuSparseBackend implements SparseBackend {
   }
 
   async advance(steps: number, sink: (c: SparseChunk) => void): Promise<void> {
+    await this.guard.run(() => this.advanceChunks(steps, sink));
+  }
+
+  private async advanceChunks(steps: number, sink: (c: SparseChunk) => void): Promise<void> {
     const { device } = this.gpu;
     const r = this.run;
     const plan = this.plan;
@@ -416,9 +420,7 @@ export class GpuSparseBackend implements SparseBackend {
   }
 
   destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    releaseGpu(this.watch, this.run.all, this.gpu);
+    if (this.guard.end()) releaseGpu(this.watch, this.run.all, this.gpu);
   }
 }
 
