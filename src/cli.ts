@@ -8,7 +8,7 @@ import { INTEGRATORS, IZHIKEVICH_TYPES, type IzhikevichType } from './network/de
 import { rasterSvg } from './plot/raster';
 import { synchronyIndex } from './analysis/rates';
 import { NetworkValidationError } from './network/validate';
-import { EXPERIMENTS, type ExperimentName, runExperiment } from './circuit/experiments';
+import { type Divergence, EXPERIMENTS, type ExperimentName, runExperiment } from './circuit/experiments';
 import { CIRCUIT_INTEGRATORS, type CircuitIntegrator } from './integrators';
 import { UsageError, numberOption, outAndBackend, parseOptions, prepareOut, progress } from './cli/args';
 import { SPARSE_NETWORKS, isSparseNetwork, sparseMain, SPARSE_USAGE } from './cli/sparse';
@@ -104,9 +104,11 @@ async function experimentMain(a: ExperimentArgs): Promise<number> {
   });
   for (const [file, text] of Object.entries(run.files)) await writeFile(join(a.out, file), text);
   if (!a.quiet) {
-    const s = run.summary as { spikes: number; wallSeconds: number; adapter: string; diverged: unknown };
-    console.log(`${a.experiment}: ${s.spikes} spikes, ${s.wallSeconds.toFixed(3)} s wall on ${s.adapter}` +
-      `${typeof s.diverged === 'string' ? ` — ${s.diverged}` : ''}; wrote ${a.out}/{${Object.keys(run.files).join(',')}}`);
+    const s = run.summary as { spikes: number; wallSeconds: number; adapter: string; diverged: Divergence[] };
+    const first = s.diverged[0];
+    const diverged = !first ? '' : first.message ? ` — ${first.message}`
+      : ` — ${s.diverged.length} diverged, the first at ${Math.min(...s.diverged.map((d) => d.atMs))} ms`;
+    console.log(`${a.experiment}: ${s.spikes} spikes, ${s.wallSeconds.toFixed(3)} s wall on ${s.adapter}${diverged}; wrote ${a.out}/{${Object.keys(run.files).join(',')}}`);
   }
   return 0;
 }

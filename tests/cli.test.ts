@@ -135,6 +135,29 @@ describe("spikegpu run EXPERIMENT (the seeds' experiments)", () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.copies).toBe(20);
     expect(summary.diverged.length).toBe(20 - stable.length);
+    const gs = rows.map((x) => Number(x[0]));
+    for (const d of summary.diverged) {
+      const row = rows[gs.findIndex((g) => Math.abs(g - d.g) < 1e-12)]!;  // the copy's row says when it diverged
+      expect(Number(row[3])).toBeCloseTo(d.atMs, 9);
+    }
+  });
+
+  it("neun-chain stops at the divergence under Neun's sign, keeps the traces up to there and says so", async () => {
+    const out = join(tmp(), 'chain');
+    const r = await run(['run', 'neun-chain', '--backend', 'cpu', '--duration', '20', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.diverged).toHaveLength(1);                // the same shape as the scan's list
+    const [d] = summary.diverged;
+    expect(d.atMs).toBeGreaterThan(0);
+    expect(d.atMs).toBeLessThan(20);
+    expect(d.message).toMatch(new RegExp(`non-finite state .* in neuron ${d.neuron} of copy 0 at step ${Math.round(d.atMs / summary.dt)} `));
+    expect(r.stdout).toContain(d.message);
+    const rows = readFileSync(join(out, 'traces.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length * summary.dt).toBeLessThanOrEqual(d.atMs);  // the traces stop before the divergence
+    expect(summary.steps).toBe(rows.length);                        // and the summary counts the steps they cover
+    expect(summary.durationMs).toBeCloseTo(rows.length * summary.dt, 9);
   });
 
   it('refuses a bad option for an experiment with exit code 2', async () => {

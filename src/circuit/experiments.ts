@@ -1,6 +1,7 @@
 // The seeds' experiments end to end: run, analyse, and return the files they write (CSV and
 // SVG pictures). Used by the `spikegpu run <experiment>` command; the library API is the same.
 import { correlation, meanAbsDifference } from '../analysis/continuous';
+import type { NonFiniteStateError } from '../backends/backend';
 import type { CircuitIntegrator } from '../integrators';
 import { lineChartSvg } from '../plot/lines';
 import { hhDoubleImpulse, linspace, neunChain, neunCoupledPair, neunCouplingScan } from './presets';
@@ -25,6 +26,16 @@ export const EXPERIMENTS = {
   },
 } as const;
 export type ExperimentName = keyof typeof EXPERIMENTS;
+
+/** A neuron whose state turned non-finite: `summary.diverged` lists them (empty when none did). */
+export interface Divergence {
+  neuron: number;
+  atMs: number;
+  /** The scan: the copy's coupling conductance. */
+  g?: number;
+  /** A run that stopped: the error's text. */
+  message?: string;
+}
 
 export interface ExperimentRun {
   files: Record<string, string>;
@@ -56,10 +67,13 @@ export async function runExperiment(
         : neunCouplingScan(opts);
   const sim = await createCircuit(desc, o);
   try {
-    let diverged: string | null = null;
+    // Neurons that turned non-finite, in one shape for every experiment: the chain under Neun's
+    // sign stops (what was recorded up to there is kept); the scan freezes the copies that diverge.
+    let diverged: Divergence[] = [];
     await sim.run({ duration, onProgress: o.onProgress }).catch((e: Error) => {
       if (e.name !== 'NonFiniteStateError') throw e;
-      diverged = e.message; // the chain under Neun's sign: keep what was recorded up to there
+      const f = e as NonFiniteStateError;
+      diverged = [{ neuron: f.neuron, atMs: f.step * desc.dt, message: f.message }];
     });
     const files: Record<string, string> = {};
     const summary: Record<string, unknown> = { experiment: name, about: EXPERIMENTS[name].about, ...sim.summary(), diverged };
@@ -99,7 +113,7 @@ export async function runExperiment(
       });
       summary.conductances = gs;
       summary.correlation = corr;
-      summary.diverged = sim.failures.map((f) => ({ g: gs[f.copy], neuron: f.neuron, atMs: f.step * desc.dt }));
+      summary.diverged = sim.failures.map((f): Divergence => ({ g: gs[f.copy], neuron: f.neuron, atMs: f.step * desc.dt }));
     }
     files['summary.json'] = JSON.stringify(summary, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
     return { files, summary };

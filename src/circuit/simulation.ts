@@ -56,16 +56,19 @@ export class CircuitSimulation {
     }
     const t0 = performance.now();
     let done = 0;
-    await this.backend.advance(steps, (chunk: CircuitChunk) => {
-      this.sampleChunks.push(Float64Array.from(chunk.traces));
-      this.samples += chunk.samples;
-      if (chunk.spikes.length > 0) { this.spikeChunks.push(chunk.spikes); this.sorted = null; }
-      for (const f of chunk.failures) if (!this.failed.has(f.copy)) this.failed.set(f.copy, f);
-      done += chunk.steps;
-      options.onProgress?.(done, steps);
-    });
-    this.stepsDone += steps;
-    this.wallMs += performance.now() - t0;
+    try {
+      await this.backend.advance(steps, (chunk: CircuitChunk) => {
+        this.sampleChunks.push(Float64Array.from(chunk.traces));
+        this.samples += chunk.samples;
+        if (chunk.spikes.length > 0) { this.spikeChunks.push(chunk.spikes); this.sorted = null; }
+        for (const f of chunk.failures) if (!this.failed.has(f.copy)) this.failed.set(f.copy, f);
+        done += chunk.steps;
+        this.stepsDone += chunk.steps;  // a run that fails keeps the chunks it delivered, and counts them
+        options.onProgress?.(done, steps);
+      });
+    } finally {
+      this.wallMs += performance.now() - t0;
+    }
   }
 
   /** Copies frozen after a non-finite state (batch.nonFinite = 'freeze-copy'), by copy. */

@@ -60,6 +60,7 @@ export class SparseSimulation {
     const steps = what.steps ?? Math.round((what.duration ?? 0) / this.plan.dt);
     if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be an integer ≥ 0, got ${steps}`);
     const t0 = performance.now();
+    const start = this.step;
     let spikes = 0;
     const pops = this.plan.ranges.length;
     await this.backend.advance(steps, (c: SparseChunk) => {
@@ -69,9 +70,9 @@ export class SparseSimulation {
         this.rateChunks.push(c.rates);
         c.rates.forEach((x, k) => { spikes += x; this.popSpikes[k % pops]! += x; });
       } else spikes += c.spikeSteps.length;
-      what.onProgress?.(c.firstStep + c.steps - this.step, steps);
+      this.step = c.firstStep + c.steps;  // a run that fails keeps the chunks it delivered, and counts them
+      what.onProgress?.(this.step - start, steps);
     });
-    this.step += steps;
     return { steps, wallSeconds: (performance.now() - t0) / 1000, spikes };
   }
 
