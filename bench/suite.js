@@ -15,7 +15,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SparseSimulation, cobahh, createSimulation, izhikevich2003, sparseIzhikevich } from '../dist/spikegpu.js';
+import { SparseSimulation, cobahh, createSimulation, izhikevich2003, lineChartSvg, sparseIzhikevich } from '../dist/spikegpu.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name, fallback) => {
@@ -154,33 +154,23 @@ function save() {
   return `${md}\nwritten to ${base}.json, .md, .svg`;
 }
 
-/** Log–log chart: wall seconds per simulated second against N, one line per suite and backend. */
+/**
+ * Log–log chart: wall seconds per simulated second against N, one line per suite and backend;
+ * the colour is the suite, the dashes the backend (solid: the GPU in one workgroup).
+ */
 function chart(all) {
-  const W = 720, H = 420, L = 70, R = 220, T = 20, B = 50;
+  const suites = [...new Set(all.map((r) => r.suite))];
+  const dashes = { 'gpu one-workgroup': undefined, 'gpu per-step': '8 4', 'gpu one-workgroup procedural': '2 3', 'gpu per-step procedural': '8 3 2 3', cpu: '3 6' };
+  const colours = ['#1f77b4', '#d62728', '#2ca02c'];
   const series = new Map();
   for (const r of all) {
     const key = `${r.suite} · ${r.backend}`;
-    if (!series.has(key)) series.set(key, []);
-    series.get(key).push([r.n, r.secondsPerSimulatedSecond]);
+    if (!series.has(key)) series.set(key, { x: [], y: [], label: key, markers: true, color: colours[suites.indexOf(r.suite) % colours.length], dash: dashes[r.backend] });
+    series.get(key).x.push(r.n);
+    series.get(key).y.push(r.secondsPerSimulatedSecond);
   }
-  const xs = all.map((r) => Math.log10(r.n)), ys = all.map((r) => Math.log10(r.secondsPerSimulatedSecond));
-  const x0 = Math.floor(Math.min(...xs)), x1 = Math.ceil(Math.max(...xs)), y0 = Math.floor(Math.min(...ys)), y1 = Math.ceil(Math.max(...ys));
-  const px = (n) => L + ((Math.log10(n) - x0) / Math.max(1, x1 - x0)) * (W - L - R);
-  const py = (s) => H - B - ((Math.log10(s) - y0) / Math.max(1, y1 - y0)) * (H - T - B);
-  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`];
-  for (let e = x0; e <= x1; e++) parts.push(`<line x1="${px(10 ** e)}" x2="${px(10 ** e)}" y1="${T}" y2="${H - B}" stroke="#ddd"/><text x="${px(10 ** e)}" y="${H - B + 16}" text-anchor="middle">1e${e}</text>`);
-  for (let e = y0; e <= y1; e++) parts.push(`<line x1="${L}" x2="${W - R}" y1="${py(10 ** e)}" y2="${py(10 ** e)}" stroke="#ddd"/><text x="${L - 6}" y="${py(10 ** e) + 4}" text-anchor="end">1e${e}</text>`);
-  parts.push(`<text x="${(L + W - R) / 2}" y="${H - 10}" text-anchor="middle">neurons N</text>`);
-  parts.push(`<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">wall s per simulated s</text>`);
-  [...series.entries()].forEach(([key, pts], k) => {
-    const c = colours[k % colours.length];
-    const dash = key.endsWith('cpu') ? ' stroke-dasharray="5 4"' : '';
-    parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2"${dash} points="${pts.map(([n, s]) => `${px(n).toFixed(1)},${py(s).toFixed(1)}`).join(' ')}"/>`);
-    for (const [n, s] of pts) parts.push(`<circle cx="${px(n).toFixed(1)}" cy="${py(s).toFixed(1)}" r="3" fill="${c}"/>`);
-    parts.push(`<text x="${W - R + 10}" y="${T + 16 * (k + 1)}" fill="${c}">${key}</text>`);
+  return lineChartSvg([...series.values()], {
+    title: `${adapter}: ${durationMs} ms simulated per case`, xLabel: 'neurons N', yLabel: 'wall s per simulated s',
+    xLog: true, yLog: true, legend: 'right', width: 1000, height: 460,
   });
-  parts.push('</svg>');
-  return parts.join('\n');
 }

@@ -14,6 +14,7 @@ export { acquireGpu, GpuUnavailableError, GpuLimitError, type GpuOptions, type G
 export { philox4x32, PhiloxStream, Purpose, uniform01 } from './rng/philox';
 export * from './analysis/rates';
 export { rasterSvg, type RasterOptions } from './plot/raster';
+export { lineChartSvg, type LineChartOptions, type Series as ChartSeries } from './plot/lines';
 export type { SpikeList, TraceVariable } from './recording';
 // Circuits of differential models (Neun parity): HH, Hindmarsh–Rose, Izhikevich; Euler/RK4/RK6;
 // electrical and diffusion synapses; stimuli; batches of independent copies.

@@ -14,10 +14,16 @@ export interface FrameOptions {
   width: number;
   height: number;
   title?: string;
+  /** The axes' ranges; on a logarithmic axis both ends must be > 0. */
   x: [number, number];
   y: [number, number];
   xLabel: string;
   yLabel: string;
+  /** Logarithmic axes: ticks at every power of ten, smaller ones at 2 … 9 times it. */
+  xLog?: boolean;
+  yLog?: boolean;
+  /** Extra room right of the plot (a legend outside it). */
+  rightMargin?: number;
 }
 
 export interface Frame {
@@ -33,14 +39,48 @@ export interface Frame {
   finish(): string;
 }
 
+/** A tick: position along the axis, and its label (none for a minor tick). */
+interface Tick { at: number; label: string | null }
+
+const tickLabel = (t: number) => `${+t.toPrecision(6)}`;
+
+function linearTicks(lo: number, hi: number, target: number): Tick[] {
+  const step = niceStep(hi - lo, target), out: Tick[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step) out.push({ at: t, label: tickLabel(t) });
+  return out;
+}
+
+/** Powers of ten (labelled) and 2 … 9 times them (not) within [lo, hi]. */
+function logTicks(lo: number, hi: number): Tick[] {
+  const out: Tick[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (let m = 1; m <= 9; m++) {
+      const t = m * 10 ** e;
+      if (t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9)) out.push({ at: t, label: m > 1 ? null : Math.abs(e) >= 4 ? `1e${e}` : tickLabel(t) });
+    }
+  }
+  return out;
+}
+
+/** An axis' range made drawable: a degenerate range widened; a logarithmic one checked. */
+function axisRange([lo, hi]: [number, number], log: boolean | undefined, name: string): [number, number] {
+  if (log) {
+    if (!(lo > 0 && hi > 0)) throw new RangeError(`a logarithmic ${name} axis needs a range above 0, got [${lo}, ${hi}]`);
+    return hi > lo ? [lo, hi] : [lo / 10, lo * 10];
+  }
+  return hi > lo ? [lo, hi] : [lo - 1, lo + 1];
+}
+
 export function frame(o: FrameOptions): Frame {
   const W = o.width, H = o.height;
-  const m = { left: 64, right: 16, top: o.title ? 36 : 16, bottom: 48 };
+  const m = { left: 64, right: 16 + (o.rightMargin ?? 0), top: o.title ? 36 : 16, bottom: 48 };
   const pw = W - m.left - m.right, ph = H - m.top - m.bottom;
-  const [x0, x1] = o.x[1] > o.x[0] ? o.x : [o.x[0] - 1, o.x[0] + 1];
-  const [y0, y1] = o.y[1] > o.y[0] ? o.y : [o.y[0] - 1, o.y[0] + 1];
-  const px = (x: number) => m.left + ((x - x0) / (x1 - x0)) * pw;
-  const py = (y: number) => m.top + ph - ((y - y0) / (y1 - y0)) * ph;
+  const [x0, x1] = axisRange(o.x, o.xLog, 'x');
+  const [y0, y1] = axisRange(o.y, o.yLog, 'y');
+  const to = (log: boolean | undefined) => (v: number) => (log ? Math.log10(v) : v);
+  const fx = to(o.xLog), fy = to(o.yLog);
+  const px = (x: number) => m.left + ((fx(x) - fx(x0)) / (fx(x1) - fx(x0))) * pw;
+  const py = (y: number) => m.top + ph - ((fy(y) - fy(y0)) / (fy(y1) - fy(y0))) * ph;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
@@ -48,15 +88,13 @@ export function frame(o: FrameOptions): Frame {
   if (o.title) parts.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${esc(o.title)}</text>`);
   const finish = () => {
     const out = [...parts, `<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="black"/>`];
-    const xs = niceStep(x1 - x0, 8);
-    for (let t = Math.ceil(x0 / xs) * xs; t <= x1 + 1e-9 * xs; t += xs) {
-      out.push(`<line x1="${f1(px(t))}" x2="${f1(px(t))}" y1="${m.top + ph}" y2="${m.top + ph + 5}" stroke="black"/>`);
-      out.push(`<text x="${f1(px(t))}" y="${m.top + ph + 18}" text-anchor="middle">${+t.toPrecision(6)}</text>`);
+    for (const t of o.xLog ? logTicks(x0, x1) : linearTicks(x0, x1, 8)) {
+      out.push(`<line x1="${f1(px(t.at))}" x2="${f1(px(t.at))}" y1="${m.top + ph}" y2="${m.top + ph + (t.label === null ? 3 : 5)}" stroke="black"/>`);
+      if (t.label !== null) out.push(`<text x="${f1(px(t.at))}" y="${m.top + ph + 18}" text-anchor="middle">${t.label}</text>`);
     }
-    const ys = niceStep(y1 - y0, 5);
-    for (let t = Math.ceil(y0 / ys) * ys; t <= y1 + 1e-9 * ys; t += ys) {
-      out.push(`<line x1="${m.left - 5}" x2="${m.left}" y1="${f1(py(t))}" y2="${f1(py(t))}" stroke="black"/>`);
-      out.push(`<text x="${m.left - 8}" y="${f1(py(t))}" text-anchor="end" dominant-baseline="middle">${+t.toPrecision(6)}</text>`);
+    for (const t of o.yLog ? logTicks(y0, y1) : linearTicks(y0, y1, 5)) {
+      out.push(`<line x1="${m.left - (t.label === null ? 3 : 5)}" x2="${m.left}" y1="${f1(py(t.at))}" y2="${f1(py(t.at))}" stroke="black"/>`);
+      if (t.label !== null) out.push(`<text x="${m.left - 8}" y="${f1(py(t.at))}" text-anchor="end" dominant-baseline="middle">${t.label}</text>`);
     }
     out.push(`<text x="${m.left + pw / 2}" y="${H - 10}" text-anchor="middle">${esc(o.xLabel)}</text>`);
     out.push(`<text transform="translate(16 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(o.yLabel)}</text>`);
