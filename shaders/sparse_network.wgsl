@@ -1,6 +1,7 @@
 // One step of every neuron of a sparse network (src/sparse/): take this step's synaptic input
 // from the accumulator ring (fixed point, filled by sparse_propagate.wgsl), advance the model,
-// detect spikes, append them to this step's spike list, record them and count population rates.
+// detect spikes, append them to this step's spike list, record them and count population rates;
+// sample the traced neurons once the step is done (in run_steps, or by the propagation dispatch).
 // Two launch shapes: `update` + `propagate` dispatches per step (any size), or `run_steps`, one
 // workgroup looping over many steps (small networks: no dispatch cost per step).
 // Composed after philox.wgsl, model_params.wgsl, hodgkin_huxley.wgsl, izhikevich.wgsl, cobahh.wgsl,
@@ -9,6 +10,8 @@
 override MODEL: u32 = 0u;   // 0: COBAHH, 1: Izhikevich (the seed's half-step scheme)
 override WG: u32 = 256u;
 const RECORD_HEADER: u32 = 5u;  // spike records, bad count, bad step, bad neuron, steps run
+const MAX_TRACED: u32 = 1024u;  // src/sparse/description.ts MAX_TRACED_NEURONS
+const IZH_INPUT_ROW: u32 = 7u;  // Izhikevich state rows: v u a b c d σ, then I when traced
 
 struct NetParams {
   n: u32,
@@ -20,11 +23,15 @@ struct NetParams {
   record_spikes: u32,
   record_rates: u32,
   capacity: u32,           // spike records one chunk holds
-  pairs_base: u32,         // word of the first (step, neuron) pair: after the header and the chunk's rates
+  pairs_base: u32,         // word of the first (step, neuron) pair: after the header, the chunk's rates and traces
+  traces_base: u32,        // word of the chunk's first trace value: [tc][traced neuron][variable]
+  traced: u32,             // neurons traced (0: none)
+  trace_vars: u32,         // values per traced neuron
   refractory_steps: u32,
   threshold: f32,
   inv_scale: vec4f,        // 1 / fixed-point scale per target
   pop_start: array<vec4u, 8>,
+  traced_list: array<vec4u, MAX_TRACED / 4u>,  // the traced neurons' indices
   cob: CobahhParams,
 }
 
@@ -71,6 +78,7 @@ fn izhikevich_neuron(i: u32, syn: vec2f, t: u32) -> bool {
   let fired = s.x >= P.threshold;
   if (fired) { s = izh_reset(p, s); }
   state[i] = s.x; state[n + i] = s.y;
+  if (P.traced != 0u) { state[IZH_INPUT_ROW * n + i] = current; }
   if (!(is_finite(s.x) && is_finite(s.y))) { report_bad(i, t); }
   return fired;
 }
@@ -106,6 +114,19 @@ fn step_neuron(i: u32, t: u32, tc: u32) {
   }
 }
 
+// The traced neurons' values after step tc of the chunk, once every neuron has taken it (and
+// before the next step starts): invocation `lane` of `lanes` takes every lanes-th value.
+fn sample_traces(tc: u32, lane: u32, lanes: u32) {
+  let per_step = P.traced * P.trace_vars;
+  for (var j = lane; j < per_step; j += lanes) {
+    let k = j / P.trace_vars;
+    let v = j % P.trace_vars;
+    let i = P.traced_list[k / 4u][k % 4u];
+    let row = select(v, IZH_INPUT_ROW, MODEL == 1u && v == 2u);  // Izhikevich's third value is I
+    atomicStore(&records[P.traces_base + tc * per_step + j], bitcast<u32>(state[row * P.n + i]));
+  }
+}
+
 // Step t begins: the other parity's list was read by the previous step's propagation, so it is
 // emptied for the next step; the step is counted (the host checks that every step ran).
 fn begin_step(t: u32) {
@@ -129,6 +150,7 @@ fn run_steps(@builtin(local_invocation_index) lid: u32) {
     if (lid == 0u) { begin_step(t); }
     for (var i = lid; i < P.n; i += WG) { step_neuron(i, t, S.tc + k); }
     storageBarrier();
+    sample_traces(S.tc + k, lid, WG);
     propagate_spikes(t, lid / LANES, WG / LANES, lid % LANES);
     storageBarrier();
   }

@@ -211,6 +211,23 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     expect(summary.projections.map((p: { delay: number }) => p.delay)).toEqual([2, 2, 2, 2]);
   });
 
+  it('--trace writes every state variable of those neurons after every step, and their v as a picture', async () => {
+    const out = join(tmp(), 'traced');
+    const args = ['run', 'cobahh', '--neurons', '400', '--duration', '20', '--seed', '3', '--backend', 'cpu', '--trace', '1,10,100', '--quiet', '--out', out];
+    expect((await run(args)).code).toBe(0);
+    const rows = readFileSync(join(out, 'traces.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe(['t_ms', ...[1, 10, 100].flatMap((i) => ['v', 'm', 'h', 'n', 'ge', 'gi'].map((v) => `n${i}_${v}`))].join(','));
+    expect(rows).toHaveLength(1 + 200);                         // 20 ms at dt = 0.1 ms
+    expect(rows[1]!.split(',')[0]).toBe('0.1');                 // the state after the first step
+    const v1 = rows.slice(1).map((r) => Number(r.split(',')[1]));
+    expect(v1.every((x) => x > -100 && x < 60)).toBe(true);     // membrane potentials in mV
+    expect(readFileSync(join(out, 'v.svg'), 'utf8').match(/<polyline/g)).toHaveLength(3);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).traced).toEqual([1, 10, 100]);
+    const again = await run(args.filter((a) => a !== '--quiet'));
+    expect(again.code).toBe(2);
+    expect(ownLines(again.stderr)[0]).toMatch(/already holds .*traces\.csv.*--force/);
+  });
+
   it('runs a description saved as JSON, on both backends, with the same spikes', async () => {
     const dir = tmp();
     const file = join(dir, 'net.json');
@@ -235,6 +252,9 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     [['run', 'cobahh', '--neurons', '1', '--out', 'x'], /--neurons must be an integer in \[2, 67108864\], got 1/],
     [['run', 'sparse-izhikevich', '--neurons', '100', '--in-degree', '101', '--out', 'x'], /--in-degree must be an integer in \[0, 100\], got 101/],
     [['run', join(tmpdir(), 'spikegpu-missing.json'), '--out', 'x'], /cannot read .*spikegpu-missing\.json/],
+    [['run', 'cobahh', '--trace', '1,x', '--out', 'x'], /--trace must be neuron indices separated by commas, got 1,x/],
+    [['run', 'cobahh', '--neurons', '100', '--trace', '5,100', '--out', join(tmpdir(), 'spikegpu-trace-bad')],
+      /SparseValidationError: .*record\.traces\[1\]: must be a neuron index in \[0, 100\), got 100/],
     [['run', 'cobahh', '--neurons', '1024000', '--scaled', '--memory-limit', '1e9', '--out', join(tmpdir(), 'spikegpu-cob-big')],
       /NetworkValidationError: populations: this network of 1024000 neurons needs about 4\.0 GiB .*; memoryLimit allows 953\.7 MiB/],
   ])('bad arguments %j exit 2 with a one-line reason', async (args, reason) => {

@@ -2,6 +2,7 @@
 // preset or a JSON description, written as spikes.csv, rates.csv, summary.json and raster.svg.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lineChartSvg } from '../plot/lines';
 import { rasterSvg } from '../plot/raster';
 import { type SparseNetworkDescription, cobahh, sparseIzhikevich } from '../sparse/description';
 import { SparseSimulation } from '../sparse/simulation';
@@ -14,7 +15,8 @@ export const SPARSE_USAGE = `       spikegpu run cobahh|sparse-izhikevich|FILE.j
 Sparse networks (event-driven, connectivity built on the GPU): COBAHH (MODELS.md §6; 4000 neurons,
 p = 0.02, or the scaled benchmark), the seed's neurons with fixed in-degree, or any description
 saved as JSON (SparseNetworkDescription). Writes spikes.csv, rates.csv (1 ms bins), summary.json
-and raster.svg (at most 1000 neurons drawn, evenly spaced).
+and raster.svg (at most 1000 neurons drawn, evenly spaced); with --trace also traces.csv (every
+state variable of those neurons after every step) and v.svg (their membrane potentials).
 
   --neurons N            network size (default 4000 for cobahh, 1000 for sparse-izhikevich)
   --scaled               cobahh: the benchmark (p = 1000/N, weights 0)
@@ -23,6 +25,8 @@ and raster.svg (at most 1000 neurons drawn, evenly spaced).
   --duration MS          simulated time (default 1000)
   --seed N               seed of every random draw (default: the description's)
   --record all|rates|none  what is recorded (none: only summary.json, for speed runs)
+  --trace I,J,...        neurons (global indices) whose state is traced, as Brian2's COBAHH
+                         example does for 1,10,100 (at most 1024)
   --launch auto|one-workgroup|per-step  GPU launch shape (default auto)
   --connectivity stored|procedural  procedural: fixed-probability and out-degree rows are drawn
                          again at each spike instead of stored (no synapse memory)
@@ -38,11 +42,12 @@ export function isSparseNetwork(name: string): boolean {
 interface SparseArgs {
   out: string; backend: 'gpu' | 'cpu'; duration: number; record: 'all' | 'rates' | 'none';
   launch: 'auto' | 'one-workgroup' | 'per-step'; connectivity: 'stored' | 'procedural'; memoryLimit?: number; force: boolean; quiet: boolean;
+  traced: boolean;
 }
 
 async function parse(network: string, rest: string[]): Promise<{ desc: SparseNetworkDescription; args: SparseArgs }> {
   const json = network.endsWith('.json');
-  const names = ['out', 'backend', 'duration', 'seed', 'record', 'launch', 'connectivity', 'memory-limit',
+  const names = ['out', 'backend', 'duration', 'seed', 'record', 'launch', 'connectivity', 'memory-limit', 'trace',
     ...(json ? [] : ['neurons']), ...(network === 'sparse-izhikevich' ? ['in-degree', 'delay'] : [])];
   const { opts, flags } = parseOptions(rest, names, ['force', 'quiet', ...(network === 'cobahh' ? ['scaled'] : [])], ` for ${network}`);
   const { out, backend } = outAndBackend(opts);
@@ -56,7 +61,12 @@ async function parse(network: string, rest: string[]): Promise<{ desc: SparseNet
   if (launch !== 'auto' && launch !== 'one-workgroup' && launch !== 'per-step') throw new UsageError(`--launch must be auto, one-workgroup or per-step, got ${launch}`);
   const connectivity = opts.connectivity ?? 'stored';
   if (connectivity !== 'stored' && connectivity !== 'procedural') throw new UsageError(`--connectivity must be stored or procedural, got ${connectivity}`);
-  const recording = { spikes: record === 'all', rates: record !== 'none' };
+  // The list's indices are checked against the network by the description's validation.
+  const traces = opts.trace?.split(',').map((x) => {
+    if (!/^\d+$/.test(x.trim())) throw new UsageError(`--trace must be neuron indices separated by commas, got ${opts.trace}`);
+    return Number(x);
+  });
+  const recording = { spikes: record === 'all', rates: record !== 'none', ...(traces ? { traces } : {}) };
   let desc: SparseNetworkDescription;
   if (json) {
     let text: string;
@@ -75,14 +85,16 @@ async function parse(network: string, rest: string[]): Promise<{ desc: SparseNet
     desc,
     args: {
       out, backend, record, launch, connectivity, force: flags.has('force'), quiet: flags.has('quiet'),
+      traced: (desc as { record?: { traces?: unknown[] } })?.record?.traces?.length ? true : false,
       duration: number('duration', 1000, (x) => Number.isFinite(x) && x > 0 && x <= 1e7, 'a duration in ms in (0, 1e7]'),
       memoryLimit: number('memory-limit', undefined, (x) => Number.isFinite(x) && x > 0, 'a number of bytes > 0'),
     },
   };
 }
 
-function outputs(record: SparseArgs['record']): string[] {
-  return ['summary.json', ...(record !== 'none' ? ['rates.csv'] : []), ...(record === 'all' ? ['spikes.csv', 'raster.svg'] : [])];
+function outputs(a: SparseArgs): string[] {
+  return ['summary.json', ...(a.record !== 'none' ? ['rates.csv'] : []), ...(a.record === 'all' ? ['spikes.csv', 'raster.svg'] : []),
+    ...(a.traced ? ['traces.csv', 'v.svg'] : [])];
 }
 
 /** Population rates in Hz per bin of `bin` steps: a header, then t_ms (bin start) and one column per population. */
@@ -103,7 +115,7 @@ export function ratesCsv(counts: Uint32Array, ranges: readonly { name: string; s
 
 export async function sparseMain(network: string, rest: string[]): Promise<number> {
   const { desc, args } = await parse(network, rest);
-  await prepareOut(args.out, args.force, outputs(args.record));
+  await prepareOut(args.out, args.force, outputs(args));
   const sim = await SparseSimulation.create(desc, {
     backend: args.backend, launch: args.launch, connectivity: args.connectivity, memoryLimit: args.memoryLimit,
   });
@@ -118,7 +130,7 @@ export async function sparseMain(network: string, rest: string[]): Promise<numbe
       projections: plan.projections.map((p, q) => ({
         pre: p.pre.name, post: p.post.name, synapses: sim.backend.synapses[q], maxInDegree: sim.backend.maxInDegree[q], delay: p.delay,
       })),
-      dt: plan.dt, steps, durationMs: steps * plan.dt, seed: desc.seed, record: args.record,
+      dt: plan.dt, steps, durationMs: steps * plan.dt, seed: desc.seed, record: args.record, traced: [...plan.traced],
       backend: sim.backend.kind, adapter: sim.backend.adapter,
       launch: sim.backend.launch, connectivity: sim.backend.kind === 'gpu' ? args.connectivity : 'stored',
       wallSeconds: wall, secondsPerSimulatedSecond: wall / (steps * plan.dt / 1000),
@@ -142,6 +154,7 @@ export async function sparseMain(network: string, rest: string[]): Promise<numbe
         title: `${summary.network} — ${spikes} spikes (${sim.backend.kind}${stride > 1 ? `; every ${stride}th neuron drawn` : ''})`,
       });
     }
+    if (plan.traced.length) Object.assign(files, tracesFiles(sim, summary.network));
     for (const [file, text] of Object.entries(files)) await writeFile(join(args.out, file), text);
     if (!args.quiet) {
       const rates = summary.meanRatesHz ? Object.entries(summary.meanRatesHz).map(([p, r]) => `${p} ${r.toFixed(2)} Hz`).join(', ') : 'nothing recorded';
@@ -152,4 +165,18 @@ export async function sparseMain(network: string, rest: string[]): Promise<numbe
   } finally {
     sim.destroy();
   }
+}
+
+/** traces.csv (t_ms, then every traced neuron's variables) and v.svg (their membrane potentials). */
+function tracesFiles(sim: SparseSimulation, title: string): Record<string, string> {
+  const { traced, traceVariables, dt } = sim.plan;
+  const steps = sim.currentStep;
+  const t = Float64Array.from({ length: steps }, (_, k) => (k + 1) * dt);  // value k: the state after step k
+  const columns = [...traced].flatMap((i) => traceVariables.map((v) => ({ name: `n${i}_${v}`, values: sim.trace(i, v) })));
+  const lines = [['t_ms', ...columns.map((c) => c.name)].join(',')];
+  for (let k = 0; k < steps; k++) lines.push([+t[k]!.toPrecision(10), ...columns.map((c) => +c.values[k]!.toPrecision(7))].join(','));
+  const v = lineChartSvg([...traced].map((i) => ({ x: t, y: sim.trace(i, 'v'), label: `neuron ${i}` })), {
+    title: `${title}: membrane potential (${sim.backend.kind})`, xLabel: 'Time (ms)', yLabel: 'v (mV)',
+  });
+  return { 'traces.csv': lines.join('\n') + '\n', 'v.svg': v };
 }

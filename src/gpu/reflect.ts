@@ -8,7 +8,7 @@ export interface ReflectedBinding {
   kind: 'uniform' | 'storage' | 'read-only-storage';
 }
 
-export interface StructField { offset: number; type: string }
+export interface StructField { offset: number; size: number; type: string }
 export interface StructLayout { size: number; fields: Record<string, StructField> }
 
 export class ShaderReflection {
@@ -40,7 +40,7 @@ export class ShaderReflection {
     const s = this.r.structs.find((x) => x.name === name);
     if (!s) throw new Error(`WGSL struct ${name} not found`);
     const fields: Record<string, StructField> = {};
-    for (const m of s.members) fields[m.name] = { offset: m.offset, type: m.type.name };
+    for (const m of s.members) fields[m.name] = { offset: m.offset, size: m.size, type: m.type.name };
     return { size: s.size, fields };
   }
 }

@@ -153,19 +153,21 @@ export function validateNetwork(desc: NetworkDescription): ValidationIssue[] {
     }
   });
 
-  const traces = desc.record?.traces;
-  if (traces !== undefined) {
-    if (!Array.isArray(traces)) report('record.traces', 'must be an array of neuron indices');
-    else {
-      const seen = new Set<number>();
-      traces.forEach((k, idx) => {
-        if (!Number.isInteger(k) || k < 0 || k >= total) report(`record.traces[${idx}]`, `must be a neuron index in [0, ${total}), got ${describeValue(k)}`);
-        else if (seen.has(k)) report(`record.traces[${idx}]`, `neuron ${k} is listed twice`);
-        seen.add(k);
-      });
-    }
-  }
+  checkTraceList(desc.record?.traces, total, report);
   return issues;
+}
+
+/** `record.traces`: distinct neuron indices in [0, total), at most `max` of them. */
+export function checkTraceList(traces: unknown, total: number, report: Report, max = Infinity): void {
+  if (traces === undefined) return;
+  if (!Array.isArray(traces)) { report('record.traces', `must be an array of neuron indices, got ${describeValue(traces)}`); return; }
+  if (traces.length > max) { report('record.traces', `at most ${max} neurons can be traced, got ${traces.length}`); return; }
+  const seen = new Set<number>();
+  traces.forEach((k: unknown, idx) => {
+    if (!Number.isInteger(k) || (k as number) < 0 || (k as number) >= total) report(`record.traces[${idx}]`, `must be a neuron index in [0, ${total}), got ${describeValue(k)}`);
+    else if (seen.has(k as number)) report(`record.traces[${idx}]`, `neuron ${k} is listed twice`);
+    seen.add(k as number);
+  });
 }
 
 export function assertValidNetwork(desc: NetworkDescription): void {

@@ -10,6 +10,8 @@ export interface SparseChunk {
   spikeNeurons: Int32Array;
   /** Spikes per step and population, [step · populations + p]; null when rates are off. */
   rates: Uint32Array | null;
+  /** Traced neurons' values after each step, [(step · traced + k) · variables + v]; null when none are traced. */
+  traces: Float32Array | Float64Array | null;
 }
 
 export interface SparseBackend {

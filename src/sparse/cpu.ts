@@ -24,6 +24,8 @@ export class CpuSparseBackend implements SparseBackend {
   private readonly refractory: Int32Array;
   private readonly acc: Float64Array;
   private readonly noise: PhiloxStream;
+  /** Izhikevich: each neuron's input current of the last step (the trace's I); empty when nothing is traced. */
+  private readonly input: Float64Array;
   private readonly guard = new RunGuard();
   private step = 0;
 
@@ -44,6 +46,7 @@ export class CpuSparseBackend implements SparseBackend {
     this.refractory = new Int32Array(plan.n);
     this.acc = new Float64Array(plan.ring * plan.targets * plan.n);
     this.noise = new PhiloxStream(plan.seed, Purpose.noise);
+    this.input = new Float64Array(plan.model === 'izhikevich' && plan.traced.length ? plan.n : 0);
   }
 
   async advance(steps: number, sink: (c: SparseChunk) => void): Promise<void> {
@@ -61,6 +64,8 @@ export class CpuSparseBackend implements SparseBackend {
       const t0 = this.step;
       const spikeSteps: number[] = [], spikeNeurons: number[] = [];
       const rates = this.plan.recordRates ? new Uint32Array(m * pops) : null;
+      const { traced, traceVariables } = this.plan;
+      const traces = traced.length ? new Float64Array(m * traced.length * traceVariables.length) : null;
       for (let tc = 0; tc < m; tc++) {
         const t = t0 + tc;
         const slot = t % ring;
@@ -80,11 +85,21 @@ export class CpuSparseBackend implements SparseBackend {
             if (this.plan.recordSpikes) { spikeSteps.push(t); spikeNeurons.push(i); }
           }
         }
+        if (traces) this.sample(traces, tc);
         this.propagate(t, spiked);
       }
       this.step += m;
       remaining -= m;
-      sink({ firstStep: t0, steps: m, spikeSteps: Int32Array.from(spikeSteps), spikeNeurons: Int32Array.from(spikeNeurons), rates });
+      sink({ firstStep: t0, steps: m, spikeSteps: Int32Array.from(spikeSteps), spikeNeurons: Int32Array.from(spikeNeurons), rates, traces });
+    }
+  }
+
+  /** The traced neurons' values after step tc of the chunk (sample_traces in sparse_network.wgsl). */
+  private sample(traces: Float64Array, tc: number): void {
+    const { n, traced, traceVariables } = this.plan, V = traceVariables.length;
+    let at = tc * traced.length * V;
+    for (const i of traced) {
+      for (let v = 0; v < V; v++) traces[at++] = this.plan.model === 'izhikevich' && v === 2 ? this.input[i]! : this.state[v * n + i]!;
     }
   }
 
@@ -111,6 +126,7 @@ export class CpuSparseBackend implements SparseBackend {
     const a = coef[i]!, b = coef[n + i]!, c = coef[2 * n + i]!, d = coef[3 * n + i]!, sigma = coef[4 * n + i]!;
     const current = syn + (sigma !== 0 ? sigma * this.noise.normal(t, i) : 0);
     izhStep('izhikevich2003', a, b, this.state[i]!, this.state[n + i]!, current, dt, f64, out);
+    if (this.input.length) this.input[i] = current;
     const fired = out[0]! >= 30;
     this.state[i] = fired ? c : out[0]!;
     this.state[n + i] = fired ? out[1]! + d : out[1]!;

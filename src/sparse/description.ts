@@ -1,7 +1,7 @@
 // Sparse networks: one neuron model over populations (contiguous index ranges) joined by sparse
 // projections with delays. Plain JSON-serialisable data; nothing here knows about the GPU.
 import { type IzhikevichType, IZHIKEVICH_TYPES } from '../network/description';
-import { type ValidationIssue, NetworkValidationError, checkFiniteNumber, describeValue, MAX_NEURONS } from '../network/validate';
+import { type ValidationIssue, NetworkValidationError, checkFiniteNumber, checkTraceList, describeValue, MAX_NEURONS } from '../network/validate';
 import { COBAHH_PARAMS, COBAHH_WE, COBAHH_WI, type CobahhParams } from '../models/cobahh';
 import type { ConnectRule } from './connectivity';
 
@@ -51,11 +51,26 @@ export interface SparseNetworkDescription {
   cobahh?: Partial<CobahhParams>;
   /**
    * spikes: every (step, neuron), read back in chunks (default true);
-   * rates: spikes per step and population, counted on the GPU (default true).
-   * Both false: nothing is recorded or read back but the final state (pure speed runs).
+   * rates: spikes per step and population, counted on the GPU (default true);
+   * traces: these neurons' (global indices) state variables after every step, read back with each
+   * chunk (SPARSE_TRACE_VARIABLES of the model; at most MAX_TRACED_NEURONS neurons).
+   * All off: nothing is recorded or read back but the final state (pure speed runs).
    */
-  record?: { spikes?: boolean; rates?: boolean };
+  record?: { spikes?: boolean; rates?: boolean; traces?: number[] };
 }
+
+/**
+ * What a trace records of each traced neuron after every step: COBAHH's state (ge, gi as the
+ * next step starts from them, before its arrivals), Izhikevich's v and u and the step's input
+ * current I (synaptic input and noise).
+ */
+export const SPARSE_TRACE_VARIABLES: Record<SparseModel, readonly string[]> = {
+  cobahh: ['v', 'm', 'h', 'n', 'ge', 'gi'],
+  izhikevich: ['v', 'u', 'I'],
+};
+
+/** Neurons one sparse simulation can trace (their list is a uniform of the GPU kernels). */
+export const MAX_TRACED_NEURONS = 1024;
 
 /** Longest delay in steps (the accumulator ring holds delay + 1 slots per neuron). */
 export const MAX_DELAY_STEPS = 1024;
@@ -138,6 +153,7 @@ export function validateSparse(d: SparseNetworkDescription): ValidationIssue[] {
     }
     if (nPre !== undefined && nPost !== undefined) checkRule(pr.connect, nPre, nPost, `${at}.connect`, report);
   });
+  checkTraceList(d.record?.traces, total, report, MAX_TRACED_NEURONS);
   if (d.model === 'cobahh' && d.cobahh !== undefined) {
     for (const [key, value] of Object.entries(d.cobahh)) {
       if (!(key in COBAHH_PARAMS)) report(`cobahh.${key}`, `unknown parameter; known: ${Object.keys(COBAHH_PARAMS).join(', ')}`);

@@ -17,7 +17,8 @@ import { seedKey } from '../rng/philox';
 import type { SparseBackend, SparseChunk } from './backend';
 import { type GpuConnectivity, buildConnectivityGpu, grid, segmentWords } from './build_gpu';
 import { BLOCK, binomialThresholds, canRegenerate } from './connectivity';
-import { RECORD_HEADER, type SparsePlan, checkSparseMemory, fixedPointScales, pairsBase, recordWords, sparseFootprint, totalBytes } from './plan';
+import { MAX_TRACED_NEURONS } from './description';
+import { RECORD_HEADER, type SparsePlan, checkSparseMemory, fixedPointScales, pairsBase, recordWords, sparseFootprint, stateWords, totalBytes, tracesBase } from './plan';
 
 export interface SparseGpuOptions extends GpuOptions {
   /** Steps per submit and per readback chunk (default 250). */
@@ -202,11 +203,10 @@ export class GpuSparseBackend implements SparseBackend {
       const { scales, weights } = fixedPointScales(plan, maxInDegree);
       writeListWeights(device, plan, conn, scales);
 
-      const stateWords = plan.state0.length + plan.coef.length;
-      const stateInit = new Float32Array(stateWords);
+      const stateInit = new Float32Array(stateWords(plan));
       stateInit.set(plan.state0);
       stateInit.set(plan.coef, plan.state0.length);
-      const state = make('sparse state', 4 * stateWords, S | C, stateInit);
+      const state = make('sparse state', 4 * stateInit.length, S | C, stateInit);
       const refractory = make('sparse refractory', 4 * plan.n, S | C);
       const acc = make('sparse accumulators', 4 * plan.ring * plan.targets * plan.n, S | C);
       const spikes = make('sparse spike lists', 4 * (2 + 2 * plan.n), S | C);
@@ -226,13 +226,15 @@ export class GpuSparseBackend implements SparseBackend {
       const paramBytes = packStruct(netStruct, {
         n: plan.n, ring: plan.ring, targets: plan.targets, pops: plan.ranges.length, seed: seedKey(plan.seed), dt: plan.dt,
         record_spikes: plan.recordSpikes ? 1 : 0, record_rates: plan.recordRates ? 1 : 0, capacity,
-        pairs_base: pairsBase(plan, k),
+        pairs_base: pairsBase(plan, k), traces_base: tracesBase(plan, k), traced: plan.traced.length, trace_vars: plan.traceVariables.length,
         refractory_steps: plan.constants.refractorySteps,
         threshold: plan.model === 'cobahh' ? c.threshold : 30,
         inv_scale: [0, 1, 2, 3].map((t) => 1 / (scales[t] ?? 1)),
       });
-      // The array and the nested struct, at their reflected offsets.
+      // The arrays and the nested struct, at their reflected offsets.
       new Uint32Array(paramBytes, netStruct.fields.pop_start!.offset, 32).set(popStart);
+      if (netStruct.fields.traced_list!.size !== 4 * MAX_TRACED_NEURONS) throw new Error('NetParams.traced_list does not match MAX_TRACED_NEURONS');
+      new Uint32Array(paramBytes, netStruct.fields.traced_list!.offset, plan.traced.length).set(plan.traced);
       new Uint8Array(paramBytes).set(new Uint8Array(packStruct(reflect.struct('CobahhParams'), {
         cm: c.cm, gl: c.gl, gna: c.gna, gk: c.gk, el: c.el, ek: c.ek, ena: c.ena, vt: c.vt, ee: c.ee, ei: c.ei,
         decay_e: plan.constants.decayE, decay_i: plan.constants.decayI,
@@ -297,14 +299,16 @@ export class GpuSparseBackend implements SparseBackend {
       if (perStore.length === 0) perStore.push([]);
       perStore[0]!.push(...regenerated);
       const groups: PropagateGroup[] = [];
+      // Per step, the step's first propagation dispatch samples the traces (run_steps does it itself).
+      const sampling = !shape.oneWorkgroup && plan.traced.length > 0;
       perStore.forEach((jobs, st) => {
         const store = conn.stores[st];
-        // One workgroup binds one jobs table even when it has no jobs.
-        const tables = Math.max(shape.oneWorkgroup ? 1 : 0, Math.ceil(jobs.length / MAX_JOBS));
+        // One workgroup binds one jobs table even when it has no jobs; so does a sampling step.
+        const tables = Math.max(shape.oneWorkgroup || (sampling && st === 0) ? 1 : 0, Math.ceil(jobs.length / MAX_JOBS));
         for (let j0 = 0; j0 < tables * MAX_JOBS; j0 += MAX_JOBS) {
           const mine = jobs.slice(j0, j0 + MAX_JOBS);
           const table = new Uint8Array(jobsStruct.size);
-          new Uint32Array(table.buffer, 0, 1)[0] = mine.length;
+          new Uint32Array(table.buffer, 0, 2).set([mine.length, sampling && groups.length === 0 ? 1 : 0]);
           table.set(new Uint8Array(packStructArray(jobStruct, mine.length, (j) => mine[j]!)), jobsAt);
           const jobsBuffer = make(`sparse jobs store ${st} from ${j0}`, table.byteLength, GPUBufferUsage.UNIFORM, table);
           groups.push({ bindGroup: bind(propLayout, [jobsBuffer, rowStartBuffer, store?.targets ?? placeholder, store?.words ?? placeholder, cdf]), jobs: mine.length });
@@ -384,6 +388,8 @@ export class GpuSparseBackend implements SparseBackend {
         const rec = new Uint32Array(rb.getMappedRange());
         const [count, bad, badStep, badNeuron, ran] = rec;
         const rates = plan.recordRates ? rec.slice(RECORD_HEADER, RECORD_HEADER + m * pops) : null;
+        const tracesAt = tracesBase(plan, this.k), traceWords = m * plan.traced.length * plan.traceVariables.length;
+        const traces = traceWords ? new Float32Array(rec.slice(tracesAt, tracesAt + traceWords).buffer) : null;
         const kept = Math.min(count!, this.capacity);
         let pairs = plan.recordSpikes ? rec.slice(base, base + 2 * Math.min(kept, copied[q0]!)) : new Uint32Array(0);
         rb.unmap();
@@ -408,7 +414,7 @@ export class GpuSparseBackend implements SparseBackend {
           throw new Error(`${count} spikes in steps ${t0}..${t0 + m}, more than the ${this.capacity} one chunk records: ` +
             `pass a larger spikeCapacity or fewer stepsPerSubmit, or switch spike recording off`);
         }
-        sink({ firstStep: t0, steps: m, ...sortPairs(pairs), rates });
+        sink({ firstStep: t0, steps: m, ...sortPairs(pairs), rates, traces });
       },
       check: () => this.watch.check(),
     });

@@ -6,7 +6,7 @@ import { NetworkValidationError, formatBytes } from '../network/validate';
 import { COBAHH_PARAMS, COBAHH_VARIABLES, type CobahhParams, cobahhConstants } from '../models/cobahh';
 import { PhiloxStream, Purpose } from '../rng/philox';
 import { type BuildSpec, expectedSynapses } from './connectivity';
-import { type SparseModel, type SparseNetworkDescription, SYNAPTIC_TARGETS, assertValidSparse } from './description';
+import { SPARSE_TRACE_VARIABLES, type SparseModel, type SparseNetworkDescription, SYNAPTIC_TARGETS, assertValidSparse } from './description';
 
 export interface SparseRange { name: string; start: number; size: number }
 
@@ -38,6 +38,9 @@ export interface SparsePlan {
   projections: SparseProjectionPlan[];
   recordSpikes: boolean;
   recordRates: boolean;
+  /** Neurons whose traceVariables are recorded after every step (global indices, in the description's order). */
+  traced: Int32Array;
+  traceVariables: readonly string[];
 }
 
 /** Compiles a description (validated here); throws SparseValidationError naming the field. */
@@ -96,6 +99,7 @@ export function compileSparse(d: SparseNetworkDescription): SparsePlan {
     constants: cobahhConstants(cob, d.dt), targets: targetNames.length,
     ring: 1 + Math.max(0, ...projections.map((p) => p.delay)), projections,
     recordSpikes: d.record?.spikes ?? true, recordRates: d.record?.rates ?? true,
+    traced: Int32Array.from(d.record?.traces ?? []), traceVariables: SPARSE_TRACE_VARIABLES[d.model],
   };
 }
 
@@ -144,7 +148,7 @@ export function sparseFootprint(plan: SparsePlan, chunkSteps: number, spikeCapac
   }
   const records = 4 * recordWords(plan, chunkSteps, spikeCapacity);
   return {
-    state: 4 * (plan.state0.length + plan.coef.length) + 4 * n,
+    state: 4 * stateWords(plan) + 4 * n,
     accumulators: 4 * plan.ring * plan.targets * n,
     spikeLists: 4 * (2 + 2 * n),
     /** Two records buffers (chunks alternate) and their two readback copies. */
@@ -155,15 +159,29 @@ export function sparseFootprint(plan: SparsePlan, chunkSteps: number, spikeCapac
   };
 }
 
-/** Words before the rates and spike pairs in the records buffer: count, bad count, bad step, bad neuron, steps run. */
+/**
+ * Words of the GPU's state buffer: the state variables, Izhikevich's coefficients, and when
+ * Izhikevich neurons are traced a row for each neuron's input current of the step (I), which
+ * only traces read.
+ */
+export function stateWords(plan: SparsePlan): number {
+  return plan.state0.length + plan.coef.length + (plan.model === 'izhikevich' && plan.traced.length ? plan.n : 0);
+}
+
+/** Words before the rates, traces and spike pairs in the records buffer: count, bad count, bad step, bad neuron, steps run. */
 export const RECORD_HEADER = 5;
 
-/** Word of the records buffer where the spike pairs start: after the header and, if on, a chunk of `k` steps' rates. */
-export function pairsBase(plan: SparsePlan, k: number): number {
+/** Word of the records buffer where the traces start: after the header and, if on, a chunk of `k` steps' rates. */
+export function tracesBase(plan: SparsePlan, k: number): number {
   return RECORD_HEADER + (plan.recordRates ? k * plan.ranges.length : 0);
 }
 
-/** Words of the records buffer for chunks of `k` steps: header, rates if on, spike pairs if on. */
+/** Word where the spike pairs start: after the traces of a chunk of `k` steps ([step][neuron][variable]). */
+export function pairsBase(plan: SparsePlan, k: number): number {
+  return tracesBase(plan, k) + k * plan.traced.length * plan.traceVariables.length;
+}
+
+/** Words of the records buffer for chunks of `k` steps: header, rates if on, traces, spike pairs if on. */
 export function recordWords(plan: SparsePlan, k: number, capacity: number): number {
   return pairsBase(plan, k) + (plan.recordSpikes ? 2 * capacity : 0);
 }

@@ -2,9 +2,10 @@
 // recordings gathered chunk by chunk.
 import type { SparseBackend, SparseChunk } from './backend';
 import { CpuSparseBackend } from './cpu';
-import type { SparseNetworkDescription } from './description';
+import { type SparseNetworkDescription, SparseValidationError } from './description';
 import { GpuSparseBackend, type SparseGpuOptions } from './gpu';
 import { type SparsePlan, compileSparse, totalBytes } from './plan';
+import { formatBytes } from '../network/validate';
 
 export interface SparseOptions extends SparseGpuOptions {
   backend?: 'gpu' | 'cpu';
@@ -17,11 +18,15 @@ export interface SparseRunSummary {
   spikes: number;
 }
 
+/** Host memory the traces of one simulation may take before a run is refused (they live in JS arrays). */
+export const MAX_TRACE_BYTES = 2 ** 31;
+
 export class SparseSimulation {
   private step = 0;
   private readonly spikeSteps: Int32Array[] = [];
   private readonly spikeNeurons: Int32Array[] = [];
   private readonly rateChunks: Uint32Array[] = [];
+  private readonly traceChunks: (Float32Array | Float64Array)[] = [];
   /** First step of each chunk (spike and rate chunks alike). */
   private readonly chunkFirst: number[] = [];
   /** Spikes of each population so far, from the rate counts. */
@@ -59,6 +64,11 @@ export class SparseSimulation {
   async run(what: { duration?: number; steps?: number; onProgress?: (done: number, total: number) => void }): Promise<SparseRunSummary> {
     const steps = what.steps ?? Math.round((what.duration ?? 0) / this.plan.dt);
     if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be an integer ≥ 0, got ${steps}`);
+    const { traced, traceVariables } = this.plan;
+    const traceBytes = (this.backend.kind === 'gpu' ? 4 : 8) * traced.length * traceVariables.length * (this.step + steps);
+    if (traceBytes > MAX_TRACE_BYTES) {
+      throw new SparseValidationError([{ path: 'record.traces', message: `${traced.length} traced neurons over ${this.step + steps} steps need ${formatBytes(traceBytes)} of host memory, over ${formatBytes(MAX_TRACE_BYTES)}: trace fewer neurons or run fewer steps` }]);
+    }
     const t0 = performance.now();
     const start = this.step;
     let spikes = 0;
@@ -66,6 +76,7 @@ export class SparseSimulation {
     await this.backend.advance(steps, (c: SparseChunk) => {
       this.chunkFirst.push(c.firstStep);
       if (this.plan.recordSpikes) { this.spikeSteps.push(c.spikeSteps); this.spikeNeurons.push(c.spikeNeurons); }
+      if (c.traces) this.traceChunks.push(c.traces);
       if (c.rates) {
         this.rateChunks.push(c.rates);
         c.rates.forEach((x, k) => { spikes += x; this.popSpikes[k % pops]! += x; });
@@ -109,6 +120,23 @@ export class SparseSimulation {
     let k = 0;
     while (k + 1 < this.chunkFirst.length && this.chunkFirst[k + 1]! <= fromStep) k++;
     return k;
+  }
+
+  /**
+   * A traced neuron's variable (SPARSE_TRACE_VARIABLES of the model) after every step run so far:
+   * value k is the state at the end of step k, t = (k + 1) · dt.
+   */
+  trace(neuron: number, variable: string): Float64Array {
+    const { traced, traceVariables } = this.plan;
+    const k = traced.indexOf(neuron);
+    if (k < 0) throw new RangeError(`neuron ${neuron} is not traced (record.traces); traced: ${[...traced].join(', ') || 'none'}`);
+    const v = traceVariables.indexOf(variable);
+    if (v < 0) throw new RangeError(`unknown trace variable ${variable}; known: ${traceVariables.join(', ')}`);
+    const V = traceVariables.length, stride = traced.length * V;
+    const out = new Float64Array(this.step);
+    let s = 0;
+    for (const c of this.traceChunks) for (let at = k * V + v; at < c.length; at += stride) out[s++] = c[at]!;
+    return out;
   }
 
   /** One state variable of every neuron. */
