@@ -354,8 +354,8 @@ describe('progress', () => {
 });
 
 describe('reading recordings from a step on', () => {
-  it('spikes(from) and rateCounts(from) are the tails of the whole recordings, at chunk edges and inside chunks', async () => {
-    const sim = await SparseSimulation.create(sparseIzhikevich({ n: 300, k: 30, seed: 3 }), { backend: 'cpu', stepsPerSubmit: 25 });
+  it('spikes(from), rateCounts(from) and trace(…, from) are the tails of the whole recordings, at chunk edges and inside chunks', async () => {
+    const sim = await SparseSimulation.create(sparseIzhikevich({ n: 300, k: 30, seed: 3, record: { traces: [7, 250] } }), { backend: 'cpu', stepsPerSubmit: 25 });
     try {
       await sim.run({ steps: 60 });
       await sim.run({ steps: 70 });
@@ -367,6 +367,7 @@ describe('reading recordings from a step on', () => {
         expect(Array.from(tail.steps)).toEqual(Array.from(all.steps).filter((_, k) => keep[k]));
         expect(Array.from(tail.neurons)).toEqual(Array.from(all.neurons).filter((_, k) => keep[k]));
         expect(Array.from(sim.rateCounts(from))).toEqual(Array.from(counts.subarray(from * pops)));
+        for (const [i, v] of [[7, 'v'], [250, 'I'], [250, 'u']] as const) expect(Array.from(sim.trace(i, v, from))).toEqual(Array.from(sim.trace(i, v).subarray(from)));
       }
     } finally { sim.destroy(); }
   });

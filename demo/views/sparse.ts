@@ -1,6 +1,7 @@
 // Sparse view: COBAHH (MODELS.md §6, and the scaled benchmark) or the seed's neurons with sparse
 // fixed in-degree and delays, at sizes a dense S cannot reach. Connectivity is built on the GPU;
-// spikes and population rates come back from it in chunks and are drawn as the run goes.
+// spikes, population rates and the traced neurons' membrane potentials come back from it in
+// chunks and are drawn as the run goes.
 import {
   MAX_NEURONS, NetworkValidationError, RASTER_COLOURS, formatBytes, RASTER_EXCITATORY, RASTER_INHIBITORY, SparseSimulation,
   type SparseNetworkDescription, cobahh, sparseIzhikevich,
@@ -15,21 +16,31 @@ import type { View } from './view';
 const CPU_PAGE_MAX_NEURONS = 20000;
 /** Simulated ms between two redraws. */
 const SLICE_MS = 20;
+/** Neurons the page traces at most (the library allows MAX_TRACED_NEURONS; a chart holds a few). */
+const PAGE_MAX_TRACED = 8;
+
+/** The traced-neurons field: '' for none, else comma-separated indices. */
+function parseTraced(text: string): number[] {
+  return text.trim() === '' ? [] : text.split(',').map((x) => (/^\s*\d+\s*$/.test(x) ? Number(x) : NaN));
+}
 
 export function sparseView(root: HTMLElement, session: GpuSession): View {
   const s = readUrl({
     network: 'cobahh', neurons: 4000, scaled: false, inDegree: 100, delay: 0, seed: 1, duration: 500,
-    backend: session.device ? 'gpu' : 'cpu', launch: 'auto', connectivity: 'stored',
+    backend: session.device ? 'gpu' : 'cpu', launch: 'auto', connectivity: 'stored', traced: '1,10,100',
   });
   const controls = el('div', { class: 'controls' });
   const status = new StatusLine();
   const readout = el('div', { class: 'readout', 'data-testid': 'sparse-readout' });
   const canvas = el('canvas', { id: 'sparse-raster', class: 'raster', width: String(RASTER_WIDTH), height: String(RASTER_HEIGHT) });
   const rateBox = el('div', { class: 'chart', id: 'sparse-rate' });
+  const traceBox = el('div', { class: 'chart', id: 'sparse-trace' });
   root.append(el('div', { class: 'layout' }, controls, el('div', { class: 'output' },
     status.node, readout, el('div', { class: 'caption' }, 'Spike raster (time × neuron; excitatory dark, inhibitory red; large networks: evenly spaced rows)'),
-    canvas, rateBox)));
+    canvas, rateBox, traceBox)));
   const rate = timeChart(rateBox, { title: 'Population rates (1 ms bins, counted on the GPU)', x: 't (ms)', y: 'rate (Hz)', series: ['exc', 'inh'], height: 200 });
+  /** The traced neurons' v, one series each: made again for each run's neurons. */
+  let trace: ReturnType<typeof timeChart> | null = null;
 
   const gui = makeGui(controls, 'Sparse networks');
   const ctl: Record<string, Controller> = {
@@ -43,6 +54,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     backend: tag(gui.add(s, 'backend', { 'GPU (WebGPU)': 'gpu', 'CPU reference': 'cpu' }), 'backend'),
     launch: tag(gui.add(s, 'launch', { auto: 'auto', 'one workgroup, many steps': 'one-workgroup', 'dispatches per step': 'per-step' }).name('GPU launch'), 'launch'),
     connectivity: tag(gui.add(s, 'connectivity', { 'stored (CSR)': 'stored', 'procedural (drawn at each spike)': 'procedural' }).name('GPU synapses'), 'connectivity'),
+    traced: tag(gui.add(s, 'traced').name('traced neurons'), 'traced'),
   };
   let stop = false;
   let sim: SparseSimulation | null = null;
@@ -75,9 +87,19 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
       seed: intError('seed', s.seed, 0, Number.MAX_SAFE_INTEGER),
       duration: intError('duration (ms)', s.duration, 1, 100_000),
       backend: session.backendError(s.backend),
+      traced: tracedError(),
     };
     for (const [k, m] of Object.entries(errors)) fieldError(ctl[k]!, m);
     return Object.values(errors).every((m) => m === null);
+  }
+
+  function tracedError(): string | null {
+    const list = parseTraced(s.traced);
+    const bad = list.find((i) => !Number.isInteger(i) || i < 0 || i >= s.neurons);
+    if (bad !== undefined) return `traced neurons must be indices in [0, ${s.neurons - 1}] separated by commas, got ${s.traced}`;
+    if (list.length > PAGE_MAX_TRACED) return `at most ${PAGE_MAX_TRACED} traced neurons in the page, got ${list.length}`;
+    if (new Set(list).size !== list.length) return `traced neurons must differ, got ${s.traced}`;
+    return null;
   }
 
   /** The GPU memory estimate of the current settings, shown before a run. */
@@ -94,9 +116,10 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
   }
 
   function description(): SparseNetworkDescription {
+    const record = { traces: parseTraced(s.traced) };
     return s.network === 'cobahh'
-      ? cobahh({ n: s.neurons, scaled: s.scaled, seed: s.seed })
-      : sparseIzhikevich({ n: s.neurons, k: s.inDegree, delay: s.delay, seed: s.seed });
+      ? cobahh({ n: s.neurons, scaled: s.scaled, seed: s.seed, record })
+      : sparseIzhikevich({ n: s.neurons, k: s.inDegree, delay: s.delay, seed: s.seed, record });
   }
 
   async function run(): Promise<void> {
@@ -124,6 +147,11 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     const colour = (k: number) => `rgb(${RASTER_COLOURS[k]!.slice(0, 3).join(',')})`;
     let binned = 0, wall = 0, spikes = 0;
     const t: number[] = [], series: number[][] = plan.ranges.map(() => []);
+    const traced = [...plan.traced], traceT: number[] = [], traceV: number[][] = traced.map(() => []);
+    trace?.destroy();
+    trace = traced.length ? timeChart(traceBox, {
+      title: 'Membrane potential of the traced neurons (every step)', x: 't (ms)', y: 'v (mV)', series: traced.map((i) => `neuron ${i}`), height: 220,
+    }) : null;
     document.body.dataset.sparseState = 'running';
     for (let done = 0; done < stepsTotal && !stop;) {
       const from = done;
@@ -147,6 +175,13 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
         });
       }
       rate.setData([t, ...series]);
+      // This slice's trace samples: value k is the state after step from + k.
+      if (trace) {
+        for (let k = from; k < done; k++) traceT.push((k + 1) * plan.dt);
+        traced.forEach((i, q) => traceV[q]!.push(...sim!.trace(i, 'v', from)));
+        trace.setData([traceT, ...traceV]);
+        document.body.dataset.sparseTraceSamples = String(traceT.length);
+      }
       const simulatedMs = done * plan.dt;
       readout.replaceChildren(
         el('div', { 'data-testid': 'sparse-size' }, `${plan.n} neurons, ${synapses.toLocaleString('en')} synapses (built in ${built.toFixed(2)} s)`),
@@ -166,6 +201,9 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
   function clearOutput(): void {
     canvas.getContext('2d')!.clearRect(0, 0, RASTER_WIDTH, RASTER_HEIGHT);
     rate.setData([[], [], []]);
+    trace?.destroy();
+    trace = null;
+    delete document.body.dataset.sparseTraceSamples;
     readout.replaceChildren();
     fieldError(ctl.neurons!, null);
     delete document.body.dataset.sparseSpikes;
@@ -186,6 +224,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
       void exclusive(async () => { sim?.destroy(); sim = null; });
       gui.destroy();
       rate.destroy();
+      trace?.destroy();
     },
   };
 }

@@ -123,19 +123,24 @@ export class SparseSimulation {
   }
 
   /**
-   * A traced neuron's variable (SPARSE_TRACE_VARIABLES of the model) after every step run so far:
-   * value k is the state at the end of step k, t = (k + 1) · dt.
+   * A traced neuron's variable (SPARSE_TRACE_VARIABLES of the model) after every step from
+   * `fromStep` on (default: all): value k is the state at the end of step fromStep + k, at
+   * t = (fromStep + k + 1) · dt.
    */
-  trace(neuron: number, variable: string): Float64Array {
+  trace(neuron: number, variable: string, fromStep = 0): Float64Array {
     const { traced, traceVariables } = this.plan;
     const k = traced.indexOf(neuron);
     if (k < 0) throw new RangeError(`neuron ${neuron} is not traced (record.traces); traced: ${[...traced].join(', ') || 'none'}`);
     const v = traceVariables.indexOf(variable);
     if (v < 0) throw new RangeError(`unknown trace variable ${variable}; known: ${traceVariables.join(', ')}`);
     const V = traceVariables.length, stride = traced.length * V;
-    const out = new Float64Array(this.step);
+    const first = this.firstChunk(fromStep);
+    const out = new Float64Array(Math.max(0, this.step - fromStep));
     let s = 0;
-    for (const c of this.traceChunks) for (let at = k * V + v; at < c.length; at += stride) out[s++] = c[at]!;
+    for (let q = first; q < this.traceChunks.length; q++) {
+      const c = this.traceChunks[q]!, skip = q === first ? fromStep - this.chunkFirst[q]! : 0;
+      for (let at = (skip * traced.length + k) * V + v; at < c.length; at += stride) out[s++] = c[at]!;
+    }
     return out;
   }
 

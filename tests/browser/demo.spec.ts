@@ -180,7 +180,7 @@ test('GPU vs CPU: both backends in the page, times, ratio and chart over sizes',
   expect(errors).toEqual([]);
 });
 
-test('sparse networks: COBAHH built and run on the GPU, raster and GPU-counted rates drawn as it runs; fields checked; the CPU reference', async ({ page }, info) => {
+test('sparse networks: COBAHH built and run on the GPU, raster, GPU-counted rates and traced v drawn as it runs; fields checked; the CPU reference', async ({ page }, info) => {
   const errors = collectErrors(page);
   await page.goto('/?view=sparse&network=cobahh&neurons=400&duration=60&seed=2');
   await expect(body(page)).toHaveAttribute('data-gpu', 'ready');
@@ -196,7 +196,15 @@ test('sparse networks: COBAHH built and run on the GPU, raster and GPU-counted r
   await expect(page.getByTestId('sparse-speed')).toContainText(/simulated ms per wall second .*(dispatches per step|one workgroup)/);
   expect(await spikePixels(page, { canvas: '#sparse-raster' })).toBeGreaterThan(50);
   expect(await page.evaluate(() => document.querySelectorAll('#sparse-rate .u-legend .u-series').length)).toBe(3);
+  // The traced neurons (1, 10, 100 by default, as Brian2's example): v after every step, drawn as it runs.
+  expect(await page.evaluate(() => [...document.querySelectorAll('#sparse-trace .u-legend .u-series .u-label')].map((e) => e.textContent?.trim())))
+    .toEqual(['t (ms)', 'neuron 1', 'neuron 10', 'neuron 100']);
+  expect(Number(await body(page).getAttribute('data-sparse-trace-samples'))).toBe(600);
   await page.screenshot({ path: info.outputPath('sparse-gpu.png'), fullPage: true });
+  await setField(page, 'traced', '1,400');
+  await expect(page.locator('[data-field=traced] + .field-error')).toContainText('traced neurons must be indices in [0, 399] separated by commas, got 1,400');
+  await setField(page, 'traced', '1,10,100');
+  await expect(page.locator('[data-field=traced] + .field-error')).toHaveCount(0);
 
   // Procedural connectivity (rows drawn again at each spike): the same spikes.
   await page.locator('[data-field=connectivity] select').selectOption({ label: 'procedural (drawn at each spike)' });
