@@ -1,7 +1,8 @@
 // One step of every neuron of a sparse network (src/sparse/): take this step's synaptic input
 // from the accumulator ring (fixed point, filled by sparse_propagate.wgsl), advance the model,
 // detect spikes, append them to this step's spike list, record them and count population rates;
-// sample the traced neurons once the step is done (in run_steps, or by the propagation dispatch).
+// sample the traced neurons once the step and its propagation are done (in run_steps, or in a
+// `sample` dispatch).
 // Two launch shapes: `update` + `propagate` dispatches per step (any size), or `run_steps`, one
 // workgroup looping over many steps (small networks: no dispatch cost per step).
 // Composed after philox.wgsl, model_params.wgsl, hodgkin_huxley.wgsl, izhikevich.wgsl, cobahh.wgsl,
@@ -114,16 +115,24 @@ fn step_neuron(i: u32, t: u32, tc: u32) {
   }
 }
 
-// The traced neurons' values after step tc of the chunk, once every neuron has taken it (and
-// before the next step starts): invocation `lane` of `lanes` takes every lanes-th value.
-fn sample_traces(tc: u32, lane: u32, lanes: u32) {
+// The traced neurons' values after step t (step tc of the chunk), once the step and its
+// propagation are done and before the next step starts: v, m, h, n (or v, u) as the step left
+// them, COBAHH's ge and gi with the arrivals the next step adds (Brian2's value at the start of
+// the next step), Izhikevich's input current of the step. Invocation `lane` of `lanes` takes
+// every lanes-th value.
+fn sample_traces(t: u32, tc: u32, lane: u32, lanes: u32) {
   let per_step = P.traced * P.trace_vars;
+  let next = (t + 1u) % P.ring;
   for (var j = lane; j < per_step; j += lanes) {
     let k = j / P.trace_vars;
     let v = j % P.trace_vars;
     let i = P.traced_list[k / 4u][k % 4u];
     let row = select(v, IZH_INPUT_ROW, MODEL == 1u && v == 2u);  // Izhikevich's third value is I
-    atomicStore(&records[P.traces_base + tc * per_step + j], bitcast<u32>(state[row * P.n + i]));
+    var x = state[row * P.n + i];
+    if (MODEL == 0u && v >= 4u) {  // ge, gi: target v − 4
+      x += f32(atomicLoad(&acc[(next * P.targets + v - 4u) * P.n + i])) * P.inv_scale[v - 4u];
+    }
+    atomicStore(&records[P.traces_base + tc * per_step + j], bitcast<u32>(x));
   }
 }
 
@@ -150,8 +159,17 @@ fn run_steps(@builtin(local_invocation_index) lid: u32) {
     if (lid == 0u) { begin_step(t); }
     for (var i = lid; i < P.n; i += WG) { step_neuron(i, t, S.tc + k); }
     storageBarrier();
-    sample_traces(S.tc + k, lid, WG);
     propagate_spikes(t, lid / LANES, WG / LANES, lid % LANES);
     storageBarrier();
+    if (P.traced != 0u) {  // uniform: every invocation takes the same branch
+      sample_traces(t, S.tc + k, lid, WG);
+      storageBarrier();    // the next step's update changes what was sampled
+    }
   }
+}
+
+// Many steps' shape, when neurons are traced: after the step's propagation dispatches.
+@compute @workgroup_size(64)
+fn sample(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  sample_traces(S.t, S.tc, gid.x, nwg.x * 64u);
 }

@@ -38,8 +38,7 @@ struct Job {
   pad1: u32,
 }
 
-// `sample`: this dispatch also records the step's trace values (the first table of a step only).
-struct Jobs { count: u32, sample: u32, job: array<Job, MAX_JOBS> }
+struct Jobs { count: u32, job: array<Job, MAX_JOBS> }
 
 @group(2) @binding(0) var<uniform> J: Jobs;
 @group(2) @binding(1) var<storage, read> row_start: array<u32>;  // every projection's row starts, at row_base
@@ -112,10 +111,8 @@ fn propagate_spikes(t: u32, team: u32, teams: u32, lane: u32) {
   }
 }
 
-// Many steps' shape: one dispatch per store and step, a team per workgroup. The update dispatch
-// has finished the step, so the first of these can sample the traces.
+// Many steps' shape: one dispatch per store and step, a team per workgroup.
 @compute @workgroup_size(LANES)
 fn propagate(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lane: u32) {
-  if (J.sample != 0u) { sample_traces(S.tc, wid.x * LANES + lane, nwg.x * LANES); }
   propagate_spikes(S.t, wid.x, nwg.x, lane);
 }

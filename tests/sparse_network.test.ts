@@ -206,7 +206,7 @@ describe('state traces', () => {
     } finally { sim.destroy(); }
   }
 
-  it('COBAHH: each trace ends at the state the run leaves, both launch shapes agree bit for bit, the CPU within tolerance', async () => {
+  it('COBAHH: each trace ends at the state the run leaves (ge, gi with the next arrivals), both launch shapes agree bit for bit, the CPU within tolerance', async () => {
     const steps = 300;
     const plain = cobahh({ n: 500, seed: 4 });
     const untraced = await traced(plain, { launch: 'per-step' }, steps);
@@ -223,7 +223,11 @@ describe('state traces', () => {
         for (const v of ['v', 'm', 'h', 'n', 'ge', 'gi']) {
           const tr = r.traces[`${i}.${v}`]!;
           expect(tr).toHaveLength(steps);
-          expect(tr[steps - 1]).toBe(r.state[v]![i]);
+          if (v !== 'ge' && v !== 'gi') { expect(tr[steps - 1]).toBe(r.state[v]![i]); continue; }
+          // ge, gi: the state plus the arrivals the next step adds, whole weights (6 and 67 nS).
+          const jumps = (tr[steps - 1]! - r.state[v]![i]!) / (v === 'ge' ? 6 : 67);
+          expect(jumps).toBeGreaterThanOrEqual(-1e-4);
+          expect(Math.abs(jumps - Math.round(jumps))).toBeLessThan(1e-4);
         }
       }
       // Value k is the state after step k: every spike of a traced neuron is a step whose v is past threshold.

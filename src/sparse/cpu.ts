@@ -85,8 +85,8 @@ export class CpuSparseBackend implements SparseBackend {
             if (this.plan.recordSpikes) { spikeSteps.push(t); spikeNeurons.push(i); }
           }
         }
-        if (traces) this.sample(traces, tc);
         this.propagate(t, spiked);
+        if (traces) this.sample(traces, t, tc);
       }
       this.step += m;
       remaining -= m;
@@ -94,12 +94,19 @@ export class CpuSparseBackend implements SparseBackend {
     }
   }
 
-  /** The traced neurons' values after step tc of the chunk (sample_traces in sparse_network.wgsl). */
-  private sample(traces: Float64Array, tc: number): void {
-    const { n, traced, traceVariables } = this.plan, V = traceVariables.length;
+  /**
+   * The traced neurons' values after step t (step tc of the chunk) and its propagation, as
+   * sample_traces in sparse_network.wgsl: COBAHH's ge and gi with the arrivals step t + 1 adds.
+   */
+  private sample(traces: Float64Array, t: number, tc: number): void {
+    const { n, traced, traceVariables, targets, ring, model } = this.plan, V = traceVariables.length;
+    const next = (t + 1) % ring;
     let at = tc * traced.length * V;
     for (const i of traced) {
-      for (let v = 0; v < V; v++) traces[at++] = this.plan.model === 'izhikevich' && v === 2 ? this.input[i]! : this.state[v * n + i]!;
+      for (let v = 0; v < V; v++) {
+        if (model === 'izhikevich') traces[at++] = v === 2 ? this.input[i]! : this.state[v * n + i]!;
+        else traces[at++] = this.state[v * n + i]! + (v >= 4 ? this.acc[(next * targets + v - 4) * n + i]! / this.scales[v - 4]! : 0);
+      }
     }
   }
 

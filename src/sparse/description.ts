@@ -60,9 +60,10 @@ export interface SparseNetworkDescription {
 }
 
 /**
- * What a trace records of each traced neuron after every step: COBAHH's state (ge, gi as the
- * next step starts from them, before its arrivals), Izhikevich's v and u and the step's input
- * current I (synaptic input and noise).
+ * What a trace records of each traced neuron after every step (and its spikes' propagation):
+ * COBAHH's state, ge and gi with the jumps of the spikes that arrive next (Brian2's value at the
+ * start of the next step); Izhikevich's v and u and the step's input current I (synaptic input
+ * and noise).
  */
 export const SPARSE_TRACE_VARIABLES: Record<SparseModel, readonly string[]> = {
   cobahh: ['v', 'm', 'h', 'n', 'ge', 'gi'],

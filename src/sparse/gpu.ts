@@ -102,7 +102,7 @@ export class GpuSparseBackend implements SparseBackend {
     private readonly k: number,
     private readonly capacity: number,
     private readonly run: {
-      update: GPUComputePipeline; propagate: GPUComputePipeline; runSteps: GPUComputePipeline | null;
+      update: GPUComputePipeline; propagate: GPUComputePipeline; runSteps: GPUComputePipeline | null; sample: GPUComputePipeline | null;
       netGroups: GPUBindGroup[]; stepGroup: GPUBindGroup; groups: PropagateGroup[];
       stepTable: GPUBuffer; state: GPUBuffer; records: GPUBuffer[]; readback: GPUBuffer[]; all: GPUBuffer[];
     },
@@ -252,10 +252,12 @@ export class GpuSparseBackend implements SparseBackend {
         compute: { module, entryPoint, constants: wg ? { ...constants, WG: wg } : constants },
       });
       const all3 = [netLayout, stepLayout, propLayout];
-      const [update, propagate, runSteps] = await Promise.all([
+      // Per step, traces are sampled by a dispatch of their own once the propagation is done (run_steps samples itself).
+      const [update, propagate, runSteps, sample] = await Promise.all([
         pipeline('update', [netLayout, stepLayout], UPDATE_WG),
         pipeline('propagate', all3),
         shape.oneWorkgroup ? pipeline('run_steps', all3, shape.wg) : Promise.resolve(null),
+        !shape.oneWorkgroup && plan.traced.length ? pipeline('sample', [netLayout, stepLayout]) : Promise.resolve(null),
       ]);
       const bind = (layout: GPUBindGroupLayout, list: GPUBuffer[]) =>
         device.createBindGroup({ layout, entries: list.map((buffer, binding) => ({ binding, resource: { buffer } })) });
@@ -299,16 +301,14 @@ export class GpuSparseBackend implements SparseBackend {
       if (perStore.length === 0) perStore.push([]);
       perStore[0]!.push(...regenerated);
       const groups: PropagateGroup[] = [];
-      // Per step, the step's first propagation dispatch samples the traces (run_steps does it itself).
-      const sampling = !shape.oneWorkgroup && plan.traced.length > 0;
       perStore.forEach((jobs, st) => {
         const store = conn.stores[st];
-        // One workgroup binds one jobs table even when it has no jobs; so does a sampling step.
-        const tables = Math.max(shape.oneWorkgroup || (sampling && st === 0) ? 1 : 0, Math.ceil(jobs.length / MAX_JOBS));
+        // One workgroup binds one jobs table even when it has no jobs.
+        const tables = Math.max(shape.oneWorkgroup ? 1 : 0, Math.ceil(jobs.length / MAX_JOBS));
         for (let j0 = 0; j0 < tables * MAX_JOBS; j0 += MAX_JOBS) {
           const mine = jobs.slice(j0, j0 + MAX_JOBS);
           const table = new Uint8Array(jobsStruct.size);
-          new Uint32Array(table.buffer, 0, 2).set([mine.length, sampling && groups.length === 0 ? 1 : 0]);
+          new Uint32Array(table.buffer, 0, 1)[0] = mine.length;
           table.set(new Uint8Array(packStructArray(jobStruct, mine.length, (j) => mine[j]!)), jobsAt);
           const jobsBuffer = make(`sparse jobs store ${st} from ${j0}`, table.byteLength, GPUBufferUsage.UNIFORM, table);
           groups.push({ bindGroup: bind(propLayout, [jobsBuffer, rowStartBuffer, store?.targets ?? placeholder, store?.words ?? placeholder, cdf]), jobs: mine.length });
@@ -316,7 +316,7 @@ export class GpuSparseBackend implements SparseBackend {
       });
       return {
         maxInDegree, synapses: conn.projections.map((p) => p.synapses), scales, shape,
-        run: { update, propagate, runSteps, netGroups, stepGroup, groups, stepTable, state, records, readback },
+        run: { update, propagate, runSteps, sample, netGroups, stepGroup, groups, stepTable, state, records, readback },
       };
     });
     return new GpuSparseBackend(plan, gpu, value.maxInDegree, value.synapses, value.scales, value.shape, k, capacity, { ...value.run, all: buffers });
@@ -338,6 +338,7 @@ export class GpuSparseBackend implements SparseBackend {
     const base = pairsBase(plan, this.k);
     const [gx, gy] = grid(Math.ceil(plan.n / UPDATE_WG));
     const d = this.shape.stepsPerDispatch;
+    const sampleGroups = Math.ceil((plan.traced.length * plan.traceVariables.length) / 64);
     const table = new Uint32Array((STEP_ALIGN / 4) * this.k);
     const copied = [0, 0];  // spike pairs each readback holds
     this.step = await runChunks(this.step, steps, {
@@ -373,6 +374,10 @@ export class GpuSparseBackend implements SparseBackend {
             for (const g of r.groups) {
               pass.setBindGroup(2, g.bindGroup);
               pass.dispatchWorkgroups(this.shape.propagateGroups);
+            }
+            if (r.sample) {
+              pass.setPipeline(r.sample);
+              pass.dispatchWorkgroups(sampleGroups);
             }
           }
         }
