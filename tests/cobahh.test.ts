@@ -96,23 +96,28 @@ describe('COBAHH neuron', () => {
 });
 
 /**
- * Brian2 2.5.1 (numpy target, float64, exponential Euler) ran its own COBAHH example on the network
- * spikegpu builds for cobahh({ n: 4000, seed: 1 }) — the same initial state and synapses — for 200 ms
- * (tests/fixtures/brian2_cobahh.mjs regenerates the fixture). Its StateMonitor samples at the start
- * of each step: sample k is what our trace holds after step k − 1.
+ * Brian2 2.5.1 (numpy target, float64, exponential Euler) ran its own COBAHH example on networks
+ * spikegpu builds — the same initial state, synapses and delays (tests/fixtures/brian2_cobahh.mjs
+ * regenerates the fixtures). Its StateMonitor samples at the start of each step: sample k is what
+ * our trace holds after step k − 1.
  */
 describe('COBAHH against Brian2 on the same network', () => {
-  const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'brian2-cobahh.json'), 'utf8')) as {
+  interface Fixture {
     brian2: string; dt: number; duration: number; traced: number[]; spikeSteps: number[]; spikeNeurons: number[];
-    v: number[][]; ge: number[][]; gi: number[][];
-  };
-  const steps = Math.round(fixture.duration / fixture.dt);
+    delaySteps: number[]; v: number[][]; ge: number[][]; gi: number[][];
+  }
+  const load = (file: string) => JSON.parse(readFileSync(join(__dirname, 'fixtures', file), 'utf8')) as Fixture;
+  const original = { fixture: load('brian2-cobahh.json'), desc: cobahh({ n: 4000, seed: 1 }) };
+  const plain = cobahh({ n: 1000, p: 0.08, seed: 2 });
+  const delays = { ge: 15, gi: 5 } as Record<string, number>;
+  const delayed = { fixture: load('brian2-cobahh-delays.json'), desc: { ...plain, projections: plain.projections.map((p) => ({ ...p, delay: delays[p.target] })) } };
 
-  async function run(backend: 'cpu' | 'gpu') {
+  async function run(net: typeof original, backend: 'cpu' | 'gpu') {
     const { device } = await testGpu();
-    const sim = await SparseSimulation.create(cobahh({ n: 4000, seed: 1, record: { traces: fixture.traced } }), { backend, device, stepsPerSubmit: 500 });
+    const { fixture } = net;
+    const sim = await SparseSimulation.create({ ...net.desc, record: { traces: fixture.traced } }, { backend, device, stepsPerSubmit: 500 });
     try {
-      await sim.run({ steps });
+      await sim.run({ steps: Math.round(fixture.duration / fixture.dt) });
       const traces = Object.fromEntries((['v', 'ge', 'gi'] as const).map((x) => [x, fixture.traced.map((i) => sim.trace(i, x))]));
       return { spikes: sim.spikes(), traces, state0: sim.plan.state0, n: sim.plan.n };
     } finally { sim.destroy(); }
@@ -125,10 +130,15 @@ describe('COBAHH against Brian2 on the same network', () => {
     return w;
   }
 
-  it('the CPU reference (f64): every one of its 200 ms of spikes, and v, ge, gi of three neurons at every step to 1e-9', async () => {
+  it.each([
+    ['4000 neurons, p = 0.02, 200 ms', original, 30000],
+    ['1000 neurons, p = 0.08, delays of 15 (exc) and 5 (inh) steps, 100 ms', delayed, 3000],
+  ] as const)('the CPU reference (f64), %s: every spike, and v, ge, gi of the traced neurons at every step to 1e-9', async (_name, net, spikes) => {
+    const { fixture } = net;
     expect(fixture.brian2).toBe('2.5.1');
-    const r = await run('cpu');
-    expect(fixture.spikeSteps.length).toBeGreaterThan(30000);  // about 40 Hz: the network is busy throughout
+    const r = await run(net, 'cpu');
+    expect(fixture.delaySteps).toEqual(net === delayed ? [delays.ge, delays.gi] : [0, 0]);  // exc, inh
+    expect(fixture.spikeSteps.length).toBeGreaterThan(spikes);  // about 40 Hz: the networks are busy throughout
     expect(Array.from(r.spikes.steps)).toEqual(fixture.spikeSteps);
     expect(Array.from(r.spikes.neurons)).toEqual(fixture.spikeNeurons);
     // Sample 0 is the initial state both started from.
@@ -136,12 +146,13 @@ describe('COBAHH against Brian2 on the same network', () => {
       expect(fixture.v[q]![0]).toBeCloseTo(r.state0[i]!, 9);
       expect(fixture.gi[q]![0]).toBeCloseTo(r.state0[5 * r.n + i]!, 9);
     });
-    // Measured: v 7.9e-11 mV, ge 5.0e-10 nS, gi 4.9e-9 nS at most; the fixture keeps 12 significant digits.
-    for (const x of ['v', 'ge', 'gi'] as const) expect(worst(r.traces[x]!, fixture[x], steps - 1), x).toBeLessThan(1e-9);
+    // Measured (4000 neurons): v 7.9e-11 mV, ge 5.0e-10 nS, gi 4.9e-9 nS at most; the fixtures keep 12 significant digits.
+    for (const x of ['v', 'ge', 'gi'] as const) expect(worst(r.traces[x]!, fixture[x], fixture.v[0]!.length - 1), x).toBeLessThan(1e-9);
   });
 
   it('the GPU (f32): the same spikes for 2 ms, each within a step for 4 ms, v, ge, gi within f32 error for 2 ms, rates within 10 % over 200 ms', async () => {
-    const r = await run('gpu');
+    const { fixture } = original;
+    const r = await run(original, 'gpu');
     // Measured on llvmpipe: the first spike that differs is at 4.6 ms (f32 moves a threshold crossing
     // by a step); asserted as the GPU-against-CPU test above does, for any adapter.
     const early = (steps: ArrayLike<number>) => Array.from(steps).filter((s) => s < IDENTICAL_STEPS).length;
