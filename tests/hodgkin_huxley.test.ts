@@ -1,13 +1,15 @@
 // Hodgkin–Huxley (shaders/hodgkin_huxley.wgsl, src/models/hodgkin_huxley.ts): GPU (f32) against
 // the CPU (f64) under every integrator, the two conventions, the guarded singularities, and
-// seed 001's double impulse.
+// seed 001's double impulse, also against Brian2.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CIRCUIT_INTEGRATORS } from '../src/integrators';
 import { hhDoubleImpulse } from '../src/circuit/presets';
 import { createCircuit } from '../src/circuit/simulation';
 import type { CircuitDescription } from '../src/circuit/description';
 import { NEUN_AREA, hhRates, hhTrap, hodgkinHuxley } from '../src/models/hodgkin_huxley';
-import { expectSpikesWithin, maxAbsDiff, runCircuitBoth } from './helpers';
+import { expectSpikesWithin, maxAbsDiff, runCircuitBoth, testGpu } from './helpers';
 import { detectSpikes } from '../src/analysis/continuous';
 
 describe('rate functions', () => {
@@ -112,5 +114,50 @@ describe("seed 001's double impulse", () => {
     const sim = await createCircuit(desc, { backend: 'cpu' });
     await sim.run({ duration: 50 });
     expect(sim.spikeTimes('hh').length).toBe(1);
+  });
+});
+
+/**
+ * Brian2 2.5.1 (numpy target, float64, its rk4) ran seed 001's neuron with the double impulse,
+ * the input held over each step and the gates at rest (tests/fixtures/brian2_hh1952.py). Its
+ * StateMonitor samples at the start of each step: sample k is our trace's value k − 1.
+ */
+describe('seed 001 against Brian2', () => {
+  const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'brian2-hh1952.json'), 'utf8')) as {
+    brian2: string; dt: number; duration: number; v: number[]; gatesEvery: number; m: number[]; h: number[]; n: number[];
+  };
+
+  async function worst(backend: 'cpu' | 'gpu') {
+    const { device } = await testGpu();
+    const sim = await createCircuit(hhDoubleImpulse(), { backend, device });
+    try {
+      await sim.run({ duration: fixture.duration });
+      const v = sim.trace({ neuron: 'hh', variable: 'v' });
+      let dv = 0, dg = 0;
+      for (let k = 1; k < fixture.v.length; k++) dv = Math.max(dv, Math.abs(v[k - 1]! - fixture.v[k]!));
+      for (const g of ['m', 'h', 'n'] as const) {
+        const tr = sim.trace({ neuron: 'hh', variable: g });
+        for (let j = 1; j < fixture[g].length; j++) dg = Math.max(dg, Math.abs(tr[j * fixture.gatesEvery - 1]! - fixture[g][j]!));
+      }
+      return { dv, dg, spikes: Array.from(sim.spikeTimes('hh')), samples: v.length };
+    } finally { sim.destroy(); }
+  }
+
+  test('the CPU reference (f64, RK4) follows Brian2 to its last digits: V within 1e-8 mV, gates within 1e-11, every 0.01 ms for 50 ms', async () => {
+    expect(fixture.brian2).toBe('2.5.1');
+    expect(Math.max(...fixture.v)).toBeGreaterThan(100);  // both spikes are in it
+    const r = await worst('cpu');
+    expect(r.samples).toBe(fixture.v.length);
+    // Measured: 5.0e-10 mV and 5.0e-13, the fixture's 12 significant digits.
+    expect(r.dv).toBeLessThan(1e-8);
+    expect(r.dg).toBeLessThan(1e-11);
+    expect(r.spikes).toEqual([0.31, 10.89]);
+  });
+
+  test('the GPU (f32) within the tolerances it has against the CPU: V 5e-3 mV, gates 5e-5', async () => {
+    const r = await worst('gpu');
+    expect(r.dv).toBeLessThan(5e-3);
+    expect(r.dg).toBeLessThan(5e-5);
+    expect(r.spikes.length).toBe(2);
   });
 });
