@@ -1,6 +1,9 @@
 // Recordings assembled from backend chunks: every spike as (step, neuron), and v/u/I traces.
 import type { Chunk } from './backends/backend';
 
+/** Host memory the traces of one simulation may take before a run is refused (they live in JS arrays). */
+export const MAX_TRACE_BYTES = 2 ** 31;
+
 /** A growable Int32 column. */
 class Column {
   data = new Int32Array(1024);

@@ -148,7 +148,6 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     let binned = 0, wall = 0, spikes = 0;
     const t: number[] = [], series: number[][] = plan.ranges.map(() => []);
     const traced = [...plan.traced], traceT: number[] = [], traceV: number[][] = traced.map(() => []);
-    trace?.destroy();
     trace = traced.length ? timeChart(traceBox, {
       title: 'Membrane potential of the traced neurons (every step)', x: 't (ms)', y: 'v (mV)', series: traced.map((i) => `neuron ${i}`), height: 220,
     }) : null;

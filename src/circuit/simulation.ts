@@ -1,6 +1,7 @@
 // Running a circuit: one API over both backends. Recordings are assembled from the backends'
 // chunks; analysis and pictures read these results, never the simulator's internals.
 import { NetworkValidationError, formatBytes } from '../network/validate';
+import { MAX_TRACE_BYTES } from '../recording';
 import { NonFiniteStateError } from '../backends/backend';
 import type { CircuitBackend, CircuitChunk, CopyFailure } from './backend';
 import { CpuCircuitBackend } from './cpu';
@@ -27,8 +28,6 @@ export interface TraceRef {
   copy?: number;
 }
 
-/** Host memory the traces of one run may take before we refuse (they live in JS arrays). */
-export const MAX_TRACE_BYTES = 2 ** 31;
 
 export class CircuitSimulation {
   private stepsDone = 0;

@@ -172,10 +172,10 @@ function tracesFiles(sim: SparseSimulation, title: string): Record<string, strin
   const { traced, traceVariables, dt } = sim.plan;
   const steps = sim.currentStep;
   const t = Float64Array.from({ length: steps }, (_, k) => (k + 1) * dt);  // value k: the state after step k
-  const columns = [...traced].flatMap((i) => traceVariables.map((v) => ({ name: `n${i}_${v}`, values: sim.trace(i, v) })));
+  const columns = [...traced].flatMap((i) => traceVariables.map((v) => ({ i, v, name: `n${i}_${v}`, values: sim.trace(i, v) })));
   const lines = [['t_ms', ...columns.map((c) => c.name)].join(',')];
   for (let k = 0; k < steps; k++) lines.push([+t[k]!.toPrecision(10), ...columns.map((c) => +c.values[k]!.toPrecision(7))].join(','));
-  const v = lineChartSvg([...traced].map((i) => ({ x: t, y: sim.trace(i, 'v'), label: `neuron ${i}` })), {
+  const v = lineChartSvg(columns.filter((c) => c.v === 'v').map((c) => ({ x: t, y: c.values, label: `neuron ${c.i}` })), {
     title: `${title}: membrane potential (${sim.backend.kind})`, xLabel: 'Time (ms)', yLabel: 'v (mV)',
   });
   return { 'traces.csv': lines.join('\n') + '\n', 'v.svg': v };

@@ -48,7 +48,7 @@ export function cobahhConstants(p: CobahhParams, dt: number) {
 
 /**
  * One step of one neuron in place: x = [v, m, h, n, ge, gi] with ge, gi already holding this
- * step's synaptic jumps. Returns the new v (the caller tests the threshold).
+ * step's synaptic jumps (the caller tests the new v against the threshold).
  */
 export function cobahhStep(x: Float64Array, p: CobahhParams, c: ReturnType<typeof cobahhConstants>, dt: number): void {
   const v = x[0]!, m = x[1]!, h = x[2]!, n = x[3]!, ge = x[4]!, gi = x[5]!;

@@ -6,6 +6,7 @@ import { type SparseNetworkDescription, SparseValidationError } from './descript
 import { GpuSparseBackend, type SparseGpuOptions } from './gpu';
 import { type SparsePlan, compileSparse, totalBytes } from './plan';
 import { formatBytes } from '../network/validate';
+import { MAX_TRACE_BYTES } from '../recording';
 
 export interface SparseOptions extends SparseGpuOptions {
   backend?: 'gpu' | 'cpu';
@@ -17,9 +18,6 @@ export interface SparseRunSummary {
   /** Spikes of this run (from the GPU's rate counts, else the recorded spikes; 0 with recording off). */
   spikes: number;
 }
-
-/** Host memory the traces of one simulation may take before a run is refused (they live in JS arrays). */
-export const MAX_TRACE_BYTES = 2 ** 31;
 
 export class SparseSimulation {
   private step = 0;
