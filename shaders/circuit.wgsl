@@ -1,6 +1,7 @@
 // Circuits of mixed differential models (Hodgkin–Huxley, Hindmarsh–Rose, Izhikevich) coupled by
-// Neun's electrical and diffusion synapses, in B independent copies (MODELS.md §2–5). Composed
-// after philox, model_params, the model files and integrators; mirrors src/circuit/cpu.ts.
+// Neun's electrical and diffusion synapses, in B independent copies (docs/circuits.md). Composed
+// after philox, model_params and the generated model steps (`model_step`, `release_step`, from
+// src/circuit/models.ts); mirrors src/circuit/cpu.ts.
 //
 // Each workgroup owns whole copies, so one dispatch can loop over many steps with only workgroup
 // barriers: every step runs all synapses, then each neuron sums its synaptic currents (in the
@@ -8,12 +9,6 @@
 // Copies never interact, which is what makes a parameter scan one dispatch.
 
 override WG: u32 = 64u;
-override INTEGRATOR: u32 = 1u;
-
-const MODEL_HH: u32 = 0u;
-const MODEL_HR: u32 = 1u;
-const MODEL_IZH: u32 = 2u;
-const MODEL_RELEASE: u32 = 3u;   // the diffusion synapse's r, integrated like a neuron
 
 const SYN_ELECTRICAL: u32 = 0u;
 const STIM_PULSES: u32 = 0u;
@@ -78,18 +73,6 @@ fn params_at(k: u32) -> ModelParams {
     tabf(k + 6u), tabf(k + 7u), tabf(k + 8u), tabf(k + 9u), tabf(k + 10u), tabf(k + 11u));
 }
 
-fn system_deriv(model: u32, x: vec4f, p: ModelParams, i: f32) -> vec4f {
-  switch model {
-    case MODEL_HH: { return hh_deriv(x, p, i); }
-    case MODEL_HR: { return hr_deriv(x, p, i); }
-    case MODEL_IZH: { return izh_deriv(x, p, i); }
-    default: {
-      // Destexhe release: dr/dt = α·T·(1 − r) − β·r while releasing (i = 1), −β·r otherwise.
-      return vec4f(i * p[0] * p[2] * (1.0 - x.x) - p[1] * x.x, 0.0, 0.0, 0.0);
-    }
-  }
-}
-
 fn step_synapse(copy: u32, j: u32) {
   let info = P.syn_off + 4u * j;
   let gs = copy * P.m + j;
@@ -117,7 +100,7 @@ fn step_synapse(copy: u32, j: u32) {
       s.y = s.y + h;
       if (s.y > max_release) { s.z = 0.0; }
     }
-    s.x = integrate(INTEGRATOR, MODEL_RELEASE, vec4f(s.x, 0.0, 0.0, 0.0), rp, s.z, h).x;
+    s.x = release_step(vec4f(s.x, 0.0, 0.0, 0.0), rp, s.z, h).x.x;
     s.w = va;
   }
   syn[2u * gs] = s;
@@ -170,18 +153,9 @@ fn step_neuron(copy: u32, i: u32, step: u32) {
   let ids = P.ncopy_off + 2u * gi;
   input += stimulus(tab[ids + 1u], step, gi);
   let p = params_at(P.pset_off + 12u * tab[ids]);
-  let x = state[gi];
-  var y = integrate(INTEGRATOR, model, x, p, input, P.dt);
-  var spiked = false;
-  if (model == MODEL_IZH) {
-    if (y.x >= p[4]) {
-      y = vec4f(p[2], y.y + p[3], 0.0, 0.0);
-      spiked = true;
-    }
-  } else {
-    let th = p[SPIKE_THRESHOLD_SLOT];
-    spiked = x.x < th && y.x >= th;
-  }
+  let next = model_step(model, state[gi], p, input, P.dt);
+  let y = next.x;
+  let spiked = next.spiked;
   if (!(is_finite(y.x) && is_finite(y.y) && is_finite(y.z) && is_finite(y.w))) {
     if (P.freeze != 0u) {
       atomicMax(&status.copy_fail[2u * copy], 0xFFFFFFFFu - step);

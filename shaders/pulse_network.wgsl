@@ -1,13 +1,13 @@
 // One or more steps of a pulse-coupled network (MODELS.md §1 order): input = noise + constant +
 // Σ S[i][j] over the neurons j that fired in the previous step, then the neuron update, threshold,
-// reset, spike bitmask and traces. Composed after philox.wgsl and izhikevich.wgsl.
+// reset, spike bitmask and traces. Composed after philox.wgsl, model_params.wgsl and the generated
+// izh_integrate / izh_reset (src/backends/izhikevich_code.ts, under the plan's scheme).
 //
 // Two launch shapes run this same code: many workgroups with one step per dispatch, or one
 // workgroup looping over `dispatch_steps` steps with barriers (the network fits one workgroup).
 
 override WG: u32 = 64u;
 override MAX_WORDS: u32 = 32u;   // spike-mask words, ceil(n / 32)
-override SCHEME: u32 = 0u;       // 0: izhikevich2003 half-steps, 1: euler
 
 struct Params {
   n: u32,
@@ -83,9 +83,7 @@ fn step_neuron(i: u32, t: u32, slot: u32) {
   let total = current + syn;
 
   let p = coef[i];
-  var s: vec2f;
-  if (SCHEME == 0u) { s = izh_step_2003(p, state[i], total, P.dt); }
-  else { s = izh_step_euler(p, state[i], total, P.dt); }
+  var s = izh_integrate(p, state[i], total, P.dt);
 
   if (!is_finite(s.x) || !is_finite(s.y)) {
     if (atomicAdd(&status.bad_count, 1u) == 0u) { status.bad_step = t; status.bad_neuron = i; }

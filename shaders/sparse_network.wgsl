@@ -5,8 +5,8 @@
 // `sample` dispatch).
 // Two launch shapes: `update` + `propagate` dispatches per step (any size), or `run_steps`, one
 // workgroup looping over many steps (small networks: no dispatch cost per step).
-// Composed after philox.wgsl, model_params.wgsl, hodgkin_huxley.wgsl, izhikevich.wgsl, cobahh.wgsl,
-// and before sparse_propagate.wgsl.
+// Composed after philox.wgsl, model_params.wgsl and the generated model code (cobahh_integrate,
+// izh_integrate, izh_reset: src/sparse/models.ts), and before sparse_propagate.wgsl.
 
 override MODEL: u32 = 0u;   // 0: COBAHH, 1: Izhikevich (the seed's half-step scheme)
 override WG: u32 = 256u;
@@ -33,7 +33,6 @@ struct NetParams {
   inv_scale: vec4f,        // 1 / fixed-point scale per target
   pop_start: array<vec4u, 8>,
   traced_list: array<vec4u, MAX_TRACED / 4u>,  // the traced neurons' indices
-  cob: CobahhParams,
 }
 
 struct Step { t: u32, tc: u32, count: u32 }  // global step, step within the chunk, steps (run_steps)
@@ -56,10 +55,11 @@ fn cobahh_neuron(i: u32, syn: vec2f, t: u32) -> bool {
   let n = P.n;
   let x = vec4f(state[i], state[n + i], state[2u * n + i], state[3u * n + i]);
   let g = vec2f(state[4u * n + i], state[5u * n + i]) + syn;
-  let y = cobahh_step(x, g, P.cob, P.dt);
+  let next = cobahh_integrate(x, g, P.dt);
+  let y = next.x;
   state[i] = y.x; state[n + i] = y.y; state[2u * n + i] = y.z; state[3u * n + i] = y.w;
-  state[4u * n + i] = g.x * P.cob.decay_e;
-  state[5u * n + i] = g.y * P.cob.decay_i;
+  state[4u * n + i] = next.g.x;
+  state[5u * n + i] = next.g.y;
   var left = refractory[i];
   if (left > 0u) { left -= 1u; }
   let fired = y.x > P.threshold && left == 0u;
@@ -75,7 +75,7 @@ fn izhikevich_neuron(i: u32, syn: vec2f, t: u32) -> bool {
   let sigma = state[6u * n + i];
   var current = syn.x;
   if (sigma != 0.0) { current += sigma * philox_normal(philox4x32(vec4u(t, i, PURPOSE_NOISE, 0u), P.seed)); }
-  var s = izh_step_2003(p, vec2f(state[i], state[n + i]), current, P.dt);
+  var s = izh_integrate(p, vec2f(state[i], state[n + i]), current, P.dt);
   let fired = s.x >= P.threshold;
   if (fired) { s = izh_reset(p, s); }
   state[i] = s.x; state[n + i] = s.y;

@@ -9,7 +9,7 @@ import { rasterSvg } from './plot/raster';
 import { synchronyIndex } from './analysis/rates';
 import { NetworkValidationError } from './network/validate';
 import { type Divergence, EXPERIMENTS, type ExperimentName, runExperiment } from './circuit/experiments';
-import { CIRCUIT_INTEGRATORS, type CircuitIntegrator } from './integrators';
+import { CIRCUIT_INTEGRATORS, type CircuitIntegrator } from './equations/integrators';
 import { UsageError, numberOption, outAndBackend, parseOptions, prepareOut, progress } from './cli/args';
 import { SPARSE_NETWORKS, isSparseNetwork, sparseMain, SPARSE_USAGE } from './cli/sparse';
 

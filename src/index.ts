@@ -24,10 +24,14 @@ export { validateCircuit, assertValidCircuit, MAX_CIRCUIT_ELEMENTS } from './cir
 export { compileCircuit, type CircuitPlan } from './circuit/plan';
 export { createCircuit, simulateCircuit, CircuitSimulation, type CircuitOptions, type CircuitSpikes, type TraceRef } from './circuit/simulation';
 export type { CopyFailure } from './circuit/backend';
-export { CIRCUIT_INTEGRATORS, Integrator, RK6_ROWS, RK6_WEIGHTS, type CircuitIntegrator } from './integrators';
-export { NEURON_MODELS, type NeuronModelName } from './models/registry';
-export type { NeuronModel } from './models/model';
-export { NEUN_AREA, hhRates, hhTrap } from './models/hodgkin_huxley';
+export { CIRCUIT_INTEGRATORS, GENERIC_INTEGRATORS, RK6, TABLEAUS, type CircuitIntegrator, type Tableau } from './equations/integrators';
+export { NEURON_MODELS, type NeuronModelName } from './circuit/models';
+// Models declared once (src/models/), compiled to WGSL and JavaScript (src/equations/).
+export { MODELS, MODEL_DECLARATIONS } from './models/registry';
+export { parseModel, parameterValues, type ModelDeclaration, type ParsedModel } from './equations/model';
+export { ModelError } from './equations/expression';
+export { initialState } from './equations/compile';
+export { NEUN_AREA } from './models/hodgkin_huxley';
 export * from './analysis/continuous';
 // Sparse networks at scale (#5): connectivity rules built on the GPU, COBAHH, delays, GPU rates.
 export * from './sparse/description';

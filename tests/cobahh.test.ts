@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { cobahh } from '../src/sparse/description';
 import { GpuSparseBackend } from '../src/sparse/gpu';
 import { SparseSimulation } from '../src/sparse/simulation';
-import { COBAHH_PARAMS, cobahhConstants, cobahhStep } from '../src/models/cobahh';
+import { COBAHH_PARAMS } from '../src/models/cobahh';
+import { compileSparse } from '../src/sparse/plan';
+import { cobahhJs } from '../src/sparse/models';
 import { testGpu } from './helpers';
 
 /** Steps over which the two spike lists must agree exactly (2 ms). */
@@ -84,14 +86,21 @@ describe('COBAHH, 4000 neurons, GPU against CPU', () => {
 
 describe('COBAHH neuron', () => {
   it('a large ge makes a neuron at EL fire; the refractory period is 30 steps at dt = 0.1 ms', () => {
-    const p = COBAHH_PARAMS, dt = 0.1, c = cobahhConstants(p, dt);
+    const p = COBAHH_PARAMS, dt = 0.1, step = cobahhJs(p);
+    expect(compileSparse(cobahh({ n: 50, seed: 1 })).refractorySteps).toBe(30);
     const x = new Float64Array([p.el, 0, 0, 0, 0, 0]);
-    expect(c.refractorySteps).toBe(30);
-    expect(c.decayE).toBeCloseTo(Math.exp(-0.1 / 5), 15);
     x[4] = 200; // nS of excitation
     let peak = -Infinity;
-    for (let s = 0; s < 50; s++) { cobahhStep(x, p, c, dt); peak = Math.max(peak, x[0]!); }
+    for (let s = 0; s < 50; s++) { step(x, dt); peak = Math.max(peak, x[0]!); }
     expect(peak).toBeGreaterThan(0);
+  });
+
+  it('exponential Euler decays the conductances exactly: ge·exp(−dt/τe), gi·exp(−dt/τi)', () => {
+    const p = COBAHH_PARAMS, dt = 0.1, step = cobahhJs(p);
+    const x = new Float64Array([p.el, 0.05, 0.6, 0.3, 40, 300]);
+    step(x, dt);
+    expect(x[4]).toBeCloseTo(40 * Math.exp(-dt / p.taue), 13);
+    expect(x[5]).toBeCloseTo(300 * Math.exp(-dt / p.taui), 12);
   });
 });
 

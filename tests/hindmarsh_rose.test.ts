@@ -1,9 +1,11 @@
 // Hindmarsh–Rose (shaders/hindmarsh_rose.wgsl, src/models/hindmarsh_rose.ts): the derivative by
 // hand, and GPU (f32) against the CPU (f64) under every integrator over a burst.
 import { describe, expect, test } from 'vitest';
-import { CIRCUIT_INTEGRATORS } from '../src/integrators';
+import { CIRCUIT_INTEGRATORS } from '../src/equations/integrators';
 import type { CircuitDescription } from '../src/circuit/description';
-import { hindmarshRose } from '../src/models/hindmarsh_rose';
+import { MODELS } from '../src/models/registry';
+import { parameterValues } from '../src/equations/compile';
+import { circuitStepJs } from '../src/circuit/models';
 import { expectSpikesWithin, maxAbsDiff, runCircuitBoth } from './helpers';
 
 const hr = (integrator: (typeof CIRCUIT_INTEGRATORS)[number]): CircuitDescription => ({
@@ -13,9 +15,12 @@ const hr = (integrator: (typeof CIRCUIT_INTEGRATORS)[number]): CircuitDescriptio
 });
 
 test('derivative at a hand-computed point (Neun parameters, input 0.5)', () => {
-  const p = Float64Array.from([3.281, 0.0029, 4, 1, 3, 1, 5, -1.6, 1]);
-  const out = new Float64Array(3);
-  hindmarshRose.deriv(Float64Array.from([0.5, -2, 0.1]), p, 0.5, out);
+  const hr = MODELS.hindmarsh_rose!, values = parameterValues(hr, 'neun');
+  expect(values).toMatchObject({ e: 3.281, mu: 0.0029, S: 4, a: 1, b: 3, c: 1, d: 5, xr: -1.6, vh: 1 });
+  // One Euler step of h = 1 from x0 is x0 + f(x0): the derivative itself.
+  const x0 = [0.5, -2, 0.1], x = Float64Array.from(x0);
+  circuitStepJs(hr, 'euler')(x, Float64Array.from(hr.parameters.map((k) => values[k]!)), 0.5, 1);
+  const out = x.map((v, d) => v - x0[d]!);
   // dx = y + b x² − a x³ − z + e + I = −2 + 0.75 − 0.125 − 0.1 + 3.281 + 0.5
   expect(out[0]).toBeCloseTo(2.306, 12);
   // dy = c − d x² − y = 1 − 1.25 + 2

@@ -4,11 +4,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CIRCUIT_INTEGRATORS } from '../src/integrators';
+import { CIRCUIT_INTEGRATORS } from '../src/equations/integrators';
 import { hhDoubleImpulse } from '../src/circuit/presets';
 import { createCircuit } from '../src/circuit/simulation';
 import type { CircuitDescription } from '../src/circuit/description';
-import { NEUN_AREA, hhRates, hhTrap, hodgkinHuxley } from '../src/models/hodgkin_huxley';
+import { NEUN_AREA } from '../src/models/hodgkin_huxley';
+import { MODELS } from '../src/models/registry';
+import { initialState, parameterValues, subexpressionValues } from '../src/equations/compile';
+import { circuitStepJs } from '../src/circuit/models';
+
+const HH = MODELS.hodgkin_huxley!;
+const HH1952 = parameterValues(HH, 'hh1952');
+/** The declared rate functions at depolarisation u (1952 convention). */
+const hhRates = (u: number) => subexpressionValues(HH, { ...HH1952, v: u, h: 0, m: 0, n: 0, I: 0 });
 import { expectSpikesWithin, maxAbsDiff, runCircuitBoth, testGpu } from './helpers';
 import { detectSpikes } from '../src/analysis/continuous';
 
@@ -23,23 +31,28 @@ describe('rate functions', () => {
     }
   });
 
-  test('the series and the closed form of x/(exp(x) − 1) meet at the switch (|x| = 0.01)', () => {
-    for (const x of [0.01, -0.01]) {
-      const closed = x / (Math.exp(x) - 1);
-      expect(Math.abs(hhTrap(x) - closed)).toBeLessThan(1e-11);
+  test('αn and αm equal the closed forms 0.01 (10 − u)/(exp((10 − u)/10) − 1) and 0.1 (25 − u)/(…) away from the singularities', () => {
+    for (const u of [-30, -5, 0, 9, 11, 24, 26, 60]) {
+      const r = hhRates(u);
+      expect(Math.abs(r.an! - (0.01 * (10 - u)) / (Math.exp((10 - u) / 10) - 1))).toBeLessThan(1e-15);
+      expect(Math.abs(r.am! - (0.1 * (25 - u)) / (Math.exp((25 - u) / 10) - 1))).toBeLessThan(1e-14);
     }
   });
 
   test('steady state at rest matches the 1952 values (n, m, h = 0.3177, 0.0529, 0.5961) with the correct βh', () => {
-    const init = hodgkinHuxley.initialState({ vrest: 0 });
+    const init = initialState(HH, HH1952);
     expect(init.n).toBeCloseTo(0.3177, 4);
     expect(init.m).toBeCloseTo(0.0529, 4);
     expect(init.h).toBeCloseTo(0.5961, 4);
-    // At rest the 1952 model is (to the precision of its published EL) at equilibrium.
-    const out = new Float64Array(4);
-    const p = Float64Array.from([1, 115, -12, 10.613, 120, 36, 0.3, 0]);
-    hodgkinHuxley.deriv(Float64Array.from([0, init.h!, init.m!, init.n!]), p, 0, out);
-    expect(Math.abs(out[0]!)).toBeLessThan(1e-2);
+    // The gates are each rate pair's steady state at rest …
+    const r = hhRates(0);
+    expect(init.h).toBeCloseTo(r.ah! / (r.ah! + r.bh!), 15);
+    expect(init.m).toBeCloseTo(r.am! / (r.am! + r.bm!), 15);
+    expect(init.n).toBeCloseTo(r.an! / (r.an! + r.bn!), 15);
+    // … and the 1952 model is (to the precision of its published EL) at equilibrium: one Euler step barely moves v.
+    const x = Float64Array.from(HH.variables.map((v) => init[v]!));
+    circuitStepJs(HH, 'euler')(x, Float64Array.from(HH.parameters.map((k) => HH1952[k]!)), 0, 1);
+    expect(Math.abs(x[0]!)).toBeLessThan(1e-2);
   });
 });
 

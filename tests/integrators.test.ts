@@ -1,16 +1,21 @@
-// The generic integrators (src/integrators.ts, shaders/integrators.wgsl): measured convergence
-// order on the CPU (Euler ≈ 1, RK4 ≈ 4, Neun's RK6 ≥ 5) on a linear ODE and on HH.
+// The generic integrators (src/equations/integrators.ts), written once for every model: measured
+// convergence order on the CPU (Euler ≈ 1, RK4 ≈ 4, Neun's RK6 ≥ 5, exponential Euler ≈ 1) on a
+// model declared from strings and on HH; exponential Euler is exact on a linear equation.
 import { describe, expect, test } from 'vitest';
-import { Integrator, RK6_ROWS, RK6_WEIGHTS, type CircuitIntegrator } from '../src/integrators';
-import { hodgkinHuxley } from '../src/models/hodgkin_huxley';
-import type { Derivative } from '../src/models/model';
+import { RK6, type CircuitIntegrator } from '../src/equations/integrators';
+import { arrayStepJs } from '../src/equations/functions';
+import { initialState, parameterValues } from '../src/equations/compile';
+import { type ParsedModel, parseModel } from '../src/equations/model';
+import { MODELS } from '../src/models/registry';
 
-/** Integrates x' = f(x) from x0 over T with step h; returns the final state. */
-function solve(method: CircuitIntegrator, f: Derivative, x0: number[], p: Float64Array, input: number, T: number, h: number): Float64Array {
-  const integ = new Integrator(method, x0.length);
+type Method = CircuitIntegrator | 'exponential_euler';
+
+/** Integrates the model from x0 over T with step h and a constant input; returns the final state. */
+function solve(method: Method, m: ParsedModel, x0: number[], p: Float64Array, input: number, T: number, h: number): Float64Array {
+  const step = arrayStepJs(m, method);
   const x = Float64Array.from(x0);
   const steps = Math.round(T / h);
-  for (let s = 0; s < steps; s++) integ.step(f, x, p, input, h);
+  for (let s = 0; s < steps; s++) step(x, p, input, h);
   return x;
 }
 
@@ -21,13 +26,13 @@ function order(errors: number[]): number {
 
 test("Neun's RK6 tableau is consistent: each row sums to its node, the weights to 1", () => {
   const nodes = [0.2, 0.3, 0.6, 0.9, 1];
-  RK6_ROWS.forEach((row, k) => expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(nodes[k]!, 12));
-  expect(RK6_WEIGHTS.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  RK6.rows.forEach((row, k) => expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(nodes[k]!, 12));
+  expect(RK6.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
 });
 
 test("Neun's RK6 meets every order condition up to order 5 (to the 15 digits of its decimals)", () => {
-  const A = [[], ...RK6_ROWS].map((row) => Array.from({ length: 6 }, (_, k) => row[k] ?? 0));
-  const b = RK6_WEIGHTS, c = A.map((row) => row.reduce((x, y) => x + y, 0));
+  const A = [[], ...RK6.rows].map((row) => Array.from({ length: 6 }, (_, k) => row[k] ?? 0));
+  const b = [...RK6.weights], c = A.map((row) => row.reduce((x, y) => x + y, 0));
   const dot = (u: number[], v: number[]) => u.reduce((acc, x, k) => acc + x * v[k]!, 0);
   const Av = (v: number[]) => A.map((row) => dot(row, v));
   const pow = (e: number) => c.map((x) => x ** e);
@@ -42,13 +47,13 @@ test("Neun's RK6 meets every order condition up to order 5 (to the 15 digits of 
   for (const [got, want] of conditions) expect(Math.abs(got - want)).toBeLessThan(1e-14);
 });
 
-type OrderCase = [CircuitIntegrator, number[], number, number];
+type OrderCase = [Method, number[], number, number];
 
 /** One test per case: the error at T against `exact` for each step, then the observed order. */
-function orderTests(f: Derivative, x0: number[], p: Float64Array, input: number, T: number, exact: number, cases: OrderCase[]): void {
+function orderTests(m: ParsedModel, x0: number[], p: Float64Array, input: number, T: number, exact: number, cases: OrderCase[]): void {
   for (const [method, hs, lo, hi] of cases) {
     test(`${method}: order in [${lo}, ${hi}]`, () => {
-      const errors = hs.map((h) => Math.abs(solve(method, f, x0, p, input, T, h)[0]! - exact));
+      const errors = hs.map((h) => Math.abs(solve(method, m, x0, p, input, T, h)[0]! - exact));
       expect(Math.min(...errors)).toBeGreaterThan(1e-13); // far above f64 round-off (~1e-15): orders are measured, not noise
       const q = order(errors);
       expect(q).toBeGreaterThan(lo);
@@ -57,10 +62,10 @@ function orderTests(f: Derivative, x0: number[], p: Float64Array, input: number,
   }
 }
 
-describe('convergence order on x\' = −x + sin(x) + I (smooth, non-linear), exact answer from RK6 at h/64', () => {
-  const f: Derivative = (x, _p, i, out) => { out[0] = -x[0]! + Math.sin(x[0]!) + i; };
-  const p = new Float64Array(12);
-  orderTests(f, [2], p, 0.3, 4, solve('rk6', f, [2], p, 0.3, 4, 0.5 / 64)[0]!, [
+describe('convergence order on x\' = −x + sin(x) + I (smooth, non-linear, declared from strings), exact answer from RK6 at h/64', () => {
+  const smooth = parseModel({ name: 'smooth', summary: 'a smooth test equation', state: { x: { init: 2 } }, parameters: {}, equations: 'dx/dt = -x + sin(x) + I' });
+  const p = new Float64Array(0);
+  orderTests(smooth, [2], p, 0.3, 4, solve('rk6', smooth, [2], p, 0.3, 4, 0.5 / 64)[0]!, [
     ['euler', [0.02, 0.01, 0.005], 0.9, 1.1],
     ['rk4', [0.5, 0.25, 0.125], 3.8, 4.3],
     ['rk6', [0.2, 0.1, 0.05], 4.9, 5.3],
@@ -72,13 +77,33 @@ describe('convergence order on x\' = −x + sin(x) + I (smooth, non-linear), exa
 // pre-asymptotic at the finest step above round-off. Neun's tableau meets every order condition
 // up to 5 (tested above), so 5 is its order, as MODELS.md says.
 describe('convergence order on Hodgkin–Huxley (1952) through a spike, V at 6 ms', () => {
-  const p = Float64Array.from([1, 115, -12, 10.613, 120, 36, 0.3, 0, 0, 0, 0, 0]);
-  const init = hodgkinHuxley.initialState({ vrest: 0 });
-  const x0 = [0, init.h!, init.m!, init.n!];
+  const hh = MODELS.hodgkin_huxley!, values = parameterValues(hh, 'hh1952');
+  const p = Float64Array.from(hh.parameters.map((k) => values[k]!));
+  const init = initialState(hh, values);
+  const x0 = hh.variables.map((v) => init[v]!);
   const T = 6, I = 15; // a constant 15 µA/cm² fires the first spike near 3 ms
-  orderTests(hodgkinHuxley.deriv, x0, p, I, T, solve('rk6', hodgkinHuxley.deriv, x0, p, I, T, 0.0005)[0]!, [
+  orderTests(hh, x0, p, I, T, solve('rk6', hh, x0, p, I, T, 0.0005)[0]!, [
     ['euler', [0.002, 0.001, 0.0005], 0.9, 1.15],
     ['rk4', [0.04, 0.02, 0.01], 3.7, 4.4],
     ['rk6', [0.04, 0.02, 0.01], 4.7, 5.3],
+    ['exponential_euler', [0.004, 0.002, 0.001], 0.9, 1.2],
   ]);
+});
+
+describe('exponential Euler', () => {
+  const leak = parseModel({
+    name: 'leak', summary: 'a linear membrane', state: { v: { init: 0 } },
+    parameters: { tau: { default: 20 }, el: { default: -70 } }, equations: 'dv/dt = (el - v) / tau + I',
+  });
+  test('is exact for a linear equation: v(t) = v∞ + (v0 − v∞)·exp(−t/τ) at any step', () => {
+    const p = Float64Array.from([20, -70]), I = 0.5, vinf = -70 + 20 * I;
+    for (const h of [0.1, 1, 7.5]) {
+      const v = solve('exponential_euler', leak, [-50], p, I, 30, h)[0]!;
+      expect(Math.abs(v - (vinf + (-50 - vinf) * Math.exp(-30 / 20)))).toBeLessThan(1e-12);
+    }
+  });
+  test('refuses an equation that is not linear in its own variable, naming the model and the variable', () => {
+    expect(() => solve('exponential_euler', MODELS.hindmarsh_rose!, [0, 0, 0], new Float64Array(10), 0, 1, 0.1))
+      .toThrow(/model 'hindmarsh_rose'.*exponential_euler needs dx\/dt linear in x/);
+  });
 });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createSimulation, interSpikeIntervals, type NetworkDescription, type Simulation } from '../src/index';
 import type { Input, Population } from '../src/network/description';
 import { expectSpikesWithin, maxAbsDiff, runCircuitBoth, testGpu } from './helpers';
-import { CIRCUIT_INTEGRATORS } from '../src/integrators';
+import { CIRCUIT_INTEGRATORS } from '../src/equations/integrators';
 import type { CircuitDescription } from '../src/circuit/description';
 import { createCircuit } from '../src/circuit/simulation';
 

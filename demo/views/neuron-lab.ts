@@ -92,7 +92,7 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
   });
 
   function refreshPresets(): void {
-    const presets = Object.keys(NEURON_MODELS[s.model]!.presets).filter((p) => p !== 'default');
+    const presets = Object.keys(NEURON_MODELS[s.model as NeuronModelName].declaration.presets ?? {});
     if (!presets.includes(s.preset)) s.preset = MODEL_DEFAULTS[s.model as NeuronModelName]?.preset ?? presets[0]!;
     ctl.preset = tag(ctl.preset!.options(presets), 'preset');
     ctl.preset.onFinishChange(changed);
@@ -144,7 +144,7 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
   }
 
   function description(): CircuitDescription {
-    const model = NEURON_MODELS[s.model]!;
+    const model = NEURON_MODELS[s.model as NeuronModelName];
     // At most ~20000 samples per trace.
     const every = Math.max(1, Math.ceil(s.duration / s.dt / 20000));
     return {
@@ -157,7 +157,7 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
 
   async function run(): Promise<void> {
     if (!validate()) { status.say('fix the fields marked in red', true); return; }
-    const model = NEURON_MODELS[s.model]!;
+    const model = NEURON_MODELS[s.model as NeuronModelName];
     const desc = description();
     status.say(`running ${s.model} (${s.preset}) on the ${s.backend}…`);
     document.body.dataset.labState = 'running';

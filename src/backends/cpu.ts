@@ -3,7 +3,7 @@
 import { type Backend, type Chunk, NonFiniteStateError, RunGuard, chunkLength, maskWords } from './backend';
 import type { Plan } from '../network/plan';
 import { NO_TRACE } from '../network/plan';
-import { f32, f64, izhStep, type Round } from '../models/izhikevich';
+import { type IzhikevichIntegrate, type IzhikevichReset, izhikevichJs } from './izhikevich_code';
 import { PhiloxStream, Purpose } from '../rng/philox';
 
 export interface CpuOptions {
@@ -15,7 +15,9 @@ export interface CpuOptions {
 export class CpuBackend implements Backend {
   readonly kind = 'cpu';
   readonly adapter: string;
-  private readonly r: Round;
+  private readonly r: (x: number) => number;
+  private readonly integrate: IzhikevichIntegrate;
+  private readonly reset: IzhikevichReset;
   private readonly v: Float64Array;
   private readonly u: Float64Array;
   private readonly coef: Float64Array;
@@ -36,7 +38,8 @@ export class CpuBackend implements Backend {
   constructor(private readonly plan: Plan, options: CpuOptions = {}) {
     const precision = options.precision ?? 'f64';
     this.adapter = `CPU reference (${precision})`;
-    this.r = precision === 'f32' ? f32 : f64;
+    this.r = precision === 'f32' ? Math.fround : (x) => x;
+    ({ integrate: this.integrate, reset: this.reset } = izhikevichJs(plan.scheme, precision));
     const round = (a: Float64Array) => a.map(this.r);
     this.v = round(plan.v0);
     this.u = round(plan.u0);
@@ -78,7 +81,7 @@ export class CpuBackend implements Backend {
   private stepOnce(t: number, fired: Uint32Array, traces: Float64Array): void {
     const p = this.plan, r = this.r, n = p.n, W = this.words, wT = t > 0 ? p.weightsT : null, out = this.out;
     const { coef, sigma, amp, thr, v: V, u: U, traceSlot, noise, dt, prevMask: prev } = this;
-    const { on, off, scheme } = p;
+    const { on, off } = p;
     const next = this.nextMask.fill(0);
     for (let i = 0; i < n; i++) {
       let current = 0;
@@ -96,13 +99,14 @@ export class CpuBackend implements Backend {
         }
       }
       const total = r(current + syn);
-      izhStep(scheme, coef[4 * i]!, coef[4 * i + 1]!, V[i]!, U[i]!, total, dt, r, out);
+      this.integrate(V[i]!, U[i]!, coef[4 * i]!, coef[4 * i + 1]!, total, dt, out);
       let v = out[0]!, u = out[1]!;
       if (!Number.isFinite(v) || !Number.isFinite(u)) throw new NonFiniteStateError(i, t, p.dt);
       if (v >= thr[i]!) {
         next[i >> 5]! |= 1 << (i & 31);
-        v = coef[4 * i + 2]!;
-        u = r(u + coef[4 * i + 3]!);
+        this.reset(u, coef[4 * i + 2]!, coef[4 * i + 3]!, out);
+        v = out[0]!;
+        u = out[1]!;
       }
       V[i] = v;
       U[i] = u;

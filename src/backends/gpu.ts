@@ -6,7 +6,8 @@ import type { NetworkDescription } from '../network/description';
 import { NetworkValidationError, assertValidNetwork, checkDenseFits, formatBytes } from '../network/validate';
 import { type GpuContext, type GpuOptions, type LimitRequest, acquireGpu } from '../gpu/device';
 import { ShaderReflection, packStruct, packStructArray } from '../gpu/reflect';
-import { PULSE_NETWORK_WGSL } from '../gpu/shaders';
+import { pulseNetworkWgsl } from '../gpu/shaders';
+import { izhikevichWgsl } from './izhikevich_code';
 import {
   GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, offsetTable, readBuffer, releaseGpu, runChunks,
 } from '../gpu/chunks';
@@ -143,14 +144,15 @@ export class GpuBackend implements Backend {
   private static async build(
     plan: Plan, gpu: GpuContext, shape: LaunchShape,
   ): Promise<GpuBackend> {
-    const reflection = new ShaderReflection(PULSE_NETWORK_WGSL);
-    const { value } = await allocateScoped(gpu.device, (make, buffers) => GpuBackend.allocate(plan, gpu, shape, reflection, make, buffers));
+    const code = pulseNetworkWgsl(izhikevichWgsl(plan.scheme));
+    const reflection = new ShaderReflection(code);
+    const { value } = await allocateScoped(gpu.device, (make, buffers) => GpuBackend.allocate(plan, gpu, shape, code, reflection, make, buffers));
     return value;
   }
 
   /** Creates the buffers, bind group and pipeline (inside build's error scopes). */
   private static async allocate(
-    plan: Plan, gpu: GpuContext, shape: LaunchShape, reflection: ShaderReflection, make: MakeBuffer, buffers: GPUBuffer[],
+    plan: Plan, gpu: GpuContext, shape: LaunchShape, code: string, reflection: ShaderReflection, make: MakeBuffer, buffers: GPUBuffer[],
   ): Promise<GpuBackend> {
     const { device } = gpu;
     const n = plan.n, words = maskWords(n), T = plan.traced.length, k = shape.k, ring = 2 * k;
@@ -196,14 +198,14 @@ export class GpuBackend implements Backend {
         return { binding: b.binding, resource };
       }),
     });
-    const module = device.createShaderModule({ label: 'spikegpu pulse_network.wgsl', code: PULSE_NETWORK_WGSL });
+    const module = device.createShaderModule({ label: 'spikegpu pulse_network.wgsl', code });
     const pipeline = await device.createComputePipelineAsync({
       label: 'spikegpu pulse network',
       layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
       compute: {
         module,
         entryPoint: 'main',
-        constants: { WG: shape.wg, MAX_WORDS: words, SCHEME: plan.scheme === 'euler' ? 1 : 0 },
+        constants: { WG: shape.wg, MAX_WORDS: words },
       },
     });
     const seed = seedKey(plan.seed);

@@ -2,17 +2,11 @@
 // same order of additions as shaders/circuit.wgsl (synapses, then per neuron its synaptic
 // currents in synapse order and its stimuli, then the integrator and spike detection).
 import { NonFiniteStateError, RunGuard } from '../backends/backend';
-import { Integrator } from '../integrators';
-import { MAX_STATE, PARAM_SLOTS, SPIKE_THRESHOLD_SLOT, type Derivative } from '../models/model';
+import { type CircuitStep, MAX_STATE, PARAM_SLOTS, RELEASE_MODEL, circuitStepJs } from './models';
 import { Purpose, normalFromWords, philox4x32, seedKey } from '../rng/philox';
 import type { CircuitBackend, CircuitChunk, CopyFailure } from './backend';
 import { samplesIn } from './backend';
 import { type CircuitPlan, PROBE_KIND, STIM_KIND, STIM_WORDS, SYN_KIND, SYN_SLOTS, SYN_STATE } from './plan';
-
-/** dr/dt of the diffusion synapse: α·T·(1 − r) − β·r while releasing (i = 1), −β·r otherwise. */
-export const releaseDeriv: Derivative = (x, p, i, out) => {
-  out[0] = i * p[0]! * p[2]! * (1 - x[0]!) - p[1]! * x[0]!;
-};
 
 export class CpuCircuitBackend implements CircuitBackend {
   readonly kind = 'cpu';
@@ -20,8 +14,9 @@ export class CpuCircuitBackend implements CircuitBackend {
   private readonly state: Float64Array;
   private readonly syn: Float64Array;   // per synapse: r, release time, releasing, last V_pre, i1, i2, 0, 0
   private readonly inp: Float64Array;
-  private readonly neuronInt: Integrator;
-  private readonly releaseInt: Integrator;
+  /** Each neuron's generated step under the circuit's integrator, and the diffusion synapse's release. */
+  private readonly steps: CircuitStep[];
+  private readonly releaseStep: CircuitStep;
   private readonly x = new Float64Array(MAX_STATE);
   private readonly p = new Float64Array(PARAM_SLOTS);
   private readonly r = new Float64Array(1);
@@ -37,8 +32,9 @@ export class CpuCircuitBackend implements CircuitBackend {
     this.state = plan.state0.slice();
     this.syn = plan.syn0.slice();
     this.inp = new Float64Array(plan.copies * plan.n);
-    this.neuronInt = new Integrator(plan.integrator, MAX_STATE);
-    this.releaseInt = new Integrator(plan.integrator, 1);
+    const byModel = new Map(plan.kinds.map((m) => [m, circuitStepJs(m, plan.integrator)]));
+    this.steps = plan.models.map((m) => byModel.get(m)!);
+    this.releaseStep = circuitStepJs(RELEASE_MODEL, plan.integrator);
     this.key = seedKey(plan.seed);
   }
 
@@ -62,7 +58,7 @@ export class CpuCircuitBackend implements CircuitBackend {
         if (syn[o + 1]! > maxRelease) syn[o + 2] = 0;
       }
       this.r[0] = syn[o]!;
-      this.releaseInt.step(releaseDeriv, this.r, this.rp, syn[o + 2]!, h);
+      this.releaseStep(this.r, this.rp, syn[o + 2]!, h);
       syn[o] = this.r[0];
       syn[o + 3] = va;
     }
@@ -109,12 +105,7 @@ export class CpuCircuitBackend implements CircuitBackend {
     for (let k = 0; k < PARAM_SLOTS; k++) p[k] = P.psets[pset * PARAM_SLOTS + k]!;
     const at = gi * MAX_STATE;
     for (let d = 0; d < MAX_STATE; d++) x[d] = this.state[at + d]!;
-    const before = x[0]!;
-    const model = P.models[i]!;
-    this.neuronInt.step(model.deriv, x, p, input, P.dt);
-    let spiked: boolean;
-    if (model.reset) spiked = model.reset(x, p);
-    else spiked = before < p[SPIKE_THRESHOLD_SLOT]! && x[0]! >= p[SPIKE_THRESHOLD_SLOT]!;
+    const spiked = this.steps[i]!(x, p, input, P.dt);
     for (let d = 0; d < MAX_STATE; d++) {
       if (Number.isFinite(x[d]!)) continue;
       if (!P.freeze) throw new NonFiniteStateError(i, step, P.dt, copy);

@@ -1,7 +1,7 @@
 // A circuit: neurons of any differential model, Neun's synapses between them, stimuli, and B
 // independent copies that may differ in any number (MODELS.md §2–5). Plain JSON-serialisable data.
-import type { CircuitIntegrator } from '../integrators';
-import type { NeuronModelName } from '../models/registry';
+import type { CircuitIntegrator } from '../equations/integrators';
+import type { NeuronModelName } from './models';
 
 /** Times are in ms; a stimulus starts at the step round(start / dt) and stops before round(stop / dt). */
 export type Stimulus =
@@ -27,7 +27,7 @@ export interface CircuitNeuron {
   params?: Record<string, number>;
   /** Initial state overriding the model's (HH: gates at their steady state at rest). */
   init?: Record<string, number>;
-  /** Spikes are upward crossings of this level by the first state variable (Izhikevich: its reset). */
+  /** The model's `threshold` parameter: HH and HR spike on an upward crossing of it, Izhikevich resets at it. */
   spikeThreshold?: number;
   stimuli?: Stimulus[];
 }

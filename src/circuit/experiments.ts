@@ -2,7 +2,7 @@
 // SVG pictures). Used by the `spikegpu run <experiment>` command; the library API is the same.
 import { correlation, meanAbsDifference } from '../analysis/continuous';
 import type { NonFiniteStateError } from '../backends/backend';
-import type { CircuitIntegrator } from '../integrators';
+import type { CircuitIntegrator } from '../equations/integrators';
 import { lineChartSvg } from '../plot/lines';
 import { hhDoubleImpulse, linspace, neunChain, neunCoupledPair, neunCouplingScan } from './presets';
 import { type CircuitOptions, type CircuitSimulation, createCircuit } from './simulation';

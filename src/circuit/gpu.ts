@@ -7,10 +7,11 @@ import {
 } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, type LimitRequest, acquireGpu } from '../gpu/device';
 import { ShaderReflection, packStruct } from '../gpu/reflect';
-import { CIRCUIT_WGSL } from '../gpu/shaders';
+import { circuitWgsl } from '../gpu/shaders';
 import { NetworkValidationError, formatBytes } from '../network/validate';
 import { seedKey } from '../rng/philox';
 import { type CircuitBackend, type CircuitChunk, type CopyFailure, samplesIn } from './backend';
+import { circuitModelsWgsl } from './models';
 import { type CircuitPlan, STIM_WORDS, SYN_STATE } from './plan';
 
 export interface CircuitGpuOptions extends GpuOptions {
@@ -48,7 +49,7 @@ function fillTables(plan: CircuitPlan, offsets: Record<string, number>, words: n
   const tab = new Uint32Array(words);
   const f = new Float32Array(tab.buffer);
   const B = plan.copies, N = plan.n, M = plan.m;
-  for (let i = 0; i < N; i++) tab.set([plan.models[i]!.id, plan.inFirst[i]!, plan.inCount[i]!, 0], offsets.neuron_off! + 4 * i);
+  for (let i = 0; i < N; i++) tab.set([plan.modelIndex[i]!, plan.inFirst[i]!, plan.inCount[i]!, 0], offsets.neuron_off! + 4 * i);
   tab.set(plan.inSlots, offsets.in_off);
   for (let j = 0; j < M; j++) tab.set([plan.synKind[j]!, plan.synA[j]!, plan.synB[j]!, 0], offsets.syn_off! + 4 * j);
   for (let g = 0; g < B * N; g++) { tab[offsets.ncopy_off! + 2 * g] = plan.neuronPset[g]!; tab[offsets.ncopy_off! + 2 * g + 1] = plan.neuronStims[g]!; }
@@ -151,7 +152,8 @@ export class GpuCircuitBackend implements CircuitBackend {
     make: MakeBuffer, all: GPUBuffer[],
   ): Promise<GpuCircuitBackend> {
     const { device } = gpu;
-    const reflection = new ShaderReflection(CIRCUIT_WGSL);
+    const code = circuitWgsl(circuitModelsWgsl(plan.kinds, plan.integrator));
+    const reflection = new ShaderReflection(code);
     const S = GPUBufferUsage.STORAGE, SRC = GPUBufferUsage.COPY_SRC, DST = GPUBufferUsage.COPY_DST;
     const B = plan.copies, N = plan.n, M = plan.m, P = plan.probes.length;
     const { offsets, words } = packTables(plan);
@@ -182,9 +184,9 @@ export class GpuCircuitBackend implements CircuitBackend {
       label: 'spikegpu circuit',
       layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
       compute: {
-        module: device.createShaderModule({ label: 'spikegpu circuit.wgsl', code: CIRCUIT_WGSL }),
+        module: device.createShaderModule({ label: 'spikegpu circuit.wgsl', code }),
         entryPoint: 'main',
-        constants: { WG: shape.wg, INTEGRATOR: plan.integratorId },
+        constants: { WG: shape.wg },
       },
     });
     const seed = seedKey(plan.seed);

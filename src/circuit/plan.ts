@@ -2,9 +2,10 @@
 // reference in f64 straight from these arrays, the GPU after packing them into one u32 buffer
 // (shaders/circuit.wgsl). B copies share the template's tables; only what a batch varies gets
 // per-copy entries, deduplicated, so a million identical copies cost one parameter set.
-import { CIRCUIT_INTEGRATORS, type CircuitIntegrator } from '../integrators';
-import { MAX_STATE, PARAM_SLOTS, SPIKE_THRESHOLD_SLOT, type NeuronModel } from '../models/model';
-import { NEURON_MODELS } from '../models/registry';
+import { initialState, parameterValues } from '../equations/compile';
+import type { CircuitIntegrator } from '../equations/integrators';
+import type { ParsedModel } from '../equations/model';
+import { MAX_STATE, PARAM_SLOTS, circuitModel } from './models';
 import {
   type CircuitDescription, type CircuitNeuron, type CircuitSynapse, DIFFUSION_DEFAULTS, type Stimulus,
 } from './description';
@@ -34,12 +35,14 @@ export interface CircuitPlan {
   name: string;
   dt: number;
   integrator: CircuitIntegrator;
-  integratorId: number;
   seed: number;
   copies: number;
   n: number;
   m: number;
-  models: NeuronModel[];
+  /** Each neuron's model, and the distinct models in order of first use (the GPU's model index). */
+  models: ParsedModel[];
+  kinds: ParsedModel[];
+  modelIndex: Uint32Array;
   inFirst: Uint32Array;
   inCount: Uint32Array;
   /** Current slots (2 · synapse + 0|1) each neuron sums, in synapse order. */
@@ -118,12 +121,13 @@ class RowTable {
   }
 }
 
+/** A neuron's parameter values (defaults, preset, overrides, spikeThreshold) and their slots. */
 export function neuronParams(n: CircuitNeuron): { values: Record<string, number>; row: Float64Array } {
-  const model = NEURON_MODELS[n.model]!;
-  const values = { ...model.presets[n.preset ?? 'default'], ...n.params };
+  const model = circuitModel(n.model)!;
+  const values = parameterValues(model, n.preset, n.params);
+  if (n.spikeThreshold !== undefined) values.threshold = n.spikeThreshold;
   const row = new Float64Array(PARAM_SLOTS);
   model.parameters.forEach((name, k) => { row[k] = values[name]!; });
-  row[SPIKE_THRESHOLD_SLOT] = n.spikeThreshold ?? model.defaultSpikeThreshold(values);
   return { values, row };
 }
 
@@ -142,7 +146,9 @@ export function compileCircuit(desc: CircuitDescription): CircuitPlan {
   assertValidCircuit(desc);
   const N = desc.neurons.length, synapses = desc.synapses ?? [], M = synapses.length, B = desc.batch?.copies ?? 1;
   const dt = desc.dt;
-  const models = desc.neurons.map((n) => NEURON_MODELS[n.model]!);
+  const models = desc.neurons.map((n) => circuitModel(n.model)!);
+  const kinds = [...new Set(models)];
+  const modelIndex = Uint32Array.from(models, (m) => kinds.indexOf(m));
 
   // Variations, grouped by what they change.
   const byTarget = new Map<string, { target: VariationTarget; values: number[] }[]>();
@@ -170,7 +176,7 @@ export function compileCircuit(desc: CircuitDescription): CircuitPlan {
       } else neuronPset[b * N + i] = p0;
     }
     // Initial state: the model's, then the description's, then the batch's.
-    const init = { ...models[i]!.initialState(values), ...desc.neurons[i]!.init };
+    const init = { ...initialState(models[i]!, values), ...desc.neurons[i]!.init };
     const x0 = models[i]!.variables.map((name) => init[name]!);
     const initVaried = byTarget.get(`i${i}`);
     for (let b = 0; b < B; b++) {
@@ -260,8 +266,8 @@ export function compileCircuit(desc: CircuitDescription): CircuitPlan {
   }
 
   return {
-    name: desc.name ?? 'circuit', dt, integrator: desc.integrator, integratorId: CIRCUIT_INTEGRATORS.indexOf(desc.integrator),
-    seed: desc.seed ?? 0, copies: B, n: N, m: M, models,
+    name: desc.name ?? 'circuit', dt, integrator: desc.integrator,
+    seed: desc.seed ?? 0, copies: B, n: N, m: M, models, kinds, modelIndex,
     inFirst, inCount, inSlots: Uint32Array.from(inSlots), synKind, synA, synB,
     neuronPset, neuronStims, psets: Float64Array.from(psets.rows), synPset, spsets: Float64Array.from(spsets.rows),
     stimLists: Uint32Array.from(stimLists), stimWords: Uint32Array.from(stimWords), stimAmp: Float64Array.from(stimAmp),

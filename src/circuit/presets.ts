@@ -1,6 +1,6 @@
 // The seeds' experiments as circuit descriptions (seed 001: the HH double impulse; seed 003:
 // Neun's coupled HH pair, chain of three, and the coupling-strength scan as one batch).
-import type { CircuitIntegrator } from '../integrators';
+import type { CircuitIntegrator } from '../equations/integrators';
 import type { CircuitDescription, CircuitNeuron } from './description';
 
 export interface ExperimentOptions { integrator?: CircuitIntegrator; dt?: number }

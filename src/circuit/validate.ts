@@ -1,8 +1,7 @@
 // Validation of a circuit description: every field is checked before anything is allocated,
 // and each problem names its field path (the same error type as networks).
-import { CIRCUIT_INTEGRATORS } from '../integrators';
-import { NEURON_MODELS } from '../models/registry';
-import { PARAM_SLOTS } from '../models/model';
+import { CIRCUIT_INTEGRATORS } from '../equations/integrators';
+import { NEURON_MODELS, circuitModel } from './models';
 import { NetworkValidationError, type Report, type ValidationIssue, checkFiniteNumber, describeValue } from '../network/validate';
 import type { CircuitDescription, CircuitNeuron, CircuitSynapse, NeuronRef, Stimulus } from './description';
 
@@ -46,13 +45,13 @@ export function resolveVariation(desc: CircuitDescription, path: string): Variat
   }
   const neuron = neuronIndex(desc.neurons, /^\d+$/.test(ref) ? Number(ref) : ref);
   if (neuron < 0) return `no neuron ${ref}`;
-  const model = NEURON_MODELS[desc.neurons[neuron]!.model]!;
+  const model = circuitModel(desc.neurons[neuron]!.model)!;
   let mm: RegExpExecArray | null;
   if ((mm = /^params\.(\w+)$/.exec(rest))) {
     const slot = model.parameters.indexOf(mm[1]!);
     return slot < 0 ? `${model.name} has no parameter ${mm[1]}; it has ${model.parameters.join(', ')}` : { kind: 'param', neuron, slot };
   }
-  if (rest === 'spikeThreshold') return { kind: 'param', neuron, slot: PARAM_SLOTS - 1 };
+  if (rest === 'spikeThreshold') return { kind: 'param', neuron, slot: model.parameters.indexOf('threshold') };
   if ((mm = /^init\.(\w+)$/.exec(rest))) {
     const variable = model.variables.indexOf(mm[1]!);
     return variable < 0 ? `${model.name} has no variable ${mm[1]}; it has ${model.variables.join(', ')}` : { kind: 'init', neuron, variable };
@@ -130,11 +129,11 @@ function checkStimulus(s: Stimulus, dt: number, path: string, report: Report): v
 
 function checkNeuron(n: CircuitNeuron, dt: number, path: string, report: Report): void {
   if (!isObject(n)) { report(path, 'must be an object'); return; }
-  const model = NEURON_MODELS[n.model as string];
+  const model = circuitModel(n.model);
   if (!model) { report(`${path}.model`, `must be one of ${Object.keys(NEURON_MODELS).join(', ')}, got ${describeValue(n.model)}`); return; }
-  if (n.preset !== undefined && !(n.preset in model.presets)) {
-    report(`${path}.preset`, `${model.name} presets are ${Object.keys(model.presets).join(', ')}, got ${describeValue(n.preset)}`);
-  }
+  const presets = model.declaration.presets ?? {};
+  const presetOk = n.preset === undefined || (typeof n.preset === 'string' && Object.hasOwn(presets, n.preset));
+  if (!presetOk) report(`${path}.preset`, `${model.name} presets are ${Object.keys(presets).join(', ')}, got ${describeValue(n.preset)}`);
   if (n.name !== undefined && (typeof n.name !== 'string' || n.name === '' || /^\d+$/.test(n.name))) {
     report(`${path}.name`, `must be a non-empty string that is not a number, got ${describeValue(n.name)}`);
   }
@@ -147,8 +146,14 @@ function checkNeuron(n: CircuitNeuron, dt: number, path: string, report: Report)
       else checkFiniteNumber(x, `${path}.${field}.${key}`, report);
     }
   }
-  const p = { ...model.presets[n.preset ?? 'default'], ...n.params };
-  if (model.name === 'hodgkin_huxley' && !((p.cm ?? 0) > 0)) report(`${path}.params.cm`, `must be > 0, got ${p.cm}`);
+  const p: Record<string, unknown> = { ...(presetOk && n.preset !== undefined ? presets[n.preset] : {}), ...(isObject(n.params) ? n.params : {}) };
+  for (const [name, d] of Object.entries(model.declaration.parameters)) {
+    const x = p[name];
+    if (typeof x !== 'number' || !Number.isFinite(x)) continue;
+    if ((d.min !== undefined && x < d.min) || (d.max !== undefined && x > d.max)) {
+      report(`${path}.params.${name}`, `must be in [${d.min ?? '-inf'}, ${d.max ?? 'inf'}]${d.unit ? ` ${d.unit}` : ''}, got ${x}`);
+    }
+  }
   if (n.spikeThreshold !== undefined) checkFiniteNumber(n.spikeThreshold, `${path}.spikeThreshold`, report);
   if (n.stimuli !== undefined) {
     if (!Array.isArray(n.stimuli)) report(`${path}.stimuli`, 'must be an array');
@@ -227,7 +232,7 @@ export function validateCircuit(desc: CircuitDescription): ValidationIssue[] {
       if (t.neuron !== undefined) {
         const i = neuronIndex(desc.neurons, t.neuron);
         if (i < 0) { report(`${path}.neuron`, `must name a neuron, got ${describeValue(t.neuron)}`); return; }
-        const vars = [...NEURON_MODELS[desc.neurons[i]!.model]!.variables, 'I'];
+        const vars = [...(circuitModel(desc.neurons[i]!.model)?.variables ?? []), 'I'];
         if (!vars.includes(t.variable)) report(`${path}.variable`, `must be one of ${vars.join(', ')}, got ${describeValue(t.variable)}`);
       } else {
         const s = desc.synapses?.[t.synapse!];

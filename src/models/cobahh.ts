@@ -1,72 +1,62 @@
-// COBAHH (Brette et al. 2007, benchmark 3; MODELS.md §6) on the CPU: the reference for
-// shaders/cobahh.wgsl, operation for operation. Traub–Miles HH with exponentially decaying
-// excitatory and inhibitory conductances. Units: mV, ms, nS, pF (so nS·mV/pF = mV/ms).
-//
-// Integration is Brian2's exponential Euler (the method of its COBAHH example and of the GPU
-// benchmarks): every variable x with dx/dt = A − B·x (A, B from the other variables' old values)
-// goes to x + (A − B·x)·dt·φ(B·dt), φ(a) = (1 − e^(−a))/a, which is exact for frozen A and B.
-import { hhTrap } from './hodgkin_huxley';
+// COBAHH's neuron (Brette et al. 2007, benchmark 3), declared once (docs/models.md#cobahh):
+// Traub–Miles HH with exponentially decaying excitatory and inhibitory conductances, integrated by
+// exponential Euler as Brian2's example does. Units: mV, ms, nS, pF (so nS·mV/pF = mV/ms).
+import type { ModelDeclaration } from '../equations/model';
 
 /** Membrane area of the benchmark neuron: 20000 µm² = 2e-4 cm². */
 const AREA_CM2 = 2e-4;
 
-export interface CobahhParams {
-  /** pF */ cm: number;
-  /** nS */ gl: number; gna: number; gk: number;
-  /** mV */ el: number; ek: number; ena: number; vt: number; ee: number; ei: number;
-  /** ms */ taue: number; taui: number;
-  /** Spike when v crosses this (mV) outside the refractory period. */ threshold: number;
-  /** ms */ refractory: number;
-}
-
-/** MODELS.md §6 in mV, ms, nS, pF (per-cm² values times the 20000 µm² area). */
-export const COBAHH_PARAMS: Readonly<CobahhParams> = {
-  cm: 1e6 * AREA_CM2, gl: 5e-5 * 1e9 * AREA_CM2, gna: 100e-3 * 1e9 * AREA_CM2, gk: 30e-3 * 1e9 * AREA_CM2,
-  el: -60, ek: -90, ena: 50, vt: -63, ee: 0, ei: -80, taue: 5, taui: 10, threshold: -20, refractory: 3,
-};
 /** Synaptic weights of the original example (nS). */
 export const COBAHH_WE = 6;
 export const COBAHH_WI = 67;
 
-/** State variables in the order of the GPU's structure of arrays. */
-export const COBAHH_VARIABLES = ['v', 'm', 'h', 'n', 'ge', 'gi'] as const;
+export const cobahhNeuron = {
+  name: 'cobahh',
+  summary: 'Traub–Miles Hodgkin–Huxley neuron with exponential conductance synapses (COBAHH benchmark)',
+  state: {
+    v: { unit: 'mV', init: 'el' },
+    m: { init: 0 }, h: { init: 0 }, n: { init: 0 },
+    ge: { unit: 'nS', init: 0, doc: 'excitatory conductance; a spike adds its weight' },
+    gi: { unit: 'nS', init: 0, doc: 'inhibitory conductance; a spike adds its weight' },
+  },
+  parameters: {
+    cm: { default: 1e6 * AREA_CM2, unit: 'pF', min: 1e-12, doc: '1 µF/cm² over 20000 µm²' },
+    gl: { default: 5e-5 * 1e9 * AREA_CM2, unit: 'nS', min: 0 },
+    gna: { default: 100e-3 * 1e9 * AREA_CM2, unit: 'nS', min: 0 },
+    gk: { default: 30e-3 * 1e9 * AREA_CM2, unit: 'nS', min: 0 },
+    el: { default: -60, unit: 'mV' },
+    ek: { default: -90, unit: 'mV' },
+    ena: { default: 50, unit: 'mV' },
+    vt: { default: -63, unit: 'mV', doc: 'shifts the rate functions' },
+    ee: { default: 0, unit: 'mV' },
+    ei: { default: -80, unit: 'mV' },
+    taue: { default: 5, unit: 'ms', min: 1e-9 },
+    taui: { default: 10, unit: 'ms', min: 1e-9 },
+    threshold: { default: -20, unit: 'mV', doc: 'v above it spikes, outside the refractory period' },
+    refractory: { default: 3, unit: 'ms', min: 0 },
+  },
+  equations: `
+    u = v - vt
+    am = 1.28 / exprel((13 - u) / 4)    # 0.32 (13 − u) / (exp((13 − u)/4) − 1)
+    bm = 1.4 / exprel((u - 40) / 5)     # 0.28 (u − 40) / (exp((u − 40)/5) − 1)
+    ah = 0.128 * exp((17 - u) / 18)
+    bh = 4 / (1 + exp((40 - u) / 5))
+    an = 0.16 / exprel((15 - u) / 5)    # 0.032 (15 − u) / (exp((15 − u)/5) − 1)
+    bn = 0.5 * exp((10 - u) / 40)
+    dv/dt = (gl * (el - v) + ge * (ee - v) + gi * (ei - v) - gna * m**3 * h * (v - ena) - gk * n**4 * (v - ek)) / cm
+    dm/dt = am * (1 - m) - bm * m
+    dh/dt = ah * (1 - h) - bh * h
+    dn/dt = an * (1 - n) - bn * n
+    dge/dt = -ge / taue
+    dgi/dt = -gi / taui
+  `,
+  threshold: 'v > threshold',
+  refractory: 'refractory',
+} satisfies ModelDeclaration;
 
-/** φ(a) = (1 − e^(−a))/a, by its series near 0. */
-export function expEulerFactor(a: number): number {
-  if (Math.abs(a) < 1e-4) return 1 - a * (0.5 - a * (1 / 6));
-  return (1 - Math.exp(-a)) / a;
-}
-
-/** Per-step constants the kernel receives (computed once on the host, in f64). */
-export function cobahhConstants(p: CobahhParams, dt: number) {
-  return {
-    decayE: Math.exp(-dt / p.taue),
-    decayI: Math.exp(-dt / p.taui),
-    refractorySteps: Math.round(p.refractory / dt),
-  };
-}
-
-/**
- * One step of one neuron in place: x = [v, m, h, n, ge, gi] with ge, gi already holding this
- * step's synaptic jumps (the caller tests the new v against the threshold).
- */
-export function cobahhStep(x: Float64Array, p: CobahhParams, c: ReturnType<typeof cobahhConstants>, dt: number): void {
-  const v = x[0]!, m = x[1]!, h = x[2]!, n = x[3]!, ge = x[4]!, gi = x[5]!;
-  const u = v - p.vt;
-  const am = 1.28 * hhTrap((13 - u) / 4);
-  const bm = 1.4 * hhTrap((u - 40) / 5);
-  const ah = 0.128 * Math.exp((17 - u) / 18);
-  const bh = 4 / (1 + Math.exp((40 - u) / 5));
-  const an = 0.16 * hhTrap((15 - u) / 5);
-  const bn = 0.5 * Math.exp((10 - u) / 40);
-  const gna = p.gna * (m * m * m) * h;
-  const gk = p.gk * ((n * n) * (n * n));
-  const gtot = p.gl + ge + gi + gna + gk;
-  const drive = p.gl * p.el + ge * p.ee + gi * p.ei + gna * p.ena + gk * p.ek;
-  x[0] = v + (drive - gtot * v) * (dt / p.cm) * expEulerFactor(gtot * (dt / p.cm));
-  x[1] = m + (am - (am + bm) * m) * dt * expEulerFactor((am + bm) * dt);
-  x[2] = h + (ah - (ah + bh) * h) * dt * expEulerFactor((ah + bh) * dt);
-  x[3] = n + (an - (an + bn) * n) * dt * expEulerFactor((an + bn) * dt);
-  x[4] = ge * c.decayE;
-  x[5] = gi * c.decayI;
-}
+/** COBAHH's parameters by name (mV, ms, nS, pF). */
+export type CobahhParams = Record<keyof typeof cobahhNeuron.parameters, number>;
+/** Their defaults: MODELS.md §6 per-cm² values times the 20000 µm² area. */
+export const COBAHH_PARAMS: Readonly<CobahhParams> = Object.freeze(
+  Object.fromEntries(Object.entries(cobahhNeuron.parameters).map(([k, p]) => [k, p.default])) as CobahhParams,
+);

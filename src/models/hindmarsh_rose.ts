@@ -1,21 +1,30 @@
-// Hindmarsh–Rose in Neun's generalised form on the CPU (MODELS.md §3): the reference for
-// shaders/hindmarsh_rose.wgsl. State (x, y, z); parameters in Neun's order.
-import type { NeuronModel } from './model';
+// Hindmarsh–Rose in Neun's generalised form, declared once (docs/models.md#hindmarsh-rose).
+import type { ModelDeclaration } from '../equations/model';
 
-const NEUN = { e: 3.281, mu: 0.0029, S: 4, a: 1, b: 3, c: 1, d: 5, xr: -1.6, vh: 1 };
+const NEUN = { e: 3.281, mu: 0.0029, S: 4, a: 1, b: 3, c: 1, d: 5, xr: -1.6, vh: 1, threshold: 0 };
 
-export const hindmarshRose: NeuronModel = {
+export const hindmarshRose: ModelDeclaration = {
   name: 'hindmarsh_rose',
-  id: 1,
-  variables: ['x', 'y', 'z'],
-  parameters: ['e', 'mu', 'S', 'a', 'b', 'c', 'd', 'xr', 'vh'],
-  presets: { default: NEUN, neun: NEUN },
-  initialState: () => ({ x: -1.5, y: -10, z: 0 }),
-  defaultSpikeThreshold: () => 0,
-  deriv(s, p, i, out) {
-    const x = s[0]!, y = s[1]!, z = s[2]!;
-    out[0] = y + p[4]! * (x * x) - p[3]! * (x * x * x) - z + p[0]! + i;
-    out[1] = p[5]! - p[6]! * (x * x) - y;
-    out[2] = p[1]! * (-(z * p[8]!) + p[2]! * (x - p[7]!));
+  summary: "Hindmarsh–Rose bursting neuron, Neun's generalised form (dimensionless)",
+  state: { x: { init: -1.5 }, y: { init: -10 }, z: { init: 0 } },
+  parameters: {
+    e: { default: NEUN.e, doc: 'constant drive' },
+    mu: { default: NEUN.mu, doc: 'slow time scale of z' },
+    S: { default: NEUN.S },
+    a: { default: NEUN.a },
+    b: { default: NEUN.b },
+    c: { default: NEUN.c },
+    d: { default: NEUN.d },
+    xr: { default: NEUN.xr },
+    vh: { default: NEUN.vh },
+    threshold: { default: NEUN.threshold, doc: 'a spike is an upward crossing of this level by x' },
   },
+  presets: { neun: NEUN },
+  equations: `
+    dx/dt = y + b * x**2 - a * x**3 - z + e + I
+    dy/dt = c - d * x**2 - y
+    dz/dt = mu * (-vh * z + S * (x - xr))
+  `,
+  threshold: 'x >= threshold',
+  crossing: true,
 };

@@ -1,12 +1,14 @@
-// The differential models a circuit can use, by name.
-import type { NeuronModel } from './model';
-import { hodgkinHuxley } from './hodgkin_huxley';
+// The built-in models, each declared once in its own file and parsed here once.
+import { type ModelDeclaration, type ParsedModel, parseModel } from '../equations/model';
+import { adex } from './adex';
+import { cobahhNeuron } from './cobahh';
 import { hindmarshRose } from './hindmarsh_rose';
+import { hodgkinHuxley } from './hodgkin_huxley';
 import { izhikevich } from './izhikevich';
+import { lif } from './lif';
 
-export const NEURON_MODELS: Readonly<Record<string, NeuronModel>> = {
-  hodgkin_huxley: hodgkinHuxley,
-  hindmarsh_rose: hindmarshRose,
-  izhikevich,
-};
-export type NeuronModelName = 'hodgkin_huxley' | 'hindmarsh_rose' | 'izhikevich';
+export const MODEL_DECLARATIONS: readonly ModelDeclaration[] = [izhikevich, hodgkinHuxley, hindmarshRose, cobahhNeuron, lif, adex];
+
+export const MODELS: Readonly<Record<string, ParsedModel>> = Object.freeze(
+  Object.fromEntries(MODEL_DECLARATIONS.map((d) => [d.name, parseModel(d)])),
+);

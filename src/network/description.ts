@@ -1,16 +1,9 @@
 // The network description: plain JSON-serialisable data that knows nothing about the GPU.
 
 /** Izhikevich's named parameter sets (MODELS.md §1). */
-export const IZHIKEVICH_TYPES = {
-  RS: { a: 0.02, b: 0.2, c: -65, d: 8, name: 'regular spiking' },
-  IB: { a: 0.02, b: 0.2, c: -55, d: 4, name: 'intrinsically bursting' },
-  CH: { a: 0.02, b: 0.2, c: -51, d: 2, name: 'chattering' },
-  FS: { a: 0.1, b: 0.2, c: -65, d: 2, name: 'fast spiking' },
-  TC: { a: 0.02, b: 0.25, c: -65, d: 0.05, name: 'thalamo-cortical' },
-  LTS: { a: 0.02, b: 0.25, c: -65, d: 2, name: 'low-threshold spiking' },
-  RZ: { a: 0.1, b: 0.26, c: -65, d: 2, name: 'resonator' },
-} as const;
-export type IzhikevichType = keyof typeof IZHIKEVICH_TYPES;
+import { IZHIKEVICH_TYPES, type IzhikevichType } from '../models/izhikevich';
+
+export { IZHIKEVICH_TYPES, type IzhikevichType };
 
 /** One value for every neuron of the population, or one per neuron. */
 export type Values = number | ArrayLike<number>;

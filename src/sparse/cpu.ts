@@ -2,8 +2,7 @@
 // buildCsr, draw for draw the GPU's), the same fixed-point synaptic sums, the same step order as
 // shaders/sparse_network.wgsl and shaders/sparse_propagate.wgsl.
 import { NonFiniteStateError, RunGuard } from '../backends/backend';
-import { cobahhStep } from '../models/cobahh';
-import { f64, izhStep } from '../models/izhikevich';
+import { type CobahhIntegrate, cobahhJs, sparseIzhikevichJs } from './models';
 import { PhiloxStream, Purpose } from '../rng/philox';
 import { type Csr, buildCsr, scaleWord } from './connectivity';
 import { type QuantisedWeight, type SparsePlan, fixedPointScales } from './plan';
@@ -28,6 +27,9 @@ export class CpuSparseBackend implements SparseBackend {
   private readonly input: Float64Array;
   private readonly guard = new RunGuard();
   private step = 0;
+  /** The models' generated steps (src/sparse/models.ts). */
+  private readonly cobahhIntegrate: CobahhIntegrate;
+  private readonly izh = sparseIzhikevichJs();
 
   constructor(readonly plan: SparsePlan, private readonly chunkSteps = 250) {
     this.csr = plan.projections.map((p) => buildCsr(p.build));
@@ -46,6 +48,7 @@ export class CpuSparseBackend implements SparseBackend {
     this.refractory = new Int32Array(plan.n);
     this.acc = new Float64Array(plan.ring * plan.targets * plan.n);
     this.noise = new PhiloxStream(plan.seed, Purpose.noise);
+    this.cobahhIntegrate = cobahhJs(plan.cobahh);
     this.input = new Float64Array(plan.model === 'izhikevich' && plan.traced.length ? plan.n : 0);
   }
 
@@ -111,16 +114,16 @@ export class CpuSparseBackend implements SparseBackend {
   }
 
   private cobahh(i: number, t: number, syn: Float64Array, x: Float64Array): boolean {
-    const { n, cobahh: p, constants: c, dt } = this.plan;
+    const { n, cobahh: p, refractorySteps, dt } = this.plan;
     for (let v = 0; v < 6; v++) x[v] = this.state[v * n + i]!;
     x[4] = x[4]! + syn[0]!;
     x[5] = x[5]! + syn[1]!;
-    cobahhStep(x, p, c, dt);
+    this.cobahhIntegrate(x, dt);
     for (let v = 0; v < 6; v++) this.state[v * n + i] = x[v]!;
     let left = this.refractory[i]!;
     if (left > 0) left--;
     const fired = x[0]! > p.threshold && left === 0;
-    if (fired) left = c.refractorySteps;
+    if (fired) left = refractorySteps;
     this.refractory[i] = left;
     if (!(Number.isFinite(x[0]) && Number.isFinite(x[1]) && Number.isFinite(x[2]) && Number.isFinite(x[3]))) {
       throw new NonFiniteStateError(i, t, dt);
@@ -132,12 +135,13 @@ export class CpuSparseBackend implements SparseBackend {
     const { n, coef, dt } = this.plan;
     const a = coef[i]!, b = coef[n + i]!, c = coef[2 * n + i]!, d = coef[3 * n + i]!, sigma = coef[4 * n + i]!;
     const current = syn + (sigma !== 0 ? sigma * this.noise.normal(t, i) : 0);
-    izhStep('izhikevich2003', a, b, this.state[i]!, this.state[n + i]!, current, dt, f64, out);
+    this.izh.integrate(this.state[i]!, this.state[n + i]!, a, b, current, dt, out);
     if (this.input.length) this.input[i] = current;
-    const fired = out[0]! >= 30;
-    this.state[i] = fired ? c : out[0]!;
-    this.state[n + i] = fired ? out[1]! + d : out[1]!;
     if (!(Number.isFinite(out[0]) && Number.isFinite(out[1]))) throw new NonFiniteStateError(i, t, dt);
+    const fired = out[0]! >= 30;
+    if (fired) this.izh.reset(out[1]!, c, d, out);
+    this.state[i] = out[0]!;
+    this.state[n + i] = out[1]!;
     return fired;
   }
 

@@ -157,7 +157,7 @@ export function validateSparse(d: SparseNetworkDescription): ValidationIssue[] {
   checkTraceList(d.record?.traces, total, report, MAX_TRACED_NEURONS);
   if (d.model === 'cobahh' && d.cobahh !== undefined) {
     for (const [key, value] of Object.entries(d.cobahh)) {
-      if (!(key in COBAHH_PARAMS)) report(`cobahh.${key}`, `unknown parameter; known: ${Object.keys(COBAHH_PARAMS).join(', ')}`);
+      if (!Object.hasOwn(COBAHH_PARAMS, key)) report(`cobahh.${key}`, `unknown parameter; known: ${Object.keys(COBAHH_PARAMS).join(', ')}`);
       else checkFiniteNumber(value, `cobahh.${key}`, report);
     }
   }

@@ -11,7 +11,8 @@ import type { Launch } from '../backends/gpu';
 import { GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, GpuLimitError, type LimitRequest, acquireGpu } from '../gpu/device';
 import { ShaderReflection, packStruct, packStructArray } from '../gpu/reflect';
-import { SPARSE_NETWORK_WGSL } from '../gpu/shaders';
+import { sparseNetworkWgsl } from '../gpu/shaders';
+import { sparseModelsWgsl } from './models';
 import { formatBytes } from '../network/validate';
 import { seedKey } from '../rng/philox';
 import type { SparseBackend, SparseChunk } from './backend';
@@ -218,33 +219,29 @@ export class GpuSparseBackend implements SparseBackend {
       conn.projections.forEach((p, q) => rowStarts.set(p.rowStart, rowBase[q]));
       const rowStartBuffer = make('sparse row starts', Math.max(16, 4 * rowStarts.length), S, rowStarts.length ? rowStarts : undefined);
 
-      const reflect = new ShaderReflection(SPARSE_NETWORK_WGSL);
+      const code = sparseNetworkWgsl(sparseModelsWgsl(plan.cobahh));
+      const reflect = new ShaderReflection(code);
       const popStart = new Uint32Array(32);
       plan.ranges.forEach((r, q) => { popStart[q] = r.start; });
-      const c = plan.cobahh;
       const netStruct = reflect.struct('NetParams');
       const paramBytes = packStruct(netStruct, {
         n: plan.n, ring: plan.ring, targets: plan.targets, pops: plan.ranges.length, seed: seedKey(plan.seed), dt: plan.dt,
         record_spikes: plan.recordSpikes ? 1 : 0, record_rates: plan.recordRates ? 1 : 0, capacity,
         pairs_base: pairsBase(plan, k), traces_base: tracesBase(plan, k), traced: plan.traced.length, trace_vars: plan.traceVariables.length,
-        refractory_steps: plan.constants.refractorySteps,
-        threshold: plan.model === 'cobahh' ? c.threshold : 30,
+        refractory_steps: plan.refractorySteps,
+        threshold: plan.model === 'cobahh' ? plan.cobahh.threshold : 30,
         inv_scale: [0, 1, 2, 3].map((t) => 1 / (scales[t] ?? 1)),
       });
       // The arrays and the nested struct, at their reflected offsets.
       new Uint32Array(paramBytes, netStruct.fields.pop_start!.offset, 32).set(popStart);
       if (netStruct.fields.traced_list!.size !== 4 * MAX_TRACED_NEURONS) throw new Error('NetParams.traced_list does not match MAX_TRACED_NEURONS');
       new Uint32Array(paramBytes, netStruct.fields.traced_list!.offset, plan.traced.length).set(plan.traced);
-      new Uint8Array(paramBytes).set(new Uint8Array(packStruct(reflect.struct('CobahhParams'), {
-        cm: c.cm, gl: c.gl, gna: c.gna, gk: c.gk, el: c.el, ek: c.ek, ena: c.ena, vt: c.vt, ee: c.ee, ei: c.ei,
-        decay_e: plan.constants.decayE, decay_i: plan.constants.decayI,
-      })), netStruct.fields.cob!.offset);
       const netParams = make('sparse params', paramBytes.byteLength, GPUBufferUsage.UNIFORM, paramBytes);
 
       const netLayout = device.createBindGroupLayout({ entries: reflect.layoutEntries(0) });
       const stepLayout = device.createBindGroupLayout({ entries: reflect.layoutEntries(1, new Set(['S'])) });
       const propLayout = device.createBindGroupLayout({ entries: reflect.layoutEntries(2) });
-      const module = device.createShaderModule({ code: SPARSE_NETWORK_WGSL, label: 'spikegpu sparse network' });
+      const module = device.createShaderModule({ code, label: 'spikegpu sparse network' });
       const constants = { MODEL: plan.model === 'cobahh' ? 0 : 1 };
       const pipeline = (entryPoint: string, groups: GPUBindGroupLayout[], wg?: number) => device.createComputePipelineAsync({
         label: `spikegpu sparse ${entryPoint}`,

@@ -1,9 +1,10 @@
 // A sparse description compiled once into what both backends execute: index ranges, the initial
 // state and per-neuron parameters (rounded to f32 once, so both backends start identically), the
 // projections' build specs, and the fixed-point synaptic scales once the connectivity is known.
-import { IZHIKEVICH_TYPES } from '../network/description';
+import { IZHIKEVICH_TYPES } from '../models/izhikevich';
 import { NetworkValidationError, formatBytes } from '../network/validate';
-import { COBAHH_PARAMS, COBAHH_VARIABLES, type CobahhParams, cobahhConstants } from '../models/cobahh';
+import { COBAHH_PARAMS, type CobahhParams } from '../models/cobahh';
+import { MODELS } from '../models/registry';
 import { PhiloxStream, Purpose } from '../rng/philox';
 import { type BuildSpec, expectedSynapses } from './connectivity';
 import { SPARSE_TRACE_VARIABLES, type SparseModel, type SparseNetworkDescription, SYNAPTIC_TARGETS, assertValidSparse } from './description';
@@ -31,7 +32,8 @@ export interface SparsePlan {
   /** Izhikevich: a, b, c, d, σ per neuron, [k · n + i]; empty for COBAHH. */
   coef: Float32Array;
   cobahh: CobahhParams;
-  constants: ReturnType<typeof cobahhConstants>;
+  /** COBAHH's refractory period in steps. */
+  refractorySteps: number;
   targets: number;
   /** Accumulator slots per neuron and target: the longest delay + 1. */
   ring: number;
@@ -50,7 +52,7 @@ export function compileSparse(d: SparseNetworkDescription): SparsePlan {
   let n = 0;
   for (const p of d.populations) { ranges.push({ name: p.name, start: n, size: p.size }); n += p.size; }
   const byName = new Map(ranges.map((r) => [r.name, r]));
-  const variables = d.model === 'cobahh' ? COBAHH_VARIABLES : (['v', 'u'] as const);
+  const variables = d.model === 'cobahh' ? MODELS.cobahh!.variables : (['v', 'u'] as const);
   const state0 = new Float32Array(variables.length * n);
   const cob = { ...COBAHH_PARAMS, ...(d.cobahh ?? {}) };
   let coef = new Float32Array(0);
@@ -96,7 +98,7 @@ export function compileSparse(d: SparseNetworkDescription): SparsePlan {
   });
   return {
     model: d.model, n, dt: d.dt, seed: d.seed, ranges, variables, state0, coef, cobahh: cob,
-    constants: cobahhConstants(cob, d.dt), targets: targetNames.length,
+    refractorySteps: Math.round(cob.refractory / d.dt), targets: targetNames.length,
     ring: 1 + Math.max(0, ...projections.map((p) => p.delay)), projections,
     recordSpikes: d.record?.spikes ?? true, recordRates: d.record?.rates ?? true,
     traced: Int32Array.from(d.record?.traces ?? []), traceVariables: SPARSE_TRACE_VARIABLES[d.model],
