@@ -21,7 +21,7 @@ fi
 mkdir -p "$out"
 [ "$part" != tests ] || [ -d node_modules/vitest ] || xz -dc .device/node_modules.tar.xz | tar -xf -
 source .device/env.sh
-export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}   # silences the Vulkan loader (PLATFORM.md)
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}   # silences the Vulkan loader (docs/platform.md)
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv > "$out/gpu.csv" 2>&1 || true
 case "$part" in
   suite)

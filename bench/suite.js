@@ -134,7 +134,7 @@ function save() {
     const cpu = rows.find((c) => c.backend === 'cpu' && c.suite === r.suite && c.n === r.n);
     r.cpuOverGpu = r.backend.startsWith('gpu') && cpu ? cpu.wallSeconds / r.wallSeconds : null;
   }
-  const peak = Number(arg('peak-bandwidth', /H100/.test(adapter) ? 2.85e12 : NaN)); // PLATFORM.md: measured streaming on an H100
+  const peak = Number(arg('peak-bandwidth', /H100/.test(adapter) ? 2.85e12 : NaN)); // docs/platform.md: measured streaming on an H100
   for (const r of rows) r.bandwidthFraction = r.bytesPerSecond && Number.isFinite(peak) ? r.bytesPerSecond / peak : null;
   const slug = adapter.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60).replace(/^-|-$/g, '');
   mkdirSync(outDir, { recursive: true });

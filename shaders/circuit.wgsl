@@ -1,5 +1,5 @@
 // Circuits of mixed differential models (Hodgkin–Huxley, Hindmarsh–Rose, Izhikevich) coupled by
-// Neun's electrical and diffusion synapses, in B independent copies (docs/circuits.md). Composed
+// Neun's electrical and diffusion synapses, in B independent copies (docs/conventions.md#order-of-a-step). Composed
 // after philox, model_params and the generated model steps (`model_step`, `release_step`, from
 // src/circuit/models.ts); mirrors src/circuit/cpu.ts.
 //

@@ -1,4 +1,4 @@
-// Philox4x32-10 counter-based RNG, bit-identical to src/rng/philox.ts (MODELS.md §7).
+// Philox4x32-10 counter-based RNG, bit-identical to src/rng/philox.ts (docs/conventions.md#random-numbers).
 // WGSL has no 64-bit integers: the high word of a 32×32 product is built from 16-bit halves.
 
 const PHILOX_M0: u32 = 0xD2511F53u;

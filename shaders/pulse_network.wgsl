@@ -1,4 +1,4 @@
-// One or more steps of a pulse-coupled network (MODELS.md §1 order): input = noise + constant +
+// One or more steps of a pulse-coupled network (docs/conventions.md#order-of-a-step): input = noise + constant +
 // Σ S[i][j] over the neurons j that fired in the previous step, then the neuron update, threshold,
 // reset, spike bitmask and traces. Composed after philox.wgsl, model_params.wgsl and the generated
 // izh_integrate / izh_reset (src/backends/izhikevich_code.ts, under the plan's scheme).

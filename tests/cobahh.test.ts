@@ -1,4 +1,4 @@
-// COBAHH (MODELS.md §6) on the GPU (f32) against the CPU reference (f64): the original example,
+// COBAHH (docs/models.md#cobahh) on the GPU (f32) against the CPU reference (f64): the original example,
 // 4000 neurons, p = 0.02, 100 ms at dt = 0.1 ms. Both start from the same f32 initial state and
 // build the same synapses; synaptic sums are exact integers on both. What differs is f32 against
 // f64 arithmetic, which moves a spike by one step now and then, and a chaotic network amplifies

@@ -75,7 +75,7 @@ describe('convergence order on x\' = −x + sin(x) + I (smooth, non-linear, decl
 // Measured here: Euler 0.999; RK4 4.14 (smooth) and 3.87 (HH); RK6 4.97 on the smooth problem
 // (errors 1.95e-9, 6.56e-11, 2.10e-12: ratios approach 32) and 4.83 on HH through a spike, still
 // pre-asymptotic at the finest step above round-off. Neun's tableau meets every order condition
-// up to 5 (tested above), so 5 is its order, as MODELS.md says.
+// up to 5 (tested above), so 5 is its order, as docs/equations.md#integrators says.
 describe('convergence order on Hodgkin–Huxley (1952) through a spike, V at 6 ms', () => {
   const hh = MODELS.hodgkin_huxley!, values = parameterValues(hh, 'hh1952');
   const p = Float64Array.from(hh.parameters.map((k) => values[k]!));

@@ -174,7 +174,7 @@ describe('pulse coupling through a user-supplied S', () => {
   });
 });
 
-describe('Izhikevich under the generic integrators (MODELS.md §4), with a threshold parameter', () => {
+describe('Izhikevich under the generic integrators (docs/equations.md#integrators), with a threshold parameter', () => {
   const rs = (integrator: (typeof CIRCUIT_INTEGRATORS)[number], threshold?: number): CircuitDescription => ({
     dt: 0.1, integrator,
     neurons: [{ name: 'iz', model: 'izhikevich', preset: 'RS', params: threshold === undefined ? {} : { threshold }, stimuli: [{ kind: 'constant', amplitude: 10 }] }],

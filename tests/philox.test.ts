@@ -1,4 +1,4 @@
-// Philox4x32-10: known-answer vectors (MODELS.md §7) in TS and WGSL, and TS ≡ WGSL on many counters.
+// Philox4x32-10: known-answer vectors (docs/conventions.md#random-numbers) in TS and WGSL, and TS ≡ WGSL on many counters.
 import { describe, expect, it } from 'vitest';
 import { philox4x32, normalFromWords, uniform01, PhiloxStream, Purpose } from '../src/rng/philox';
 import { PHILOX_WGSL } from '../src/gpu/shaders';

@@ -1,4 +1,4 @@
-// Browser tests: Debian's Chromium with WebGPU on its SwiftShader adapter (PLATFORM.md), against
+// Browser tests: Debian's Chromium with WebGPU on its SwiftShader adapter (docs/platform.md), against
 // the app's static build. Two projects: headless (every view, the CPU fallback, a lost device)
 // and headed under Xvfb (the raster presented in a WebGPU canvas, which headless cannot show).
 import { defineConfig } from '@playwright/test';

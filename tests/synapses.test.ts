@@ -1,4 +1,4 @@
-// Neun's synapses in shaders/circuit.wgsl and src/circuit/cpu.ts (MODELS.md §5): hand-computed
+// Neun's synapses in shaders/circuit.wgsl and src/circuit/cpu.ts (docs/conventions.md#neuns-synapses): hand-computed
 // currents, the diffusion synapse's release on upward crossings only, and GPU against CPU.
 import { describe, expect, test } from 'vitest';
 import type { CircuitDescription, DiffusionSynapse } from '../src/circuit/description';

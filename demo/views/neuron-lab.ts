@@ -22,12 +22,14 @@ const MODEL_DEFAULTS: Record<NeuronModelName, { preset: string; dt: number; dura
   izhikevich: { preset: 'RS', dt: 0.1, duration: 300, stim: 'step:10:20:' },
   hodgkin_huxley: { preset: 'hh1952', dt: 0.01, duration: 50, stim: DOUBLE_IMPULSE },
   hindmarsh_rose: { preset: 'neun', dt: 0.01, duration: 1000, stim: '' },
+  adex: { preset: 'regular_spiking', dt: 0.1, duration: 300, stim: 'step:1000:20:' },
 };
 /** The phase planes each model shows: [x variable, y variable]. */
 const PLANES: Record<NeuronModelName, [string, string][]> = {
   izhikevich: [['v', 'u']],
   hodgkin_huxley: [['v', 'n'], ['v', 'm']],
   hindmarsh_rose: [['x', 'y']],
+  adex: [['v', 'w']],
 };
 
 /** `kind:amplitude:start:stop|duration` rows, comma separated (the URL form of the editor). */

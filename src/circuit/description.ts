@@ -1,5 +1,5 @@
 // A circuit: neurons of any differential model, Neun's synapses between them, stimuli, and B
-// independent copies that may differ in any number (MODELS.md §2–5). Plain JSON-serialisable data.
+// independent copies that may differ in any number (docs/models.md, docs/conventions.md#neuns-synapses). Plain JSON-serialisable data.
 import type { CircuitIntegrator } from '../equations/integrators';
 import type { NeuronModelName } from './models';
 

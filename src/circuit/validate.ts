@@ -51,7 +51,10 @@ export function resolveVariation(desc: CircuitDescription, path: string): Variat
     const slot = model.parameters.indexOf(mm[1]!);
     return slot < 0 ? `${model.name} has no parameter ${mm[1]}; it has ${model.parameters.join(', ')}` : { kind: 'param', neuron, slot };
   }
-  if (rest === 'spikeThreshold') return { kind: 'param', neuron, slot: model.parameters.indexOf('threshold') };
+  if (rest === 'spikeThreshold') {
+    const slot = model.parameters.indexOf('threshold');
+    return slot < 0 ? `${model.name} has no spike threshold to vary; it has ${model.parameters.join(', ')}` : { kind: 'param', neuron, slot };
+  }
   if ((mm = /^init\.(\w+)$/.exec(rest))) {
     const variable = model.variables.indexOf(mm[1]!);
     return variable < 0 ? `${model.name} has no variable ${mm[1]}; it has ${model.variables.join(', ')}` : { kind: 'init', neuron, variable };
@@ -154,7 +157,9 @@ function checkNeuron(n: CircuitNeuron, dt: number, path: string, report: Report)
       report(`${path}.params.${name}`, `must be in [${d.min ?? '-inf'}, ${d.max ?? 'inf'}]${d.unit ? ` ${d.unit}` : ''}, got ${x}`);
     }
   }
-  if (n.spikeThreshold !== undefined) checkFiniteNumber(n.spikeThreshold, `${path}.spikeThreshold`, report);
+  if (n.spikeThreshold !== undefined && checkFiniteNumber(n.spikeThreshold, `${path}.spikeThreshold`, report) && !model.parameters.includes('threshold')) {
+    report(`${path}.spikeThreshold`, `${model.name} has no threshold parameter; set its parameters instead (${model.parameters.join(', ')})`);
+  }
   if (n.stimuli !== undefined) {
     if (!Array.isArray(n.stimuli)) report(`${path}.stimuli`, 'must be an array');
     else n.stimuli.forEach((s, k) => checkStimulus(s, dt, `${path}.stimuli[${k}]`, report));

@@ -12,7 +12,7 @@ export const SPARSE_NETWORKS = ['cobahh', 'sparse-izhikevich'] as const;
 
 export const SPARSE_USAGE = `       spikegpu run cobahh|sparse-izhikevich|FILE.json --out DIR [options]
 
-Sparse networks (event-driven, connectivity built on the GPU): COBAHH (MODELS.md §6; 4000 neurons,
+Sparse networks (event-driven, connectivity built on the GPU): COBAHH (docs/models.md#cobahh; 4000 neurons,
 p = 0.02, or the scaled benchmark), the seed's neurons with fixed in-degree, or any description
 saved as JSON (SparseNetworkDescription). Writes spikes.csv, rates.csv (1 ms bins), summary.json
 and raster.svg (at most 1000 neurons drawn, evenly spaced); with --trace also traces.csv (every

@@ -23,13 +23,19 @@ export function indexedParams(m: ParsedModel, params: string, input: string, dt:
   };
 }
 
-/** A WGSL function: `header {` loads, statements, `return ret;` `}`; `ret` may use local(v) and `_spiked`. */
-export function wgslFunction(m: ParsedModel, stmts: readonly Statement[], header: string, b: Binding, ret: string): string {
+/**
+ * A WGSL function: `header {` loads, statements, optional `store(d, value)` per state variable,
+ * `return ret;` `}` (no return when ret is empty); `ret` may use local(v) and `_spiked`.
+ */
+export function wgslFunction(
+  m: ParsedModel, stmts: readonly Statement[], header: string, b: Binding, ret: string, store?: (d: number, value: string) => string,
+): string {
   return [
     `${header} {`,
     ...m.variables.map((v, d) => `  var ${local(v)} = ${b.load(d)};`),
     ...wgslStatements(stmts, b.resolve, new Set(m.variables)),
-    `  return ${ret};`,
+    ...(store ? m.variables.map((v, d) => `  ${store(d, local(v))};`) : []),
+    ...(ret ? [`  return ${ret};`] : []),
     '}',
   ].join('\n');
 }

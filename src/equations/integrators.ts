@@ -12,7 +12,7 @@ export interface Tableau {
   weights: readonly number[];
 }
 
-/** Neun's RK6 rows and weights, as Neun codes them (the truncated decimals of MODELS.md §4). */
+/** Neun's RK6 rows and weights, as Neun codes them (the truncated decimals of 8/81, 0, 25/63, 25/108, 25/81, −1/28). */
 export const RK6: Tableau = {
   rows: [
     [0.2],

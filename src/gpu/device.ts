@@ -64,7 +64,7 @@ async function nodeAdapter(choice: AdapterChoice): Promise<AdapterFound | null> 
     }
     if (choice !== 'auto') return null;
   }
-  // Mesa's llvmpipe through OpenGL ES: a real WGSL implementation on the CPU (PLATFORM.md).
+  // Mesa's llvmpipe through OpenGL ES: a real WGSL implementation on the CPU (docs/platform.md).
   process.env.EGL_PLATFORM ??= 'surfaceless';
   const gpu = mod.create(['backend=opengles']);
   const adapter = await gpu.requestAdapter({ featureLevel: 'compatibility' });

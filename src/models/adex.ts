@@ -16,7 +16,13 @@ export const adex: ModelDeclaration = {
     a: { default: 4, unit: 'nS' },
     b: { default: 80.5, unit: 'pA' },
     v_reset: { default: -70.6, unit: 'mV' },
-    v_peak: { default: 20, unit: 'mV', doc: 'the spike is cut here (the exponential diverges)' },
+    v_peak: { default: -40.4, unit: 'mV', doc: "the spike is cut here, VT + 5·ΔT as in Brian2's example (the exponential diverges above)" },
+  },
+  // Brette & Gerstner's firing patterns as Brian2's example of the paper sets them.
+  presets: {
+    regular_spiking: { tau_w: 144, a: 4, b: 80.5, v_reset: -70.6 },
+    bursting: { tau_w: 20, a: 4, b: 500, v_reset: -45.4 },
+    fast_spiking: { tau_w: 144, a: (2 * 281) / 144, b: 0, v_reset: -70.6 },
   },
   equations: `
     dv/dt = (gl * (el - v) + gl * delta_t * exp((v - vt) / delta_t) - w + I) / cm

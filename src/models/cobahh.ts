@@ -56,7 +56,7 @@ export const cobahhNeuron = {
 
 /** COBAHH's parameters by name (mV, ms, nS, pF). */
 export type CobahhParams = Record<keyof typeof cobahhNeuron.parameters, number>;
-/** Their defaults: MODELS.md §6 per-cm² values times the 20000 µm² area. */
+/** Their defaults: the per-cm² values of Brette et al. (2007) times the 20000 µm² area. */
 export const COBAHH_PARAMS: Readonly<CobahhParams> = Object.freeze(
   Object.fromEntries(Object.entries(cobahhNeuron.parameters).map(([k, p]) => [k, p.default])) as CobahhParams,
 );

@@ -1,4 +1,4 @@
-// Hodgkin–Huxley (1952), declared once (docs/models.md#hodgkin-huxley). The rate functions take
+// Hodgkin–Huxley (1952), declared once (docs/models.md#hodgkin_huxley). The rate functions take
 // u = v − vrest: vrest = 0 is the 1952 convention (seed 001, per cm²), vrest = −65 is Neun's
 // (absolute currents: Cm and every g scaled by the membrane area NEUN_AREA). State in Neun's order.
 import type { ModelDeclaration } from '../equations/model';

@@ -1,6 +1,6 @@
 // The network description: plain JSON-serialisable data that knows nothing about the GPU.
 
-/** Izhikevich's named parameter sets (MODELS.md §1). */
+/** Izhikevich's named parameter sets (docs/models.md#izhikevich). */
 import { IZHIKEVICH_TYPES, type IzhikevichType } from '../models/izhikevich';
 
 export { IZHIKEVICH_TYPES, type IzhikevichType };
@@ -17,7 +17,7 @@ export interface Population {
   /** Overrides of the base set (scalar or per neuron). */
   params?: { a?: Values; b?: Values; c?: Values; d?: Values };
   /**
-   * The seed's per-neuron randomisation with r ~ U(0,1) per neuron (MODELS.md §1):
+   * The seed's per-neuron randomisation with r ~ U(0,1) per neuron (docs/conventions.md#order-of-a-step):
    * 'excitatory': c += 15 r², d −= 6 r²;  'inhibitory': a += 0.08 r, b −= 0.05 r.
    */
   heterogeneity?: 'none' | 'excitatory' | 'inhibitory';

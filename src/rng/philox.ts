@@ -1,4 +1,4 @@
-// Philox4x32-10 (Salmon et al. 2011), bit-identical to shaders/philox.wgsl; see MODELS.md §7.
+// Philox4x32-10 (Salmon et al. 2011), bit-identical to shaders/philox.wgsl; see docs/conventions.md#random-numbers.
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;

@@ -39,7 +39,7 @@ export function canRegenerate(c: ConnectRule): boolean {
   return c.rule === 'fixed-probability' || c.rule === 'fixed-out-degree';
 }
 
-/** Philox counter word 2 of the connectivity streams (MODELS.md §7: key by purpose, never by thread). */
+/** Philox counter word 2 of the connectivity streams (docs/conventions.md#random-numbers: key by purpose, never by thread). */
 const PURPOSE_CONNECT = Purpose.connect;
 const PURPOSE_WEIGHT = Purpose.synapseWeight;
 /** Synapses per binomial block of the fixed-probability rule (one u32 mask per block). */

@@ -47,7 +47,7 @@ export interface SparseNetworkDescription {
   seed: number;
   populations: SparsePopulation[];
   projections: Projection[];
-  /** COBAHH only: overrides of MODELS.md §6's constants. */
+  /** COBAHH only: overrides of its parameters (docs/models.md#cobahh). */
   cobahh?: Partial<CobahhParams>;
   /**
    * spikes: every (step, neuron), read back in chunks (default true);
@@ -170,7 +170,7 @@ export function assertValidSparse(d: SparseNetworkDescription): void {
 }
 
 /**
- * COBAHH as a built-in network (MODELS.md §6): 80 % excitatory. The original example has
+ * COBAHH as a built-in network (docs/models.md#cobahh): 80 % excitatory. The original example has
  * n = 4000 and p = 0.02 with we = 6 nS, wi = 67 nS; `scaled` is the benchmark GPU simulators
  * publish: p = 1000/n and all weights zero, so the activity does not change with n.
  */

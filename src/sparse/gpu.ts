@@ -52,7 +52,7 @@ export interface SparseGpuOptions extends GpuOptions {
 }
 
 /**
- * The largest network 'auto' runs in one workgroup. NOT MEASURED yet: a guess from PLATFORM.md's
+ * The largest network 'auto' runs in one workgroup. NOT MEASURED yet: a guess from docs/platform.md's
  * costs (a step of two or more dispatches costs ≥ 10 µs on an H100; one workgroup of 1024 lanes
  * updates 16 COBAHH neurons per lane in about that). bench/suite.js times both shapes.
  */

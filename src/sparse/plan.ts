@@ -58,7 +58,7 @@ export function compileSparse(d: SparseNetworkDescription): SparsePlan {
   let coef = new Float32Array(0);
   const init = new PhiloxStream(d.seed, Purpose.init);
   if (d.model === 'cobahh') {
-    // MODELS.md §6: v = EL + 5·N(0,1) − 5 mV, ge = (1.5·N + 4)·10 nS, gi = (12·N + 20)·10 nS; gates at 0 (Brian2's default).
+    // docs/models.md#cobahh: v = EL + 5·N(0,1) − 5 mV, ge = (1.5·N + 4)·10 nS, gi = (12·N + 20)·10 nS; gates at 0 (Brian2's default).
     for (let i = 0; i < n; i++) {
       state0[i] = cob.el + 5 * init.normal(i, 0) - 5;
       state0[4 * n + i] = (1.5 * init.normal(i, 1) + 4) * 10;
