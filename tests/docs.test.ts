@@ -1,5 +1,5 @@
 // docs/ stays true: the model reference in docs/models.md is rendered from the declarations
-// (UPDATE_DOCS=1 npx vitest run tests/docs.test.ts rewrites it), and every docs/FILE.md#anchor
+// (UPDATE_DOCS=1 npx vitest run tests/docs.test.ts rewrites it and docs/network.schema.json), and every docs/FILE.md#anchor
 // that a source file points to names a heading that exists.
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { expect, test } from 'vitest';
 import { modelMarkdown } from '../src/equations/describe';
 import { MODEL_DECLARATIONS } from '../src/models/registry';
 import { diffusionRelease } from '../src/models/diffusion_release';
+import { networkJsonSchema } from '../src/spec/validate';
 
 const root = join(__dirname, '..');
 const BEGIN = '<!-- generated from src/models/ by tests/docs.test.ts: edit the declarations, not this -->';
@@ -22,6 +23,13 @@ test('docs/models.md shows every built-in declaration as it is', () => {
   const want = `${text.slice(0, at)}${BEGIN}\n\n${generated}\n${text.slice(end)}`;
   if (process.env.UPDATE_DOCS === '1') writeFileSync(path, want);
   expect(text).toBe(want);
+});
+
+test('docs/network.schema.json is the JSON Schema the validator exports', () => {
+  const path = join(root, 'docs', 'network.schema.json');
+  const want = `${JSON.stringify(networkJsonSchema(), null, 1)}\n`;
+  if (process.env.UPDATE_DOCS === '1') writeFileSync(path, want);
+  expect(readFileSync(path, 'utf8')).toBe(want);
 });
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to '-'. */

@@ -9,6 +9,8 @@ import { integrate } from '../src/equations/integrators';
 import type { ParsedModel } from '../src/equations/model';
 import { MODELS } from '../src/models/registry';
 import { RELEASE_MODEL } from '../src/circuit/models';
+import * as v from 'valibot';
+import { ModelDeclarationSchema } from '../src/spec/model_schema';
 import { PhiloxStream, Purpose } from '../src/rng/philox';
 import { type StepCase, countOperations, stepKernel, stepOnCpu, stepOnGpu } from './model_kernel';
 import { testGpu } from './helpers';
@@ -46,6 +48,10 @@ function cases(m: ParsedModel, c: Config): StepCase[] {
     p, input: c.input[0] + (c.input[1] - c.input[0]) * rng.uniform(k, 99), dt: c.dt,
   }));
 }
+
+test('every built-in declaration passes the declaration schema', () => {
+  for (const m of models) expect(v.safeParse(ModelDeclarationSchema, m.declaration).issues ?? []).toEqual([]);
+});
 
 test('every built-in model has a test configuration here', () => {
   expect(models.map((m) => m.name).sort()).toEqual(Object.keys(CONFIGS).sort());

@@ -26,8 +26,8 @@ export function modelMarkdown(d: ModelDeclaration): string {
   if (presets.length > 0) {
     out.push(`Presets: ${presets.map(([k, v]) => `\`${k}\` (${Object.entries(v).map(([p, x]) => `${p} = ${+x.toPrecision(10)}`).join(', ')})`).join('; ')}.`, '');
   }
-  if (d.equations) out.push('Equations (any generic integrator):', '```', dedent(d.equations), '```', '');
-  for (const [k, text] of Object.entries(d.schemes ?? {})) out.push(`Scheme \`${k}\` (one step):`, '```', dedent(text), '```', '');
+  if (d.equations) out.push(`Equations (any generic integrator; \`${d.integrator ?? 'rk4'}\` by default):`, '```', dedent(d.equations), '```', '');
+  for (const [k, text] of Object.entries(d.schemes ?? {})) out.push(`Scheme \`${k}\` (one step${(d.integrator ?? k) === k ? ', the default' : ''}):`, '```', dedent(text), '```', '');
   if (d.threshold) out.push(`Spike: \`${d.threshold}\`${d.crossing ? ' turning true in the step (an upward crossing)' : ' after the step'}.`);
   if (d.reset) out.push(`Reset: \`${dedent(d.reset).split('\n').join('; ')}\`.`);
   if (d.refractory) {

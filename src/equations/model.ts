@@ -2,52 +2,10 @@
 // (defaults, units, ranges), named presets, equations or explicit update schemes, threshold,
 // reset and refractory period. `parseModel` checks every line and symbol and turns the text into
 // expression trees, from which both backends' code is generated (src/equations/compile.ts).
+import type { ModelDeclaration } from '../spec/model_schema';
 import { type Expr, FUNCTIONS, ModelError, isBoolean, parseExpression, symbols } from './expression';
 
-export interface StateDeclaration {
-  unit?: string;
-  /** Initial value: a number, or an expression of the parameters and the variables declared before. */
-  init: number | string;
-  doc?: string;
-}
-
-export interface ParameterDeclaration {
-  default: number;
-  unit?: string;
-  /** Valid range, inclusive; a value outside it is refused by field before anything runs. */
-  min?: number;
-  max?: number;
-  doc?: string;
-}
-
-export interface ModelDeclaration {
-  /** Identifier used in descriptions and in generated code: lower case, digits and '_'. */
-  name: string;
-  /** One line on what the model is. */
-  summary: string;
-  /** State variables in order; the first is the membrane potential that synapses and spikes read. */
-  state: Readonly<Record<string, StateDeclaration>>;
-  parameters: Readonly<Record<string, ParameterDeclaration>>;
-  /** Named parameter sets (each a partial override of the defaults). */
-  presets?: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  /**
-   * For the generic integrators: one line per `dx/dt = expr` for each state variable, or
-   * `name = expr` for a subexpression used below it. `#` starts a comment.
-   */
-  equations?: string;
-  /** Explicit schemes by name (e.g. the seed's two half-steps): assignment lines run once per step. */
-  schemes?: Readonly<Record<string, string>>;
-  /** Spike condition after the step, e.g. 'v >= 30'. */
-  threshold?: string;
-  /** Spike only when the threshold condition turns true in this step (an upward crossing). */
-  crossing?: boolean;
-  /** Assignment lines applied to a neuron that spiked. */
-  reset?: string;
-  /** Refractory period in ms (an expression of the parameters): the threshold is not tested during it. */
-  refractory?: string;
-  /** State variables held at their value during the refractory period (NEST's LIF clamps v). */
-  clampWhileRefractory?: readonly string[];
-}
+export type { ModelDeclaration, ParameterDeclaration, StateDeclaration } from '../spec/model_schema';
 
 /** An assignment to a state variable or a local, or a guarded block. */
 export type Statement =
@@ -67,6 +25,8 @@ export interface ParsedModel {
   readonly reset: Statement[];
   readonly refractory: Expr | null;
   readonly init: ReadonlyMap<string, Expr>;
+  /** The integrator used unless a population names one. */
+  readonly integrator: string;
 }
 
 /** The summed synaptic and external input current, and the time step (ms). */
@@ -188,7 +148,10 @@ export function parseModel(d: ModelDeclaration): ParsedModel {
     init.set(v, expr);
     initScope.add(v);
   }
-  return { declaration: d, name: model, variables, parameters, subexpressions, derivatives, schemes, threshold, reset, refractory, init };
+  const integrator = d.integrator ?? [...schemes.keys()][0] ?? 'rk4';
+  const methods = [...(derivatives ? ['euler', 'rk4', 'rk6', 'exponential_euler'] : []), ...schemes.keys()];
+  if (!methods.includes(integrator)) fail('integrator', `'${integrator}' is neither a generic integrator nor one of its schemes (${methods.join(', ')})`, integrator);
+  return { declaration: d, name: model, variables, parameters, subexpressions, derivatives, schemes, threshold, reset, refractory, init, integrator };
 }
 
 /** Parameter values: the defaults, then a preset, then explicit overrides; each checked against its range. */

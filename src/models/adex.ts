@@ -24,6 +24,7 @@ export const adex: ModelDeclaration = {
     bursting: { tau_w: 20, a: 4, b: 500, v_reset: -45.4 },
     fast_spiking: { tau_w: 144, a: (2 * 281) / 144, b: 0, v_reset: -70.6 },
   },
+  integrator: 'rk4',
   equations: `
     dv/dt = (gl * (el - v) + gl * delta_t * exp((v - vt) / delta_t) - w + I) / cm
     dw/dt = (a * (v - el) - w) / tau_w

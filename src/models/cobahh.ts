@@ -35,6 +35,7 @@ export const cobahhNeuron = {
     threshold: { default: -20, unit: 'mV', doc: 'v above it spikes, outside the refractory period' },
     refractory: { default: 3, unit: 'ms', min: 0 },
   },
+  integrator: 'exponential_euler',
   equations: `
     u = v - vt
     am = 1.28 / exprel((13 - u) / 4)    # 0.32 (13 − u) / (exp((13 − u)/4) − 1)

@@ -12,5 +12,6 @@ export const diffusionRelease: ModelDeclaration = {
     beta: { default: 0.19, doc: 'unbinding rate' },
     T: { default: 1, doc: 'transmitter concentration while releasing' },
   },
+  integrator: 'rk4',
   equations: 'dr/dt = I * alpha * T * (1 - r) - beta * r',
 };

@@ -20,6 +20,7 @@ export const hindmarshRose: ModelDeclaration = {
     threshold: { default: NEUN.threshold, doc: 'a spike is an upward crossing of this level by x' },
   },
   presets: { neun: NEUN },
+  integrator: 'rk4',
   equations: `
     dx/dt = y + b * x**2 - a * x**3 - z + e + I
     dy/dt = c - d * x**2 - y

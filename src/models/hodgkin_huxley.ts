@@ -34,6 +34,7 @@ export const hodgkinHuxley: ModelDeclaration = {
     threshold: { default: NEUN.threshold, unit: 'mV', doc: 'a spike is an upward crossing of this level by v (rest + 45 mV)' },
   },
   presets: { neun: NEUN, hh1952: HH1952 },
+  integrator: 'rk4',
   equations: `
     u = v - vrest                       # depolarisation from rest, the 1952 rate functions' variable
     an = 0.1 / exprel((10 - u) / 10)    # 0.01 (10 − u) / (exp((10 − u)/10) − 1), guarded at u = 10

@@ -29,6 +29,7 @@ export const izhikevich: ModelDeclaration = {
     threshold: { default: 30, unit: 'mV', doc: 'v at or above it spikes and resets' },
   },
   presets: Object.fromEntries(Object.entries(IZHIKEVICH_TYPES).map(([k, t]) => [k, { a: t.a, b: t.b, c: t.c, d: t.d }])),
+  integrator: 'izhikevich2003',
   equations: `
     dv/dt = ${DV}
     du/dt = a * (b * v - u)

@@ -14,6 +14,7 @@ export const lif: ModelDeclaration = {
     v_reset: { default: -65, unit: 'mV' },
     t_ref: { default: 2, unit: 'ms', min: 0 },
   },
+  integrator: 'exponential_euler',
   equations: 'dv/dt = (el - v) / tau_m + I / cm',
   threshold: 'v >= v_th',
   reset: 'v = v_reset',

@@ -1,0 +1,219 @@
+// What the schema cannot say alone: references between parts of a network (populations by name,
+// model variables and parameters, presets, integrators), sizes that must match, ranges a model
+// declares, and limits that depend on sizes. Each problem names its field path.
+import { ModelError, parseExpression, symbols } from '../equations/expression';
+import { integrate, integratorsOf } from '../equations/integrators';
+import { type ParsedModel, parseModel } from '../equations/model';
+import { MODELS } from '../models/registry';
+import type { Input, Network, Population, Projection } from './network';
+import { MAX_NEURONS, MAX_STEP, type NeuronValue } from './values';
+
+/** Longest axonal delay in steps: the arrival ring holds delay + 1 slots per neuron and target. */
+export const MAX_DELAY = 4096;
+
+export type Report = (path: string, message: string) => void;
+
+/** The model a population names or declares, or a message saying why there is none. */
+export function populationModel(p: Population): ParsedModel | string {
+  if (typeof p.model === 'string') {
+    return Object.hasOwn(MODELS, p.model) ? MODELS[p.model]! : `unknown model '${p.model}'; built in: ${Object.keys(MODELS).join(', ')}`;
+  }
+  try {
+    return parseModel(p.model);
+  } catch (e) {
+    if (e instanceof ModelError) return e.message;
+    throw e;
+  }
+}
+
+const isArray = (x: unknown): x is ArrayLike<number> => Array.isArray(x) || ArrayBuffer.isView(x);
+
+/** Checks one per-neuron value: array length, expression symbols, the declared range. */
+function checkValue(v: NeuronValue, at: string, size: number, scope: ReadonlySet<string>, range: { min?: number; max?: number }, report: Report): void {
+  if (isArray(v)) {
+    if (v.length !== size) { report(at, `has ${v.length} values; the population has ${size} neurons`); return; }
+    for (let k = 0; k < v.length; k++) {
+      const x = v[k]!;
+      if ((range.min !== undefined && x < range.min) || (range.max !== undefined && x > range.max)) {
+        report(`${at}[${k}]`, `must be in [${range.min ?? '-inf'}, ${range.max ?? 'inf'}], got ${x}`);
+        return;
+      }
+    }
+    return;
+  }
+  if (typeof v === 'string') {
+    try {
+      for (const s of symbols(parseExpression(v, { model: 'population', where: at }))) {
+        if (!scope.has(s)) { report(at, `unknown symbol '${s}' in '${v}'; known here: ${[...scope].join(', ') || 'none'}`); return; }
+      }
+    } catch (e) {
+      if (e instanceof ModelError) report(at, e.detail); else throw e;
+    }
+    return;
+  }
+  const [lo, hi] = typeof v === 'number' ? [v, v] : 'uniform' in v ? v.uniform : [-Infinity, Infinity];
+  if ((range.min !== undefined && lo < range.min) || (range.max !== undefined && hi > range.max)) {
+    report(at, `must be in [${range.min ?? '-inf'}, ${range.max ?? 'inf'}], got ${typeof v === 'number' ? v : JSON.stringify(v)}`);
+  }
+}
+
+function checkPopulation(p: Population, at: string, report: Report): ParsedModel | null {
+  const m = populationModel(p);
+  if (typeof m === 'string') { report(`${at}.model`, m); return null; }
+  const presets = m.declaration.presets ?? {};
+  if (p.preset !== undefined && !Object.hasOwn(presets, p.preset)) {
+    report(`${at}.preset`, `${m.name} has no preset '${p.preset}'; it has ${Object.keys(presets).join(', ') || 'none'}`);
+  }
+  const random = new Set(Object.keys(p.random ?? {}));
+  for (const r of random) if (m.parameters.includes(r) || m.variables.includes(r)) report(`${at}.random.${r}`, `'${r}' is also a name of ${m.name}`);
+  const paramScope = new Set([...random, ...m.parameters]);
+  for (const [k, v] of Object.entries(p.parameters ?? {})) {
+    const d = Object.hasOwn(m.declaration.parameters, k) ? m.declaration.parameters[k] : undefined;
+    if (!d) { report(`${at}.parameters.${k}`, `${m.name} has no parameter '${k}'; it has ${m.parameters.join(', ')}`); continue; }
+    checkValue(v, `${at}.parameters.${k}`, p.size, paramScope, d, report);
+  }
+  const initScope = new Set([...random, ...m.parameters, ...m.variables]);
+  for (const [k, v] of Object.entries(p.init ?? {})) {
+    if (!m.variables.includes(k)) { report(`${at}.init.${k}`, `${m.name} has no state variable '${k}'; it has ${m.variables.join(', ')}`); continue; }
+    checkValue(v, `${at}.init.${k}`, p.size, initScope, {}, report);
+  }
+  if (p.integrator !== undefined) {
+    if (!integratorsOf(m).includes(p.integrator)) report(`${at}.integrator`, `${m.name} integrates with ${integratorsOf(m).join(', ')}, not '${p.integrator}'`);
+    else {
+      try { integrate(m, p.integrator); } catch (e) { if (e instanceof ModelError) report(`${at}.integrator`, e.detail); else throw e; }
+    }
+  }
+  return m;
+}
+
+/** Synapses a projection makes when the rule fixes the count (null: drawn at random). */
+function fixedCount(pr: Projection, nPre: number, nPost: number): number | null {
+  const c = pr.connectivity;
+  switch (c.rule) {
+    case 'all-to-all': return nPre * nPost;
+    case 'one-to-one': return nPre;
+    case 'fixed-in-degree': return c.k * nPost;
+    case 'fixed-out-degree': return c.k * nPre;
+    case 'fixed-total': return c.n;
+    case 'list': return c.pre.length;
+    case 'dense': case 'seed-random': return nPre * nPost;
+    default: return null;
+  }
+}
+
+function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Population; m: ParsedModel | null }>, report: Report): void {
+  const src = pops.get(pr.source), dst = pops.get(pr.target);
+  if (!src) report(`${at}.source`, `no population '${pr.source}'; there are ${[...pops.keys()].join(', ')}`);
+  if (!dst) report(`${at}.target`, `no population '${pr.target}'; there are ${[...pops.keys()].join(', ')}`);
+  if (!src || !dst) return;
+  const nPre = src.p.size, nPost = dst.p.size, c = pr.connectivity;
+  if (c.rule === 'one-to-one' && nPre !== nPost) report(`${at}.connectivity`, `one-to-one needs equal sizes; ${pr.source} has ${nPre}, ${pr.target} ${nPost}`);
+  if (c.rule === 'dense' && c.weights.length !== nPre * nPost) report(`${at}.connectivity.weights`, `needs ${nPost} × ${nPre} = ${nPre * nPost} weights, got ${c.weights.length}`);
+  if (c.rule === 'list') {
+    if (c.pre.length !== c.post.length) report(`${at}.connectivity.post`, `has ${c.post.length} entries; pre has ${c.pre.length}`);
+    for (const [key, n] of [['pre', nPre], ['post', nPost]] as const) {
+      const a = c[key];
+      for (let s = 0; s < a.length; s++) {
+        if (!Number.isInteger(a[s]) || a[s]! < 0 || a[s]! >= n) { report(`${at}.connectivity.${key}[${s}]`, `must be an integer in [0, ${n}), got ${a[s]}`); break; }
+      }
+    }
+  }
+  const count = fixedCount(pr, nPre, nPost);
+  if (count !== null && count > MAX_STEP) report(`${at}.connectivity`, `makes ${count} synapses; at most ${MAX_STEP}`);
+  for (const [key, value] of [['weight', pr.weight], ['delay', pr.delay]] as const) {
+    if (!isArray(value)) continue;
+    if (count === null || c.rule === 'seed-random') report(`${at}.${key}`, `one ${key} per synapse needs a rule that fixes the synapses (list, dense, one-to-one, all-to-all, fixed degree or total)`);
+    else if (value.length !== count) report(`${at}.${key}`, `has ${value.length} values; the projection makes ${count} synapses`);
+  }
+  const delays = isArray(pr.delay) ? Array.from(pr.delay) : typeof pr.delay === 'number' ? [pr.delay] : pr.delay ? pr.delay.uniform : [];
+  for (const d of delays) {
+    if (!Number.isInteger(d) || d < 0 || d > MAX_DELAY) { report(`${at}.delay`, `must be whole steps in [0, ${MAX_DELAY}], got ${d}`); break; }
+  }
+  const m = dst.m, s = pr.synapse;
+  if (m && (s.kind === 'pulse' || s.kind === 'exponential') && s.target !== 'I' && !m.variables.includes(s.target)) {
+    report(`${at}.synapse.target`, `${m.name} has no state variable '${s.target}'; it has ${m.variables.join(', ')}, or 'I'`);
+  }
+  if (s.kind === 'exponential' && s.target === 'I' && s.tau === undefined) report(`${at}.synapse.tau`, "an exponential current into 'I' needs its decay time tau (ms)");
+  if (s.kind === 'exponential' && s.target !== 'I' && s.tau !== undefined) report(`${at}.synapse.tau`, `'${s.target}' decays by the model's own equation; tau is only for 'I'`);
+  if (pr.storage === 'procedural' && c.rule !== 'fixed-probability' && c.rule !== 'fixed-out-degree') {
+    report(`${at}.storage`, `procedural rows are drawn again at each spike, which only fixed-probability and fixed-out-degree can do (not ${c.rule})`);
+  }
+  if (pr.storage === 'procedural' && (isArray(pr.weight) || isArray(pr.delay))) report(`${at}.storage`, 'procedural rows cannot carry per-synapse arrays');
+}
+
+function checkInput(inp: Input, at: string, pops: Map<string, { p: Population; m: ParsedModel | null }>, report: Report): void {
+  const t = pops.get(inp.target);
+  if (!t) { report(`${at}.target`, `no population '${inp.target}'; there are ${[...pops.keys()].join(', ')}`); return; }
+  const n = inp.neurons?.length ?? t.p.size;
+  inp.neurons?.forEach((i, k) => { if (i >= t.p.size) report(`${at}.neurons[${k}]`, `must be below ${t.p.size} (the size of ${inp.target}), got ${i}`); });
+  if (inp.variable !== undefined && inp.variable !== 'I' && t.m && !t.m.variables.includes(inp.variable)) {
+    report(`${at}.variable`, `${t.m.name} has no state variable '${inp.variable}'; it has ${t.m.variables.join(', ')}, or 'I'`);
+  }
+  const values = inp.kind === 'constant' ? inp.amplitude : inp.kind === 'noise' ? inp.sigma : inp.kind === 'poisson' ? inp.rate : undefined;
+  if (values !== undefined) {
+    const field = inp.kind === 'constant' ? 'amplitude' : inp.kind === 'noise' ? 'sigma' : 'rate';
+    const range = inp.kind === 'constant' ? {} : { min: 0 };
+    checkValue(values, `${at}.${field}`, n, new Set(), range, report);
+  }
+  if ('stop' in inp && inp.stop !== undefined && inp.stop <= (inp.start ?? 0)) report(`${at}.stop`, `must be after start (${inp.start ?? 0}), got ${inp.stop}`);
+  if (inp.kind === 'train' && inp.width > inp.period) report(`${at}.width`, `must be at most the period (${inp.period}), got ${inp.width}`);
+  if (inp.kind === 'train' && inp.start + (inp.count - 1) * inp.period + inp.width > MAX_STEP) report(`${at}.count`, `the train ends after step ${MAX_STEP}`);
+  if (inp.kind === 'waveform' && (inp.start ?? 0) + inp.samples.length * inp.every > MAX_STEP) report(`${at}.samples`, `the waveform ends after step ${MAX_STEP}`);
+  if (inp.kind === 'pulses') inp.pulses.forEach((q, k) => { if (q.start + q.duration > MAX_STEP) report(`${at}.pulses[${k}]`, `ends after step ${MAX_STEP}`); });
+}
+
+/** Every cross-reference and size of a network that passed the schema. */
+export function checkNetwork(net: Network, report: Report): void {
+  const pops = new Map<string, { p: Population; m: ParsedModel | null }>();
+  let total = 0;
+  net.populations.forEach((p, k) => {
+    const at = `populations[${k}]`;
+    if (pops.has(p.name)) report(`${at}.name`, `'${p.name}' names two populations`);
+    pops.set(p.name, { p, m: checkPopulation(p, at, report) });
+    total += p.size;
+  });
+  if (total > MAX_NEURONS) report('populations', `${total} neurons in all; at most ${MAX_NEURONS}`);
+  const names = new Set<string>();
+  (net.projections ?? []).forEach((pr, k) => {
+    if (pr.name !== undefined) { if (names.has(pr.name)) report(`projections[${k}].name`, `'${pr.name}' names two projections`); names.add(pr.name); }
+    checkProjection(pr, `projections[${k}]`, pops, report);
+  });
+  (net.inputs ?? []).forEach((inp, k) => checkInput(inp, `inputs[${k}]`, pops, report));
+  const rec = net.record;
+  if (Array.isArray(rec?.spikes)) rec.spikes.forEach((n, k) => { if (!pops.has(n)) report(`record.spikes[${k}]`, `no population '${n}'`); });
+  rec?.probes?.forEach((pr, k) => {
+    const at = `record.probes[${k}]`, t = pops.get(pr.population);
+    if (!t) { report(`${at}.population`, `no population '${pr.population}'`); return; }
+    if (t.m && pr.variable !== 'I' && !t.m.variables.includes(pr.variable)) report(`${at}.variable`, `${t.m.name} has no state variable '${pr.variable}'; it has ${t.m.variables.join(', ')}, or 'I'`);
+    pr.neurons.forEach((i, q) => { if (i >= t.p.size) report(`${at}.neurons[${q}]`, `must be below ${t.p.size} (the size of ${pr.population}), got ${i}`); });
+  });
+  net.batch?.vary?.forEach((v, k) => {
+    if (v.values.length !== net.batch!.copies) report(`batch.vary[${k}].values`, `has ${v.values.length} values; the batch has ${net.batch!.copies} copies`);
+    const problem = resolvePath(net, v.path, pops);
+    if (problem) report(`batch.vary[${k}].path`, problem);
+  });
+  if (net.batch && total * net.batch.copies > MAX_NEURONS) report('batch.copies', `${net.batch.copies} copies of ${total} neurons exceed ${MAX_NEURONS} neurons`);
+}
+
+/** Why a batch path does not name one number of the network, or null when it does. */
+function resolvePath(net: Network, path: string, pops: Map<string, { p: Population; m: ParsedModel | null }>): string | null {
+  const m = /^(populations|projections|inputs)\.([A-Za-z0-9_-]+)\.(.+)$/.exec(path);
+  if (!m) return "must look like populations.NAME.parameters.P, populations.NAME.init.V, projections.NAME.weight or inputs.K.amplitude";
+  const [, list, ref, rest] = m as unknown as [string, string, string, string];
+  if (list === 'populations') {
+    const t = pops.get(ref);
+    if (!t) return `no population '${ref}'`;
+    const f = /^(parameters|init)\.([A-Za-z0-9_]+)$/.exec(rest);
+    if (!f || !t.m) return 'a population varies parameters.NAME or init.VARIABLE';
+    const names = f[1] === 'parameters' ? t.m.parameters : t.m.variables;
+    return names.includes(f[2]!) ? null : `${t.m.name} has no ${f[1] === 'parameters' ? 'parameter' : 'state variable'} '${f[2]}'`;
+  }
+  if (list === 'projections') {
+    if (!(net.projections ?? []).some((p) => p.name === ref)) return `no projection named '${ref}'`;
+    return rest === 'weight' ? null : 'a projection varies its weight';
+  }
+  const k = Number(ref), inp = net.inputs?.[k];
+  if (!Number.isInteger(k) || !inp) return `no input ${ref}`;
+  return (rest === 'amplitude' && (inp.kind === 'constant' || inp.kind === 'train')) || (rest === 'sigma' && inp.kind === 'noise') || (rest === 'rate' && inp.kind === 'poisson')
+    ? null : `input ${k} (${inp.kind}) cannot vary '${rest}'`;
+}

@@ -1,0 +1,62 @@
+// The building blocks of a network description's schema: f32-safe numbers, integer step counts
+// that fit the GPU's 32-bit counters, names, per-neuron values and distributions.
+import * as v from 'valibot';
+
+/** Largest magnitude an f32 holds: every number the GPU reads must fit. */
+export const F32_MAX = 3.4028234663852886e38;
+/** Largest step count or step time: the GPU counts steps in u32 and keeps one value free. */
+export const MAX_STEP = 0xffff_fffe;
+/** Most neurons one network may hold (all populations, one copy). */
+export const MAX_NEURONS = 1 << 26;
+/** Longest array a description may carry (per-neuron or per-synapse values, waveforms). */
+export const MAX_ARRAY = 1 << 28;
+
+export const about = <T extends v.GenericSchema>(schema: T, text: string) => v.pipe(schema, v.description(text));
+
+export const f32 = v.pipe(v.number(), v.check((x) => Math.abs(x) <= F32_MAX, `must fit an f32 (|x| ≤ ${F32_MAX.toPrecision(5)})`));
+export const positive = v.pipe(f32, v.check((x) => x > 0, 'must be > 0'));
+export const whole = (lo: number, hi: number, what = 'a whole number') =>
+  v.pipe(v.number(), v.integer(`must be ${what}`), v.minValue(lo, `must be at least ${lo}`), v.maxValue(hi, `must be at most ${hi}`));
+
+/** A count or a time in steps: an integer in [0, MAX_STEP], so no GPU counter can wrap. */
+export const steps = v.pipe(v.number(), v.integer('must be a whole number of steps'), v.minValue(0, 'must be at least 0'),
+  v.maxValue(MAX_STEP, `must be at most ${MAX_STEP} steps (the GPU counts steps in 32 bits)`));
+export const stepsFrom = (lo: number) => v.pipe(steps, v.minValue(lo, `must be at least ${lo} step${lo === 1 ? '' : 's'}`));
+export const index = whole(0, MAX_NEURONS - 1);
+
+export const name = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/,
+  "must be letters, digits, '_' or '-', starting with a letter or '_', at most 63 characters"));
+export const key = v.pipe(v.string(), v.maxLength(63, 'must be at most 63 characters'));
+
+const typed = [Float32Array, Float64Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array] as const;
+/** Numbers, one per neuron or synapse: a JSON array, or a typed array from code. */
+export const numbers = v.union([
+  v.pipe(v.array(f32), v.maxLength(MAX_ARRAY)),
+  ...typed.map((T) => v.instance(T as unknown as new () => ArrayLike<number>)),
+], 'must be an array of numbers');
+export type Numbers = ArrayLike<number>;
+
+const ordered = v.check((x: [number, number]) => x[0] <= x[1], 'needs low ≤ high');
+export const distribution = v.union([
+  v.strictObject({ uniform: about(v.pipe(v.tuple([f32, f32]), ordered), '[low, high): drawn per element from the counter-based RNG') }),
+  v.strictObject({ normal: about(v.tuple([f32, v.pipe(f32, v.minValue(0, 'sd must be ≥ 0'))]), '[mean, sd]') }),
+]);
+
+/**
+ * A value per neuron: one number for all, an array (one per neuron), a distribution drawn per
+ * neuron, or an expression of the population's random variables and base parameter values,
+ * e.g. 'c + 15 * r**2' (the seed's randomisation).
+ */
+export const neuronValue = v.union([f32, numbers, distribution, v.pipe(v.string(), v.minLength(1), v.maxLength(2000))],
+  'must be a number, an array with one number per neuron, {uniform: [low, high]}, {normal: [mean, sd]} or an expression');
+export type NeuronValue = v.InferOutput<typeof neuronValue>;
+
+/** A value per synapse: one number, an array (one per synapse), or a distribution. */
+export const synapseValue = v.union([f32, numbers, distribution],
+  'must be a number, an array with one number per synapse, {uniform: [low, high]} or {normal: [mean, sd]}');
+export type SynapseValue = v.InferOutput<typeof synapseValue>;
+
+/** A delay in steps per synapse: one count, a uniform integer range [low, high], or one per synapse. */
+export const delayValue = v.union([steps, v.strictObject({ uniform: v.pipe(v.tuple([steps, steps]), ordered) }), numbers],
+  'must be whole steps, {uniform: [low, high]} or an array with one per synapse');
+export type DelayValue = v.InferOutput<typeof delayValue>;
