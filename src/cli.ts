@@ -38,7 +38,7 @@ ${Object.entries(EXPERIMENTS).map(([name, e]) => `  ${name.padEnd(22)} ${e.about
 
 interface Args {
   preset: string; out: string; backend: 'gpu' | 'cpu'; duration: number; seed: number; scenario: Scenario;
-  types: [IzhikevichType, IzhikevichType]; neurons: number; precision: 'f64' | 'f32'; force: boolean; quiet: boolean;
+  types: readonly [IzhikevichType, IzhikevichType]; neurons: number; precision: 'f64' | 'f32'; force: boolean; quiet: boolean;
   integrator: (typeof INTEGRATORS)[number]; dt: number;
 }
 
@@ -57,13 +57,13 @@ function parseArgs(argv: string[]): Args | 'help' {
   const integrator = (opts.integrator ?? 'izhikevich2003') as Args['integrator'];
   if (!INTEGRATORS.includes(integrator)) throw new UsageError(`--integrator must be ${INTEGRATORS.join(' or ')}, got ${integrator}`);
   const scenario = opts.scenario ?? 'original';
-  if (!(scenario in SCENARIOS)) throw new UsageError(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}, got ${scenario}`);
+  if (!Object.hasOwn(SCENARIOS, scenario)) throw new UsageError(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}, got ${scenario}`);
   let types = TYPE_COMBINATIONS.original!;
   if (opts.types !== undefined) {
-    const combo = TYPE_COMBINATIONS[opts.types];
+    const combo = Object.hasOwn(TYPE_COMBINATIONS, opts.types) ? TYPE_COMBINATIONS[opts.types] : undefined;
     const parts = opts.types.split(',');
     if (combo) types = combo;
-    else if (parts.length === 2 && parts.every((p) => p in IZHIKEVICH_TYPES)) types = parts as [IzhikevichType, IzhikevichType];
+    else if (parts.length === 2 && parts.every((p) => Object.hasOwn(IZHIKEVICH_TYPES, p))) types = parts as [IzhikevichType, IzhikevichType];
     else throw new UsageError(`--types must be EXC,INH from ${Object.keys(IZHIKEVICH_TYPES).join(', ')} or a combination 1..4, got ${opts.types}`);
   }
   return {

@@ -1,25 +1,8 @@
 // Presets are functions that return descriptions: the seed's Izhikevich network (seed 002).
 import type { IzhikevichType, NetworkDescription } from './description';
+import { SCENARIOS, type Scenario, TYPE_COMBINATIONS } from '../spec/presets/seed_network';
 
-/** Weight scenarios (wE, wI) of seed 002. */
-export const SCENARIOS = {
-  original: { wE: 0.5, wI: 1.0 },
-  S1: { wE: 0.6, wI: 1.6 },
-  S2: { wE: 0.6, wI: 0.6 },
-  S3: { wE: 0.3, wI: 0.1 },
-  S4: { wE: 0.1, wI: 0.1 },
-  S5: { wE: 0.3, wI: 0.2 },
-} as const;
-export type Scenario = keyof typeof SCENARIOS;
-
-/** Neuron-type combinations (excitatory, inhibitory) of seed 002. */
-export const TYPE_COMBINATIONS: Record<string, [IzhikevichType, IzhikevichType]> = {
-  original: ['RS', 'LTS'],
-  '1': ['RS', 'CH'],
-  '2': ['RS', 'TC'],
-  '3': ['RZ', 'RS'],
-  '4': ['IB', 'IB'],
-};
+export { SCENARIOS, type Scenario, TYPE_COMBINATIONS };
 /** The combinations in the seed's order (object keys would put '1'..'4' before 'original'). */
 export const COMBINATION_NAMES = ['original', '1', '2', '3', '4'] as const;
 
@@ -28,7 +11,7 @@ export interface Izhikevich2003Options {
   neurons?: number;
   scenario?: Scenario;
   /** (excitatory, inhibitory) base types; default RS, LTS. */
-  types?: [IzhikevichType, IzhikevichType];
+  types?: readonly [IzhikevichType, IzhikevichType];
   seed?: number;
   /** Noise σ of the excitatory / inhibitory neurons (5 and 2 in the seed). */
   noise?: [number, number];

@@ -96,7 +96,7 @@ export function validateNetwork(desc: NetworkDescription): ValidationIssue[] {
       if (typeof p.name === 'string') sizes.set(p.name, p.size);
       total += p.size;
       if (p.model !== 'izhikevich') report(`${at}.model`, `unknown model ${describeValue(p.model)}; available: izhikevich`);
-      if (p.type !== undefined && !(p.type in IZHIKEVICH_TYPES)) {
+      if (p.type !== undefined && !Object.hasOwn(IZHIKEVICH_TYPES, p.type)) {
         report(`${at}.type`, `unknown neuron type ${describeValue(p.type)}; known: ${Object.keys(IZHIKEVICH_TYPES).join(', ')}`);
       }
       for (const key of ['a', 'b', 'c', 'd'] as const) checkValues(p.params?.[key], p.size, `${at}.params.${key}`, report);

@@ -128,7 +128,7 @@ export function validateSparse(d: SparseNetworkDescription): ValidationIssue[] {
     if (!Number.isInteger(p?.size) || p.size < 1) { report(`${at}.size`, `must be an integer ≥ 1, got ${describeValue(p?.size)}`); return; }
     sizes.set(p.name, p.size);
     total += p.size;
-    if (p.type !== undefined && !(p.type in IZHIKEVICH_TYPES)) report(`${at}.type`, `unknown neuron type ${describeValue(p.type)}`);
+    if (p.type !== undefined && !Object.hasOwn(IZHIKEVICH_TYPES, p.type)) report(`${at}.type`, `unknown neuron type ${describeValue(p.type)}`);
     if (p.heterogeneity !== undefined && !['none', 'excitatory', 'inhibitory'].includes(p.heterogeneity)) {
       report(`${at}.heterogeneity`, `must be none, excitatory or inhibitory, got ${describeValue(p.heterogeneity)}`);
     }
