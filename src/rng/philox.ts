@@ -6,7 +6,7 @@ const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
 
 /** Stream purposes: part of every counter so streams never overlap. Same values as philox.wgsl. */
-export const Purpose = { noise: 1, params: 2, weights: 3, init: 4, circuitNoise: 5, connect: 6, synapseWeight: 7 } as const;
+export const Purpose = { noise: 1, params: 2, weights: 3, init: 4, circuitNoise: 5, connect: 6, synapseWeight: 7, poisson: 8 } as const;
 
 /**
  * High 32 bits of a 32×32-bit product, from 16-bit halves exactly as the WGSL does it. Values are

@@ -4,7 +4,7 @@
 import * as v from 'valibot';
 import { ModelDeclarationSchema } from './model_schema';
 import {
-  MAX_ARRAY, MAX_NEURONS, about, delayValue, f32, index, key, name, neuronValue, numbers, positive, steps, stepsFrom, synapseValue, whole,
+  MAX_ARRAY, MAX_NEURONS, about, delayValue, f32, index, inputValue, key, name, neuronValue, numbers, positive, steps, stepsFrom, synapseValue, whole,
 } from './values';
 
 export const PopulationSchema = v.strictObject({
@@ -67,7 +67,7 @@ const inputTarget = {
   variable: v.optional(about(key, "the state variable driven (default 'I', the summed input)")),
 };
 export const InputSchema = v.variant('kind', [
-  v.strictObject({ kind: v.literal('constant'), ...inputTarget, amplitude: neuronValue, ...window }),
+  v.strictObject({ kind: v.literal('constant'), ...inputTarget, amplitude: inputValue, ...window }),
   v.strictObject({
     kind: v.literal('pulses'), ...inputTarget,
     pulses: v.pipe(v.array(v.strictObject({ start: steps, duration: stepsFrom(1), amplitude: f32 })), v.minLength(1), v.maxLength(100_000)),
@@ -77,10 +77,10 @@ export const InputSchema = v.variant('kind', [
     kind: v.literal('waveform'), ...inputTarget, samples: v.pipe(v.array(f32), v.minLength(1), v.maxLength(MAX_ARRAY)), every: stepsFrom(1),
     start: v.optional(steps), interpolation: v.optional(v.picklist(['hold', 'linear'])), amplitude: v.optional(f32),
   }),
-  v.strictObject({ kind: v.literal('noise'), ...inputTarget, sigma: about(neuronValue, 'σ of σ·N(0,1), drawn anew every step'), ...window }),
+  v.strictObject({ kind: v.literal('noise'), ...inputTarget, sigma: about(inputValue, 'σ of σ·N(0,1), drawn anew every step'), ...window }),
   v.strictObject({
     kind: v.literal('poisson'), ...inputTarget,
-    rate: about(neuronValue, 'Hz per neuron'), weight: about(f32, 'added to the variable at each event'), ...window,
+    rate: about(inputValue, 'Hz per neuron'), weight: about(f32, 'added to the variable at each event'), ...window,
   }),
 ], 'must have a kind: constant, pulses, train, waveform, noise or poisson');
 

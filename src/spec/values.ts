@@ -51,6 +51,11 @@ export const neuronValue = v.union([f32, numbers, distribution, v.pipe(v.string(
   'must be a number, an array with one number per neuron, {uniform: [low, high]}, {normal: [mean, sd]} or an expression');
 export type NeuronValue = v.InferOutput<typeof neuronValue>;
 
+/** A value per receiving neuron of an input: one number, an array, or a distribution. */
+export const inputValue = v.union([f32, numbers, distribution],
+  'must be a number, an array with one number per receiving neuron, {uniform: [low, high]} or {normal: [mean, sd]}');
+export type InputValue = v.InferOutput<typeof inputValue>;
+
 /** A value per synapse: one number, an array (one per synapse), or a distribution. */
 export const synapseValue = v.union([f32, numbers, distribution],
   'must be a number, an array with one number per synapse, {uniform: [low, high]} or {normal: [mean, sd]}');

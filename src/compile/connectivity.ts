@@ -1,0 +1,150 @@
+// A projection's synapses on the host, CSR by source neuron, with each synapse's weight and
+// delay (docs/network.md#projections). The random rules are built draw for draw as the GPU builds
+// them (src/sparse/connectivity.ts); per-synapse draws are keyed by (source neuron, slot in its
+// row), never by build order, so every backend draws the same numbers.
+import { PhiloxStream, Purpose, philox4x32, seedKey, uniform01 } from '../rng/philox';
+import { type ConnectRule, buildCsr, rowStarts, scaleWord } from '../sparse/connectivity';
+import type { Projection } from '../spec/network';
+import type { DelayValue, SynapseValue } from '../spec/values';
+
+export interface Synapses {
+  nPre: number;
+  nPost: number;
+  /** Row r (source neuron r) holds synapses rowStart[r] .. rowStart[r + 1] − 1. */
+  rowStart: Uint32Array;
+  /** Target neuron (within the target population) of each synapse. */
+  post: Uint32Array;
+  /** Per synapse, or one for all. */
+  weight: Float64Array | number;
+  g2: Float64Array | number | null;
+  delay: Uint32Array | number;
+  maxDelay: number;
+}
+
+const isArray = (x: unknown): x is ArrayLike<number> => Array.isArray(x) || ArrayBuffer.isView(x);
+
+/** Counter word 3 of per-synapse draws: the projection's stream and what is drawn. */
+const DRAW = { weight: 1, delay: 2, g2: 3, total: 4 } as const;
+
+/** Synapse rows from a list of (pre, post) in list order, and the list position of each synapse. */
+function fromPairs(nPre: number, nPost: number, pre: ArrayLike<number>, post: ArrayLike<number>) {
+  const rowLen = new Uint32Array(nPre);
+  for (let q = 0; q < pre.length; q++) rowLen[pre[q]!]!++;
+  const rowStart = rowStarts(rowLen), fill = rowStart.slice(0, nPre);
+  const targets = new Uint32Array(pre.length), order = new Uint32Array(pre.length);
+  for (let q = 0; q < pre.length; q++) { const s = fill[pre[q]!]!++; targets[s] = post[q]!; order[s] = q; }
+  return { rowStart, targets, order, words: null as Uint32Array | null };
+}
+
+function rows(pr: Projection, nPre: number, nPost: number, selfAllowed: boolean, stream: number, seed: number) {
+  const c = pr.connectivity;
+  const noSelf = !selfAllowed;
+  switch (c.rule) {
+    case 'fixed-probability': case 'fixed-in-degree': case 'fixed-out-degree': case 'list': {
+      const connect = (c.rule === 'list' ? { rule: 'list', pre: c.pre, post: c.post } : c) as ConnectRule;
+      const random = typeof pr.weight === 'object' && !isArray(pr.weight) && 'uniform' in pr.weight;
+      const csr = buildCsr({ connect, nPre, nPost, stream, seed, noSelf: noSelf && c.rule !== 'list', randomWeights: random && c.rule !== 'list' });
+      // A list's build keeps each synapse's list position as its word.
+      return { rowStart: csr.rowStart, targets: csr.targets, order: c.rule === 'list' ? csr.words : null, words: c.rule === 'list' ? null : csr.words };
+    }
+    case 'all-to-all': case 'dense': case 'seed-random': {
+      const pre: number[] = [], post: number[] = [];
+      for (let i = 0; i < nPre; i++) for (let j = 0; j < nPost; j++) if (!(noSelf && c.rule === 'all-to-all' && i === j)) { pre.push(i); post.push(j); }
+      const r = fromPairs(nPre, nPost, pre, post);
+      return { ...r, order: c.rule === 'all-to-all' ? r.order : null };
+    }
+    case 'one-to-one': {
+      const ids = Uint32Array.from({ length: nPre }, (_, i) => i);
+      return fromPairs(nPre, nPost, ids, ids);
+    }
+    case 'fixed-total': {
+      const [k0, k1] = seedKey(seed), w = new Uint32Array(4), pre = new Uint32Array(c.n), post = new Uint32Array(c.n);
+      for (let q = 0; q < c.n; q++) {
+        philox4x32(q, 0, Purpose.connect, ((stream << 16) | DRAW.total) >>> 0, k0, k1, w);
+        pre[q] = scaleWord(w[0]!, nPre);
+        let p = scaleWord(w[1]!, noSelf ? nPost - 1 : nPost);
+        if (noSelf && p >= pre[q]!) p++;
+        post[q] = p;
+      }
+      return fromPairs(nPre, nPost, pre, post);
+    }
+  }
+}
+
+/** Per-synapse values from a spec: constant, array (by `order`), or drawn at (pre, slot). */
+function values(
+  spec: SynapseValue | undefined, fallback: number, r: { rowStart: Uint32Array; targets: Uint32Array; order: Uint32Array | null; words: Uint32Array | null },
+  nPre: number, stream: number, seed: number, what: number,
+): Float64Array | number {
+  if (spec === undefined) return fallback;
+  if (typeof spec === 'number') return spec;
+  const n = r.targets.length, out = new Float64Array(n);
+  if (isArray(spec)) {
+    for (let s = 0; s < n; s++) out[s] = spec[r.order ? r.order[s]! : s]!;
+    return out;
+  }
+  const [k0, k1] = seedKey(seed), w = new Uint32Array(4);
+  for (let i = 0; i < nPre; i++) {
+    for (let s = r.rowStart[i]!; s < r.rowStart[i + 1]!; s++) {
+      const slot = s - r.rowStart[i]!;
+      if ('uniform' in spec) {
+        const [lo, hi] = spec.uniform;
+        const word = r.words ? r.words[s]! : philox4x32(i, slot, Purpose.synapseWeight, ((stream << 16) | what) >>> 0, k0, k1, w)[0]!;
+        out[s] = Math.fround(lo + (hi - lo) * uniform01(word));
+      } else {
+        philox4x32(i, slot, Purpose.synapseWeight, ((stream << 16) | what) >>> 0, k0, k1, w);
+        const u1 = uniform01(w[0]!) || 2 ** -24, u2 = uniform01(w[1]!);
+        out[s] = Math.fround(spec.normal[0] + spec.normal[1] * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
+      }
+    }
+  }
+  return out;
+}
+
+function delays(spec: DelayValue | undefined, r: { rowStart: Uint32Array; targets: Uint32Array; order: Uint32Array | null }, nPre: number, stream: number, seed: number) {
+  if (spec === undefined || typeof spec === 'number') return { delay: spec ?? 0, maxDelay: spec ?? 0 };
+  const n = r.targets.length, out = new Uint32Array(n);
+  let maxDelay = 0;
+  if (isArray(spec)) {
+    for (let s = 0; s < n; s++) { out[s] = spec[r.order ? r.order[s]! : s]!; maxDelay = Math.max(maxDelay, out[s]!); }
+    return { delay: out, maxDelay };
+  }
+  const [k0, k1] = seedKey(seed), w = new Uint32Array(4), [lo, hi] = spec.uniform;
+  for (let i = 0; i < nPre; i++) {
+    for (let s = r.rowStart[i]!; s < r.rowStart[i + 1]!; s++) {
+      philox4x32(i, s - r.rowStart[i]!, Purpose.synapseWeight, ((stream << 16) | DRAW.delay) >>> 0, k0, k1, w);
+      out[s] = lo + scaleWord(w[0]!, hi - lo + 1);
+      maxDelay = Math.max(maxDelay, out[s]!);
+    }
+  }
+  return { delay: out, maxDelay };
+}
+
+/** The seed network's S: scale · U(0,1) for source j, target i (global indices), four draws per call along j. */
+function seedRandomWeights(r: { rowStart: Uint32Array; targets: Uint32Array }, scale: number, nPre: number, sourceStart: number, targetStart: number, seed: number) {
+  const rng = new PhiloxStream(seed, Purpose.weights), out = new Float64Array(r.targets.length);
+  for (let i = 0; i < nPre; i++) {
+    const pre = sourceStart + i;
+    for (let s = r.rowStart[i]!; s < r.rowStart[i + 1]!; s++) {
+      out[s] = Math.fround(scale * uniform01(rng.words(targetStart + r.targets[s]!, pre >> 2)[pre & 3]!));
+    }
+  }
+  return out;
+}
+
+/** Builds projection number `stream` between populations at `sourceStart` (size nPre) and `targetStart` (size nPost). */
+export function buildSynapses(pr: Projection, stream: number, seed: number, source: { start: number; size: number }, target: { start: number; size: number }): Synapses {
+  const nPre = source.size, nPost = target.size;
+  const selfAllowed = source.start !== target.start || (('autapses' in pr.connectivity && pr.connectivity.autapses) ?? false);
+  const r = rows(pr, nPre, nPost, selfAllowed, stream, seed);
+  const c = pr.connectivity;
+  let weight: Float64Array | number;
+  if (c.rule === 'dense') {
+    weight = new Float64Array(r.targets.length);
+    for (let i = 0; i < nPre; i++) for (let s = r.rowStart[i]!; s < r.rowStart[i + 1]!; s++) weight[s] = c.weights[r.targets[s]! * nPre + i]!;
+  } else if (c.rule === 'seed-random') weight = seedRandomWeights(r, c.scale, nPre, source.start, target.start, seed);
+  else weight = values(pr.weight, 1, r, nPre, stream, seed, DRAW.weight);
+  const g2 = pr.synapse.kind === 'electrical' ? (pr.synapse.g2 === undefined ? weight : values(pr.synapse.g2, 0, r, nPre, stream, seed, DRAW.g2)) : null;
+  const { delay, maxDelay } = delays(pr.delay, r, nPre, stream, seed);
+  return { nPre, nPost, rowStart: r.rowStart, post: r.targets, weight, g2, delay, maxDelay };
+}

@@ -1,0 +1,225 @@
+// The CPU backend of the one engine: runs a compiled plan (src/compile/plan.ts) with generated
+// JavaScript per population, in f64 or rounding every operation to f32. One step, in the order
+// docs/conventions.md#order-of-a-step gives: inputs, then arrivals and continuous synapses into I
+// and the state, then every neuron's step, then the spikes travel (arriving 1 + delay steps later).
+import { NonFiniteStateError } from '../backends/backend';
+import { buildSynapses, type Synapses } from '../compile/connectivity';
+import type { Plan, PopulationPlan, ProjectionPlan } from '../compile/plan';
+import { type ArrayStep, arrayStepJs } from '../equations/functions';
+import { RELEASE_MODEL } from '../circuit/models';
+import type { Recorder } from '../run/recorder';
+import { CpuInputs } from './cpu_inputs';
+import { type PopulationStep, populationStepJs } from './cpu_neurons';
+
+export interface CpuEngineOptions { precision?: 'f64' | 'f32' }
+
+/** A copy that turned non-finite under batch.nonFinite = 'freeze-copy'. */
+export interface CopyFailure { copy: number; population: string; neuron: number; step: number }
+
+interface Chemical { projection: ProjectionPlan; synapses: Synapses; ring: Float64Array; own: Float64Array | null; decay: number }
+interface Continuous { projection: ProjectionPlan; synapses: Synapses; state: Float64Array | null }
+
+export class CpuEngine {
+  readonly precision: 'f64' | 'f32';
+  private readonly r: (x: number) => number;
+  readonly S: Float64Array[][];
+  private readonly P: (Float64Array | null)[][];
+  private readonly I: Float64Array[];
+  private readonly R: (Int32Array | null)[];
+  private readonly RS: (Int32Array | null)[];
+  private readonly steps: PopulationStep[];
+  private readonly inputs: CpuInputs;
+  private readonly chemical: Chemical[] = [];
+  private readonly continuous: Continuous[] = [];
+  private readonly ringSize: number;
+  private readonly out: Int32Array[];
+  private readonly release: ArrayStep;
+  private readonly counts: Uint32Array;
+  readonly failures: CopyFailure[] = [];
+  private readonly frozen: Uint8Array;
+  step = 0;
+
+  constructor(readonly plan: Plan, options: CpuEngineOptions = {}) {
+    this.precision = options.precision ?? 'f64';
+    const r = (this.r = this.precision === 'f32' ? Math.fround : (x: number) => x);
+    const B = plan.copies;
+    const round = (a: Float64Array) => (this.precision === 'f32' ? a.map(Math.fround) : a.slice());
+    this.S = plan.populations.map((p) => p.init.map(round));
+    this.P = plan.populations.map((p) => p.params.map((x) => (typeof x === 'number' ? null : round(x))));
+    this.I = plan.populations.map((p) => new Float64Array(B * p.size));
+    this.R = plan.populations.map((p) => (p.refractory === null ? null : new Int32Array(B * p.size)));
+    this.RS = plan.populations.map((p) => (p.refractory instanceof Int32Array ? p.refractory : null));
+    this.steps = plan.populations.map((p) => populationStepJs(p, plan.dt, this.precision));
+    this.out = plan.populations.map((p) => new Int32Array(B * p.size + 1));
+    this.inputs = new CpuInputs(plan, r);
+    this.release = arrayStepJs(RELEASE_MODEL, 'rk4', this.precision);
+    this.counts = new Uint32Array(B * plan.populations.length);
+    this.frozen = new Uint8Array(B);
+    let maxDelay = 0;
+    for (const pr of plan.projections) {
+      const synapses = buildSynapses(pr.spec, pr.index, plan.seed, pr.source, pr.target);
+      if (this.precision === 'f32') {
+        if (synapses.weight instanceof Float64Array) synapses.weight = synapses.weight.map(Math.fround);
+        if (synapses.g2 instanceof Float64Array) synapses.g2 = synapses.g2.map(Math.fround);
+      }
+      maxDelay = Math.max(maxDelay, synapses.maxDelay);
+      const size = B * pr.target.size, s = pr.synapse;
+      if (s.kind === 'pulse' || s.kind === 'exponential') {
+        const tau = s.kind === 'exponential' && s.target === 'I' ? s.tau! : null;
+        const own = tau === null ? null : new Float64Array(size);
+        this.chemical.push({ projection: pr, synapses, ring: new Float64Array(0), own, decay: tau === null ? 1 : r(Math.exp(-plan.dt / tau)) });
+      } else {
+        // Diffusion: per synapse and copy r, release time, releasing, last V_pre.
+        this.continuous.push({ projection: pr, synapses, state: s.kind === 'diffusion' ? new Float64Array(4 * B * synapses.post.length) : null });
+      }
+    }
+    this.ringSize = maxDelay + 1;
+    for (const c of this.chemical) c.ring = new Float64Array(this.ringSize * B * c.projection.target.size);
+    for (const c of this.continuous) {
+      if (!c.state) continue;
+      const v = this.S[c.projection.source.index]![0]!;
+      for (let b = 0; b < B; b++) {
+        for (let i = 0; i < c.synapses.nPre; i++) {
+          for (let s = c.synapses.rowStart[i]!; s < c.synapses.rowStart[i + 1]!; s++) c.state[4 * (b * c.synapses.post.length + s) + 3] = v[b * c.projection.source.size + i]!;
+        }
+      }
+    }
+  }
+
+  private live = (copy: number) => this.frozen[copy] === 0;
+
+  /** Advances `steps` steps, recording into `rec`; throws NonFiniteStateError (policy 'stop'). */
+  advance(steps: number, rec: Recorder): void {
+    for (let k = 0; k < steps; k++) this.stepOnce(this.step + k, rec);
+    this.step += steps;
+  }
+
+  private stepOnce(t: number, rec: Recorder): void {
+    const { plan, r } = this;
+    const B = plan.copies;
+    for (const I of this.I) I.fill(0);
+    this.inputs.apply(t, { I: this.I, S: this.S }, this.live);
+    const slot = t % this.ringSize;
+    // Arrivals: jumps into state variables and I, or the synapse's own decaying current.
+    for (const c of this.chemical) {
+      const p = c.projection.target, size = B * p.size, ring = c.ring, at = slot * size;
+      const into = c.projection.variable >= 0 ? this.S[p.index]![c.projection.variable]! : this.I[p.index]!;
+      if (c.own) {
+        for (let e = 0; e < size; e++) { c.own[e] = r(r(c.own[e]! * c.decay) + ring[at + e]!); into[e] = r(into[e]! + c.own[e]!); }
+      } else {
+        for (let e = 0; e < size; e++) if (ring[at + e] !== 0) into[e] = r(into[e]! + ring[at + e]!);
+      }
+      ring.fill(0, at, at + size);
+    }
+    for (const c of this.continuous) this.continuousCurrents(c);
+    // Every neuron's step.
+    this.counts.fill(0);
+    const spiking: Int32Array[] = [];
+    for (const p of plan.populations) {
+      const out = this.out[p.index]!;
+      out[0] = 0;
+      for (let b = 0; b < B; b++) {
+        if (!this.live(b)) continue;
+        const bad = this.steps[p.index]!(this.S[p.index]!, this.P[p.index]!, this.I[p.index]!, this.R[p.index]!, this.RS[p.index]!, b * p.size, (b + 1) * p.size, out);
+        if (bad >= 0) this.nonFinite(p, bad, t);
+      }
+      spiking.push(out.subarray(1, 1 + out[0]!));
+      for (const e of out.subarray(1, 1 + out[0]!)) {
+        const b = Math.floor(e / p.size);
+        rec.spike(t, p.index, e - b * p.size, b);
+        this.counts[b * plan.populations.length + p.index]!++;
+      }
+    }
+    if (plan.recordRates) rec.rates(this.counts);
+    // Spikes travel: a spike at step t arrives before the integration of step t + 1 + delay.
+    for (const c of this.chemical) this.propagate(c, spiking[c.projection.source.index]!, t);
+    this.sample(t, rec);
+  }
+
+  private propagate(c: Chemical, spikes: Int32Array, t: number): void {
+    const { plan, r } = this, syn = c.synapses, src = c.projection.source, nPost = c.projection.target.size;
+    const size = plan.copies * nPost, perCopy = c.projection.weightPerCopy;
+    for (const e of spikes) {
+      const b = Math.floor(e / src.size), i = e - b * src.size;
+      if (!this.live(b)) continue;
+      const w0 = perCopy ? r(perCopy[b]!) : 0;
+      for (let s = syn.rowStart[i]!; s < syn.rowStart[i + 1]!; s++) {
+        const d = typeof syn.delay === 'number' ? syn.delay : syn.delay[s]!;
+        const w = perCopy ? w0 : typeof syn.weight === 'number' ? syn.weight : syn.weight[s]!;
+        const at = ((t + 1 + d) % this.ringSize) * size + b * nPost + syn.post[s]!;
+        c.ring[at] = r(c.ring[at]! + w);
+      }
+    }
+  }
+
+  /** Neun's electrical and diffusion synapses: currents from this step's voltages, into I. */
+  private continuousCurrents(c: Continuous): void {
+    const { plan, r } = this, syn = c.synapses, pr = c.projection, B = plan.copies, M = syn.post.length;
+    const Vs = this.S[pr.source.index]![0]!, Vt = this.S[pr.target.index]![0]!;
+    const Is = this.I[pr.source.index]!, It = this.I[pr.target.index]!;
+    const s = pr.synapse, x = new Float64Array(1);
+    for (let b = 0; b < B; b++) {
+      if (!this.live(b)) continue;
+      for (let i = 0; i < syn.nPre; i++) {
+        const es = b * pr.source.size + i, va = Vs[es]!;
+        for (let q = syn.rowStart[i]!; q < syn.rowStart[i + 1]!; q++) {
+          const et = b * pr.target.size + syn.post[q]!, vb = Vt[et]!;
+          const w = pr.weightPerCopy ? r(pr.weightPerCopy[b]!) : typeof syn.weight === 'number' ? syn.weight : syn.weight[q]!;
+          if (s.kind === 'electrical') {
+            const g2 = pr.weightPerCopy && pr.synapse.kind === 'electrical' && pr.synapse.g2 === undefined ? w : syn.g2 === null ? w : typeof syn.g2 === 'number' ? syn.g2 : syn.g2[q]!;
+            Is[es] = r(Is[es]! + r(w * r(vb - va)));
+            It[et] = r(It[et]! + r(g2 * r(va - vb)));
+            continue;
+          }
+          if (s.kind !== 'diffusion') continue;
+          // Release starts on an upward crossing of the threshold by V_pre and lasts maxRelease steps' time.
+          const o = 4 * (b * M + q), st = c.state!, sub = s.substeps ?? 1, h = plan.dt / sub;
+          const maxRelease = (s.maxRelease ?? Math.round(1 / plan.dt)) * plan.dt, p = Float64Array.of(s.alpha ?? 1.1, s.beta ?? 0.19, s.T ?? 1);
+          for (let k = 0; k < sub; k++) {
+            if (st[o + 3]! < s.threshold && va >= s.threshold) { st[o + 2] = 1; st[o + 1] = 0; }
+            if (st[o + 2]! > 0.5) { st[o + 1] = st[o + 1]! + h; if (st[o + 1]! > maxRelease) st[o + 2] = 0; }
+            x[0] = st[o]!;
+            this.release(x, p, st[o + 2]!, h);
+            st[o] = x[0];
+            st[o + 3] = va;
+          }
+          It[et] = r(It[et]! + r(r(w * st[o]!) * r(vb - s.esyn)));
+        }
+      }
+    }
+  }
+
+  private nonFinite(p: PopulationPlan, element: number, t: number): void {
+    const b = Math.floor(element / p.size), neuron = element - b * p.size;
+    if (!this.plan.freeze) throw new NonFiniteStateError(p.start + neuron, t, this.plan.dt, this.plan.copies > 1 ? b : undefined);
+    this.frozen[b] = 1;
+    this.failures.push({ copy: b, population: p.name, neuron, step: t });
+  }
+
+  /**
+   * Probes after step t: a state variable as the next step starts from it, so with the jumps of
+   * the spikes that arrive then (Brian2's StateMonitor sees them so); I as this step's input.
+   */
+  private sample(t: number, rec: Recorder): void {
+    const next = ((t + 1) % this.ringSize) * this.plan.copies;
+    rec.probes.forEach((pr, q) => {
+      if ((t + 1) % pr.every !== 0) return;
+      const p = this.plan.populations[pr.population]!, src = pr.variable < 0 ? this.I[p.index]! : this.S[p.index]![pr.variable]!;
+      const pending = pr.variable < 0 ? [] : this.chemical.filter((c) => c.projection.target === p && c.projection.variable === pr.variable);
+      const values = new Float64Array(this.plan.copies * pr.neurons.length);
+      for (let b = 0; b < this.plan.copies; b++) {
+        pr.neurons.forEach((k, j) => {
+          let x = src[b * p.size + k]!;
+          for (const c of pending) x = this.r(x + c.ring[(next + b) * p.size + k]!);
+          values[b * pr.neurons.length + j] = x;
+        });
+      }
+      rec.sample(q, values);
+    });
+  }
+
+  /** A copy of one state variable of one population, [copy · size + neuron]. */
+  readState(population: number, variable: number): Float64Array {
+    return this.S[population]![variable]!.slice();
+  }
+}

@@ -1,0 +1,121 @@
+// External inputs of one step on the CPU (docs/network.md#inputs), in a fixed order: first the
+// Gaussian noise of every noise input active on a neuron, as one draw with their variances summed
+// (keyed by step and neuron: independent of the launch shape), then every other input in the
+// description's order. A current goes into I; an input naming a state variable jumps it.
+import type { InputPlan, Plan } from '../compile/plan';
+import { PhiloxStream, Purpose, normalFromWords, philox4x32, seedKey, uniform01 } from '../rng/philox';
+
+/** Where one step's inputs land: I per population, and the state arrays for jumps. */
+export interface InputTargets {
+  I: Float64Array[];
+  S: Float64Array[][];
+}
+
+const active = (t: number, start = 0, stop = Infinity) => t >= start && t < stop;
+
+export class CpuInputs {
+  private readonly noise: PhiloxStream;
+  private readonly key: [number, number];
+  private readonly words = new Uint32Array(4);
+  /** Per population, per element: the summed variance of the noise active this step. */
+  private readonly variance: Float64Array[];
+  private readonly noisy: InputPlan[];
+  private readonly others: InputPlan[];
+
+  constructor(private readonly plan: Plan, private readonly r: (x: number) => number) {
+    this.noise = new PhiloxStream(plan.seed, Purpose.noise);
+    this.key = seedKey(plan.seed);
+    this.variance = plan.populations.map((p) => new Float64Array(plan.copies * p.size));
+    this.noisy = plan.inputs.filter((i) => i.spec.kind === 'noise');
+    this.others = plan.inputs.filter((i) => i.spec.kind !== 'noise');
+  }
+
+  /** Adds step t's inputs for the copies `live` says are running. */
+  apply(t: number, to: InputTargets, live: (copy: number) => boolean): void {
+    const { plan, r } = this;
+    if (this.noisy.length > 0) this.applyNoise(t, to, live);
+    for (const inp of this.others) {
+      const s = inp.spec, p = inp.target, m = inp.neurons.length;
+      const into = inp.variable < 0 ? to.I[p.index]! : to.S[p.index]![inp.variable]!;
+      for (let c = 0; c < plan.copies; c++) {
+        if (!live(c)) continue;
+        const base = c * p.size;
+        for (let k = 0; k < m; k++) {
+          const e = base + inp.neurons[k]!;
+          let x = 0;
+          switch (s.kind) {
+            case 'constant': if (active(t, s.start, s.stop)) x = inp.values![c * m + k]!; break;
+            case 'pulses': for (const q of s.pulses) if (active(t, q.start, q.start + q.duration)) x = r(x + q.amplitude); break;
+            case 'train': {
+              const j = t - s.start;
+              if (j >= 0 && j < (s.count - 1) * s.period + s.width && j % s.period < s.width) x = s.amplitude;
+              break;
+            }
+            case 'waveform': {
+              const j = t - (s.start ?? 0), idx = Math.floor(j / s.every);
+              if (j < 0 || idx >= s.samples.length) break;
+              let y = s.samples[idx]!;
+              if (s.interpolation === 'linear' && idx + 1 < s.samples.length) y = r(y + r(r(s.samples[idx + 1]! - y) * r((j % s.every) / s.every)));
+              x = r((s.amplitude ?? 1) * y);
+              break;
+            }
+            case 'poisson': {
+              if (!active(t, s.start, s.stop)) break;
+              const g = c * plan.n + p.start + inp.neurons[k]!;
+              const u = uniform01(philox4x32(t, g, Purpose.poisson, inp.index, this.key[0], this.key[1], this.words)[0]!);
+              const events = poissonCount(inp.values![c * m + k]! * plan.dt / 1000, u);
+              if (events > 0) x = r(events * s.weight);
+              break;
+            }
+          }
+          if (x !== 0) into[e] = r(into[e]! + x);
+        }
+      }
+    }
+  }
+
+  private applyNoise(t: number, to: InputTargets, live: (copy: number) => boolean): void {
+    const { plan, r } = this;
+    for (const v of this.variance) v.fill(0);
+    const jumps: InputPlan[] = [];
+    for (const inp of this.noisy) {
+      const s = inp.spec as Extract<InputPlan['spec'], { kind: 'noise' }>;
+      if (!active(t, s.start, s.stop)) continue;
+      if (inp.variable >= 0) { jumps.push(inp); continue; }
+      const v = this.variance[inp.target.index]!, m = inp.neurons.length;
+      for (let c = 0; c < plan.copies; c++) for (let k = 0; k < m; k++) v[c * inp.target.size + inp.neurons[k]!]! += inp.values![c * m + k]! ** 2;
+    }
+    for (const p of plan.populations) {
+      const v = this.variance[p.index]!, I = to.I[p.index]!;
+      for (let c = 0; c < plan.copies; c++) {
+        if (!live(c)) continue;
+        for (let k = 0; k < p.size; k++) {
+          const e = c * p.size + k;
+          if (v[e] === 0) continue;
+          I[e] = r(I[e]! + r(r(Math.sqrt(v[e]!)) * r(this.noise.normal(t, c * plan.n + p.start + k))));
+        }
+      }
+    }
+    // Noise into a state variable: a draw of its own, counter word 3 = 1 + the input's index.
+    for (const inp of jumps) {
+      const S = to.S[inp.target.index]![inp.variable]!, m = inp.neurons.length;
+      for (let c = 0; c < plan.copies; c++) {
+        if (!live(c)) continue;
+        for (let k = 0; k < m; k++) {
+          const w = philox4x32(t, c * plan.n + inp.target.start + inp.neurons[k]!, Purpose.noise, 1 + inp.index, this.key[0], this.key[1], this.words);
+          const e = c * inp.target.size + inp.neurons[k]!;
+          S[e] = r(S[e]! + r(r(inp.values![c * m + k]!) * r(normalFromWords(w[0]!, w[1]!))));
+        }
+      }
+    }
+  }
+}
+
+/** Events of a Poisson process with mean λ in one step, by inversion of one uniform u in [0, 1). */
+export function poissonCount(lambda: number, uniform: number): number {
+  if (lambda <= 0) return 0;
+  const u = uniform + 2 ** -25;
+  let k = 0, p = Math.exp(-lambda), cdf = p;
+  while (u > cdf && k < 1000) { k++; p *= lambda / k; cdf += p; }
+  return k;
+}

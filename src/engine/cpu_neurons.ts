@@ -1,0 +1,55 @@
+// The CPU backend's neuron update: for each population, one generated JavaScript loop over its
+// neurons that runs the model's step (src/equations/) with parameters every neuron shares folded
+// in as constants, refractory count-down, the non-finite check and the spike list. The GPU
+// backend generates the same statements as WGSL; this is the plain-loop form of them.
+import { REFRACTORY_LEFT, SPIKED, stepStatements } from '../equations/compile';
+import { compileJs, jsStatements, literal, local } from '../equations/emit';
+import { DT, INPUT } from '../equations/model';
+import type { PopulationPlan } from '../compile/plan';
+
+/**
+ * Advances elements from .. to − 1 (element = copy · size + neuron) of one population by one step.
+ * S: state arrays; P: per-element parameter arrays (null where folded); I: this step's input;
+ * R, RS: refractory steps left and the period (per element, or null). Spiking elements are
+ * appended to `out` (out[0] counts them). Returns −1, or the first element whose state turned
+ * non-finite (its state is left as it was; the loop stops there).
+ */
+export type PopulationStep = (
+  S: readonly Float64Array[], P: readonly (Float64Array | null)[], I: Float64Array,
+  R: Int32Array | null, RS: Int32Array | null, from: number, to: number, out: Int32Array,
+) => number;
+
+/** Generates the step of population `p` at time step dt, in f64 or rounding every operation to f32. */
+export function populationStepJs(p: PopulationPlan, dt: number, precision: 'f64' | 'f32'): PopulationStep {
+  const m = p.model;
+  const lang = precision === 'f32' ? 'js32' : 'js64';
+  const refractory = p.refractory !== null;
+  const resolve = (name: string) => {
+    const k = m.parameters.indexOf(name);
+    if (k >= 0) return typeof p.params[k] === 'number' ? literal(p.params[k] as number, lang) : `_P${k}[_e]`;
+    if (name === INPUT) return '_in';
+    if (name === DT) return literal(dt, lang);
+    return undefined;
+  };
+  const vars = m.variables.map(local);
+  const period = typeof p.refractory === 'number' ? String(p.refractory) : '_RS[_e]';
+  const body = [
+    ...m.variables.map((_, d) => `const _S${d} = _S[${d}];`),
+    ...m.parameters.flatMap((_, k) => (typeof p.params[k] === 'number' ? [] : [`const _P${k} = _P[${k}];`])),
+    'let _n = _out[0];',
+    'for (let _e = _from; _e < _to; _e++) {',
+    ...vars.map((v, d) => `  let ${v} = _S${d}[_e];`),
+    '  const _in = _I[_e];',
+    ...(refractory ? [`  let ${REFRACTORY_LEFT} = _R[_e];`, `  if (${REFRACTORY_LEFT} > 0) ${REFRACTORY_LEFT}--;`] : []),
+    ...jsStatements(stepStatements(m, p.integrator, refractory), precision, resolve, new Set([...m.variables, REFRACTORY_LEFT]), '  '),
+    // x − x is 0 exactly when x is finite (NaN and ±Infinity give NaN).
+    `  if (!(${vars.map((v) => `${v} - ${v} === 0`).join(' && ')})) { _out[0] = _n; return _e; }`,
+    ...vars.map((v, d) => `  _S${d}[_e] = ${v};`),
+    ...(m.threshold ? [`  if (${SPIKED}) { _out[++_n] = _e;${refractory ? ` ${REFRACTORY_LEFT} = ${period};` : ''} }`] : []),
+    ...(refractory ? [`  _R[_e] = ${REFRACTORY_LEFT};`] : []),
+    '}',
+    '_out[0] = _n;',
+    'return -1;',
+  ];
+  return compileJs<PopulationStep>(['_S', '_P', '_I', '_R', '_RS', '_from', '_to', '_out'], body.join('\n'));
+}

@@ -1,0 +1,81 @@
+// What a run records, in one shape for every backend: spikes as (step, neuron, population, copy),
+// spike counts per step, population and copy, and probe samples. Backends append chunk by chunk;
+// readers get typed-array views (docs/conventions.md#spike-times: a spike of step s is at s·dt).
+import type { Plan } from '../compile/plan';
+
+/** A growable typed array (doubling), so recording allocates only as it grows. */
+class Grow<T extends Int32Array | Float64Array | Uint32Array> {
+  private data: T;
+  length = 0;
+  constructor(private readonly make: (n: number) => T) { this.data = make(1024); }
+  push(x: number): void {
+    if (this.length === this.data.length) { const d = this.make(2 * this.data.length); d.set(this.data); this.data = d; }
+    this.data[this.length++] = x;
+  }
+  view(from = 0): T { return this.data.subarray(from, this.length) as T; }
+}
+
+export interface Spikes {
+  step: Int32Array;
+  /** Global neuron index (populations in the description's order). */
+  neuron: Int32Array;
+  population: Int32Array;
+  copy: Int32Array;
+}
+
+export interface ProbeSpec { population: number; variable: number; neurons: Uint32Array; every: number; label: string }
+
+export class Recorder {
+  private readonly steps = new Grow((n) => new Int32Array(n));
+  private readonly neurons = new Grow((n) => new Int32Array(n));
+  private readonly pops = new Grow((n) => new Int32Array(n));
+  private readonly copies = new Grow((n) => new Int32Array(n));
+  /** Counts per step: [step][copy][population]. */
+  private readonly counts = new Grow((n) => new Uint32Array(n));
+  readonly probes: ProbeSpec[];
+  /** Per probe: samples × copies × neurons. */
+  private readonly samples: Grow<Float64Array>[];
+  /** Spikes per population (all copies) so far. */
+  readonly totals: Float64Array;
+
+  constructor(readonly plan: Plan) {
+    this.probes = (plan.network.record?.probes ?? []).map((p) => {
+      const pop = plan.populations.find((q) => q.name === p.population)!;
+      return { population: pop.index, variable: p.variable === 'I' ? -1 : pop.model.variables.indexOf(p.variable), neurons: Uint32Array.from(p.neurons), every: p.every ?? 1, label: `${p.population}.${p.variable}` };
+    });
+    this.samples = this.probes.map(() => new Grow((n) => new Float64Array(n)));
+    this.totals = new Float64Array(plan.populations.length);
+  }
+
+  spike(step: number, population: number, neuron: number, copy: number): void {
+    this.totals[population]!++;
+    if (!this.plan.recordSpikes[population]) return;
+    this.steps.push(step);
+    this.neurons.push(this.plan.populations[population]!.start + neuron);
+    this.pops.push(population);
+    this.copies.push(copy);
+  }
+
+  /** Counts of one step, [copy][population]. */
+  rates(counts: ArrayLike<number>): void {
+    for (let k = 0; k < counts.length; k++) this.counts.push(counts[k]!);
+  }
+
+  /** One sample of probe q: one value per copy and neuron. */
+  sample(q: number, values: ArrayLike<number>): void {
+    const g = this.samples[q]!;
+    for (let k = 0; k < values.length; k++) g.push(values[k]!);
+  }
+
+  spikes(fromStep = 0): Spikes {
+    const steps = this.steps.view();
+    let from = 0;
+    if (fromStep > 0) { let lo = 0, hi = steps.length; while (lo < hi) { const mid = (lo + hi) >> 1; if (steps[mid]! < fromStep) lo = mid + 1; else hi = mid; } from = lo; }
+    return { step: this.steps.view(from), neuron: this.neurons.view(from), population: this.pops.view(from), copy: this.copies.view(from) };
+  }
+
+  rateCounts(): Uint32Array { return this.counts.view(); }
+
+  /** Probe q's samples: [sample][copy][neuron]. */
+  probe(q: number): Float64Array { return this.samples[q]!.view(); }
+}

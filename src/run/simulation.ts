@@ -1,0 +1,143 @@
+// The one simulation API over a network description (docs/network.md): create, run for a
+// duration or a number of steps (with progress and abort), then read spikes, rates, probe traces
+// and state in one shape whatever the backend. Spike times follow one rule: a spike detected in
+// step s is at s·dt (docs/conventions.md#spike-times).
+import { RunGuard } from '../backends/backend';
+import { type Plan, compileNetwork } from '../compile/plan';
+import { type CopyFailure, CpuEngine } from '../engine/cpu';
+import { MAX_STEP } from '../spec/values';
+import { Recorder, type Spikes } from './recorder';
+
+export interface SimulationOptions {
+  backend?: 'cpu';
+  /** The CPU reference in f64 (default), or rounding every operation to f32 as the GPU does. */
+  precision?: 'f64' | 'f32';
+}
+
+export interface RunOptions {
+  /** ms; rounded to whole steps. */
+  duration?: number;
+  steps?: number;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunSummary {
+  steps: number;
+  durationMs: number;
+  wallSeconds: number;
+  spikes: number;
+  /** Mean rate per population over the whole run so far (all copies), Hz. */
+  meanRateHz: Record<string, number>;
+  failures: CopyFailure[];
+}
+
+/** Steps between yields to the event loop (progress, abort, a page that stays responsive). */
+const CHUNK_STEPS = 200;
+
+export class Simulation {
+  private readonly guard = new RunGuard();
+  private readonly recorder: Recorder;
+
+  private constructor(readonly plan: Plan, private readonly engine: CpuEngine) {
+    this.recorder = new Recorder(plan);
+  }
+
+  /** Validates and compiles `network` (NetworkSpecError names the field), then builds the backend. */
+  static async create(network: unknown, options: SimulationOptions = {}): Promise<Simulation> {
+    const plan = compileNetwork(network);
+    return new Simulation(plan, new CpuEngine(plan, { precision: options.precision }));
+  }
+
+  get backend(): string { return `CPU reference (${this.engine.precision})`; }
+  /** Steps done so far. */
+  get step(): number { return this.engine.step; }
+  get time(): number { return this.engine.step * this.plan.dt; }
+
+  async run(options: RunOptions): Promise<RunSummary> {
+    const steps = options.steps ?? Math.round((options.duration ?? NaN) / this.plan.dt);
+    if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`run: give steps (a whole number ≥ 0) or a duration in ms, got ${options.steps ?? options.duration}`);
+    if (this.step + steps > MAX_STEP) throw new RangeError(`run: ${this.step} + ${steps} steps pass ${MAX_STEP}, the most a run may count (32-bit step counters)`);
+    return this.guard.run(async () => {
+      const t0 = performance.now(), before = this.recorder.totals.reduce((a, b) => a + b, 0);
+      for (let done = 0; done < steps;) {
+        if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+        const k = Math.min(CHUNK_STEPS, steps - done);
+        this.engine.advance(k, this.recorder);
+        done += k;
+        options.onProgress?.(done, steps);
+        if (done < steps) await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      return { ...this.summary(), wallSeconds: (performance.now() - t0) / 1000, spikes: this.recorder.totals.reduce((a, b) => a + b, 0) - before };
+    });
+  }
+
+  /** Every recorded spike (from step `fromStep` on), in step order. */
+  spikes(fromStep = 0): Spikes { return this.recorder.spikes(fromStep); }
+
+  /** Spike times (ms) of one neuron (global index) in one copy. */
+  spikeTimes(neuron: number, copy = 0): Float64Array {
+    const s = this.recorder.spikes(), out: number[] = [];
+    for (let k = 0; k < s.step.length; k++) if (s.neuron[k] === neuron && s.copy[k] === copy) out.push(s.step[k]! * this.plan.dt);
+    return Float64Array.from(out);
+  }
+
+  /** Spikes per step of population `name` (all copies when copy is omitted); needs record.rates. */
+  rates(population: string, copy?: number): Uint32Array {
+    const p = this.population(population), P = this.plan.populations.length, B = this.plan.copies;
+    const counts = this.recorder.rateCounts(), steps = counts.length / (P * B);
+    const out = new Uint32Array(steps);
+    for (let s = 0; s < steps; s++) {
+      for (let b = 0; b < B; b++) if (copy === undefined || copy === b) out[s]! += counts[(s * B + b) * P + p.index]!;
+    }
+    return out;
+  }
+
+  /** Samples of one probed neuron's variable: the probe's index in record.probes, or what it names. */
+  trace(probe: number | { population: string; variable: string; neuron: number; copy?: number }): Float64Array {
+    const probes = this.recorder.probes;
+    let q: number, j: number, copy: number;
+    if (typeof probe === 'number') { q = probe; j = 0; copy = 0; } else {
+      const p = this.population(probe.population);
+      q = probes.findIndex((pr) => pr.population === p.index && pr.label === `${probe.population}.${probe.variable}` && pr.neurons.includes(probe.neuron));
+      if (q < 0) throw new RangeError(`trace: ${probe.population}.${probe.variable} of neuron ${probe.neuron} is not probed (record.probes)`);
+      j = probes[q]!.neurons.indexOf(probe.neuron);
+      copy = probe.copy ?? 0;
+    }
+    const pr = probes[q];
+    if (!pr) throw new RangeError(`trace: no probe ${q}; record.probes has ${probes.length}`);
+    const all = this.recorder.probe(q), width = this.plan.copies * pr.neurons.length, out = new Float64Array(all.length / width);
+    for (let k = 0; k < out.length; k++) out[k] = all[k * width + copy * pr.neurons.length + j]!;
+    return out;
+  }
+
+  /** Sample times (ms) of a probe: after steps every − 1, 2·every − 1, …, so at (k + 1)·every·dt. */
+  times(probe: number): Float64Array {
+    const pr = this.recorder.probes[probe]!, n = this.recorder.probe(probe).length / (this.plan.copies * pr.neurons.length);
+    return Float64Array.from({ length: n }, (_, k) => (k + 1) * pr.every * this.plan.dt);
+  }
+
+  /** One state variable of one population, [copy · size + neuron]. */
+  async readState(population: string, variable: string): Promise<Float64Array> {
+    const p = this.population(population), d = p.model.variables.indexOf(variable);
+    if (d < 0) throw new RangeError(`readState: ${p.model.name} has no state variable '${variable}'; it has ${p.model.variables.join(', ')}`);
+    return this.engine.readState(p.index, d);
+  }
+
+  summary(): RunSummary {
+    const seconds = this.time / 1000;
+    return {
+      steps: this.step, durationMs: this.time, wallSeconds: 0, spikes: this.recorder.totals.reduce((a, b) => a + b, 0),
+      meanRateHz: Object.fromEntries(this.plan.populations.map((p) => [p.name, seconds > 0 ? this.recorder.totals[p.index]! / (p.size * this.plan.copies * seconds) : 0])),
+      failures: [...this.engine.failures],
+    };
+  }
+
+  destroy(): void { this.guard.end(); }
+
+  private population(name: string) {
+    const p = this.plan.populations.find((q) => q.name === name);
+    if (!p) throw new RangeError(`no population '${name}'; there are ${this.plan.populations.map((q) => q.name).join(', ')}`);
+    return p;
+  }
+}
