@@ -6,6 +6,7 @@ import { Simulation } from '../src/run/simulation';
 import type { Network } from '../src/spec/network';
 import { cobahh } from '../src/spec/presets/sparse';
 import { adex } from '../src/models/adex';
+import { hhPulsesAndGaps, izhikevichDenseDelayed, izhikevichWithLif } from './combination_networks';
 
 async function run(net: Network, steps: number) {
   const sim = await Simulation.create(net);
@@ -14,17 +15,7 @@ async function run(net: Network, steps: number) {
 }
 
 test("Neun's HH with sparse fixed-probability pulses and electrical synapses: I is the input plus g·(V_partner − V) from the step's voltages", async () => {
-  const g = 0.0015;
-  const net: Network = {
-    dt: 0.01, seed: 4,
-    populations: [{ name: 'hh', size: 20, model: 'hodgkin_huxley', preset: 'neun', init: { v: { uniform: [-70, -60] } } }],
-    projections: [
-      { name: 'chem', source: 'hh', target: 'hh', connectivity: { rule: 'fixed-probability', p: 0.2 }, synapse: { kind: 'pulse', target: 'v' }, weight: 2, delay: 10 },
-      { name: 'gap', source: 'hh', target: 'hh', connectivity: { rule: 'list', pre: [0, 1, 2], post: [10, 11, 12] }, synapse: { kind: 'electrical' }, weight: g },
-    ],
-    inputs: [{ kind: 'constant', target: 'hh', amplitude: 0.1 }],
-    record: { spikes: true, probes: [{ population: 'hh', variable: 'v', neurons: [0, 10] }, { population: 'hh', variable: 'I', neurons: [0, 10] }] },
-  };
+  const g = 0.0015, net = hhPulsesAndGaps(g);
   const sim = await run(net, 5000);
   expect(sim.spikes().step.length).toBeGreaterThan(20);
   const v0 = sim.trace({ population: 'hh', variable: 'v', neuron: 0 }), v10 = sim.trace({ population: 'hh', variable: 'v', neuron: 10 });
@@ -37,13 +28,7 @@ test("Neun's HH with sparse fixed-probability pulses and electrical synapses: I 
 });
 
 test('Izhikevich with a dense S and a delay of 5 steps: a spike at step s reaches I at step s + 6 exactly', async () => {
-  const net: Network = {
-    dt: 1, seed: 0,
-    populations: [{ name: 'izh', size: 2, model: 'izhikevich', preset: 'RS' }],
-    projections: [{ source: 'izh', target: 'izh', connectivity: { rule: 'dense', weights: [0, 0, 3.5, 0] }, synapse: { kind: 'pulse', target: 'I' }, delay: 5 }],
-    inputs: [{ kind: 'constant', target: 'izh', neurons: [0], amplitude: 10 }],
-    record: { spikes: true, probes: [{ population: 'izh', variable: 'I', neurons: [1] }] },
-  };
+  const net = izhikevichDenseDelayed();
   const sim = await run(net, 300);
   const s = sim.spikes(), from0 = Array.from(s.step).filter((_, k) => s.neuron[k] === 0);
   expect(from0.length).toBeGreaterThan(3);
@@ -68,19 +53,7 @@ describe('a batch of 8 copies equals 8 separate runs', () => {
 });
 
 test('Izhikevich excitatory and LIF inhibitory neurons in one network: both fire, and LIF holds v at v_reset while refractory', async () => {
-  const net: Network = {
-    dt: 0.1, seed: 5,
-    populations: [
-      { name: 'exc', size: 80, model: 'izhikevich', preset: 'RS', integrator: 'euler' },
-      { name: 'inh', size: 20, model: 'lif' },
-    ],
-    projections: [
-      { source: 'exc', target: 'inh', connectivity: { rule: 'fixed-in-degree', k: 10 }, synapse: { kind: 'exponential', target: 'I', tau: 2 }, weight: 400 },
-      { source: 'inh', target: 'exc', connectivity: { rule: 'fixed-in-degree', k: 5 }, synapse: { kind: 'pulse', target: 'v' }, weight: -1 },
-    ],
-    inputs: [{ kind: 'noise', target: 'exc', sigma: 30 }, { kind: 'constant', target: 'exc', amplitude: 8 }],
-    record: { spikes: true, rates: true, probes: [{ population: 'inh', variable: 'v', neurons: [0, 1, 2, 3] }] },
-  };
+  const net = izhikevichWithLif();
   const sim = await run(net, 5000);
   const rates = sim.summary().meanRateHz;
   expect(rates.exc).toBeGreaterThan(2);

@@ -38,6 +38,8 @@ export class CpuEngine {
   readonly failures: CopyFailure[] = [];
   private readonly frozen: Uint8Array;
   step = 0;
+  /** Steps between yields to the event loop (progress, abort, a page that stays responsive). */
+  readonly slice = 200;
 
   constructor(readonly plan: Plan, options: CpuEngineOptions = {}) {
     this.precision = options.precision ?? 'f64';
@@ -124,6 +126,7 @@ export class CpuEngine {
         if (bad >= 0) this.nonFinite(p, bad, t);
       }
       spiking.push(out.subarray(1, 1 + out[0]!));
+      rec.count(p.index, out[0]!);
       for (const e of out.subarray(1, 1 + out[0]!)) {
         const b = Math.floor(e / p.size);
         rec.spike(t, p.index, e - b * p.size, b);

@@ -47,8 +47,10 @@ export class Recorder {
     this.totals = new Float64Array(plan.populations.length);
   }
 
+  /** Adds n spikes of a population to the totals (every backend counts every spike, recorded or not). */
+  count(population: number, n: number): void { this.totals[population]! += n; }
+
   spike(step: number, population: number, neuron: number, copy: number): void {
-    this.totals[population]!++;
     if (!this.plan.recordSpikes[population]) return;
     this.steps.push(step);
     this.neurons.push(this.plan.populations[population]!.start + neuron);

@@ -5,13 +5,26 @@
 import { RunGuard } from '../backends/backend';
 import { type Plan, compileNetwork } from '../compile/plan';
 import { type CopyFailure, CpuEngine } from '../engine/cpu';
+import { GpuEngine, type GpuEngineOptions } from '../engine/gpu';
 import { MAX_STEP } from '../spec/values';
 import { Recorder, type Spikes } from './recorder';
 
-export interface SimulationOptions {
-  backend?: 'cpu';
+export interface SimulationOptions extends GpuEngineOptions {
+  /** 'gpu' (WebGPU, f32) or 'cpu' (the reference, default). */
+  backend?: 'cpu' | 'gpu';
   /** The CPU reference in f64 (default), or rounding every operation to f32 as the GPU does. */
   precision?: 'f64' | 'f32';
+}
+
+/** What a backend does for a simulation. */
+interface Engine {
+  readonly step: number;
+  /** Steps one call of advance should take between progress reports (the GPU: several chunks, so they overlap). */
+  readonly slice: number;
+  readonly failures: CopyFailure[];
+  advance(steps: number, rec: Recorder): void | Promise<void>;
+  readState(population: number, variable: number): Float64Array | Promise<Float64Array>;
+  destroy?(): void;
 }
 
 export interface RunOptions {
@@ -32,24 +45,22 @@ export interface RunSummary {
   failures: CopyFailure[];
 }
 
-/** Steps between yields to the event loop (progress, abort, a page that stays responsive). */
-const CHUNK_STEPS = 200;
-
 export class Simulation {
   private readonly guard = new RunGuard();
-  private readonly recorder: Recorder;
 
-  private constructor(readonly plan: Plan, private readonly engine: CpuEngine) {
-    this.recorder = new Recorder(plan);
-  }
+  private constructor(readonly plan: Plan, private readonly engine: Engine, private readonly recorder: Recorder, readonly backend: string) {}
 
   /** Validates and compiles `network` (NetworkSpecError names the field), then builds the backend. */
   static async create(network: unknown, options: SimulationOptions = {}): Promise<Simulation> {
     const plan = compileNetwork(network);
-    return new Simulation(plan, new CpuEngine(plan, { precision: options.precision }));
+    const recorder = new Recorder(plan);
+    if (options.backend === 'gpu') {
+      const engine = await GpuEngine.create(plan, recorder, options);
+      return new Simulation(plan, engine, recorder, engine.adapter);
+    }
+    const engine = new CpuEngine(plan, { precision: options.precision });
+    return new Simulation(plan, engine, recorder, `CPU reference (${engine.precision})`);
   }
-
-  get backend(): string { return `CPU reference (${this.engine.precision})`; }
   /** Steps done so far. */
   get step(): number { return this.engine.step; }
   get time(): number { return this.engine.step * this.plan.dt; }
@@ -62,8 +73,8 @@ export class Simulation {
       const t0 = performance.now(), before = this.recorder.totals.reduce((a, b) => a + b, 0);
       for (let done = 0; done < steps;) {
         if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
-        const k = Math.min(CHUNK_STEPS, steps - done);
-        this.engine.advance(k, this.recorder);
+        const k = Math.min(this.engine.slice, steps - done);
+        await this.engine.advance(k, this.recorder);
         done += k;
         options.onProgress?.(done, steps);
         if (done < steps) await new Promise((resolve) => setTimeout(resolve, 0));
@@ -133,7 +144,7 @@ export class Simulation {
     };
   }
 
-  destroy(): void { this.guard.end(); }
+  destroy(): void { if (this.guard.end()) this.engine.destroy?.(); }
 
   private population(name: string) {
     const p = this.plan.populations.find((q) => q.name === name);

@@ -1,0 +1,220 @@
+// The GPU backend of the one engine: the kernels src/engine/gpu_code.ts generates for a plan, one
+// dispatch each per step, many steps per submit, recordings read back per chunk while the next
+// chunk runs (double-buffered). Fills the same Recorder as the CPU backend.
+import { NonFiniteStateError } from '../backends/backend';
+import type { Plan } from '../compile/plan';
+import { WGSL_HELPERS } from '../equations/emit';
+import { GpuErrorWatch, type MakeBuffer, allocateScoped, offsetTable, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
+import { type GpuContext, type GpuOptions, acquireGpu } from '../gpu/device';
+import { ShaderReflection } from '../gpu/reflect';
+import { PHILOX_WGSL } from '../gpu/shaders';
+import modelParams from '../../shaders/model_params.wgsl?raw';
+import { seedKey } from '../rng/philox';
+import type { Recorder } from '../run/recorder';
+import type { CopyFailure } from './cpu';
+import { HEADER, type RecordLayout, WG, engineWgsl, recordLayout, releaseItems } from './gpu_code';
+import { type GpuLayout, gpuLayout } from './gpu_layout';
+
+export interface GpuEngineOptions extends GpuOptions {
+  /** Steps per submit and per readback chunk. */
+  stepsPerSubmit?: number;
+  /** Spike events one chunk can record; more is an error, never a silent loss. */
+  spikeCapacity?: number;
+}
+
+const STEP_ALIGN = 256;
+
+interface Pipelines {
+  neurons: GPUComputePipeline; propagate: GPUComputePipeline; sample: GPUComputePipeline | null;
+  release: GPUComputePipeline | null; currents: GPUComputePipeline | null;
+}
+
+export class GpuEngine {
+  step = 0;
+  readonly failures: CopyFailure[] = [];
+  private readonly watch: GpuErrorWatch;
+  private readonly reported = new Set<number>();
+
+  private constructor(
+    readonly plan: Plan,
+    private readonly gpu: GpuContext,
+    private readonly L: GpuLayout,
+    private readonly R: RecordLayout,
+    private readonly k: number,
+    private readonly pipes: Pipelines,
+    private readonly groups: { main: GPUBindGroup[]; step: GPUBindGroup },
+    private readonly bufs: { params: GPUBuffer; state: GPUBuffer; refr: GPUBuffer; rec: GPUBuffer[]; readback: GPUBuffer[]; all: GPUBuffer[] },
+    private readonly probeWidth: number,
+  ) {
+    this.watch = new GpuErrorWatch(gpu.device);
+  }
+
+  get adapter(): string { return this.gpu.adapterName; }
+  /** Steps between progress reports: several chunks, so that readback overlaps the next chunk. */
+  get slice(): number { return 8 * this.k; }
+
+  static async create(plan: Plan, rec: Recorder, options: GpuEngineOptions = {}): Promise<GpuEngine> {
+    const L = gpuLayout(plan);
+    const k = Math.max(1, Math.floor(options.stepsPerSubmit ?? 250));
+    const probes = rec.probes.map((p) => ({ ...p, width: plan.copies * p.neurons.length }));
+    const capacity = options.spikeCapacity ?? Math.min(1 << 22, Math.max(4096, Math.ceil(L.total * k * 0.2)));
+    const R = recordLayout(plan, L, probes, k, capacity);
+    const probedInput = probes.some((p) => p.variable < 0) ? L.words.state : null;
+    const stateWords = L.words.state + (probedInput === null ? 0 : L.total);
+    const largest = 4 * Math.max(stateWords, L.words.acc, R.words, L.words.params + L.words.syn + L.words.inputs, 2 + 2 * L.total);
+    // Asked for as needed: an adapter that cannot hold the largest buffer is refused naming the limit.
+    const gpu = await acquireGpu({ maxStorageBuffersPerShaderStage: 6, maxStorageBufferBindingSize: largest, maxBufferSize: largest }, options);
+    try {
+      const code = [PHILOX_WGSL, modelParams, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput)].join('\n');
+      const { value } = await allocateScoped(gpu.device, (make, all) => GpuEngine.build(plan, gpu, L, R, k, code, stateWords, probes, make, all));
+      return value;
+    } catch (e) {
+      gpu.destroy();
+      throw e;
+    }
+  }
+
+  private static async build(
+    plan: Plan, gpu: GpuContext, L: GpuLayout, R: RecordLayout, k: number, code: string, stateWords: number,
+    probes: { width: number }[], make: MakeBuffer, all: GPUBuffer[],
+  ): Promise<GpuEngine> {
+    const { device } = gpu;
+    const S = GPUBufferUsage.STORAGE, SRC = GPUBufferUsage.COPY_SRC, DST = GPUBufferUsage.COPY_DST;
+    const reflection = new ShaderReflection(code);
+    const params = make('engine params', 16, GPUBufferUsage.UNIFORM | DST);
+    const state = new Float32Array(stateWords);
+    state.set(L.stateData);
+    const stateBuf = make('engine state', 4 * stateWords, S | SRC, state);
+    const tab = new Uint32Array(L.words.params + L.words.syn + L.words.inputs);
+    tab.set(new Uint32Array(L.paramData.buffer), 0);
+    tab.set(L.synData, L.words.params);
+    tab.set(new Uint32Array(L.inputData.buffer), L.words.params + L.words.syn);
+    const tabBuf = make('engine tables', 4 * tab.length, S, tab);
+    const refr = new Uint32Array(L.words.refr + 2 * L.B);
+    refr.set(L.refrData);
+    refr.fill(0xffffffff, L.words.refr + L.B);  // no bad element yet (atomicMin keeps the first)
+    const refrBuf = make('engine refractory and frozen copies', 4 * refr.length, S | SRC, refr);
+    const acc = make('engine arrival rings', 4 * L.words.acc, S);
+    const spk = make('engine spike lists', 4 * (2 + 2 * L.total), S);
+    const rec = [0, 1].map((q) => make(`engine records ${q}`, 4 * R.words, S | SRC | DST));
+    const readback = [0, 1].map((q) => make(`engine readback ${q}`, 4 * (R.words + 2 * L.B), GPUBufferUsage.MAP_READ | DST));
+    const steps = make('engine step table', STEP_ALIGN * k, GPUBufferUsage.UNIFORM, offsetTable(k, STEP_ALIGN, (q) => q));
+    const mainLayout = device.createBindGroupLayout({ label: 'spikegpu engine', entries: reflection.layoutEntries(0) });
+    const stepLayout = device.createBindGroupLayout({ label: 'spikegpu engine step', entries: reflection.layoutEntries(1, new Set(['S'])) });
+    const byName = (r: GPUBuffer): Record<string, GPUBufferBinding> => ({
+      P: { buffer: params }, state: { buffer: stateBuf }, tab: { buffer: tabBuf }, refr: { buffer: refrBuf }, acc: { buffer: acc }, spk: { buffer: spk }, rec: { buffer: r },
+    });
+    const main = rec.map((r, q) => device.createBindGroup({
+      label: `spikegpu engine ${q}`, layout: mainLayout,
+      entries: reflection.bindings(0).map((b) => ({ binding: b.binding, resource: byName(r)[b.name]! })),
+    }));
+    const step = device.createBindGroup({ label: 'spikegpu engine step', layout: stepLayout, entries: [{ binding: 0, resource: { buffer: steps, size: 16 } }] });
+    const layout = device.createPipelineLayout({ bindGroupLayouts: [mainLayout, stepLayout] });
+    const module = device.createShaderModule({ label: 'spikegpu engine (generated)', code });
+    const pipeline = (entryPoint: string) => device.createComputePipelineAsync({ label: `spikegpu engine ${entryPoint}`, layout, compute: { module, entryPoint } });
+    const none = Promise.resolve(null);
+    const [neurons, propagate, sample, release, currents] = await Promise.all([
+      pipeline('neurons'), pipeline('propagate'), probes.length ? pipeline('sample') : none,
+      releaseItems(L) > 0 ? pipeline('release') : none, L.cont !== null ? pipeline('currents') : none,
+    ]);
+    const width = Math.max(0, ...probes.map((p) => p.width));
+    return new GpuEngine(plan, gpu, L, R, k, { neurons, propagate, sample, release, currents }, { main, step },
+      { params, state: stateBuf, refr: refrBuf, rec, readback, all }, width);
+  }
+
+  private dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, items: number): void {
+    const groups = Math.max(1, Math.ceil(items / WG));
+    const x = Math.min(groups, this.gpu.device.limits.maxComputeWorkgroupsPerDimension);
+    pass.setPipeline(pipeline);
+    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+  }
+
+  private submit(t0: number, m: number, which: number, rb: GPUBuffer): void {
+    const { device } = this.gpu;
+    const key = seedKey(this.plan.seed);
+    device.queue.writeBuffer(this.bufs.params, 0, Uint32Array.of(key[0], key[1], t0, 0));
+    const enc = device.createCommandEncoder({ label: `spikegpu engine steps ${t0}..${t0 + m}` });
+    enc.clearBuffer(this.bufs.rec[which]!);
+    const pass = enc.beginComputePass();
+    pass.setBindGroup(0, this.groups.main[which]!);
+    for (let tc = 0; tc < m; tc++) {
+      pass.setBindGroup(1, this.groups.step, [tc * STEP_ALIGN]);
+      if (this.pipes.release) this.dispatch(pass, this.pipes.release, releaseItems(this.L));
+      if (this.pipes.currents) this.dispatch(pass, this.pipes.currents, this.L.total);
+      this.dispatch(pass, this.pipes.neurons, this.L.total);
+      this.dispatch(pass, this.pipes.propagate, this.L.total);
+      if (this.pipes.sample) this.dispatch(pass, this.pipes.sample, this.probeWidth);
+    }
+    pass.end();
+    enc.copyBufferToBuffer(this.bufs.rec[which]!, 0, rb, 0, 4 * this.R.words);
+    if (this.plan.freeze) enc.copyBufferToBuffer(this.bufs.refr, 4 * this.L.words.refr, rb, 4 * this.R.words, 8 * this.L.B);
+    device.queue.submit([enc.finish()]);
+  }
+
+  /** The element g's population, copy and neuron. */
+  private locate(g: number): { population: number; copy: number; neuron: number } {
+    const { popBase } = this.L;
+    let q = 0;
+    while (q + 1 < popBase.length && g >= popBase[q + 1]!) q++;
+    const size = this.plan.populations[q]!.size, e = g - popBase[q]!, copy = Math.floor(e / size);
+    return { population: q, copy, neuron: e - copy * size };
+  }
+
+  private collect(rb: GPUBuffer, t0: number, m: number, rec: Recorder): void {
+    const words = new Uint32Array(rb.getMappedRange().slice(0));
+    rb.unmap();
+    const { R, plan } = this;
+    if (words[1]! > 0) {
+      const at = this.locate(words[3]!);
+      throw new NonFiniteStateError(plan.populations[at.population]!.start + at.neuron, words[2]!, plan.dt, plan.copies > 1 ? at.copy : undefined);
+    }
+    if (words[0]! > R.capacity) {
+      throw new Error(`${words[0]} spikes in steps ${t0}..${t0 + m} overflow the spike records (${R.capacity} per chunk): pass a larger spikeCapacity or a smaller stepsPerSubmit, or record fewer spikes (record.spikes)`);
+    }
+    const pairs: [number, number][] = [];
+    for (let r = 0; r < words[0]!; r++) pairs.push([words[R.pairs + 2 * r]!, words[R.pairs + 2 * r + 1]!]);
+    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    for (const [t, g] of pairs) { const at = this.locate(g); rec.spike(t, at.population, at.neuron, at.copy); }
+    plan.populations.forEach((p) => rec.count(p.index, words[HEADER + p.index]!));
+    if (plan.recordRates) {
+      const width = plan.copies * plan.populations.length;
+      for (let s = 0; s < m; s++) rec.rates(words.subarray(R.rates + s * width, R.rates + (s + 1) * width));
+    }
+    const f = new Float32Array(words.buffer);
+    rec.probes.forEach((p, q) => {
+      const width = R.probeWidth[q]!, first = Math.floor((t0 + p.every) / p.every), last = Math.floor((t0 + m) / p.every);
+      for (let s = 0; s < last - first + 1 && first + s <= last; s++) rec.sample(q, f.subarray(R.probes[q]! + s * width, R.probes[q]! + (s + 1) * width));
+    });
+    if (plan.freeze) {
+      const base = R.words;
+      for (let c = 0; c < plan.copies; c++) {
+        const flag = words[base + c]!;
+        if (flag === 0 || this.reported.has(c)) continue;
+        this.reported.add(c);
+        const at = this.locate(words[base + plan.copies + c]!);
+        this.failures.push({ copy: c, population: plan.populations[at.population]!.name, neuron: at.neuron, step: flag - 1 });
+      }
+    }
+  }
+
+  async advance(steps: number, rec: Recorder): Promise<void> {
+    let which = 0;
+    this.step = await runChunks(this.step, steps, {
+      readback: this.bufs.readback,
+      length: (_step, remaining) => Math.min(remaining, this.k),
+      submit: (t0, m, rb) => { this.submit(t0, m, which, rb); which = 1 - which; },
+      collect: (rb, t0, m) => this.collect(rb, t0, m, rec),
+      check: () => this.watch.check(),
+    });
+  }
+
+  async readState(population: number, variable: number): Promise<Float64Array> {
+    const p = this.plan.populations[population]!, size = this.L.B * p.size;
+    const bytes = await readBuffer(this.gpu.device, this.bufs.state, 4 * size, 'spikegpu engine state readback', 4 * this.L.state[population]![variable]!);
+    return Float64Array.from(new Float32Array(bytes));
+  }
+
+  destroy(): void {
+    releaseGpu(this.watch, this.bufs.all, this.gpu);
+  }
+}

@@ -1,0 +1,177 @@
+// Where everything of a plan lives in GPU memory, decided on the host before anything is
+// allocated: the element order (population, copy, neuron), the state and per-neuron parameter
+// offsets, the arrival rings with their fixed-point scales (integer atomics make the order of
+// additions irrelevant), the synapse tables, the input tables, and the byte size of each buffer.
+import { buildSynapses, type Synapses } from '../compile/connectivity';
+import type { Plan, ProjectionPlan } from '../compile/plan';
+
+/** Where one population's spikes, or one input, lands: a state variable's jumps, I, or a synapse's own current. */
+export interface Slot { population: number; variable: number; own: number; offset: number; scale: number }
+
+export interface ProjectionLayout {
+  plan: ProjectionPlan;
+  synapses: Synapses;
+  /** Word offsets in `syn` (u32): row starts (nPre + 1), targets, then fixed-point weights and delays when per synapse. */
+  rowStart: number;
+  post: number;
+  weight: number | null;
+  delay: number | null;
+  /** Fixed-point weight when all synapses share it. */
+  constant: number;
+  slot: number;
+  /** Electrical and diffusion synapses: f32 weights and g2 per synapse (offsets in `syn`, or null: the constant), the synapses by target (column starts, synapse index) and each synapse's source neuron. */
+  continuous: { weight: number | null; g2: number | null; colStart: number; colSyn: number; pre: number; state: number | null } | null;
+}
+
+export interface GpuLayout {
+  B: number;
+  /** Elements in all: copies × neurons. */
+  total: number;
+  /** First element of each population: B · (its first neuron). */
+  popBase: number[];
+  /** Offset in `state` (f32) of [population][variable]. */
+  state: number[][];
+  /** Offset in `params` (f32) of [population][parameter], or null where the value is folded into the code. */
+  params: (number | null)[][];
+  /** Offset in `refr` (u32) of each population's steps left, and of its per-element periods (null: one for all). */
+  refr: (number | null)[];
+  refrPeriod: (number | null)[];
+  slots: Slot[];
+  ring: number;
+  projections: ProjectionLayout[];
+  /** Offset in `state` of each projection's own decaying current, or null. */
+  own: (number | null)[];
+  /** Offset in `state` of the per-element current of electrical and diffusion synapses, or null when there are none. */
+  cont: number | null;
+  /** Per input: offset in `inputs` (f32) of its per-element values or 0/1 mask (0 where it does not reach), or null (every neuron, no value). */
+  inputs: (number | null)[];
+  /** Per waveform input: offset of its samples in `inputs`. */
+  waves: (number | null)[];
+  /** Words of each buffer (state: the variables, own currents, continuous currents and diffusion states). */
+  words: { state: number; params: number; refr: number; acc: number; syn: number; inputs: number };
+  stateData: Float32Array;
+  paramData: Float32Array;
+  refrData: Uint32Array;
+  synData: Uint32Array;
+  inputData: Float32Array;
+}
+
+/** Largest fixed-point scale (a power of two) at which `bound` fits a 31-bit integer. */
+export const fixedScale = (bound: number) => (bound > 0 ? 2 ** Math.min(30, Math.floor(Math.log2((2 ** 31 - 1) / bound))) : 2 ** 20);
+
+function maxInDegree(s: Synapses): number {
+  const deg = new Uint32Array(s.nPost);
+  for (let k = 0; k < s.post.length; k++) deg[s.post[k]!]!++;
+  return deg.reduce((a, b) => Math.max(a, b), 0);
+}
+
+const maxAbs = (w: Float64Array | number) => (typeof w === 'number' ? Math.abs(w) : w.reduce((a, b) => Math.max(a, Math.abs(b)), 0));
+
+export function gpuLayout(plan: Plan): GpuLayout {
+  const B = plan.copies;
+  const popBase = plan.populations.map((p) => B * p.start);
+  let words = 0;
+  const take = (n: number) => { const at = words; words += n; return at; };
+  const state = plan.populations.map((p) => p.model.variables.map(() => take(B * p.size)));
+  const own = plan.projections.map((pr) => (pr.synapse.kind === 'exponential' && pr.variable < 0 ? take(B * pr.target.size) : null));
+  const hasContinuous = plan.projections.some((pr) => pr.synapse.kind === 'electrical' || pr.synapse.kind === 'diffusion');
+  const cont = hasContinuous ? take(B * plan.n) : null;
+  const built = plan.projections.map((pr) => buildSynapses(pr.spec, pr.index, plan.seed, pr.source, pr.target));
+  const dstate = plan.projections.map((pr, k) => (pr.synapse.kind === 'diffusion' ? take(4 * B * built[k]!.post.length) : null));
+  const stateData = new Float32Array(words);
+  plan.populations.forEach((p, q) => p.init.forEach((x, d) => stateData.set(x, state[q]![d]!)));
+  // A diffusion synapse starts not releasing, its last V_pre the initial one (no release at t = 0).
+  plan.projections.forEach((pr, k) => {
+    if (dstate[k] === null) return;
+    const syn = built[k]!, M = syn.post.length;
+    for (let b = 0; b < B; b++) for (let i = 0; i < syn.nPre; i++) for (let q = syn.rowStart[i]!; q < syn.rowStart[i + 1]!; q++) {
+      stateData[dstate[k]! + 4 * (b * M + q) + 3] = pr.source.init[0]![b * pr.source.size + i]!;
+    }
+  });
+  const stateWords = words;
+
+  words = 0;
+  const params = plan.populations.map((p) => p.params.map((x) => (typeof x === 'number' ? null : take(B * p.size))));
+  const paramData = new Float32Array(Math.max(words, 4));
+  plan.populations.forEach((p, q) => p.params.forEach((x, k) => { if (typeof x !== 'number') paramData.set(x, params[q]![k]!); }));
+
+  words = 0;
+  const refr = plan.populations.map((p) => (p.refractory === null ? null : take(B * p.size)));
+  const refrPeriod = plan.populations.map((p) => (p.refractory instanceof Int32Array ? take(B * p.size) : null));
+  const refrData = new Uint32Array(Math.max(words, 4));
+  plan.populations.forEach((p, q) => { if (p.refractory instanceof Int32Array) refrData.set(p.refractory, refrPeriod[q]!); });
+  const refrWords = Math.max(words, 4);
+
+  // The arrival slots chemical synapses feed, with a bound on one step's arrivals.
+  const ring = 1 + Math.max(0, ...built.map((s) => s.maxDelay));
+  const slotKey = new Map<string, number>();
+  const slots: Slot[] = [];
+  const bounds: number[] = [];
+  const slotOf = (pr: ProjectionPlan) => {
+    const own = pr.synapse.kind === 'exponential' && pr.variable < 0 ? pr.index : -1;
+    const key = `${pr.target.index}:${pr.variable}:${own}`;
+    if (!slotKey.has(key)) { slotKey.set(key, slots.length); slots.push({ population: pr.target.index, variable: pr.variable, own, offset: 0, scale: 1 }); bounds.push(0); }
+    return slotKey.get(key)!;
+  };
+  const chemical = plan.projections.filter((pr) => pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential');
+  for (const pr of chemical) {
+    const w = pr.weightPerCopy ? Math.max(maxAbs(built[pr.index]!.weight), ...Array.from(pr.weightPerCopy, Math.abs)) : maxAbs(built[pr.index]!.weight);
+    bounds[slotOf(pr)]! += w * maxInDegree(built[pr.index]!);
+  }
+  words = 0;
+  slots.forEach((s, k) => { s.scale = fixedScale(bounds[k]!); s.offset = take(ring * B * plan.populations[s.population]!.size); });
+  const accWords = Math.max(words, 4);
+
+  // Synapse tables: u32 words; fixed-point weights as i32 bits.
+  words = 0;
+  const parts: { at: number; data: Uint32Array | Int32Array }[] = [];
+  const projections = plan.projections.map((pr, k): ProjectionLayout => {
+    const s = built[k]!;
+    const chemicalSlot = pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential' ? slotOf(pr) : -1;
+    const scale = chemicalSlot >= 0 ? slots[chemicalSlot]!.scale : 1;
+    const rowStart = take(s.rowStart.length); parts.push({ at: rowStart, data: s.rowStart });
+    const post = take(s.post.length); parts.push({ at: post, data: s.post });
+    let weight: number | null = null, delay: number | null = null;
+    if (typeof s.weight !== 'number' && chemicalSlot >= 0) { weight = take(s.post.length); parts.push({ at: weight, data: Int32Array.from(s.weight, (w) => Math.round(w * scale)) }); }
+    if (typeof s.delay !== 'number') { delay = take(s.post.length); parts.push({ at: delay, data: s.delay }); }
+    const constant = typeof s.weight === 'number' ? Math.round(s.weight * scale) : 0;
+    let continuous: ProjectionLayout['continuous'] = null;
+    if (chemicalSlot < 0) {
+      const f32 = (a: Float64Array) => { const at = take(a.length); parts.push({ at, data: new Uint32Array(Float32Array.from(a).buffer) }); return at; };
+      const cw = typeof s.weight === 'number' ? null : f32(s.weight);
+      const cg = s.g2 === null || typeof s.g2 === 'number' ? null : f32(s.g2);
+      const pre = new Uint32Array(s.post.length);
+      for (let i = 0; i < s.nPre; i++) pre.fill(i, s.rowStart[i]!, s.rowStart[i + 1]!);
+      const count = new Uint32Array(s.nPost + 1);
+      for (const j of s.post) count[j + 1]!++;
+      for (let j = 0; j < s.nPost; j++) count[j + 1]! += count[j]!;
+      const fill = count.slice(0, s.nPost), bySyn = new Uint32Array(s.post.length);
+      for (let q = 0; q < s.post.length; q++) bySyn[fill[s.post[q]!]!++] = q;
+      const colStart = take(count.length); parts.push({ at: colStart, data: count });
+      const colSyn = take(bySyn.length); parts.push({ at: colSyn, data: bySyn });
+      const preAt = take(pre.length); parts.push({ at: preAt, data: pre });
+      continuous = { weight: cw, g2: cg, colStart, colSyn, pre: preAt, state: dstate[k]! };
+    }
+    return { plan: pr, synapses: s, rowStart, post, weight, delay, constant, slot: chemicalSlot, continuous };
+  });
+  const synData = new Uint32Array(Math.max(words, 4));
+  for (const { at, data } of parts) synData.set(new Uint32Array(data.buffer, data.byteOffset, data.length), at);
+
+  // Inputs: per element values of amplitude, σ or rate, and waveform samples.
+  words = 0;
+  // Inputs that carry no value per neuron but reach only some neurons get a 0/1 mask instead.
+  const masked = (inp: Plan['inputs'][number]) => !inp.values && inp.neurons.length < inp.target.size;
+  const inputs = plan.inputs.map((inp) => (inp.values || masked(inp) ? take(B * inp.target.size) : null));
+  const waves = plan.inputs.map((inp) => (inp.spec.kind === 'waveform' ? take(inp.spec.samples.length) : null));
+  const inputData = new Float32Array(Math.max(words, 4));
+  plan.inputs.forEach((inp, q) => {
+    const m = inp.neurons.length;
+    if (inputs[q] !== null) for (let c = 0; c < B; c++) for (let k = 0; k < m; k++) inputData[inputs[q]! + c * inp.target.size + inp.neurons[k]!] = inp.values ? inp.values[c * m + k]! : 1;
+    if (inp.spec.kind === 'waveform') inputData.set(inp.spec.samples, waves[q]!);
+  });
+  return {
+    B, total: B * plan.n, popBase, state, params, refr, refrPeriod, slots, ring, projections, own, cont, inputs, waves,
+    words: { state: stateWords, params: paramData.length, refr: refrWords, acc: accWords, syn: synData.length, inputs: inputData.length },
+    stateData, paramData, refrData, synData, inputData,
+  };
+}
