@@ -140,6 +140,25 @@ describe('combinations, GPU against CPU', () => {
   });
 });
 
+test('both launch shapes give the same spikes and state, bit for bit (COBAHH 300 neurons with delays, HH pair)', async () => {
+  const { device } = await testGpu();
+  const net = cobahh({ n: 300, p: 0.1, seed: 6 });
+  const delayed: Network = { ...net, projections: net.projections!.map((p) => ({ ...p, delay: p.source === 'exc' ? 3 : 1 })) };
+  for (const [n, steps, pop] of [[delayed, 400, 'exc'], [neunCoupledPair(), 3000, 'h1']] as const) {
+    const runs = [];
+    for (const launch of ['one-workgroup', 'per-step'] as const) {
+      const sim = await Simulation.create(n, { backend: 'gpu', device, launch, stepsPerDispatch: 7 });
+      await sim.run({ steps });
+      runs.push({ spikes: sim.spikes(), v: await sim.readState(pop, 'v') });
+      sim.destroy();
+    }
+    expect(runs[0]!.spikes.step.length).toBeGreaterThan(pop === 'exc' ? 100 : 0);
+    expect(Array.from(runs[1]!.spikes.step)).toEqual(Array.from(runs[0]!.spikes.step));
+    expect(Array.from(runs[1]!.spikes.neuron)).toEqual(Array.from(runs[0]!.spikes.neuron));
+    expect(Array.from(runs[1]!.v)).toEqual(Array.from(runs[0]!.v));
+  }
+});
+
 describe('non-finite states on the GPU', () => {
   test('stop the run naming the neuron and the step', async () => {
     const { device } = await testGpu();

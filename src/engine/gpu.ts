@@ -4,7 +4,7 @@
 import { NonFiniteStateError } from '../backends/backend';
 import type { Plan } from '../compile/plan';
 import { WGSL_HELPERS } from '../equations/emit';
-import { GpuErrorWatch, type MakeBuffer, allocateScoped, offsetTable, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
+import { GpuErrorWatch, type MakeBuffer, allocateScoped, cutShortError, offsetTable, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, acquireGpu } from '../gpu/device';
 import { ShaderReflection } from '../gpu/reflect';
 import { PHILOX_WGSL } from '../gpu/shaders';
@@ -12,10 +12,18 @@ import modelParams from '../../shaders/model_params.wgsl?raw';
 import { seedKey } from '../rng/philox';
 import type { Recorder } from '../run/recorder';
 import type { CopyFailure } from './cpu';
-import { HEADER, type RecordLayout, WG, engineWgsl, recordLayout, releaseItems } from './gpu_code';
+import { HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, releaseItems } from './gpu_code';
 import { type GpuLayout, gpuLayout } from './gpu_layout';
 
 export interface GpuEngineOptions extends GpuOptions {
+  /**
+   * 'per-step': one dispatch per phase per step (any size); 'one-workgroup': one workgroup loops
+   * over many steps with barriers between the phases (no dispatch cost per step: small networks);
+   * 'auto' (default): one workgroup for at most ONE_WORKGROUP_MAX_ELEMENTS elements.
+   */
+  launch?: 'auto' | 'one-workgroup' | 'per-step';
+  /** Steps one dispatch loops over in the one-workgroup shape (drivers cut long dispatches short: detected, reported). */
+  stepsPerDispatch?: number;
   /** Steps per submit and per readback chunk. */
   stepsPerSubmit?: number;
   /** Spike events one chunk can record; more is an error, never a silent loss. */
@@ -23,10 +31,15 @@ export interface GpuEngineOptions extends GpuOptions {
 }
 
 const STEP_ALIGN = 256;
+/** Largest network (copies × neurons) 'auto' runs in one workgroup: a guess from the dispatch costs in docs/platform.md, not yet measured on hardware. */
+export const ONE_WORKGROUP_MAX_ELEMENTS = 4096;
+const SOFTWARE_ONE_WORKGROUP_MAX = 256;
 
 interface Pipelines {
   neurons: GPUComputePipeline; propagate: GPUComputePipeline; sample: GPUComputePipeline | null;
   release: GPUComputePipeline | null; currents: GPUComputePipeline | null;
+  /** The one-workgroup shape, and the steps one of its dispatches loops over. */
+  fused: { pipeline: GPUComputePipeline; steps: number } | null;
 }
 
 export class GpuEngine {
@@ -50,6 +63,8 @@ export class GpuEngine {
   }
 
   get adapter(): string { return this.gpu.adapterName; }
+  /** The launch shape this network runs in. */
+  get launch(): 'one-workgroup' | 'per-step' { return this.pipes.fused ? 'one-workgroup' : 'per-step'; }
   /** Steps between progress reports: several chunks, so that readback overlaps the next chunk. */
   get slice(): number { return 8 * this.k; }
 
@@ -62,11 +77,25 @@ export class GpuEngine {
     const probedInput = probes.some((p) => p.variable < 0) ? L.words.state : null;
     const stateWords = L.words.state + (probedInput === null ? 0 : L.total);
     const largest = 4 * Math.max(stateWords, L.words.acc, R.words, L.words.params + L.words.syn + L.words.inputs, 2 + 2 * L.total);
+    let fused: { wg: number; steps: number } | null = null;
     // Asked for as needed: an adapter that cannot hold the largest buffer is refused naming the limit.
-    const gpu = await acquireGpu({ maxStorageBuffersPerShaderStage: 6, maxStorageBufferBindingSize: largest, maxBufferSize: largest }, options);
+    const gpu = await acquireGpu((limits, software) => {
+      const launch = options.launch ?? 'auto';
+      // No more invocations than elements (a few idle lanes at most): barriers cost per invocation on a software adapter.
+      const wg = Math.min(software ? 256 : 1024, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX, Math.max(32, 2 ** Math.ceil(Math.log2(L.total))));
+      // A software adapter runs one workgroup on one core: there only tiny networks gain from it
+      // (measured on llvmpipe: 2 neurons 26 against 132 µs a step; 1000 neurons 1064 against 595).
+      if (launch === 'one-workgroup' || (launch === 'auto' && L.total <= (software ? SOFTWARE_ONE_WORKGROUP_MAX : ONE_WORKGROUP_MAX_ELEMENTS))) {
+        fused = { wg, steps: Math.max(1, Math.min(k, options.stepsPerDispatch ?? (software ? 25 : 100))) };
+      }
+      return {
+        maxStorageBuffersPerShaderStage: 6, maxStorageBufferBindingSize: largest, maxBufferSize: largest,
+        ...(fused ? { maxComputeInvocationsPerWorkgroup: wg, maxComputeWorkgroupSizeX: wg } : {}),
+      };
+    }, options);
     try {
       const code = [PHILOX_WGSL, modelParams, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput)].join('\n');
-      const { value } = await allocateScoped(gpu.device, (make, all) => GpuEngine.build(plan, gpu, L, R, k, code, stateWords, probes, make, all));
+      const { value } = await allocateScoped(gpu.device, (make, all) => GpuEngine.build(plan, gpu, L, R, k, code, stateWords, probes, fused, make, all));
       return value;
     } catch (e) {
       gpu.destroy();
@@ -76,12 +105,12 @@ export class GpuEngine {
 
   private static async build(
     plan: Plan, gpu: GpuContext, L: GpuLayout, R: RecordLayout, k: number, code: string, stateWords: number,
-    probes: { width: number }[], make: MakeBuffer, all: GPUBuffer[],
+    probes: { width: number }[], fused: { wg: number; steps: number } | null, make: MakeBuffer, all: GPUBuffer[],
   ): Promise<GpuEngine> {
     const { device } = gpu;
     const S = GPUBufferUsage.STORAGE, SRC = GPUBufferUsage.COPY_SRC, DST = GPUBufferUsage.COPY_DST;
     const reflection = new ShaderReflection(code);
-    const params = make('engine params', 16, GPUBufferUsage.UNIFORM | DST);
+    const params = make('engine params', 32, GPUBufferUsage.UNIFORM | DST);
     const state = new Float32Array(stateWords);
     state.set(L.stateData);
     const stateBuf = make('engine state', 4 * stateWords, S | SRC, state);
@@ -111,14 +140,16 @@ export class GpuEngine {
     const step = device.createBindGroup({ label: 'spikegpu engine step', layout: stepLayout, entries: [{ binding: 0, resource: { buffer: steps, size: 16 } }] });
     const layout = device.createPipelineLayout({ bindGroupLayouts: [mainLayout, stepLayout] });
     const module = device.createShaderModule({ label: 'spikegpu engine (generated)', code });
-    const pipeline = (entryPoint: string) => device.createComputePipelineAsync({ label: `spikegpu engine ${entryPoint}`, layout, compute: { module, entryPoint } });
+    const pipeline = (entryPoint: string, constants?: Record<string, number>) =>
+      device.createComputePipelineAsync({ label: `spikegpu engine ${entryPoint}`, layout, compute: { module, entryPoint, constants } });
     const none = Promise.resolve(null);
-    const [neurons, propagate, sample, release, currents] = await Promise.all([
+    const [neurons, propagate, sample, release, currents, run] = await Promise.all([
       pipeline('neurons'), pipeline('propagate'), probes.length ? pipeline('sample') : none,
       releaseItems(L) > 0 ? pipeline('release') : none, L.cont !== null ? pipeline('currents') : none,
+      fused ? pipeline('run_steps', { FUSED_WG: fused.wg }) : none,
     ]);
     const width = Math.max(0, ...probes.map((p) => p.width));
-    return new GpuEngine(plan, gpu, L, R, k, { neurons, propagate, sample, release, currents }, { main, step },
+    return new GpuEngine(plan, gpu, L, R, k, { neurons, propagate, sample, release, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null }, { main, step },
       { params, state: stateBuf, refr: refrBuf, rec, readback, all }, width);
   }
 
@@ -132,12 +163,20 @@ export class GpuEngine {
   private submit(t0: number, m: number, which: number, rb: GPUBuffer): void {
     const { device } = this.gpu;
     const key = seedKey(this.plan.seed);
-    device.queue.writeBuffer(this.bufs.params, 0, Uint32Array.of(key[0], key[1], t0, 0));
+    const fused = this.pipes.fused;
+    device.queue.writeBuffer(this.bufs.params, 0, Uint32Array.of(key[0], key[1], t0, m, fused?.steps ?? 1));
     const enc = device.createCommandEncoder({ label: `spikegpu engine steps ${t0}..${t0 + m}` });
     enc.clearBuffer(this.bufs.rec[which]!);
     const pass = enc.beginComputePass();
     pass.setBindGroup(0, this.groups.main[which]!);
-    for (let tc = 0; tc < m; tc++) {
+    if (fused) {
+      pass.setPipeline(fused.pipeline);
+      for (let tc = 0; tc < m; tc += fused.steps) {
+        pass.setBindGroup(1, this.groups.step, [tc * STEP_ALIGN]);
+        pass.dispatchWorkgroups(1);
+      }
+    }
+    for (let tc = 0; tc < m && !fused; tc++) {
       pass.setBindGroup(1, this.groups.step, [tc * STEP_ALIGN]);
       if (this.pipes.release) this.dispatch(pass, this.pipes.release, releaseItems(this.L));
       if (this.pipes.currents) this.dispatch(pass, this.pipes.currents, this.L.total);
@@ -167,6 +206,9 @@ export class GpuEngine {
     if (words[1]! > 0) {
       const at = this.locate(words[3]!);
       throw new NonFiniteStateError(plan.populations[at.population]!.start + at.neuron, words[2]!, plan.dt, plan.copies > 1 ? at.copy : undefined);
+    }
+    if (this.pipes.fused && words[STEPS_DONE]! !== m) {
+      throw cutShortError(words[STEPS_DONE]!, m, t0, m, 'Lower stepsPerDispatch, or launch per step.');
     }
     if (words[0]! > R.capacity) {
       throw new Error(`${words[0]} spikes in steps ${t0}..${t0 + m} overflow the spike records (${R.capacity} per chunk): pass a larger spikeCapacity or a smaller stepsPerSubmit, or record fewer spikes (record.spikes)`);

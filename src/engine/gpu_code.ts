@@ -11,8 +11,9 @@ import { RELEASE_MODEL } from '../circuit/models';
 import type { GpuLayout } from './gpu_layout';
 
 export const WG = 64;
-/** Words of the records header: spike pairs, bad count, bad step, bad element; then spikes per population. */
-export const HEADER = 4;
+/** Words of the records header: spike pairs, bad count, bad step, bad element, steps done; then spikes per population. */
+export const HEADER = 5;
+export const STEPS_DONE = 4;
 
 export interface RecordLayout { rates: number; pairs: number; capacity: number; probes: number[]; probeWidth: number[]; words: number }
 
@@ -230,7 +231,7 @@ export function engineWgsl(plan: Plan, L: GpuLayout, R: RecordLayout, probes: re
   const probeNeurons = probes.map((pr, q) => `fn probe_neuron_${q}(j: u32) -> u32 {\n  switch j {\n${Array.from(pr.neurons, (k, j) => `    case ${u(j)}: { return ${u(k)}; }`).join('\n')}\n    default: { return 0u; }\n  }\n}`);
   return `
 const PURPOSE_POISSON: u32 = 8u;
-struct Params { seed: vec2u, first: u32, pad: u32 }
+struct Params { seed: vec2u, first: u32, steps: u32, per_dispatch: u32 }
 struct Step { tc: u32 }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> state: array<f32>;
@@ -274,43 +275,69 @@ ${probeNeurons.join('\n')}
 
 fn flat(id: vec3u, n: vec3u) -> u32 { return id.x + id.y * n.x * ${u(WG)}; }
 
-@compute @workgroup_size(${WG})
-fn neurons(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) {
-  let g = flat(id, n);
+// The phases of a step, each for one work item; the entry points below run them one dispatch
+// each (any size), or all of them in one workgroup looping over steps (small networks).
+fn do_neurons(g: u32, t: u32, tc: u32) {
   if (g >= ${u(L.total)}) { return; }
-  let tc = S.tc; let t = P.first + tc;
   ${popBranch('neuron')}
 }
 
-@compute @workgroup_size(${WG})
-fn propagate(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) {
-  let t = P.first + S.tc; let parity = t & 1u;
-  let i = flat(id, n);
+fn do_propagate(i: u32, t: u32) {
+  let parity = t & 1u;
   if (i == 0u) { atomicStore(&spk[1u - parity], 0u); }
   if (i >= atomicLoad(&spk[parity])) { return; }
   let g = atomicLoad(&spk[2u + parity * ${u(L.total)} + i]);
 ${propagateCode(plan, L).join('\n')}
 }
 
-@compute @workgroup_size(${WG})
-fn release(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) {
-  let j = flat(id, n);
+fn do_release(j: u32, t: u32) {
 ${releaseCode(plan, L).join('\n')}
 }
 
-@compute @workgroup_size(${WG})
-fn currents(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) {
-  let g = flat(id, n);
+fn do_currents(g: u32) {
   if (g >= ${u(L.total)}) { return; }
   var sum = 0.0;
 ${currentsCode(plan, L).join('\n')}
   ${L.cont === null ? '' : `state[${u(L.cont)} + g] = sum;`}
 }
 
-@compute @workgroup_size(${WG})
-fn sample(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) {
-  let t = P.first + S.tc; let j = flat(id, n);
+fn do_sample(j: u32, t: u32) {
 ${sample.join('\n')}
+}
+
+@compute @workgroup_size(${WG})
+fn neurons(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_neurons(flat(id, n), P.first + S.tc, S.tc); }
+@compute @workgroup_size(${WG})
+fn propagate(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_propagate(flat(id, n), P.first + S.tc); }
+@compute @workgroup_size(${WG})
+fn release(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_release(flat(id, n), P.first + S.tc); }
+@compute @workgroup_size(${WG})
+fn currents(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_currents(flat(id, n)); }
+@compute @workgroup_size(${WG})
+fn sample(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_sample(flat(id, n), P.first + S.tc); }
+
+override FUSED_WG: u32 = 64u;
+
+// One workgroup, steps S.tc .. S.tc + P.per_dispatch − 1 of the chunk, barriers between phases.
+// Drivers may cut a long dispatch short (llvmpipe stops loops after 65,535 iterations): the
+// steps done are counted, and the host checks the count.
+@compute @workgroup_size(FUSED_WG)
+fn run_steps(@builtin(local_invocation_index) l: u32) {
+  let last = min(S.tc + P.per_dispatch, P.steps);
+  for (var tc = S.tc; tc < last; tc++) {
+    let t = P.first + tc;
+${releaseItems(L) > 0 ? `    for (var j = l; j < ${u(releaseItems(L))}; j += FUSED_WG) { do_release(j, t); }
+    storageBarrier();` : ''}
+${L.cont !== null ? `    for (var g = l; g < ${u(L.total)}; g += FUSED_WG) { do_currents(g); }
+    storageBarrier();` : ''}
+    for (var g = l; g < ${u(L.total)}; g += FUSED_WG) { do_neurons(g, t, tc); }
+    storageBarrier();
+    for (var i = l; i < ${u(L.total)}; i += FUSED_WG) { do_propagate(i, t); }
+    storageBarrier();
+${probes.length ? `    for (var j = l; j < ${u(Math.max(...probes.map((p) => L.B * p.neurons.length)))}; j += FUSED_WG) { do_sample(j, t); }
+    storageBarrier();` : ''}
+    if (l == 0u) { atomicAdd(&rec[${u(STEPS_DONE)}], 1u); }
+  }
 }
 `;
 }
