@@ -102,9 +102,12 @@ function neuronFunction(plan: Plan, L: GpuLayout, p: PopulationPlan, probedInput
     ...vars.map((v, d) => `  var ${v} = state[${u(L.state[q]![d]!)} + e];`),
     '  var _in = 0.0;',
     ...inputCode(plan, L, p, into),
-    // Arrivals due this step, taken from the ring (and the slot cleared for its next use).
+    // Arrivals due this step, taken from the ring (and the slot cleared for its next use), after
+    // the dense projections' sums gathered from the spike masks in ascending source order.
     ...slots.map((s) => {
-      const a = `f32(atomicExchange(&acc[${u(s.offset)} + (t % ${u(L.ring)}) * ${u(L.B * size)} + e], 0)) * ${f(1 / s.scale)}`;
+      const dense = L.projections.filter((pl) => pl.dense && pl.slot === L.slots.indexOf(s));
+      const gathered = dense.length === 0 ? '0.0' : `dense_${L.slots.indexOf(s)}(t, copy, k)`;
+      const a = `${gathered} + f32(atomicExchange(&acc[${u(s.offset)} + (t % ${u(L.ring)}) * ${u(L.B * size)} + e], 0)) * ${f(1 / s.scale)}`;
       if (s.own < 0) return `  ${into(s.variable)} += ${a};`;
       const pr = plan.projections[s.own]!, o = `state[${u(L.own[s.own]!)} + e]`;
       const tau = (pr.synapse as { tau?: number }).tau!;
@@ -116,7 +119,7 @@ function neuronFunction(plan: Plan, L: GpuLayout, p: PopulationPlan, probedInput
     `  if (!(${vars.map((v) => `is_finite(${v})`).join(' && ')})) { report_bad(g, t, copy); return; }`,
     ...vars.map((v, d) => `  state[${u(L.state[q]![d]!)} + e] = ${v};`),
     ...(probedInput === null ? [] : [`  state[${u(probedInput)} + g] = _in;`]),
-    ...(m.threshold ? [`  if (${SPIKED}) {${refractory ? ` ${REFRACTORY_LEFT} = ${typeof p.refractory === 'number' ? f(p.refractory) : `f32(atomicLoad(&refr[${u(L.refrPeriod[q]!)} + e]))`};` : ''} spiked(g, copy, ${u(q)}, t, tc, ${plan.recordSpikes[q] ? 'true' : 'false'}); }`] : []),
+    ...(m.threshold ? [`  if (${SPIKED}) {${refractory ? ` ${REFRACTORY_LEFT} = ${typeof p.refractory === 'number' ? f(p.refractory) : `f32(atomicLoad(&refr[${u(L.refrPeriod[q]!)} + e]))`};` : ''} spiked(g, copy, ${u(q)}, t, tc, ${plan.recordSpikes[q] ? 'true' : 'false'});${maskCode(L, q)} }`] : []),
     ...(refractory ? [`  atomicStore(&refr[${u(L.refr[q]!)} + e], u32(${REFRACTORY_LEFT}));`] : []),
     '}',
   ];
@@ -187,10 +190,44 @@ export function releaseItems(L: GpuLayout): number {
   return L.projections.reduce((n, pl) => n + (pl.plan.synapse.kind === 'diffusion' ? L.B * pl.synapses.post.length : 0), 0);
 }
 
+/** Per slot fed by dense projections: the sum over this step's arrivals, gathered in ascending source order. */
+function denseGathers(plan: Plan, L: GpuLayout): string[] {
+  const T = tableBases(L);
+  return L.slots.map((s, q) => {
+    const dense = L.projections.filter((pl) => pl.dense && pl.slot === q);
+    if (dense.length === 0) return '';
+    const body = dense.map((pl) => {
+      const src = pl.plan.source, m = L.masks[src.index]!, d = pl.dense!;
+      return [
+        `  { let base = ${u(m.offset)} + ((t + ${u(L.maskRing - 1 - d.delay)}) % ${u(L.maskRing)}) * ${u(L.B * m.words)} + copy * ${u(m.words)};`,
+        `    for (var w = 0u; w < ${u(m.words)}; w++) {`,
+        '      var bits = bitcast<u32>(atomicLoad(&acc[base + w]));',
+        '      loop {',
+        '        if (bits == 0u) { break; }',
+        `        sum += tabf(${u(T.syn + d.weights)} + k * ${u(src.size)} + w * 32u + countTrailingZeros(bits));`,
+        '        bits &= bits - 1u;',
+        '      }', '    } }',
+      ].join('\n');
+    }).join('\n');
+    return `fn dense_${q}(t: u32, copy: u32, k: u32) -> f32 {\n  var sum = 0.0;\n${body}\n  return sum;\n}`;
+  }).filter((x) => x);
+}
+
+/** Spike masks: set the bit of a spiking element (the dense gathers of later steps read it). */
+function maskCode(L: GpuLayout, q: number): string {
+  const m = L.masks[q];
+  return m ? ` atomicOr(&acc[${u(m.offset)} + (t % ${u(L.maskRing)}) * ${u(L.B * m.words)} + copy * ${u(m.words)} + (k >> 5u)], bitcast<i32>(1u << (k & 31u)));` : '';
+}
+
+/** Clears the mask slot of step t + 1 (read last 3 or more steps ago), one word per work item. */
+function maskClear(L: GpuLayout): string[] {
+  return L.masks.flatMap((m) => (m ? [`  if (i < ${u(L.B * m.words)}) { atomicStore(&acc[${u(m.offset)} + ((t + 1u) % ${u(L.maskRing)}) * ${u(L.B * m.words)} + i], 0); }`] : []));
+}
+
 function propagateCode(plan: Plan, L: GpuLayout): string[] {
   const T = tableBases(L), out: string[] = [];
   for (const pl of L.projections) {
-    if (pl.slot < 0) continue;
+    if (pl.slot < 0 || pl.dense) continue;
     const pr = pl.plan, src = pr.source, slot = L.slots[pl.slot]!, nPost = pr.target.size;
     const weight = pl.weight !== null ? `bitcast<i32>(tab[${u(T.syn + pl.weight)} + s])` : pr.weightPerCopy ? `weight_per_copy_${pr.index}(copy)` : `${pl.constant}i`;
     const delay = pl.delay !== null ? `tab[${u(T.syn + pl.delay)} + s]` : u(pl.synapses.delay as number);
@@ -271,6 +308,7 @@ fn spiked(g: u32, copy: u32, pop: u32, t: u32, tc: u32, record: bool) {
 
 ${plan.populations.map((p) => neuronFunction(plan, L, p, inputSlot)).join('\n\n')}
 ${perCopyWeights.join('\n')}
+${denseGathers(plan, L).join('\n')}
 ${probeNeurons.join('\n')}
 
 fn flat(id: vec3u, n: vec3u) -> u32 { return id.x + id.y * n.x * ${u(WG)}; }
@@ -285,6 +323,7 @@ fn do_neurons(g: u32, t: u32, tc: u32) {
 fn do_propagate(i: u32, t: u32) {
   let parity = t & 1u;
   if (i == 0u) { atomicStore(&spk[1u - parity], 0u); }
+${maskClear(L).join('\n')}
   if (i >= atomicLoad(&spk[parity])) { return; }
   let g = atomicLoad(&spk[2u + parity * ${u(L.total)} + i]);
 ${propagateCode(plan, L).join('\n')}

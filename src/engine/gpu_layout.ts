@@ -19,6 +19,12 @@ export interface ProjectionLayout {
   /** Fixed-point weight when all synapses share it. */
   constant: number;
   slot: number;
+  /**
+   * Stored dense and gathered by each target neuron from the source's spike masks in ascending
+   * source order (the CPU's order of additions): the weight matrix [post · nPre + pre] in `syn`
+   * (f32), and the constant delay. Null: stored as rows and scattered with fixed-point atomics.
+   */
+  dense: { weights: number; delay: number } | null;
   /** Electrical and diffusion synapses: f32 weights and g2 per synapse (offsets in `syn`, or null: the constant), the synapses by target (column starts, synapse index) and each synapse's source neuron. */
   continuous: { weight: number | null; g2: number | null; colStart: number; colSyn: number; pre: number; state: number | null } | null;
 }
@@ -43,6 +49,9 @@ export interface GpuLayout {
   own: (number | null)[];
   /** Offset in `state` of the per-element current of electrical and diffusion synapses, or null when there are none. */
   cont: number | null;
+  /** Spike masks of each population that sends dense projections: offset in `acc` of ring × copies × words, and words per copy. */
+  masks: ({ offset: number; words: number } | null)[];
+  maskRing: number;
   /** Per input: offset in `inputs` (f32) of its per-element values or 0/1 mask (0 where it does not reach), or null (every neuron, no value). */
   inputs: (number | null)[];
   /** Per waveform input: offset of its samples in `inputs`. */
@@ -113,13 +122,26 @@ export function gpuLayout(plan: Plan): GpuLayout {
     if (!slotKey.has(key)) { slotKey.set(key, slots.length); slots.push({ population: pr.target.index, variable: pr.variable, own, offset: 0, scale: 1 }); bounds.push(0); }
     return slotKey.get(key)!;
   };
-  const chemical = plan.projections.filter((pr) => pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential');
+  // Dense gathers: a dense rule (or storage 'dense') with one delay and one weight set for all copies.
+  const isDense = plan.projections.map((pr, k) => {
+    const storage = pr.spec.storage ?? 'auto', rule = pr.spec.connectivity.rule;
+    return (pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential') && typeof built[k]!.delay === 'number' && !pr.weightPerCopy
+      && (storage === 'dense' || (storage === 'auto' && (rule === 'dense' || rule === 'seed-random')));
+  });
+  const chemical = plan.projections.filter((pr) => (pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential') && !isDense[pr.index]);
+  plan.projections.forEach((pr) => { if (isDense[pr.index]) slotOf(pr); });
   for (const pr of chemical) {
     const w = pr.weightPerCopy ? Math.max(maxAbs(built[pr.index]!.weight), ...Array.from(pr.weightPerCopy, Math.abs)) : maxAbs(built[pr.index]!.weight);
     bounds[slotOf(pr)]! += w * maxInDegree(built[pr.index]!);
   }
   words = 0;
   slots.forEach((s, k) => { s.scale = fixedScale(bounds[k]!); s.offset = take(ring * B * plan.populations[s.population]!.size); });
+  const maskRing = 3 + Math.max(0, ...built.map((b, k) => (isDense[k] ? b.maxDelay : 0)));
+  const masks = plan.populations.map((p) => {
+    if (!plan.projections.some((pr) => isDense[pr.index] && pr.source === p)) return null;
+    const w = Math.ceil(p.size / 32);
+    return { offset: take(maskRing * B * w), words: w };
+  });
   const accWords = Math.max(words, 4);
 
   // Synapse tables: u32 words; fixed-point weights as i32 bits.
@@ -136,6 +158,14 @@ export function gpuLayout(plan: Plan): GpuLayout {
     if (typeof s.delay !== 'number') { delay = take(s.post.length); parts.push({ at: delay, data: s.delay }); }
     const constant = typeof s.weight === 'number' ? Math.round(s.weight * scale) : 0;
     let continuous: ProjectionLayout['continuous'] = null;
+    let dense: ProjectionLayout['dense'] = null;
+    if (isDense[k]) {
+      const W = new Float32Array(s.nPre * s.nPost);
+      for (let i = 0; i < s.nPre; i++) for (let q = s.rowStart[i]!; q < s.rowStart[i + 1]!; q++) W[s.post[q]! * s.nPre + i]! += typeof s.weight === 'number' ? s.weight : s.weight[q]!;
+      const at = take(W.length);
+      parts.push({ at, data: new Uint32Array(W.buffer) });
+      dense = { weights: at, delay: s.delay as number };
+    }
     if (chemicalSlot < 0) {
       const f32 = (a: Float64Array) => { const at = take(a.length); parts.push({ at, data: new Uint32Array(Float32Array.from(a).buffer) }); return at; };
       const cw = typeof s.weight === 'number' ? null : f32(s.weight);
@@ -152,7 +182,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
       const preAt = take(pre.length); parts.push({ at: preAt, data: pre });
       continuous = { weight: cw, g2: cg, colStart, colSyn, pre: preAt, state: dstate[k]! };
     }
-    return { plan: pr, synapses: s, rowStart, post, weight, delay, constant, slot: chemicalSlot, continuous };
+    return { plan: pr, synapses: s, rowStart, post, weight, delay, constant, slot: chemicalSlot, continuous, dense };
   });
   const synData = new Uint32Array(Math.max(words, 4));
   for (const { at, data } of parts) synData.set(new Uint32Array(data.buffer, data.byteOffset, data.length), at);
@@ -170,7 +200,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
     if (inp.spec.kind === 'waveform') inputData.set(inp.spec.samples, waves[q]!);
   });
   return {
-    B, total: B * plan.n, popBase, state, params, refr, refrPeriod, slots, ring, projections, own, cont, inputs, waves,
+    B, total: B * plan.n, popBase, state, params, refr, refrPeriod, slots, ring, projections, own, cont, masks, maskRing, inputs, waves,
     words: { state: stateWords, params: paramData.length, refr: refrWords, acc: accWords, syn: synData.length, inputs: inputData.length },
     stateData, paramData, refrData, synData, inputData,
   };
