@@ -4,11 +4,15 @@
 // every population; `propagate` sends this step's spikes into the arrival rings (fixed-point
 // integer atomics: the order of additions cannot change a sum); `sample` records the probes.
 import { REFRACTORY_LEFT, SPIKED, stepStatements } from '../equations/compile';
-import { literal, local, wgslStatements } from '../equations/emit';
+import { local, wgslStatements } from '../equations/emit';
 import { DT, INPUT } from '../equations/model';
 import type { Plan, PopulationPlan } from '../compile/plan';
-import { RELEASE_MODEL } from '../circuit/models';
 import type { GpuLayout } from './gpu_layout';
+import { inputCode } from './gpu_inputs';
+import { continuousInto, currentsCode, denseGathers, maskClear, maskCode, propagateCode, releaseCode, releaseItems } from './gpu_synapses';
+import { f, tableBases, u } from './gpu_tables';
+
+export { releaseItems };
 
 export const WG = 64;
 /** Words of the records header: spike pairs, bad count, bad step, bad element, steps done; then spikes per population. */
@@ -28,59 +32,7 @@ export function recordLayout(plan: Plan, L: GpuLayout, probes: readonly { every:
   return { rates, pairs, capacity, probes: probeAt, probeWidth: probes.map((p) => p.width), words: at };
 }
 
-const f = (x: number) => literal(x, 'wgsl');
-const u = (x: number) => `${x}u`;
 
-/** Base words of the three tables merged into `tab`: parameters, synapses, inputs. */
-export function tableBases(L: GpuLayout) { return { params: 0, syn: L.words.params, inputs: L.words.params + L.words.syn }; }
-
-function inputCode(plan: Plan, L: GpuLayout, p: PopulationPlan, into: (variable: number) => string): string[] {
-  const T = tableBases(L), out: string[] = [];
-  const mine = plan.inputs.filter((i) => i.target === p);
-  const valueAt = (q: number) => `tabf(${u(T.inputs + L.inputs[q]!)} + e)`;
-  const window = (s: { start?: number; stop?: number }) => `t >= ${u(s.start ?? 0)}${s.stop === undefined ? '' : ` && t < ${u(s.stop)}`}`;
-  const noise = mine.filter((i) => i.spec.kind === 'noise' && i.variable < 0);
-  if (noise.length > 0) {
-    // Active noise inputs add their variances into one draw per neuron (one input: its σ as is).
-    out.push('  { var nv = 0.0; var nc = 0u; var ns = 0.0;');
-    for (const inp of noise) out.push(`    if (${window(inp.spec as { start?: number })}) { let s = ${valueAt(inp.index)}; if (s != 0.0) { nv += s * s; nc += 1u; ns = s; } }`);
-    out.push(`    if (nc > 0u) { ${into(-1)} += select(sqrt(nv), ns, nc == 1u) * philox_normal(philox4x32(vec4u(t, copy * ${u(plan.n)} + ${u(p.start)} + k, PURPOSE_NOISE, 0u), P.seed)); } }`);
-  }
-  for (const inp of mine) {
-    const s = inp.spec, target = into(inp.variable), q = inp.index;
-    const mask = L.inputs[q] !== null && inp.values === null ? `${valueAt(q)} != 0.0 && ` : '';
-    switch (s.kind) {
-      case 'noise':
-        if (inp.variable >= 0) {
-          out.push(`  if (${window(s)}) { ${target} += ${valueAt(q)} * philox_normal(philox4x32(vec4u(t, copy * ${u(plan.n)} + ${u(p.start)} + k, PURPOSE_NOISE, ${u(1 + q)}), P.seed)); }`);
-        }
-        break;
-      case 'constant': out.push(`  if (${window(s)}) { ${target} += ${valueAt(q)}; }`); break;
-      case 'pulses':
-        out.push(`  if (${mask}true) {`, '    var x = 0.0;');
-        for (const pulse of s.pulses) out.push(`    if (t >= ${u(pulse.start)} && t < ${u(pulse.start + pulse.duration)}) { x += ${f(pulse.amplitude)}; }`);
-        out.push(`    ${target} += x;`, '  }');
-        break;
-      case 'train':
-        out.push(`  if (${mask}t >= ${u(s.start)} && t - ${u(s.start)} < ${u((s.count - 1) * s.period + s.width)} && (t - ${u(s.start)}) % ${u(s.period)} < ${u(s.width)}) { ${target} += ${f(s.amplitude)}; }`);
-        break;
-      case 'waveform': {
-        const w = T.inputs + L.waves[q]!, n = s.samples.length, start = s.start ?? 0;
-        out.push(`  if (${mask}t >= ${u(start)} && (t - ${u(start)}) / ${u(s.every)} < ${u(n)}) {`,
-          `    let j = t - ${u(start)}; let idx = j / ${u(s.every)}; var y = tabf(${u(w)} + idx);`,
-          ...(s.interpolation === 'linear' ? [`    if (idx + 1u < ${u(n)}) { y = y + (tabf(${u(w)} + idx + 1u) - y) * (f32(j % ${u(s.every)}) / ${f(s.every)}); }`] : []),
-          `    ${target} += ${f(s.amplitude ?? 1)} * y;`, '  }');
-        break;
-      }
-      case 'poisson':
-        out.push(`  if (${window(s)}) { let lambda = ${valueAt(q)} * ${f(plan.dt / 1000)};`,
-          `    let n = poisson_count(lambda, philox_uniform01(philox4x32(vec4u(t, copy * ${u(plan.n)} + ${u(p.start)} + k, PURPOSE_POISSON, ${u(q)}), P.seed).x));`,
-          `    if (n > 0u) { ${target} += f32(n) * ${f(s.weight)}; } }`);
-        break;
-    }
-  }
-  return out;
-}
 
 function neuronFunction(plan: Plan, L: GpuLayout, p: PopulationPlan, probedInput: number | null): string {
   const m = p.model, q = p.index, size = p.size, T = tableBases(L);
@@ -124,124 +76,6 @@ function neuronFunction(plan: Plan, L: GpuLayout, p: PopulationPlan, probedInput
     '}',
   ];
   return lines.join('\n');
-}
-
-/** Whether electrical or diffusion synapses send currents into population q. */
-function continuousInto(plan: Plan, q: number): boolean {
-  return plan.projections.some((pr) => (pr.synapse.kind === 'electrical' && (pr.source.index === q || pr.target.index === q)) || (pr.synapse.kind === 'diffusion' && pr.target.index === q));
-}
-
-/** Per element: the summed currents of electrical and diffusion synapses from the voltages the step starts with (gathered, so in a fixed order). */
-function currentsCode(plan: Plan, L: GpuLayout): string[] {
-  const T = tableBases(L), out: string[] = [];
-  const v = (p: PopulationPlan, e: string) => `state[${u(L.state[p.index]![0]!)} + ${e}]`;
-  for (const pl of L.projections) {
-    const c = pl.continuous, pr = pl.plan, s = pr.synapse;
-    if (!c) continue;
-    const src = pr.source, dst = pr.target;
-    const w = (syn: string) => (c.weight !== null ? `tabf(${u(T.syn + c.weight)} + ${syn})` : f(pl.synapses.weight as number));
-    const range = (p: PopulationPlan) => `g >= ${u(L.popBase[p.index]!)} && g < ${u(L.popBase[p.index]! + L.B * p.size)}`;
-    const local = (p: PopulationPlan) => `let e = g - ${u(L.popBase[p.index]!)}; let copy = e / ${u(p.size)}; let i = e - copy * ${u(p.size)};`;
-    if (s.kind === 'electrical') {
-      const g2 = (syn: string) => (c.g2 !== null ? `tabf(${u(T.syn + c.g2)} + ${syn})` : pl.synapses.g2 === null ? w(syn) : f(pl.synapses.g2 as number));
-      out.push(`  if (${range(src)}) { ${local(src)}`,
-        `    for (var q = tab[${u(T.syn + pl.rowStart)} + i]; q < tab[${u(T.syn + pl.rowStart)} + i + 1u]; q++) { sum += ${w('q')} * (${v(dst, `copy * ${u(dst.size)} + tab[${u(T.syn + pl.post)} + q]`)} - ${v(src, 'e')}); }`, '  }');
-      out.push(`  if (${range(dst)}) { ${local(dst)}`,
-        `    for (var k = tab[${u(T.syn + c.colStart)} + i]; k < tab[${u(T.syn + c.colStart)} + i + 1u]; k++) { let q = tab[${u(T.syn + c.colSyn)} + k];`,
-        `      sum += ${g2('q')} * (${v(src, `copy * ${u(src.size)} + tab[${u(T.syn + c.pre)} + q]`)} - ${v(dst, 'e')}); }`, '  }');
-    } else if (s.kind === 'diffusion') {
-      const M = pl.synapses.post.length;
-      out.push(`  if (${range(dst)}) { ${local(dst)}`,
-        `    for (var k = tab[${u(T.syn + c.colStart)} + i]; k < tab[${u(T.syn + c.colStart)} + i + 1u]; k++) { let q = tab[${u(T.syn + c.colSyn)} + k];`,
-        `      sum += ${w('q')} * state[${u(c.state!)} + 4u * (copy * ${u(M)} + q)] * (${v(dst, 'e')} - ${f(s.esyn)}); }`, '  }');
-    }
-  }
-  return out;
-}
-
-/** Diffusion synapses' release and r, per copy and synapse, before the currents (the CPU's order: src/engine/cpu.ts). */
-function releaseCode(plan: Plan, L: GpuLayout): string[] {
-  const out: string[] = [];
-  let first = 0;
-  for (const pl of L.projections) {
-    const s = pl.plan.synapse;
-    if (s.kind !== 'diffusion') continue;
-    const c = pl.continuous!, M = pl.synapses.post.length, src = pl.plan.source, T = tableBases(L);
-    const sub = s.substeps ?? 1, h = plan.dt / sub, maxRelease = (s.maxRelease ?? Math.round(1 / plan.dt)) * plan.dt;
-    const values: Record<string, number> = { alpha: s.alpha ?? 1.1, beta: s.beta ?? 0.19, T: s.T ?? 1 };
-    const resolve = (name: string) => (Object.hasOwn(values, name) ? f(values[name]!) : name === INPUT ? 'rel' : name === DT ? f(h) : undefined);
-    out.push(`  if (j >= ${u(first)} && j < ${u(first + L.B * M)}) {`,
-      `    let b = (j - ${u(first)}) / ${u(M)}; let q = (j - ${u(first)}) - b * ${u(M)}; let o = ${u(c.state!)} + 4u * (b * ${u(M)} + q);`,
-      `    let va = state[${u(L.state[src.index]![0]!)} + b * ${u(src.size)} + tab[${u(T.syn + c.pre)} + q]];`,
-      `    for (var k = 0u; k < ${u(sub)}; k++) {`,
-      `      if (state[o + 3u] < ${f(s.threshold)} && va >= ${f(s.threshold)}) { state[o + 2u] = 1.0; state[o + 1u] = 0.0; }`,
-      `      if (state[o + 2u] > 0.5) { state[o + 1u] = state[o + 1u] + ${f(h)}; if (state[o + 1u] > ${f(maxRelease)}) { state[o + 2u] = 0.0; } }`,
-      `      let rel = state[o + 2u]; var r_ = state[o];`,
-      ...wgslStatements(stepStatements(RELEASE_MODEL, 'rk4'), resolve, new Set(['r']), '      '),
-      '      state[o] = r_; state[o + 3u] = va;',
-      '    }', '  }');
-    first += L.B * M;
-  }
-  return out;
-}
-
-/** Work items of the release kernel: every copy of every diffusion synapse. */
-export function releaseItems(L: GpuLayout): number {
-  return L.projections.reduce((n, pl) => n + (pl.plan.synapse.kind === 'diffusion' ? L.B * pl.synapses.post.length : 0), 0);
-}
-
-/** Per slot fed by dense projections: the sum over this step's arrivals, gathered in ascending source order. */
-function denseGathers(plan: Plan, L: GpuLayout): string[] {
-  const T = tableBases(L);
-  return L.slots.map((s, q) => {
-    const dense = L.projections.filter((pl) => pl.dense && pl.slot === q);
-    if (dense.length === 0) return '';
-    const body = dense.map((pl) => {
-      const src = pl.plan.source, m = L.masks[src.index]!, d = pl.dense!;
-      return [
-        `  { let base = ${u(m.offset)} + ((t + ${u(L.maskRing - 1 - d.delay)}) % ${u(L.maskRing)}) * ${u(L.B * m.words)} + copy * ${u(m.words)};`,
-        `    for (var w = 0u; w < ${u(m.words)}; w++) {`,
-        '      var bits = bitcast<u32>(atomicLoad(&acc[base + w]));',
-        '      loop {',
-        '        if (bits == 0u) { break; }',
-        `        sum += tabf(${u(T.syn + d.weights)} + k * ${u(src.size)} + w * 32u + countTrailingZeros(bits));`,
-        '        bits &= bits - 1u;',
-        '      }', '    } }',
-      ].join('\n');
-    }).join('\n');
-    return `fn dense_${q}(t: u32, copy: u32, k: u32) -> f32 {\n  var sum = 0.0;\n${body}\n  return sum;\n}`;
-  }).filter((x) => x);
-}
-
-/** Spike masks: set the bit of a spiking element (the dense gathers of later steps read it). */
-function maskCode(L: GpuLayout, q: number): string {
-  const m = L.masks[q];
-  return m ? ` atomicOr(&acc[${u(m.offset)} + (t % ${u(L.maskRing)}) * ${u(L.B * m.words)} + copy * ${u(m.words)} + (k >> 5u)], bitcast<i32>(1u << (k & 31u)));` : '';
-}
-
-/** Clears the mask slot of step t + 1 (read last 3 or more steps ago), one word per work item. */
-function maskClear(L: GpuLayout): string[] {
-  return L.masks.flatMap((m) => (m ? [`  if (i < ${u(L.B * m.words)}) { atomicStore(&acc[${u(m.offset)} + ((t + 1u) % ${u(L.maskRing)}) * ${u(L.B * m.words)} + i], 0); }`] : []));
-}
-
-function propagateCode(plan: Plan, L: GpuLayout): string[] {
-  const T = tableBases(L), out: string[] = [];
-  for (const pl of L.projections) {
-    if (pl.slot < 0 || pl.dense) continue;
-    const pr = pl.plan, src = pr.source, slot = L.slots[pl.slot]!, nPost = pr.target.size;
-    const weight = pl.weight !== null ? `bitcast<i32>(tab[${u(T.syn + pl.weight)} + s])` : pr.weightPerCopy ? `weight_per_copy_${pr.index}(copy)` : `${pl.constant}i`;
-    const delay = pl.delay !== null ? `tab[${u(T.syn + pl.delay)} + s]` : u(pl.synapses.delay as number);
-    out.push(
-      `  if (g >= ${u(L.popBase[src.index]!)} && g < ${u(L.popBase[src.index]! + L.B * src.size)}) {`,
-      `    let e = g - ${u(L.popBase[src.index]!)}; let copy = e / ${u(src.size)}; let i = e - copy * ${u(src.size)};`,
-      `    for (var s = tab[${u(T.syn + pl.rowStart)} + i]; s < tab[${u(T.syn + pl.rowStart)} + i + 1u]; s++) {`,
-      `      let at = ${u(slot.offset)} + ((t + 1u + ${delay}) % ${u(L.ring)}) * ${u(L.B * nPost)} + copy * ${u(nPost)} + tab[${u(T.syn + pl.post)} + s];`,
-      `      atomicAdd(&acc[at], ${weight});`,
-      '    }',
-      '  }',
-    );
-  }
-  return out;
 }
 
 /** The whole shader for a plan; `probedInputs` maps populations whose I is probed to their slot. */

@@ -1,0 +1,129 @@
+// The GPU kernels' synapses, as WGSL: Neun's electrical and diffusion synapses gathered per
+// neuron, dense projections gathered from spike masks in ascending source order, and the rows
+// that propagate spikes into the arrival rings with fixed-point atomics.
+import type { Plan, PopulationPlan } from '../compile/plan';
+import { stepStatements } from '../equations/compile';
+import { wgslStatements } from '../equations/emit';
+import { DT, INPUT } from '../equations/model';
+import { RELEASE_MODEL } from '../circuit/models';
+import type { GpuLayout } from './gpu_layout';
+import { f, tableBases, u } from './gpu_tables';
+
+
+/** Whether electrical or diffusion synapses send currents into population q. */
+export function continuousInto(plan: Plan, q: number): boolean {
+  return plan.projections.some((pr) => (pr.synapse.kind === 'electrical' && (pr.source.index === q || pr.target.index === q)) || (pr.synapse.kind === 'diffusion' && pr.target.index === q));
+}
+
+/** Per element: the summed currents of electrical and diffusion synapses from the voltages the step starts with (gathered, so in a fixed order). */
+export function currentsCode(plan: Plan, L: GpuLayout): string[] {
+  const T = tableBases(L), out: string[] = [];
+  const v = (p: PopulationPlan, e: string) => `state[${u(L.state[p.index]![0]!)} + ${e}]`;
+  for (const pl of L.projections) {
+    const c = pl.continuous, pr = pl.plan, s = pr.synapse;
+    if (!c) continue;
+    const src = pr.source, dst = pr.target;
+    const w = (syn: string) => (c.weight !== null ? `tabf(${u(T.syn + c.weight)} + ${syn})` : f(pl.synapses.weight as number));
+    const range = (p: PopulationPlan) => `g >= ${u(L.popBase[p.index]!)} && g < ${u(L.popBase[p.index]! + L.B * p.size)}`;
+    const local = (p: PopulationPlan) => `let e = g - ${u(L.popBase[p.index]!)}; let copy = e / ${u(p.size)}; let i = e - copy * ${u(p.size)};`;
+    if (s.kind === 'electrical') {
+      const g2 = (syn: string) => (c.g2 !== null ? `tabf(${u(T.syn + c.g2)} + ${syn})` : pl.synapses.g2 === null ? w(syn) : f(pl.synapses.g2 as number));
+      out.push(`  if (${range(src)}) { ${local(src)}`,
+        `    for (var q = tab[${u(T.syn + pl.rowStart)} + i]; q < tab[${u(T.syn + pl.rowStart)} + i + 1u]; q++) { sum += ${w('q')} * (${v(dst, `copy * ${u(dst.size)} + tab[${u(T.syn + pl.post)} + q]`)} - ${v(src, 'e')}); }`, '  }');
+      out.push(`  if (${range(dst)}) { ${local(dst)}`,
+        `    for (var k = tab[${u(T.syn + c.colStart)} + i]; k < tab[${u(T.syn + c.colStart)} + i + 1u]; k++) { let q = tab[${u(T.syn + c.colSyn)} + k];`,
+        `      sum += ${g2('q')} * (${v(src, `copy * ${u(src.size)} + tab[${u(T.syn + c.pre)} + q]`)} - ${v(dst, 'e')}); }`, '  }');
+    } else if (s.kind === 'diffusion') {
+      const M = pl.synapses.post.length;
+      out.push(`  if (${range(dst)}) { ${local(dst)}`,
+        `    for (var k = tab[${u(T.syn + c.colStart)} + i]; k < tab[${u(T.syn + c.colStart)} + i + 1u]; k++) { let q = tab[${u(T.syn + c.colSyn)} + k];`,
+        `      sum += ${w('q')} * state[${u(c.state!)} + 4u * (copy * ${u(M)} + q)] * (${v(dst, 'e')} - ${f(s.esyn)}); }`, '  }');
+    }
+  }
+  return out;
+}
+
+/** Diffusion synapses' release and r, per copy and synapse, before the currents (the CPU's order: src/engine/cpu.ts). */
+export function releaseCode(plan: Plan, L: GpuLayout): string[] {
+  const out: string[] = [];
+  let first = 0;
+  for (const pl of L.projections) {
+    const s = pl.plan.synapse;
+    if (s.kind !== 'diffusion') continue;
+    const c = pl.continuous!, M = pl.synapses.post.length, src = pl.plan.source, T = tableBases(L);
+    const sub = s.substeps ?? 1, h = plan.dt / sub, maxRelease = (s.maxRelease ?? Math.round(1 / plan.dt)) * plan.dt;
+    const values: Record<string, number> = { alpha: s.alpha ?? 1.1, beta: s.beta ?? 0.19, T: s.T ?? 1 };
+    const resolve = (name: string) => (Object.hasOwn(values, name) ? f(values[name]!) : name === INPUT ? 'rel' : name === DT ? f(h) : undefined);
+    out.push(`  if (j >= ${u(first)} && j < ${u(first + L.B * M)}) {`,
+      `    let b = (j - ${u(first)}) / ${u(M)}; let q = (j - ${u(first)}) - b * ${u(M)}; let o = ${u(c.state!)} + 4u * (b * ${u(M)} + q);`,
+      `    let va = state[${u(L.state[src.index]![0]!)} + b * ${u(src.size)} + tab[${u(T.syn + c.pre)} + q]];`,
+      `    for (var k = 0u; k < ${u(sub)}; k++) {`,
+      `      if (state[o + 3u] < ${f(s.threshold)} && va >= ${f(s.threshold)}) { state[o + 2u] = 1.0; state[o + 1u] = 0.0; }`,
+      `      if (state[o + 2u] > 0.5) { state[o + 1u] = state[o + 1u] + ${f(h)}; if (state[o + 1u] > ${f(maxRelease)}) { state[o + 2u] = 0.0; } }`,
+      `      let rel = state[o + 2u]; var r_ = state[o];`,
+      ...wgslStatements(stepStatements(RELEASE_MODEL, 'rk4'), resolve, new Set(['r']), '      '),
+      '      state[o] = r_; state[o + 3u] = va;',
+      '    }', '  }');
+    first += L.B * M;
+  }
+  return out;
+}
+
+/** Work items of the release kernel: every copy of every diffusion synapse. */
+export function releaseItems(L: GpuLayout): number {
+  return L.projections.reduce((n, pl) => n + (pl.plan.synapse.kind === 'diffusion' ? L.B * pl.synapses.post.length : 0), 0);
+}
+
+/** Per slot fed by dense projections: the sum over this step's arrivals, gathered in ascending source order. */
+export function denseGathers(plan: Plan, L: GpuLayout): string[] {
+  const T = tableBases(L);
+  return L.slots.map((s, q) => {
+    const dense = L.projections.filter((pl) => pl.dense && pl.slot === q);
+    if (dense.length === 0) return '';
+    const body = dense.map((pl) => {
+      const src = pl.plan.source, m = L.masks[src.index]!, d = pl.dense!;
+      return [
+        `  { let base = ${u(m.offset)} + ((t + ${u(L.maskRing - 1 - d.delay)}) % ${u(L.maskRing)}) * ${u(L.B * m.words)} + copy * ${u(m.words)};`,
+        `    for (var w = 0u; w < ${u(m.words)}; w++) {`,
+        '      var bits = bitcast<u32>(atomicLoad(&acc[base + w]));',
+        '      loop {',
+        '        if (bits == 0u) { break; }',
+        `        sum += tabf(${u(T.syn + d.weights)} + k * ${u(src.size)} + w * 32u + countTrailingZeros(bits));`,
+        '        bits &= bits - 1u;',
+        '      }', '    } }',
+      ].join('\n');
+    }).join('\n');
+    return `fn dense_${q}(t: u32, copy: u32, k: u32) -> f32 {\n  var sum = 0.0;\n${body}\n  return sum;\n}`;
+  }).filter((x) => x);
+}
+
+/** Spike masks: set the bit of a spiking element (the dense gathers of later steps read it). */
+export function maskCode(L: GpuLayout, q: number): string {
+  const m = L.masks[q];
+  return m ? ` atomicOr(&acc[${u(m.offset)} + (t % ${u(L.maskRing)}) * ${u(L.B * m.words)} + copy * ${u(m.words)} + (k >> 5u)], bitcast<i32>(1u << (k & 31u)));` : '';
+}
+
+/** Clears the mask slot of step t + 1 (read last 3 or more steps ago), one word per work item. */
+export function maskClear(L: GpuLayout): string[] {
+  return L.masks.flatMap((m) => (m ? [`  if (i < ${u(L.B * m.words)}) { atomicStore(&acc[${u(m.offset)} + ((t + 1u) % ${u(L.maskRing)}) * ${u(L.B * m.words)} + i], 0); }`] : []));
+}
+
+export function propagateCode(plan: Plan, L: GpuLayout): string[] {
+  const T = tableBases(L), out: string[] = [];
+  for (const pl of L.projections) {
+    if (pl.slot < 0 || pl.dense) continue;
+    const pr = pl.plan, src = pr.source, slot = L.slots[pl.slot]!, nPost = pr.target.size;
+    const weight = pl.weight !== null ? `bitcast<i32>(tab[${u(T.syn + pl.weight)} + s])` : pr.weightPerCopy ? `weight_per_copy_${pr.index}(copy)` : `${pl.constant}i`;
+    const delay = pl.delay !== null ? `tab[${u(T.syn + pl.delay)} + s]` : u(pl.synapses.delay as number);
+    out.push(
+      `  if (g >= ${u(L.popBase[src.index]!)} && g < ${u(L.popBase[src.index]! + L.B * src.size)}) {`,
+      `    let e = g - ${u(L.popBase[src.index]!)}; let copy = e / ${u(src.size)}; let i = e - copy * ${u(src.size)};`,
+      `    for (var s = tab[${u(T.syn + pl.rowStart)} + i]; s < tab[${u(T.syn + pl.rowStart)} + i + 1u]; s++) {`,
+      `      let at = ${u(slot.offset)} + ((t + 1u + ${delay}) % ${u(L.ring)}) * ${u(L.B * nPost)} + copy * ${u(nPost)} + tab[${u(T.syn + pl.post)} + s];`,
+      `      atomicAdd(&acc[at], ${weight});`,
+      '    }',
+      '  }',
+    );
+  }
+  return out;
+}
