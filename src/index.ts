@@ -39,3 +39,12 @@ export { type ConnectRule, buildCsr, type Csr } from './sparse/connectivity';
 export { compileSparse, type SparsePlan } from './sparse/plan';
 export { SparseSimulation, type SparseOptions, type SparseRunSummary } from './sparse/simulation';
 export { COBAHH_WE, COBAHH_WI, type CobahhParams } from './models/cobahh';
+// The one engine (issue 14, in progress): one network description for every network, models declared
+// once, one simulation over a CPU and a GPU backend. Named apart from the three engines above until
+// those are ported and removed.
+export { Simulation as NetworkSimulation, type SimulationOptions as NetworkSimulationOptions, type RunOptions as NetworkRunOptions } from './run/simulation';
+export type { Spikes } from './run/recorder';
+export { compileNetwork, type Plan as NetworkPlan } from './compile/plan';
+export type { Network, Population as NetworkPopulation, Projection as NetworkProjection, Input as NetworkInput } from './spec/network';
+export { validateNetwork as validateNetworkDescription, assertNetwork, networkJsonSchema, NetworkSpecError, type SpecIssue } from './spec/validate';
+export * as networkPresets from './spec/presets/index';

@@ -140,17 +140,28 @@ export class CpuEngine {
   }
 
   private propagate(c: Chemical, spikes: Int32Array, t: number): void {
-    const { plan, r } = this, syn = c.synapses, src = c.projection.source, nPost = c.projection.target.size;
-    const size = plan.copies * nPost, perCopy = c.projection.weightPerCopy;
-    for (const e of spikes) {
-      const b = Math.floor(e / src.size), i = e - b * src.size;
+    const syn = c.synapses, src = c.projection.source, nPost = c.projection.target.size, R = this.ringSize;
+    const size = this.plan.copies * nPost, perCopy = c.projection.weightPerCopy, ring = c.ring, post = syn.post, rowStart = syn.rowStart;
+    const weights = typeof syn.weight === 'number' ? null : syn.weight, delays = typeof syn.delay === 'number' ? null : syn.delay;
+    const f32 = this.precision === 'f32';
+    for (let q = 0; q < spikes.length; q++) {
+      const e = spikes[q]!, b = Math.floor(e / src.size), i = e - b * src.size;
       if (!this.live(b)) continue;
-      const w0 = perCopy ? r(perCopy[b]!) : 0;
-      for (let s = syn.rowStart[i]!; s < syn.rowStart[i + 1]!; s++) {
-        const d = typeof syn.delay === 'number' ? syn.delay : syn.delay[s]!;
-        const w = perCopy ? w0 : typeof syn.weight === 'number' ? syn.weight : syn.weight[s]!;
-        const at = ((t + 1 + d) % this.ringSize) * size + b * nPost + syn.post[s]!;
-        c.ring[at] = r(c.ring[at]! + w);
+      const from = rowStart[i]!, to = rowStart[i + 1]!;
+      const w0 = perCopy ? this.r(perCopy[b]!) : (syn.weight as number);
+      // The common cases without a branch per synapse: one delay; weights per synapse or one for all.
+      if (!delays) {
+        const base = ((t + 1 + (syn.delay as number)) % R) * size + b * nPost;
+        if (weights && !perCopy) {
+          if (f32) for (let s = from; s < to; s++) { const k = base + post[s]!; ring[k] = Math.fround(ring[k]! + weights[s]!); }
+          else for (let s = from; s < to; s++) ring[base + post[s]!]! += weights[s]!;
+        } else if (f32) for (let s = from; s < to; s++) { const k = base + post[s]!; ring[k] = Math.fround(ring[k]! + w0); }
+        else for (let s = from; s < to; s++) ring[base + post[s]!]! += w0;
+        continue;
+      }
+      for (let s = from; s < to; s++) {
+        const k = ((t + 1 + delays[s]!) % R) * size + b * nPost + post[s]!;
+        ring[k] = this.r(ring[k]! + (weights && !perCopy ? weights[s]! : w0));
       }
     }
   }

@@ -21,6 +21,9 @@ export class CpuInputs {
   private readonly variance: Float64Array[];
   private readonly noisy: InputPlan[];
   private readonly others: InputPlan[];
+  private cached: Float64Array[] | null = null;
+  /** No noise input has a time window: the σ per element never changes. */
+  private readonly steady: boolean;
 
   constructor(private readonly plan: Plan, private readonly r: (x: number) => number) {
     this.noise = new PhiloxStream(plan.seed, Purpose.noise);
@@ -28,6 +31,7 @@ export class CpuInputs {
     this.variance = plan.populations.map((p) => new Float64Array(plan.copies * p.size));
     this.noisy = plan.inputs.filter((i) => i.spec.kind === 'noise');
     this.others = plan.inputs.filter((i) => i.spec.kind !== 'noise');
+    this.steady = this.noisy.every((i) => (i.spec as { start?: number }).start === undefined && (i.spec as { stop?: number }).stop === undefined);
   }
 
   /** Adds step t's inputs for the copies `live` says are running. */
@@ -74,28 +78,46 @@ export class CpuInputs {
     }
   }
 
-  private applyNoise(t: number, to: InputTargets, live: (copy: number) => boolean): void {
-    const { plan, r } = this;
+  /** Per population and element: σ of the noise into I active at step t (cached while no input has a time window). */
+  private sigmas(t: number): Float64Array[] {
+    if (this.cached && this.steady) return this.cached;
+    const { plan } = this;
+    const count = plan.populations.map((p) => new Uint16Array(plan.copies * p.size)), last = plan.populations.map((p) => new Float64Array(plan.copies * p.size));
     for (const v of this.variance) v.fill(0);
-    const jumps: InputPlan[] = [];
     for (const inp of this.noisy) {
       const s = inp.spec as Extract<InputPlan['spec'], { kind: 'noise' }>;
-      if (!active(t, s.start, s.stop)) continue;
-      if (inp.variable >= 0) { jumps.push(inp); continue; }
-      const v = this.variance[inp.target.index]!, m = inp.neurons.length;
-      for (let c = 0; c < plan.copies; c++) for (let k = 0; k < m; k++) v[c * inp.target.size + inp.neurons[k]!]! += inp.values![c * m + k]! ** 2;
+      if (inp.variable >= 0 || !active(t, s.start, s.stop)) continue;
+      const q = inp.target.index, m = inp.neurons.length;
+      for (let c = 0; c < plan.copies; c++) {
+        for (let k = 0; k < m; k++) {
+          const e = c * inp.target.size + inp.neurons[k]!, x = inp.values![c * m + k]!;
+          if (x === 0) continue;
+          this.variance[q]![e]! += x * x;
+          count[q]![e]!++;
+          last[q]![e] = x;
+        }
+      }
     }
+    // One input: its σ as given; several: the square root of their summed variances (the GPU's rule).
+    this.cached = this.variance.map((v, q) => Float64Array.from(v, (x, e) => (count[q]![e] === 1 ? last[q]![e]! : Math.sqrt(x))));
+    return this.cached;
+  }
+
+  private applyNoise(t: number, to: InputTargets, live: (copy: number) => boolean): void {
+    const { plan, r } = this;
+    const sigma = this.sigmas(t);
     for (const p of plan.populations) {
-      const v = this.variance[p.index]!, I = to.I[p.index]!;
+      const sd = sigma[p.index]!, I = to.I[p.index]!;
       for (let c = 0; c < plan.copies; c++) {
         if (!live(c)) continue;
         for (let k = 0; k < p.size; k++) {
           const e = c * p.size + k;
-          if (v[e] === 0) continue;
-          I[e] = r(I[e]! + r(r(Math.sqrt(v[e]!)) * r(this.noise.normal(t, c * plan.n + p.start + k))));
+          if (sd[e] === 0) continue;
+          I[e] = r(I[e]! + r(r(sd[e]!) * r(this.noise.normal(t, c * plan.n + p.start + k))));
         }
       }
     }
+    const jumps = this.noisy.filter((inp) => inp.variable >= 0 && active(t, (inp.spec as { start?: number }).start, (inp.spec as { stop?: number }).stop));
     // Noise into a state variable: a draw of its own, counter word 3 = 1 + the input's index.
     for (const inp of jumps) {
       const S = to.S[inp.target.index]![inp.variable]!, m = inp.neurons.length;

@@ -4,6 +4,7 @@
 // backend generates the same statements as WGSL; this is the plain-loop form of them.
 import { REFRACTORY_LEFT, SPIKED, stepStatements } from '../equations/compile';
 import { compileJs, jsStatements, literal, local } from '../equations/emit';
+import { foldStatements } from '../equations/fold';
 import { DT, INPUT } from '../equations/model';
 import type { PopulationPlan } from '../compile/plan';
 
@@ -18,6 +19,13 @@ export type PopulationStep = (
   S: readonly Float64Array[], P: readonly (Float64Array | null)[], I: Float64Array,
   R: Int32Array | null, RS: Int32Array | null, from: number, to: number, out: Int32Array,
 ) => number;
+
+/** The values every neuron of a population shares, and dt: what generated code folds in. */
+export function shared(p: PopulationPlan, dt: number): Map<string, number> {
+  const values = new Map<string, number>([[DT, dt]]);
+  p.model.parameters.forEach((name, k) => { if (typeof p.params[k] === 'number') values.set(name, p.params[k] as number); });
+  return values;
+}
 
 /** Generates the step of population `p` at time step dt, in f64 or rounding every operation to f32. */
 export function populationStepJs(p: PopulationPlan, dt: number, precision: 'f64' | 'f32'): PopulationStep {
@@ -41,7 +49,8 @@ export function populationStepJs(p: PopulationPlan, dt: number, precision: 'f64'
     ...vars.map((v, d) => `  let ${v} = _S${d}[_e];`),
     '  const _in = _I[_e];',
     ...(refractory ? [`  let ${REFRACTORY_LEFT} = _R[_e];`, `  if (${REFRACTORY_LEFT} > 0) ${REFRACTORY_LEFT}--;`] : []),
-    ...jsStatements(stepStatements(m, p.integrator, refractory), precision, resolve, new Set([...m.variables, REFRACTORY_LEFT]), '  '),
+    ...jsStatements(foldStatements(stepStatements(m, p.integrator, refractory), shared(p, dt), new Set([...m.variables, REFRACTORY_LEFT])),
+      precision, resolve, new Set([...m.variables, REFRACTORY_LEFT]), '  '),
     // x − x is 0 exactly when x is finite (NaN and ±Infinity give NaN).
     `  if (!(${vars.map((v) => `${v} - ${v} === 0`).join(' && ')})) { _out[0] = _n; return _e; }`,
     ...vars.map((v, d) => `  _S${d}[_e] = ${v};`),

@@ -7,6 +7,8 @@ import { REFRACTORY_LEFT, SPIKED, stepStatements } from '../equations/compile';
 import { local, wgslStatements } from '../equations/emit';
 import { DT, INPUT } from '../equations/model';
 import type { Plan, PopulationPlan } from '../compile/plan';
+import { foldStatements } from '../equations/fold';
+import { shared } from './cpu_neurons';
 import type { GpuLayout } from './gpu_layout';
 import { inputCode } from './gpu_inputs';
 import { continuousInto, currentsCode, denseGathers, maskClear, maskCode, propagateCode, releaseCode, releaseItems } from './gpu_synapses';
@@ -67,7 +69,8 @@ function neuronFunction(plan: Plan, L: GpuLayout, p: PopulationPlan, probedInput
     }),
     ...(L.cont !== null && continuousInto(plan, q) ? [`  _in += state[${u(L.cont)} + g];`] : []),
     ...(refractory ? [`  var ${REFRACTORY_LEFT} = f32(atomicLoad(&refr[${u(L.refr[q]!)} + e]));`, `  if (${REFRACTORY_LEFT} > 0.0) { ${REFRACTORY_LEFT} = ${REFRACTORY_LEFT} - 1.0; }`] : []),
-    ...wgslStatements(stepStatements(m, p.integrator, refractory), resolve, new Set([...m.variables, REFRACTORY_LEFT])),
+    ...wgslStatements(foldStatements(stepStatements(m, p.integrator, refractory), shared(p, plan.dt), new Set([...m.variables, REFRACTORY_LEFT])),
+      resolve, new Set([...m.variables, REFRACTORY_LEFT])),
     `  if (!(${vars.map((v) => `is_finite(${v})`).join(' && ')})) { report_bad(g, t, copy); return; }`,
     ...vars.map((v, d) => `  state[${u(L.state[q]![d]!)} + e] = ${v};`),
     ...(probedInput === null ? [] : [`  state[${u(probedInput)} + g] = _in;`]),

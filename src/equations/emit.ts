@@ -133,7 +133,7 @@ function exprel32(x: number): number {
   }
   return F(F(F(Math.exp(x)) - 1) / x);
 }
-/** exprel in f64, from expm1 (no cancellation, as Brian2's numpy target computes it). */
+/** exprel in f64, from expm1 (no cancellation, as Brian2's numpy target computes it; in V8 as fast as exp). */
 const exprel64 = (x: number) => (x === 0 ? 1 : Math.expm1(x) / x);
 
 /** What generated JavaScript may call, passed in as arguments of its factory. */

@@ -1,0 +1,64 @@
+// Constant folding of a step's statements (docs/equations.md#emitters): parameters that every
+// neuron shares and dt become numbers, subtrees of numbers are computed once in f64 here, and a
+// local assigned a constant once carries it forward, so the loop over neurons computes none of it
+// (COBAHH's conductance decay exprel(−dt/τ) is one number, not two exp calls per neuron and step).
+import { JS_HELPERS } from './emit';
+import { type Expr, num, substitute } from './expression';
+import type { Statement } from './model';
+
+const MATH: Readonly<Record<string, (...a: number[]) => number>> = {
+  exp: Math.exp, log: Math.log, sqrt: Math.sqrt, abs: Math.abs, sin: Math.sin, cos: Math.cos, tan: Math.tan,
+  tanh: Math.tanh, sinh: Math.sinh, cosh: Math.cosh, floor: Math.floor, ceil: Math.ceil, sign: Math.sign,
+  pow: Math.pow, min: Math.min, max: Math.max, clip: (x, lo, hi) => Math.min(Math.max(x, lo), hi), exprel: JS_HELPERS.exprel64,
+};
+
+/** The expression with every subtree of numbers replaced by its value (conditions are left as they are). */
+export function foldExpr(e: Expr): Expr {
+  switch (e.kind) {
+    case 'num': case 'sym': return e;
+    case 'neg': { const a = foldExpr(e.arg); return a.kind === 'num' ? num(-a.value) : { kind: 'neg', arg: a }; }
+    case 'not': return { kind: 'not', arg: foldExpr(e.arg) };
+    case 'if': return { kind: 'if', test: foldExpr(e.test), then: foldExpr(e.then), else: foldExpr(e.else) };
+    case 'call': {
+      const args = e.args.map(foldExpr);
+      return args.every((a) => a.kind === 'num') ? num(MATH[e.fn]!(...args.map((a) => (a as { value: number }).value))) : { kind: 'call', fn: e.fn, args };
+    }
+    case 'bin': {
+      const l = foldExpr(e.left), r = foldExpr(e.right);
+      if (l.kind === 'num' && r.kind === 'num') {
+        const a = l.value, b = r.value;
+        switch (e.op) {
+          case '+': return num(a + b);
+          case '-': return num(a - b);
+          case '*': return num(a * b);
+          case '/': return num(a / b);
+          case '**': return num(a ** b);
+          default: break;
+        }
+      }
+      return { kind: 'bin', op: e.op, left: l, right: r };
+    }
+  }
+}
+
+/**
+ * Folds statements given the values of some names (shared parameters, dt). Locals assigned a
+ * constant exactly once, outside any condition, are folded into what follows; `keep` names
+ * (state variables) are never treated as constants.
+ */
+export function foldStatements(stmts: readonly Statement[], values: ReadonlyMap<string, number>, keep: ReadonlySet<string>): Statement[] {
+  const assigned = new Map<string, number>();
+  const count = (list: readonly Statement[]) => {
+    for (const s of list) { if (s.kind === 'set') assigned.set(s.target, (assigned.get(s.target) ?? 0) + 1); else count(s.body); }
+  };
+  count(stmts);
+  const known = new Map(values);
+  const apply = (e: Expr) => foldExpr(substitute(e, (n) => (known.has(n) ? num(known.get(n)!) : undefined)));
+  const walk = (list: readonly Statement[], top: boolean): Statement[] => list.map((s): Statement => {
+    if (s.kind === 'if') return { kind: 'if', test: apply(s.test), body: walk(s.body, false) };
+    const expr = apply(s.expr);
+    if (top && expr.kind === 'num' && assigned.get(s.target) === 1 && !keep.has(s.target) && !values.has(s.target)) known.set(s.target, expr.value);
+    return { kind: 'set', target: s.target, expr };
+  });
+  return walk(stmts, true);
+}

@@ -1,0 +1,4 @@
+// Every preset as a network description (docs/network.md).
+export { SCENARIOS, TYPE_COMBINATIONS, seedNetwork, type Scenario, type SeedNetworkOptions } from './seed_network';
+export { hhDoubleImpulse, linspace, neunChain, neunCoupledPair, neunCouplingScan } from './neun';
+export { cobahh, sparseIzhikevich } from './sparse';
