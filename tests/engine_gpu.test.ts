@@ -172,6 +172,31 @@ test('both launch shapes give the same spikes and state, bit for bit (COBAHH 300
   }
 });
 
+test('procedural rows (drawn again at each spike) give the same spikes and state as stored rows: COBAHH (fixed probability), and fixed out-degree with uniform weights', async () => {
+  const { device } = await testGpu();
+  const base = cobahh({ n: 400, p: 0.1, seed: 8 });
+  const outDegree: Network = {
+    dt: 0.5, seed: 2,
+    populations: [{ name: 'izh', size: 300, model: 'izhikevich', preset: 'RS', integrator: 'euler' }],
+    projections: [{ name: 'rec', source: 'izh', target: 'izh', connectivity: { rule: 'fixed-out-degree', k: 40 }, synapse: { kind: 'pulse', target: 'I' }, weight: { uniform: [0, 1.5] }, delay: 2 }],
+    inputs: [{ kind: 'noise', target: 'izh', sigma: 6 }, { kind: 'constant', target: 'izh', amplitude: 4 }],
+  };
+  for (const [net, steps, pop] of [[base, 500, 'exc'], [outDegree, 400, 'izh']] as const) {
+    const runs = [];
+    for (const storage of ['csr', 'procedural'] as const) {
+      const sim = await Simulation.create({ ...net, projections: net.projections!.map((p) => ({ ...p, storage })) }, { backend: 'gpu', device });
+      expect(gpuLayout(sim.plan).projections.every((p) => (p.procedural !== null) === (storage === 'procedural'))).toBe(true);
+      await sim.run({ steps });
+      runs.push({ spikes: sim.spikes(), v: await sim.readState(pop, 'v') });
+      sim.destroy();
+    }
+    expect(runs[0]!.spikes.step.length).toBeGreaterThan(100);
+    expect(Array.from(runs[1]!.spikes.step)).toEqual(Array.from(runs[0]!.spikes.step));
+    expect(Array.from(runs[1]!.spikes.neuron)).toEqual(Array.from(runs[0]!.spikes.neuron));
+    expect(maxAbsDiff(runs[1]!.v, runs[0]!.v)).toBe(0);
+  }
+});
+
 describe('non-finite states on the GPU', () => {
   test('stop the run naming the neuron and the step', async () => {
     const { device } = await testGpu();

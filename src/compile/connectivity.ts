@@ -19,6 +19,8 @@ export interface Synapses {
   g2: Float64Array | number | null;
   delay: Uint32Array | number;
   maxDelay: number;
+  /** The raw Philox word each uniform weight was drawn from (null when none was): the GPU quantises it in integers. */
+  words: Uint32Array | null;
 }
 
 const isArray = (x: unknown): x is ArrayLike<number> => Array.isArray(x) || ArrayBuffer.isView(x);
@@ -146,5 +148,6 @@ export function buildSynapses(pr: Projection, stream: number, seed: number, sour
   else weight = values(pr.weight, 1, r, nPre, stream, seed, DRAW.weight);
   const g2 = pr.synapse.kind === 'electrical' ? (pr.synapse.g2 === undefined ? weight : values(pr.synapse.g2, 0, r, nPre, stream, seed, DRAW.g2)) : null;
   const { delay, maxDelay } = delays(pr.delay, r, nPre, stream, seed);
-  return { nPre, nPost, rowStart: r.rowStart, post: r.targets, weight, g2, delay, maxDelay };
+  const uniformWords = typeof pr.weight === 'object' && !isArray(pr.weight) && 'uniform' in pr.weight && r.words ? r.words : null;
+  return { nPre, nPost, rowStart: r.rowStart, post: r.targets, weight, g2, delay, maxDelay, words: uniformWords };
 }

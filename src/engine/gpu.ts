@@ -7,7 +7,7 @@ import { WGSL_HELPERS } from '../equations/emit';
 import { GpuErrorWatch, type MakeBuffer, allocateScoped, cutShortError, offsetTable, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, acquireGpu } from '../gpu/device';
 import { ShaderReflection } from '../gpu/reflect';
-import { PHILOX_WGSL } from '../gpu/shaders';
+import { CONNECTIVITY_DRAWS_WGSL, PHILOX_WGSL } from '../gpu/shaders';
 import modelParams from '../../shaders/model_params.wgsl?raw';
 import { seedKey } from '../rng/philox';
 import type { Recorder } from '../run/recorder';
@@ -94,7 +94,7 @@ export class GpuEngine {
       };
     }, options);
     try {
-      const code = [PHILOX_WGSL, modelParams, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput)].join('\n');
+      const code = [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, modelParams, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput)].join('\n');
       const { value } = await allocateScoped(gpu.device, (make, all) => GpuEngine.build(plan, gpu, L, R, k, code, stateWords, probes, fused, make, all));
       return value;
     } catch (e) {

@@ -4,6 +4,8 @@
 // additions irrelevant), the synapse tables, the input tables, and the byte size of each buffer.
 import { buildSynapses, type Synapses } from '../compile/connectivity';
 import type { Plan, ProjectionPlan } from '../compile/plan';
+import { BLOCK, binomialThresholds, scaleWord } from '../sparse/connectivity';
+import type { Projection } from '../spec/network';
 
 /** Where one population's spikes, or one input, lands: a state variable's jumps, I, or a synapse's own current. */
 export interface Slot { population: number; variable: number; own: number; offset: number; scale: number }
@@ -25,6 +27,13 @@ export interface ProjectionLayout {
    * (f32), and the constant delay. Null: stored as rows and scattered with fixed-point atomics.
    */
   dense: { weights: number; delay: number } | null;
+  /**
+   * Rows drawn again at each spike (storage 'procedural': fixed probability or out-degree), with
+   * the draws of the host build (src/sparse/connectivity.ts): the binomial count thresholds in
+   * `syn` (full block, then the last one), and the weight: one fixed-point number, or a uniform
+   * range drawn from each synapse's weight word.
+   */
+  procedural: { cdf: number; noSelf: boolean; low: number; span: number; random: boolean } | null;
   /** Electrical and diffusion synapses: f32 weights and g2 per synapse (offsets in `syn`, or null: the constant), the synapses by target (column starts, synapse index) and each synapse's source neuron. */
   continuous: { weight: number | null; g2: number | null; colStart: number; colSyn: number; pre: number; state: number | null } | null;
 }
@@ -74,6 +83,26 @@ function maxInDegree(s: Synapses): number {
   return deg.reduce((a, b) => Math.max(a, b), 0);
 }
 
+/** A uniform weight range in fixed point: low + ⌊word · span / 2³²⌋ covers [low, high] in integers. */
+function uniformFixed(w: { uniform: [number, number] }, scale: number): { low: number; span: number } {
+  const low = Math.round(w.uniform[0] * scale), high = Math.round(w.uniform[1] * scale);
+  return { low, span: high - low + 1 };
+}
+
+/** The largest |weight| a procedural projection draws. */
+const procedureWeight = (w: Projection['weight']) => (typeof w === 'number' ? Math.abs(w) : w && !ArrayBuffer.isView(w) && !Array.isArray(w) && 'uniform' in w ? Math.max(...w.uniform.map(Math.abs)) : 1);
+
+/**
+ * A bound on one target's synapses from a procedural projection: its expected in-degree plus ten
+ * standard deviations (the chance to pass it is below 1e-23), at most every source neuron.
+ */
+function inDegreeBound(pr: ProjectionPlan): number {
+  const c = pr.spec.connectivity, n = pr.source.size;
+  const p = c.rule === 'fixed-probability' ? c.p : c.rule === 'fixed-out-degree' ? Math.min(1, c.k / pr.target.size) : 1;
+  const mean = c.rule === 'fixed-out-degree' ? (n * c.k) / pr.target.size : n * p;
+  return Math.min(c.rule === 'fixed-out-degree' ? n * c.k : n, Math.ceil(mean + 10 * Math.sqrt(mean * (1 - p)) + 10));
+}
+
 const maxAbs = (w: Float64Array | number) => (typeof w === 'number' ? Math.abs(w) : w.reduce((a, b) => Math.max(a, Math.abs(b)), 0));
 
 export function gpuLayout(plan: Plan): GpuLayout {
@@ -85,7 +114,9 @@ export function gpuLayout(plan: Plan): GpuLayout {
   const own = plan.projections.map((pr) => (pr.synapse.kind === 'exponential' && pr.variable < 0 ? take(B * pr.target.size) : null));
   const hasContinuous = plan.projections.some((pr) => pr.synapse.kind === 'electrical' || pr.synapse.kind === 'diffusion');
   const cont = hasContinuous ? take(B * plan.n) : null;
-  const built = plan.projections.map((pr) => buildSynapses(pr.spec, pr.index, plan.seed, pr.source, pr.target));
+  // Procedural projections are never built on the host: their rows are drawn again at each spike.
+  const procedural = plan.projections.map((pr) => pr.spec.storage === 'procedural');
+  const built = plan.projections.map((pr, k) => (procedural[k] ? null : buildSynapses(pr.spec, pr.index, plan.seed, pr.source, pr.target)));
   const dstate = plan.projections.map((pr, k) => (pr.synapse.kind === 'diffusion' ? take(4 * B * built[k]!.post.length) : null));
   const stateData = new Float32Array(words);
   plan.populations.forEach((p, q) => p.init.forEach((x, d) => stateData.set(x, state[q]![d]!)));
@@ -112,7 +143,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
   const refrWords = Math.max(words, 4);
 
   // The arrival slots chemical synapses feed, with a bound on one step's arrivals.
-  const ring = 1 + Math.max(0, ...built.map((s) => s.maxDelay));
+  const ring = 1 + Math.max(0, ...plan.projections.map((pr, k) => (built[k] ? built[k]!.maxDelay : (pr.spec.delay as number | undefined) ?? 0)));
   const slotKey = new Map<string, number>();
   const slots: Slot[] = [];
   const bounds: number[] = [];
@@ -125,18 +156,22 @@ export function gpuLayout(plan: Plan): GpuLayout {
   // Dense gathers: a dense rule (or storage 'dense') with one delay and one weight set for all copies.
   const isDense = plan.projections.map((pr, k) => {
     const storage = pr.spec.storage ?? 'auto', rule = pr.spec.connectivity.rule;
-    return (pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential') && typeof built[k]!.delay === 'number' && !pr.weightPerCopy
+    return !procedural[k] && (pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential') && typeof built[k]!.delay === 'number' && !pr.weightPerCopy
       && (storage === 'dense' || (storage === 'auto' && (rule === 'dense' || rule === 'seed-random')));
   });
   const chemical = plan.projections.filter((pr) => (pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential') && !isDense[pr.index]);
   plan.projections.forEach((pr) => { if (isDense[pr.index]) slotOf(pr); });
   for (const pr of chemical) {
-    const w = pr.weightPerCopy ? Math.max(maxAbs(built[pr.index]!.weight), ...Array.from(pr.weightPerCopy, Math.abs)) : maxAbs(built[pr.index]!.weight);
-    bounds[slotOf(pr)]! += w * maxInDegree(built[pr.index]!);
+    const b = built[pr.index];
+    const weights = b ? maxAbs(b.weight) : procedureWeight(pr.spec.weight);
+    const w = pr.weightPerCopy ? Math.max(weights, ...Array.from(pr.weightPerCopy, Math.abs)) : weights;
+    // Rules that can be drawn again use the same bound stored or not, so both quantise alike.
+    const regenerable = pr.spec.connectivity.rule === 'fixed-probability' || pr.spec.connectivity.rule === 'fixed-out-degree';
+    bounds[slotOf(pr)]! += w * (b ? (regenerable ? Math.max(inDegreeBound(pr), maxInDegree(b)) : maxInDegree(b)) : inDegreeBound(pr));
   }
   words = 0;
   slots.forEach((s, k) => { s.scale = fixedScale(bounds[k]!); s.offset = take(ring * B * plan.populations[s.population]!.size); });
-  const maskRing = 3 + Math.max(0, ...built.map((b, k) => (isDense[k] ? b.maxDelay : 0)));
+  const maskRing = 3 + Math.max(0, ...built.map((b, k) => (isDense[k] ? b!.maxDelay : 0)));
   const masks = plan.populations.map((p) => {
     if (!plan.projections.some((pr) => isDense[pr.index] && pr.source === p)) return null;
     const w = Math.ceil(p.size / 32);
@@ -148,13 +183,35 @@ export function gpuLayout(plan: Plan): GpuLayout {
   words = 0;
   const parts: { at: number; data: Uint32Array | Int32Array }[] = [];
   const projections = plan.projections.map((pr, k): ProjectionLayout => {
+    if (procedural[k]) {
+      const c = pr.spec.connectivity, slot = slotOf(pr), scale = slots[slot]!.scale;
+      const cdf = take(2 * BLOCK);
+      if (c.rule === 'fixed-probability') {
+        parts.push({ at: cdf, data: binomialThresholds(BLOCK, c.p) });
+        parts.push({ at: cdf + BLOCK, data: binomialThresholds(pr.target.size % BLOCK || BLOCK, c.p) });
+      }
+      const w = pr.spec.weight, random = typeof w === 'object' && !ArrayBuffer.isView(w) && !Array.isArray(w) && 'uniform' in w;
+      const [low, high] = random ? (w as { uniform: [number, number] }).uniform : [typeof w === 'number' ? w : 1, 0];
+      const noSelf = pr.source === pr.target && !('autapses' in c && c.autapses);
+      const empty: Synapses = { nPre: pr.source.size, nPost: pr.target.size, rowStart: new Uint32Array(0), post: new Uint32Array(0), weight: 0, g2: null, delay: (pr.spec.delay as number | undefined) ?? 0, maxDelay: 0, words: null };
+      const q = random ? uniformFixed({ uniform: [low, high] }, scale) : { low: Math.round(low * scale), span: 0 };
+      return {
+        plan: pr, synapses: empty, rowStart: 0, post: 0, weight: null, delay: null, constant: q.low, slot, continuous: null, dense: null,
+        procedural: { cdf, noSelf, low: q.low, span: q.span, random },
+      };
+    }
     const s = built[k]!;
     const chemicalSlot = pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential' ? slotOf(pr) : -1;
     const scale = chemicalSlot >= 0 ? slots[chemicalSlot]!.scale : 1;
     const rowStart = take(s.rowStart.length); parts.push({ at: rowStart, data: s.rowStart });
     const post = take(s.post.length); parts.push({ at: post, data: s.post });
     let weight: number | null = null, delay: number | null = null;
-    if (typeof s.weight !== 'number' && chemicalSlot >= 0) { weight = take(s.post.length); parts.push({ at: weight, data: Int32Array.from(s.weight, (w) => Math.round(w * scale)) }); }
+    if (typeof s.weight !== 'number' && chemicalSlot >= 0) {
+      weight = take(s.post.length);
+      // Uniform weights drawn from words: low + ⌊word · span / 2³²⌋ in integers, as procedural rows compute them.
+      const q = s.words ? uniformFixed(pr.spec.weight as { uniform: [number, number] }, scale) : null;
+      parts.push({ at: weight, data: q && s.words ? Int32Array.from(s.words, (w) => q.low + scaleWord(w, q.span)) : Int32Array.from(s.weight, (w) => Math.round(w * scale)) });
+    }
     if (typeof s.delay !== 'number') { delay = take(s.post.length); parts.push({ at: delay, data: s.delay }); }
     const constant = typeof s.weight === 'number' ? Math.round(s.weight * scale) : 0;
     let continuous: ProjectionLayout['continuous'] = null;
@@ -182,7 +239,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
       const preAt = take(pre.length); parts.push({ at: preAt, data: pre });
       continuous = { weight: cw, g2: cg, colStart, colSyn, pre: preAt, state: dstate[k]! };
     }
-    return { plan: pr, synapses: s, rowStart, post, weight, delay, constant, slot: chemicalSlot, continuous, dense };
+    return { plan: pr, synapses: s, rowStart, post, weight, delay, constant, slot: chemicalSlot, continuous, dense, procedural: null };
   });
   const synData = new Uint32Array(Math.max(words, 4));
   for (const { at, data } of parts) synData.set(new Uint32Array(data.buffer, data.byteOffset, data.length), at);

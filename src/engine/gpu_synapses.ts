@@ -108,6 +108,47 @@ export function maskClear(L: GpuLayout): string[] {
   return L.masks.flatMap((m) => (m ? [`  if (i < ${u(L.B * m.words)}) { atomicStore(&acc[${u(m.offset)} + ((t + 1u) % ${u(L.maskRing)}) * ${u(L.B * m.words)} + i], 0); }`] : []));
 }
 
+/**
+ * A procedural projection: the spiking neuron's row drawn again, draw for draw as the host build
+ * makes it (src/sparse/connectivity.ts, shaders/connectivity_draws.wgsl), its weights from each
+ * synapse's weight word, added in fixed point.
+ */
+function proceduralCode(L: GpuLayout, pl: GpuLayout['projections'][number]): string[] {
+  const T = tableBases(L), pr = pl.plan, src = pr.source, nPost = pr.target.size, slot = L.slots[pl.slot]!, c = pr.spec.connectivity;
+  const P = pl.procedural!, stream = pr.index, noSelf = P.noSelf ? 'true' : 'false';
+  const weight = (word: string) => (pr.weightPerCopy ? `weight_per_copy_${pr.index}(copy)`
+    : P.random ? `(${P.low}i + i32(philox_mulhi(${word}, ${u(P.span)})))` : `${pl.constant}i`);
+  const head = [
+    `  if (g >= ${u(L.popBase[src.index]!)} && g < ${u(L.popBase[src.index]! + L.B * src.size)}) {`,
+    `    let e = g - ${u(L.popBase[src.index]!)}; let copy = e / ${u(src.size)}; let i = e - copy * ${u(src.size)};`,
+    `    let base = ${u(slot.offset)} + ((t + 1u + ${u(pl.synapses.delay as number)}) % ${u(L.ring)}) * ${u(L.B * nPost)} + copy * ${u(nPost)};`,
+  ];
+  if (c.rule === 'fixed-out-degree') {
+    return [...head,
+      `    for (var j = 0u; j < ${u(c.k)}; j++) {`,
+      `      let syn = degree_synapse(i, j, ${u(nPost)}, ${noSelf}, ${u(stream)}, P.seed);`,
+      `      atomicAdd(&acc[base + syn.x], ${weight('syn.y')});`,
+      '    }', '  }'];
+  }
+  const blocks = Math.ceil(nPost / 32), tailSize = nPost % 32 || 32;
+  return [...head,
+    `    for (var quad = 0u; quad * 4u < ${u(blocks)}; quad++) {`,
+    `      let w = probability_count_words(i, quad, ${u(stream)}, P.seed);`,
+    `      for (var b = 4u * quad; b < min(4u * quad + 4u, ${u(blocks)}); b++) {`,
+    `        let m = select(32u, ${u(tailSize)}, b == ${u(blocks - 1)});`,
+    `        let cdf = ${u(T.syn + P.cdf)} + select(0u, 32u, b == ${u(blocks - 1)} && m != 32u);`,
+    '        var n = 0u;',
+    '        loop { if (n >= m || w[b & 3u] < tab[cdf + n]) { break; } n += 1u; }',
+    '        if (n == 0u) { continue; }',
+    `        var chosen = probability_block_slots(i, b, n, m, ${noSelf}, ${u(stream)}, P.seed);`,
+    '        loop {',
+    '          if (chosen == 0u) { break; }',
+    '          let post = b * 32u + countTrailingZeros(chosen);',
+    '          chosen &= chosen - 1u;',
+    `          atomicAdd(&acc[base + post], ${weight(`probability_weight_word(i, post, ${u(stream)}, P.seed)`)});`,
+    '        }', '      }', '    }', '  }'];
+}
+
 export function propagateCode(plan: Plan, L: GpuLayout): string[] {
   const T = tableBases(L), out: string[] = [];
   for (const pl of L.projections) {
@@ -115,6 +156,7 @@ export function propagateCode(plan: Plan, L: GpuLayout): string[] {
     const pr = pl.plan, src = pr.source, slot = L.slots[pl.slot]!, nPost = pr.target.size;
     const weight = pl.weight !== null ? `bitcast<i32>(tab[${u(T.syn + pl.weight)} + s])` : pr.weightPerCopy ? `weight_per_copy_${pr.index}(copy)` : `${pl.constant}i`;
     const delay = pl.delay !== null ? `tab[${u(T.syn + pl.delay)} + s]` : u(pl.synapses.delay as number);
+    if (pl.procedural) { out.push(...proceduralCode(L, pl)); continue; }
     out.push(
       `  if (g >= ${u(L.popBase[src.index]!)} && g < ${u(L.popBase[src.index]! + L.B * src.size)}) {`,
       `    let e = g - ${u(L.popBase[src.index]!)}; let copy = e / ${u(src.size)}; let i = e - copy * ${u(src.size)};`,

@@ -12,6 +12,8 @@ import sparseNetwork from '../../shaders/sparse_network.wgsl?raw';
 import sparsePropagate from '../../shaders/sparse_propagate.wgsl?raw';
 
 export const PHILOX_WGSL = philox;
+/** The draws that define a projection's synapses, shared by the builds and procedural rows. */
+export const CONNECTIVITY_DRAWS_WGSL = connectivityDraws;
 
 // Every kernel with generated model code also gets the helpers that code calls (spk_exprel, …).
 

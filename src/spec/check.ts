@@ -138,7 +138,13 @@ function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Popu
   if (pr.storage === 'procedural' && c.rule !== 'fixed-probability' && c.rule !== 'fixed-out-degree') {
     report(`${at}.storage`, `procedural rows are drawn again at each spike, which only fixed-probability and fixed-out-degree can do (not ${c.rule})`);
   }
-  if (pr.storage === 'procedural' && (isArray(pr.weight) || isArray(pr.delay))) report(`${at}.storage`, 'procedural rows cannot carry per-synapse arrays');
+  if (pr.storage === 'procedural') {
+    if (pr.delay !== undefined && typeof pr.delay !== 'number') report(`${at}.delay`, 'procedural rows are drawn again at each spike: give one delay for all synapses');
+    if (pr.weight !== undefined && typeof pr.weight !== 'number' && !(!isArray(pr.weight) && 'uniform' in pr.weight)) {
+      report(`${at}.weight`, 'procedural rows draw their weights again at each spike: give one weight or {uniform: [low, high]}');
+    }
+    if (pr.synapse.kind === 'electrical' || pr.synapse.kind === 'diffusion') report(`${at}.storage`, `${pr.synapse.kind} synapses are stored: procedural rows carry spikes only`);
+  }
 }
 
 function checkInput(inp: Input, at: string, pops: Map<string, { p: Population; m: ParsedModel | null }>, report: Report): void {
