@@ -12,7 +12,7 @@ import modelParams from '../../shaders/model_params.wgsl?raw';
 import { seedKey } from '../rng/philox';
 import type { Recorder } from '../run/recorder';
 import type { CopyFailure } from './cpu';
-import { HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, releaseItems } from './gpu_code';
+import { HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, releaseItems, scatters } from './gpu_code';
 import { type GpuLayout, gpuLayout } from './gpu_layout';
 
 export interface GpuEngineOptions extends GpuOptions {
@@ -181,7 +181,7 @@ export class GpuEngine {
       if (this.pipes.release) this.dispatch(pass, this.pipes.release, releaseItems(this.L));
       if (this.pipes.currents) this.dispatch(pass, this.pipes.currents, this.L.total);
       this.dispatch(pass, this.pipes.neurons, this.L.total);
-      this.dispatch(pass, this.pipes.propagate, this.L.total);
+      if (scatters(this.L)) this.dispatch(pass, this.pipes.propagate, this.L.total);
       if (this.pipes.sample) this.dispatch(pass, this.pipes.sample, this.probeWidth);
     }
     pass.end();

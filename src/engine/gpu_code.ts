@@ -11,10 +11,13 @@ import { foldStatements } from '../equations/fold';
 import { shared } from './cpu_neurons';
 import type { GpuLayout } from './gpu_layout';
 import { inputCode } from './gpu_inputs';
-import { continuousInto, currentsCode, denseGathers, maskClear, maskCode, propagateCode, releaseCode, releaseItems } from './gpu_synapses';
+import { continuousInto, currentsCode, denseGathers, maskClear, maskCode, maskReads, preloadCode, propagateCode, releaseCode, releaseItems } from './gpu_synapses';
 import { f, tableBases, u } from './gpu_tables';
 
 export { releaseItems };
+
+/** Whether any projection scatters spikes into the rings (else no propagate phase is needed). */
+export const scatters = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense);
 
 export const WG = 64;
 /** Words of the records header: spike pairs, bad count, bad step, bad element, steps done; then spikes per population. */
@@ -59,9 +62,10 @@ function neuronFunction(plan: Plan, L: GpuLayout, p: PopulationPlan, probedInput
     // Arrivals due this step, taken from the ring (and the slot cleared for its next use), after
     // the dense projections' sums gathered from the spike masks in ascending source order.
     ...slots.map((s) => {
-      const dense = L.projections.filter((pl) => pl.dense && pl.slot === L.slots.indexOf(s));
-      const gathered = dense.length === 0 ? '0.0' : `dense_${L.slots.indexOf(s)}(t, copy, k)`;
-      const a = `${gathered} + f32(atomicExchange(&acc[${u(s.offset)} + (t % ${u(L.ring)}) * ${u(L.B * size)} + e], 0)) * ${f(1 / s.scale)}`;
+      const q = L.slots.indexOf(s), fed = L.projections.filter((pl) => pl.slot === q);
+      const gathered = fed.some((pl) => pl.dense) ? `dense_${q}(t, copy, k)` : '';
+      const ring = fed.some((pl) => !pl.dense) ? `f32(atomicExchange(&acc[${u(s.offset)} + (t % ${u(L.ring)}) * ${u(L.B * size)} + e], 0)) * ${f(1 / s.scale)}` : '';
+      const a = [gathered, ring].filter((x) => x).join(' + ');
       if (s.own < 0) return `  ${into(s.variable)} += ${a};`;
       const pr = plan.projections[s.own]!, o = `state[${u(L.own[s.own]!)} + e]`;
       const tau = (pr.synapse as { tau?: number }).tau!;
@@ -154,13 +158,15 @@ fn flat(id: vec3u, n: vec3u) -> u32 { return id.x + id.y * n.x * ${u(WG)}; }
 // each (any size), or all of them in one workgroup looping over steps (small networks).
 fn do_neurons(g: u32, t: u32, tc: u32) {
   if (g >= ${u(L.total)}) { return; }
+  // The spike list of step t + 1 and the mask slot of step t + 1 start empty (both unused in this step).
+  if (g == 0u) { atomicStore(&spk[1u - (t & 1u)], 0u); }
+  let i = g;
+${maskClear(L).join('\n')}
   ${popBranch('neuron')}
 }
 
 fn do_propagate(i: u32, t: u32) {
   let parity = t & 1u;
-  if (i == 0u) { atomicStore(&spk[1u - parity], 0u); }
-${maskClear(L).join('\n')}
   if (i >= atomicLoad(&spk[parity])) { return; }
   let g = atomicLoad(&spk[2u + parity * ${u(L.total)} + i]);
 ${propagateCode(plan, L).join('\n')}
@@ -181,8 +187,15 @@ fn do_sample(j: u32, t: u32) {
 ${sample.join('\n')}
 }
 
+${preloadCode(L)}
+
 @compute @workgroup_size(${WG})
-fn neurons(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_neurons(flat(id, n), P.first + S.tc, S.tc); }
+fn neurons(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u, @builtin(local_invocation_index) l: u32) {
+  let t = P.first + S.tc;
+${maskReads(L) ? `  preload_masks(l, ${u(WG)}, t);
+  workgroupBarrier();` : ''}
+  do_neurons(flat(id, n), t, S.tc);
+}
 @compute @workgroup_size(${WG})
 fn propagate(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_propagate(flat(id, n), P.first + S.tc); }
 @compute @workgroup_size(${WG})
@@ -206,10 +219,12 @@ ${releaseItems(L) > 0 ? `    for (var j = l; j < ${u(releaseItems(L))}; j += FUS
     storageBarrier();` : ''}
 ${L.cont !== null ? `    for (var g = l; g < ${u(L.total)}; g += FUSED_WG) { do_currents(g); }
     storageBarrier();` : ''}
+${maskReads(L) ? '    preload_masks(l, FUSED_WG, t);\n    workgroupBarrier();' : ''}
     for (var g = l; g < ${u(L.total)}; g += FUSED_WG) { do_neurons(g, t, tc); }
     storageBarrier();
-    for (var i = l; i < ${u(L.total)}; i += FUSED_WG) { do_propagate(i, t); }
-    storageBarrier();
+${maskReads(L) ? '    workgroupBarrier();  // every lane is done with these masks before the next step loads its own' : ''}
+${scatters(L) ? `    for (var i = l; i < ${u(L.total)}; i += FUSED_WG) { do_propagate(i, t); }
+    storageBarrier();` : ''}
 ${probes.length ? `    for (var j = l; j < ${u(Math.max(...probes.map((p) => L.B * p.neurons.length)))}; j += FUSED_WG) { do_sample(j, t); }
     storageBarrier();` : ''}
     if (l == 0u) { atomicAdd(&rec[${u(STEPS_DONE)}], 1u); }

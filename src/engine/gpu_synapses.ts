@@ -75,17 +75,55 @@ export function releaseItems(L: GpuLayout): number {
 }
 
 /** Per slot fed by dense projections: the sum over this step's arrivals, gathered in ascending source order. */
+/** Most mask words a workgroup copies into its own memory before the gathers (16 KiB). */
+const MAX_SHARED_MASK_WORDS = 4096;
+
+/** The masks the dense gathers read in a step, one entry per (source population, delay): where each lies in workgroup memory. */
+export function maskReads(L: GpuLayout): { population: number; delay: number; at: number; words: number }[] | null {
+  const reads: { population: number; delay: number; at: number; words: number }[] = [];
+  let at = 0;
+  for (const pl of L.projections) {
+    if (!pl.dense) continue;
+    const population = pl.plan.source.index, delay = pl.dense.delay;
+    if (reads.some((r) => r.population === population && r.delay === delay)) continue;
+    const words = L.B * L.masks[population]!.words;
+    reads.push({ population, delay, at, words });
+    at += words;
+  }
+  return at === 0 || at > MAX_SHARED_MASK_WORDS ? null : reads;
+}
+
+/**
+ * Copies the masks this step's gathers read into workgroup memory (atomic loads are slow on some
+ * adapters, and every neuron of the workgroup reads all of them); call in uniform control flow,
+ * followed by workgroupBarrier().
+ */
+export function preloadCode(L: GpuLayout): string {
+  const reads = maskReads(L);
+  if (!reads) return '';
+  const total = reads.reduce((n, r) => n + r.words, 0);
+  return `var<workgroup> wmask: array<u32, ${u(total)}>;
+fn preload_masks(l: u32, lanes: u32, t: u32) {
+${reads.map((r) => {
+    const m = L.masks[r.population]!;
+    return `  for (var k = l; k < ${u(r.words)}; k += lanes) { wmask[${u(r.at)} + k] = bitcast<u32>(atomicLoad(&acc[${u(m.offset)} + ((t + ${u(L.maskRing - 1 - r.delay)}) % ${u(L.maskRing)}) * ${u(r.words)} + k])); }`;
+  }).join('\n')}
+}`;
+}
+
 export function denseGathers(plan: Plan, L: GpuLayout): string[] {
-  const T = tableBases(L);
+  const T = tableBases(L), reads = maskReads(L);
   return L.slots.map((s, q) => {
     const dense = L.projections.filter((pl) => pl.dense && pl.slot === q);
     if (dense.length === 0) return '';
     const body = dense.map((pl) => {
       const src = pl.plan.source, m = L.masks[src.index]!, d = pl.dense!;
+      const shared = reads?.find((r) => r.population === src.index && r.delay === d.delay);
+      const base = shared ? `${u(shared.at)} + copy * ${u(m.words)}` : `${u(m.offset)} + ((t + ${u(L.maskRing - 1 - d.delay)}) % ${u(L.maskRing)}) * ${u(L.B * m.words)} + copy * ${u(m.words)}`;
       return [
-        `  { let base = ${u(m.offset)} + ((t + ${u(L.maskRing - 1 - d.delay)}) % ${u(L.maskRing)}) * ${u(L.B * m.words)} + copy * ${u(m.words)};`,
+        `  { let base = ${base};`,
         `    for (var w = 0u; w < ${u(m.words)}; w++) {`,
-        '      var bits = bitcast<u32>(atomicLoad(&acc[base + w]));',
+        `      var bits = ${shared ? 'wmask[base + w]' : 'bitcast<u32>(atomicLoad(&acc[base + w]))'};`,
         '      loop {',
         '        if (bits == 0u) { break; }',
         `        sum += tabf(${u(T.syn + d.weights)} + k * ${u(src.size)} + w * 32u + countTrailingZeros(bits));`,
