@@ -9,7 +9,8 @@ import type { Network } from '../src/spec/network';
 import { seedNetwork } from '../src/spec/presets/seed_network';
 import { neunChain, neunCoupledPair } from '../src/spec/presets/neun';
 import { cobahh } from '../src/spec/presets/sparse';
-import { maxAbsDiff, testGpu } from './helpers';
+import { fakeDevice, maxAbsDiff, testGpu } from './helpers';
+import { checkSize } from '../src/compile/memory';
 import { compileNetwork } from '../src/compile/plan';
 import { gpuLayout } from '../src/engine/gpu_layout';
 import { hhPulsesAndGaps, izhikevichDenseDelayed, izhikevichWithLif } from './combination_networks';
@@ -217,5 +218,20 @@ describe('non-finite states on the GPU', () => {
     expect(sim.spikeTimes(0, 2).length).toBeGreaterThan(0);
     expect(sim.spikeTimes(0, 1).length).toBe(0);
     sim.destroy();
+  });
+});
+
+describe('sizes are refused before anything is built or allocated', () => {
+  test('a host build past its limit names the projection; the same network with procedural rows is accepted on the GPU', async () => {
+    const big = cobahh({ n: 1_024_000, p: 1000 / 1_024_000 });
+    await expect(Simulation.create(big)).rejects.toThrow(/projections\[0\]\.connectivity: the network would build up to \d+ synapses on the host; at most 134217728 \(storage 'procedural' stores none on the GPU\)/);
+    const plan = compileNetwork({ ...big, projections: big.projections!.map((p) => ({ ...p, storage: 'procedural' as const })) });
+    expect(() => checkSize(plan, 'gpu')).not.toThrow();
+    expect(() => checkSize(plan, 'cpu')).toThrow(/at most 134217728/);
+  });
+  test('a buffer past the device limit is refused naming the limit, before any allocation', async () => {
+    const net = cobahh({ n: 20_000, p: 0.05 });
+    await expect(Simulation.create(net, { backend: 'gpu', device: fakeDevice({ maxStorageBufferBindingSize: 1 << 20, maxBufferSize: 1 << 20 }) }))
+      .rejects.toThrow(/the network needs about \d+ bytes in one GPU buffer; this device allows 1048576 \(maxStorageBufferBindingSize, maxBufferSize\)/);
   });
 });

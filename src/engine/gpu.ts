@@ -2,7 +2,9 @@
 // dispatch each per step, many steps per submit, recordings read back per chunk while the next
 // chunk runs (double-buffered). Fills the same Recorder as the CPU backend.
 import { NonFiniteStateError } from '../backends/backend';
+import { checkSize, gpuEstimate } from '../compile/memory';
 import type { Plan } from '../compile/plan';
+import { NetworkSpecError } from '../spec/validate';
 import { WGSL_HELPERS } from '../equations/emit';
 import { GpuErrorWatch, type MakeBuffer, allocateScoped, cutShortError, offsetTable, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, acquireGpu } from '../gpu/device';
@@ -10,7 +12,7 @@ import { ShaderReflection } from '../gpu/reflect';
 import { CONNECTIVITY_DRAWS_WGSL, PHILOX_WGSL } from '../gpu/shaders';
 import modelParams from '../../shaders/model_params.wgsl?raw';
 import { seedKey } from '../rng/philox';
-import type { Recorder } from '../run/recorder';
+import type { ProbeSpec, Recorder } from '../run/recorder';
 import type { CopyFailure } from './cpu';
 import { HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, releaseItems, scatters } from './gpu_code';
 import { type GpuLayout, gpuLayout } from './gpu_layout';
@@ -69,30 +71,44 @@ export class GpuEngine {
   get slice(): number { return 8 * this.k; }
 
   static async create(plan: Plan, rec: Recorder, options: GpuEngineOptions = {}): Promise<GpuEngine> {
-    const L = gpuLayout(plan);
+    checkSize(plan, 'gpu');  // a host build too large is refused before it starts
     const k = Math.max(1, Math.floor(options.stepsPerSubmit ?? 250));
-    const probes = rec.probes.map((p) => ({ ...p, width: plan.copies * p.neurons.length }));
-    const capacity = options.spikeCapacity ?? Math.min(1 << 22, Math.max(4096, Math.ceil(L.total * k * 0.2)));
-    const R = recordLayout(plan, L, probes, k, capacity);
-    const probedInput = probes.some((p) => p.variable < 0) ? L.words.state : null;
-    const stateWords = L.words.state + (probedInput === null ? 0 : L.total);
-    const largest = 4 * Math.max(stateWords, L.words.acc, R.words, L.words.params + L.words.syn + L.words.inputs, 2 + 2 * L.total);
+    const total = plan.copies * plan.n;
+    const estimate = Math.max(...Object.values(gpuEstimate(plan).parts));
+    const refuse = (bytes: number, allowed: number) => new NetworkSpecError([{
+      path: 'populations', message: `the network needs about ${bytes} bytes in one GPU buffer; this device allows ${allowed} (maxStorageBufferBindingSize, maxBufferSize)`,
+    }]);
     let fused: { wg: number; steps: number } | null = null;
-    // Asked for as needed: an adapter that cannot hold the largest buffer is refused naming the limit.
+    // Before the host builds anything: a device that cannot hold the estimate is refused naming the limit.
     const gpu = await acquireGpu((limits, software) => {
+      const allowed = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+      if (estimate > allowed) throw refuse(estimate, allowed);
       const launch = options.launch ?? 'auto';
       // No more invocations than elements (a few idle lanes at most): barriers cost per invocation on a software adapter.
-      const wg = Math.min(software ? 256 : 1024, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX, Math.max(32, 2 ** Math.ceil(Math.log2(L.total))));
+      const wg = Math.min(software ? 256 : 1024, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX, Math.max(32, 2 ** Math.ceil(Math.log2(total))));
       // A software adapter runs one workgroup on one core: there only tiny networks gain from it
       // (measured on llvmpipe: 2 neurons 26 against 132 µs a step; 1000 neurons 1064 against 595).
-      if (launch === 'one-workgroup' || (launch === 'auto' && L.total <= (software ? SOFTWARE_ONE_WORKGROUP_MAX : ONE_WORKGROUP_MAX_ELEMENTS))) {
+      if (launch === 'one-workgroup' || (launch === 'auto' && total <= (software ? SOFTWARE_ONE_WORKGROUP_MAX : ONE_WORKGROUP_MAX_ELEMENTS))) {
         fused = { wg, steps: Math.max(1, Math.min(k, options.stepsPerDispatch ?? (software ? 25 : 100))) };
       }
-      return {
-        maxStorageBuffersPerShaderStage: 6, maxStorageBufferBindingSize: largest, maxBufferSize: largest,
-        ...(fused ? { maxComputeInvocationsPerWorkgroup: wg, maxComputeWorkgroupSizeX: wg } : {}),
-      };
+      const big = estimate > 2 ** 27 ? { maxStorageBufferBindingSize: allowed, maxBufferSize: allowed } : {};
+      return { maxStorageBuffersPerShaderStage: 6, ...big, ...(fused ? { maxComputeInvocationsPerWorkgroup: wg, maxComputeWorkgroupSizeX: wg } : {}) };
     }, options);
+    let L: GpuLayout, R: RecordLayout, probes: (ProbeSpec & { width: number })[], probedInput: number | null, stateWords: number;
+    try {
+      L = gpuLayout(plan);
+      probes = rec.probes.map((p) => ({ ...p, width: plan.copies * p.neurons.length }));
+      const capacity = options.spikeCapacity ?? Math.min(1 << 22, Math.max(4096, Math.ceil(L.total * k * 0.2)));
+      R = recordLayout(plan, L, probes, k, capacity);
+      probedInput = probes.some((p) => p.variable < 0) ? L.words.state : null;
+      stateWords = L.words.state + (probedInput === null ? 0 : L.total);
+      const largest = 4 * Math.max(stateWords, L.words.acc, R.words, L.words.params + L.words.syn + L.words.inputs, 2 + 2 * L.total);
+      const allowed = Math.min(gpu.device.limits.maxStorageBufferBindingSize, gpu.device.limits.maxBufferSize);
+      if (largest > allowed) throw refuse(largest, allowed);
+    } catch (e) {
+      gpu.destroy();
+      throw e;
+    }
     try {
       const code = [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, modelParams, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput)].join('\n');
       const { value } = await allocateScoped(gpu.device, (make, all) => GpuEngine.build(plan, gpu, L, R, k, code, stateWords, probes, fused, make, all));

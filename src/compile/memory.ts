@@ -1,0 +1,64 @@
+// What a plan will need, known before anything is built or allocated: the synapses of each
+// projection (exact for the rules that fix them, the mean plus six standard deviations for fixed
+// probability) and the bytes of each part on the GPU. Networks too large for the host build or
+// the device are refused here, naming the field and the limit.
+import { NetworkSpecError, type SpecIssue } from '../spec/validate';
+import type { Plan, ProjectionPlan } from './plan';
+
+/** Synapses the host may build for one network (about 24 bytes each while building). */
+export const MAX_HOST_SYNAPSES = 2 ** 27;
+
+/** Synapses of a projection: exact, or an upper bound a draw exceeds with probability below 1e-9. */
+export function synapseBound(pr: ProjectionPlan): number {
+  const c = pr.spec.connectivity, nPre = pr.source.size, nPost = pr.target.size;
+  const self = pr.source === pr.target && !('autapses' in c && c.autapses);
+  switch (c.rule) {
+    case 'all-to-all': return nPre * (nPost - (self ? 1 : 0));
+    case 'one-to-one': return nPre;
+    case 'fixed-in-degree': return c.k * nPost;
+    case 'fixed-out-degree': return c.k * nPre;
+    case 'fixed-total': return c.n;
+    case 'list': return c.pre.length;
+    case 'dense': case 'seed-random': return nPre * nPost;
+    case 'fixed-probability': {
+      const pairs = nPre * (nPost - (self ? 1 : 0)), mean = c.p * pairs;
+      return Math.min(pairs, Math.ceil(mean + 6 * Math.sqrt(mean * (1 - c.p)) + 6));
+    }
+  }
+}
+
+/** Bytes the GPU backend needs, by part (rows stored as u32 targets plus per-synapse weights and delays). */
+export function gpuEstimate(plan: Plan): { parts: Record<string, number>; synapses: number[] } {
+  const B = plan.copies;
+  const synapses = plan.projections.map((pr) => (pr.spec.storage === 'procedural' ? 0 : synapseBound(pr)));
+  let rows = 0, dense = 0;
+  plan.projections.forEach((pr, k) => {
+    if (pr.spec.storage === 'procedural') return;
+    const rule = pr.spec.connectivity.rule;
+    if (rule === 'dense' || rule === 'seed-random' || pr.spec.storage === 'dense') dense += 4 * pr.source.size * pr.target.size;
+    else rows += 4 * (pr.source.size + 1) + 4 * synapses[k]! * (1 + (typeof pr.spec.weight === 'object' ? 1 : 0) + (typeof pr.spec.delay === 'object' ? 1 : 0));
+  });
+  const maxDelay = Math.max(0, ...plan.projections.map((pr) => (typeof pr.spec.delay === 'number' ? pr.spec.delay : 0)));
+  const state = plan.populations.reduce((n, p) => n + 4 * B * p.size * (p.model.variables.length + 2), 0);
+  const arrivals = plan.projections.reduce((n, pr) => n + 4 * (maxDelay + 1) * B * pr.target.size, 0);
+  return { parts: { state, synapses: rows + dense, arrivals, spikes: 4 * (2 + 2 * B * plan.n) }, synapses };
+}
+
+/** Refuses, by field, a network whose host build or GPU buffers would pass the limits. */
+export function checkSize(plan: Plan, backend: 'cpu' | 'gpu', maxBinding = Infinity): void {
+  const issues: SpecIssue[] = [];
+  let hostSynapses = 0;
+  plan.projections.forEach((pr) => {
+    const n = backend === 'gpu' && pr.spec.storage === 'procedural' ? 0 : synapseBound(pr);
+    hostSynapses += n;
+    if (n > 0 && hostSynapses > MAX_HOST_SYNAPSES) {
+      issues.push({ path: `projections[${pr.index}].connectivity`, message: `the network would build up to ${hostSynapses} synapses on the host; at most ${MAX_HOST_SYNAPSES}${pr.spec.connectivity.rule === 'fixed-probability' || pr.spec.connectivity.rule === 'fixed-out-degree' ? " (storage 'procedural' stores none on the GPU)" : ''}` });
+    }
+  });
+  if (backend === 'gpu') {
+    for (const [part, bytes] of Object.entries(gpuEstimate(plan).parts)) {
+      if (bytes > maxBinding) issues.push({ path: part === 'synapses' ? 'projections' : 'populations', message: `the GPU's ${part} would need ${bytes} bytes in one buffer; this device allows ${maxBinding} (maxStorageBufferBindingSize)` });
+    }
+  }
+  if (issues.length > 0) throw new NetworkSpecError(issues.slice(0, 20));
+}
