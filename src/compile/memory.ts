@@ -2,6 +2,7 @@
 // projection (exact for the rules that fix them, the mean plus six standard deviations for fixed
 // probability) and the bytes of each part on the GPU. Networks too large for the host build or
 // the device are refused here, naming the field and the limit.
+import { fixedCount } from '../spec/check';
 import { NetworkSpecError, type SpecIssue } from '../spec/validate';
 import type { Plan, ProjectionPlan } from './plan';
 
@@ -12,19 +13,10 @@ export const MAX_HOST_SYNAPSES = 2 ** 27;
 export function synapseBound(pr: ProjectionPlan): number {
   const c = pr.spec.connectivity, nPre = pr.source.size, nPost = pr.target.size;
   const self = pr.source === pr.target && !('autapses' in c && c.autapses);
-  switch (c.rule) {
-    case 'all-to-all': return nPre * (nPost - (self ? 1 : 0));
-    case 'one-to-one': return nPre;
-    case 'fixed-in-degree': return c.k * nPost;
-    case 'fixed-out-degree': return c.k * nPre;
-    case 'fixed-total': return c.n;
-    case 'list': return c.pre.length;
-    case 'dense': case 'seed-random': return nPre * nPost;
-    case 'fixed-probability': {
-      const pairs = nPre * (nPost - (self ? 1 : 0)), mean = c.p * pairs;
-      return Math.min(pairs, Math.ceil(mean + 6 * Math.sqrt(mean * (1 - c.p)) + 6));
-    }
-  }
+  const fixed = fixedCount(pr.spec, nPre, nPost, self);
+  if (fixed !== null || c.rule !== 'fixed-probability') return fixed ?? 0;
+  const pairs = nPre * (nPost - (self ? 1 : 0)), mean = c.p * pairs;
+  return Math.min(pairs, Math.ceil(mean + 6 * Math.sqrt(mean * (1 - c.p)) + 6));
 }
 
 /** Bytes the GPU backend needs, by part (rows stored as u32 targets plus per-synapse weights and delays). */

@@ -86,11 +86,11 @@ function checkPopulation(p: Population, at: string, report: Report): ParsedModel
   return m;
 }
 
-/** Synapses a projection makes when the rule fixes the count (null: drawn at random). */
-function fixedCount(pr: Projection, nPre: number, nPost: number): number | null {
+/** Synapses a projection makes when the rule fixes the count (null: drawn at random); `self`: one population, no autapses. */
+export function fixedCount(pr: Projection, nPre: number, nPost: number, self = false): number | null {
   const c = pr.connectivity;
   switch (c.rule) {
-    case 'all-to-all': return nPre * nPost;
+    case 'all-to-all': return nPre * (nPost - (self ? 1 : 0));
     case 'one-to-one': return nPre;
     case 'fixed-in-degree': return c.k * nPost;
     case 'fixed-out-degree': return c.k * nPre;
@@ -118,7 +118,7 @@ function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Popu
       }
     }
   }
-  const count = fixedCount(pr, nPre, nPost);
+  const count = fixedCount(pr, nPre, nPost, src === dst && !('autapses' in c && c.autapses));
   if (count !== null && count > MAX_STEP) report(`${at}.connectivity`, `makes ${count} synapses; at most ${MAX_STEP}`);
   for (const [key, value] of [['weight', pr.weight], ['delay', pr.delay]] as const) {
     if (!isArray(value)) continue;
