@@ -3,7 +3,8 @@
 // probability) and the bytes of each part on the GPU. Networks too large for the host build or
 // the device are refused here, naming the field and the limit.
 import { fixedCount } from '../spec/check';
-import { NetworkSpecError, type SpecIssue } from '../spec/validate';
+import { NetworkSpecError } from '../spec/validate';
+import type { Network } from '../spec/network';
 import type { Plan, ProjectionPlan } from './plan';
 
 /** Synapses the host may build for one network (about 24 bytes each while building). */
@@ -13,10 +14,13 @@ export const MAX_HOST_SYNAPSES = 2 ** 27;
 export function synapseBound(pr: ProjectionPlan): number {
   const c = pr.spec.connectivity, nPre = pr.source.size, nPost = pr.target.size;
   const self = pr.source === pr.target && !('autapses' in c && c.autapses);
-  const fixed = fixedCount(pr.spec, nPre, nPost, self);
-  if (fixed !== null || c.rule !== 'fixed-probability') return fixed ?? 0;
-  const pairs = nPre * (nPost - (self ? 1 : 0)), mean = c.p * pairs;
-  return Math.min(pairs, Math.ceil(mean + 6 * Math.sqrt(mean * (1 - c.p)) + 6));
+  return fixedCount(pr.spec, nPre, nPost, self) ?? probabilityBound(c.rule === 'fixed-probability' ? c.p : 1, nPre * (nPost - (self ? 1 : 0)));
+}
+
+/** The synapses of `pairs` pairs each connected with probability p: the mean plus 6σ, at most all. */
+function probabilityBound(p: number, pairs: number): number {
+  const mean = p * pairs;
+  return Math.min(pairs, Math.ceil(mean + 6 * Math.sqrt(mean * (1 - p)) + 6));
 }
 
 /** Bytes the GPU backend needs, by part (rows stored as u32 targets plus per-synapse weights and delays). */
@@ -36,21 +40,21 @@ export function gpuEstimate(plan: Plan): { parts: Record<string, number>; synaps
   return { parts: { state, synapses: rows + dense, arrivals, spikes: 4 * (2 + 2 * B * plan.n) }, synapses };
 }
 
-/** Refuses, by field, a network whose host build or GPU buffers would pass the limits. */
-export function checkSize(plan: Plan, backend: 'cpu' | 'gpu', maxBinding = Infinity): void {
-  const issues: SpecIssue[] = [];
+/**
+ * Refuses, by field, a network whose host build would pass its limit: checked on the description
+ * itself, before its neurons' values are computed (10⁶ neurons take seconds) or anything is built.
+ */
+export function checkSize(net: Network, backend: 'cpu' | 'gpu'): void {
+  const sizes = new Map(net.populations.map((p) => [p.name, p.size]));
   let hostSynapses = 0;
-  plan.projections.forEach((pr) => {
-    const n = backend === 'gpu' && pr.spec.storage === 'procedural' ? 0 : synapseBound(pr);
-    hostSynapses += n;
-    if (n > 0 && hostSynapses > MAX_HOST_SYNAPSES) {
-      issues.push({ path: `projections[${pr.index}].connectivity`, message: `the network would build up to ${hostSynapses} synapses on the host; at most ${MAX_HOST_SYNAPSES}${pr.spec.connectivity.rule === 'fixed-probability' || pr.spec.connectivity.rule === 'fixed-out-degree' ? " (storage 'procedural' stores none on the GPU)" : ''}` });
-    }
-  });
-  if (backend === 'gpu') {
-    for (const [part, bytes] of Object.entries(gpuEstimate(plan).parts)) {
-      if (bytes > maxBinding) issues.push({ path: part === 'synapses' ? 'projections' : 'populations', message: `the GPU's ${part} would need ${bytes} bytes in one buffer; this device allows ${maxBinding} (maxStorageBufferBindingSize)` });
+  for (const [k, pr] of (net.projections ?? []).entries()) {
+    if (backend === 'gpu' && pr.storage === 'procedural') continue;
+    const nPre = sizes.get(pr.source)!, nPost = sizes.get(pr.target)!, c = pr.connectivity;
+    const self = pr.source === pr.target && !('autapses' in c && c.autapses);
+    hostSynapses += fixedCount(pr, nPre, nPost, self) ?? probabilityBound(c.rule === 'fixed-probability' ? c.p : 1, nPre * (nPost - (self ? 1 : 0)));
+    if (hostSynapses > MAX_HOST_SYNAPSES) {
+      const hint = c.rule === 'fixed-probability' || c.rule === 'fixed-out-degree' ? " (storage 'procedural' stores none on the GPU)" : '';
+      throw new NetworkSpecError([{ path: `projections[${k}].connectivity`, message: `the network would build up to ${hostSynapses} synapses on the host; at most ${MAX_HOST_SYNAPSES}${hint}` }]);
     }
   }
-  if (issues.length > 0) throw new NetworkSpecError(issues.slice(0, 20));
 }

@@ -4,7 +4,6 @@
 // and the state, then every neuron's step, then the spikes travel (arriving 1 + delay steps later).
 import { NonFiniteStateError } from '../backends/backend';
 import { buildSynapses, type Synapses } from '../compile/connectivity';
-import { checkSize } from '../compile/memory';
 import type { Plan, PopulationPlan, ProjectionPlan } from '../compile/plan';
 import { type ArrayStep, arrayStepJs } from '../equations/functions';
 import { RELEASE_MODEL } from '../circuit/models';
@@ -43,7 +42,6 @@ export class CpuEngine {
   readonly slice = 200;
 
   constructor(readonly plan: Plan, options: CpuEngineOptions = {}) {
-    checkSize(plan, 'cpu');
     this.precision = options.precision ?? 'f64';
     const r = (this.r = this.precision === 'f32' ? Math.fround : (x: number) => x);
     const B = plan.copies;

@@ -3,7 +3,9 @@
 // and state in one shape whatever the backend. Spike times follow one rule: a spike detected in
 // step s is at s·dt (docs/conventions.md#spike-times).
 import { RunGuard } from '../backends/backend';
+import { checkSize } from '../compile/memory';
 import { type Plan, compileNetwork } from '../compile/plan';
+import { assertNetwork } from '../spec/validate';
 import { type CopyFailure, CpuEngine } from '../engine/cpu';
 import { GpuEngine, type GpuEngineOptions } from '../engine/gpu';
 import { MAX_STEP } from '../spec/values';
@@ -52,6 +54,7 @@ export class Simulation {
 
   /** Validates and compiles `network` (NetworkSpecError names the field), then builds the backend. */
   static async create(network: unknown, options: SimulationOptions = {}): Promise<Simulation> {
+    checkSize(assertNetwork(network), options.backend ?? 'cpu');  // before 10⁶ neurons' values are computed
     const plan = compileNetwork(network);
     const recorder = new Recorder(plan);
     if (options.backend === 'gpu') {
