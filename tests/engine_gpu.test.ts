@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { Simulation } from '../src/run/simulation';
 import type { Network } from '../src/spec/network';
 import { seedNetwork } from '../src/spec/presets/seed_network';
-import { neunChain, neunCoupledPair } from '../src/spec/presets/neun';
+import { neunChain, neunCoupledPair, neunCouplingScan } from '../src/spec/presets/neun';
 import { cobahh } from '../src/spec/presets/sparse';
 import { fakeDevice, maxAbsDiff, testGpu } from './helpers';
 import { checkSize } from '../src/compile/memory';
@@ -233,5 +233,38 @@ describe('sizes are refused before anything is built or allocated', () => {
     const net = cobahh({ n: 20_000, p: 0.05 });
     await expect(Simulation.create(net, { backend: 'gpu', device: fakeDevice({ maxStorageBufferBindingSize: 1 << 20, maxBufferSize: 1 << 20 }) }))
       .rejects.toThrow(/the network needs about \d+ bytes in one GPU buffer; this device allows 1048576 \(maxStorageBufferBindingSize, maxBufferSize\)/);
+  });
+});
+
+describe('what the review found, GPU against CPU', () => {
+  test("seed 003's coupling scan (a batch varying an electrical synapse's weight) runs on the GPU as on the CPU", async () => {
+    const { cpu, gpu } = await both(neunCouplingScan({ conductances: [0.0005, 0.002, 0.004] }), 3000);
+    expect(gpu.summary().failures).toEqual(cpu.summary().failures);
+    for (const copy of [0, 1, 2]) {
+      expect(maxAbsDiff(gpu.trace({ population: 'h1', variable: 'v', neuron: 0, copy }), cpu.trace({ population: 'h1', variable: 'v', neuron: 0, copy }))).toBeLessThan(1e-2);
+    }
+    gpu.destroy();
+  });
+
+  test('a batch varying per-synapse weights uses the copy\'s weight on both backends; a probe of v includes the jumps of a dense projection', async () => {
+    const net: Network = {
+      dt: 1, seed: 1,
+      populations: [{ name: 'a', size: 3, model: 'izhikevich', preset: 'RS' }],
+      projections: [
+        { name: 'rows', source: 'a', target: 'a', connectivity: { rule: 'list', pre: [0, 0], post: [1, 2] }, synapse: { kind: 'pulse', target: 'I' }, weight: [1, 2] },
+        { name: 'dense', source: 'a', target: 'a', connectivity: { rule: 'dense', weights: [0, 0, 0, 4, 0, 0, 0, 0, 0] }, synapse: { kind: 'pulse', target: 'v' } },
+      ],
+      inputs: [{ kind: 'constant', target: 'a', neurons: [0], amplitude: 12 }],
+      batch: { copies: 2, vary: [{ path: 'projections.rows.weight', values: [3, 5] }] },
+      record: { spikes: true, probes: [{ population: 'a', variable: 'I', neurons: [1, 2] }, { population: 'a', variable: 'v', neurons: [1] }] },
+    };
+    const { cpu, gpu } = await both(net, 200);
+    for (const copy of [0, 1]) for (const neuron of [1, 2]) {
+      const a = cpu.trace({ population: 'a', variable: 'I', neuron, copy }), b = gpu.trace({ population: 'a', variable: 'I', neuron, copy });
+      expect(Math.max(...a)).toBe(copy === 0 ? 3 : 5);
+      expect(Array.from(b)).toEqual(Array.from(a));
+    }
+    expect(maxAbsDiff(gpu.trace({ population: 'a', variable: 'v', neuron: 1 }), cpu.trace({ population: 'a', variable: 'v', neuron: 1 }))).toBeLessThan(1e-3);
+    gpu.destroy();
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { parameterValues, stepStatements } from '../src/equations/compile';
 import { ModelError } from '../src/equations/expression';
 import { integrate } from '../src/equations/integrators';
-import type { ParsedModel } from '../src/equations/model';
+import { type ParsedModel, parseModel } from '../src/equations/model';
 import { MODELS } from '../src/models/registry';
 import { RELEASE_MODEL } from '../src/circuit/models';
 import * as v from 'valibot';
@@ -51,6 +51,13 @@ function cases(m: ParsedModel, c: Config): StepCase[] {
 
 test('every built-in declaration passes the declaration schema', () => {
   for (const m of models) expect(v.safeParse(ModelDeclarationSchema, m.declaration).issues ?? []).toEqual([]);
+});
+
+test('a whole power above 4 of a negative base keeps its sign on the GPU (WGSL pow is undefined there)', async () => {
+  const m = parseModel({ name: 'odd', summary: 'odd powers', state: { x: { init: 0 } }, parameters: {}, equations: 'dx/dt = x**5 + x**7 * 0.01' });
+  const input = [-2, -1.5, -0.5, 0.5, 1.5].map((x) => ({ x: [x], p: [], input: 0, dt: 0.001 }));
+  const gpu = await stepOnGpu(m, 'euler', input), cpu = stepOnCpu(m, 'euler', input, 'f32');
+  input.forEach((_, q) => expect(Math.abs(gpu[q]!.x[0]! - cpu[q]!.x[0]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(cpu[q]!.x[0]!))));
 });
 
 test('every built-in model has a test configuration here', () => {

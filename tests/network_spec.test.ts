@@ -55,6 +55,9 @@ describe('refused by field, with the limit', () => {
     ['a parameter outside its declared range', { ...cobahh({ n: 10 }), populations: [{ name: 'exc', size: 8, model: 'cobahh', parameters: { taue: -1 } }, { name: 'inh', size: 2, model: 'cobahh' }] }, /^populations\[0\]\.parameters\.taue: must be in \[1e-9, inf\]/],
     ['a batch varying a parameter that does not exist', { ...neunCouplingScan(), batch: { copies: 2, vary: [{ path: 'populations.h1.parameters.gx', values: [1, 2] }] } }, /^batch\.vary\[0\]\.path: hodgkin_huxley has no parameter 'gx'/],
     ['procedural storage of a list', { ...neunCoupledPair(), projections: [{ source: 'h1', target: 'h2', connectivity: { rule: 'list', pre: [0], post: [0] }, synapse: { kind: 'pulse', target: 'v' }, storage: 'procedural' }] }, /^projections\[0\]\.storage: procedural rows are drawn again at each spike/],
+    ['an input naming a neuron twice', edit((n) => { n.inputs!.push({ kind: 'constant', target: 'excitatory', neurons: [0, 0], amplitude: 1 }); }), /^inputs\[2\]\.neurons: names a neuron twice/],
+    ['a self-projection of one neuron without autapses', { dt: 1, seed: 0, populations: [{ name: 'one', size: 1, model: 'lif' }], projections: [{ source: 'one', target: 'one', connectivity: { rule: 'fixed-in-degree', k: 1 }, synapse: { kind: 'pulse', target: 'I' } }] }, /^projections\[0\]\.connectivity: one has one neuron: without autapses it has no other neuron to connect to/],
+    ["varying a train's amplitude (a train has one)", { ...hhDoubleImpulse(), inputs: [{ kind: 'train', target: 'hh', amplitude: 5, start: 0, width: 10, period: 100, count: 3 }], batch: { copies: 2, vary: [{ path: 'inputs.0.amplitude', values: [1, 2] }] } }, /^batch\.vary\[0\]\.path: input 0 \(train\) cannot vary 'amplitude'/],
   ] as [string, unknown, RegExp][])('%s', (_, net, message) => {
     const p = problems(net);
     expect(p.length).toBeGreaterThan(0);

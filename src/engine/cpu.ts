@@ -17,7 +17,11 @@ export interface CpuEngineOptions { precision?: 'f64' | 'f32' }
 export interface CopyFailure { copy: number; population: string; neuron: number; step: number }
 
 interface Chemical { projection: ProjectionPlan; synapses: Synapses; ring: Float64Array; own: Float64Array | null; decay: number }
-interface Continuous { projection: ProjectionPlan; synapses: Synapses; state: Float64Array | null }
+interface Continuous {
+  projection: ProjectionPlan; synapses: Synapses; state: Float64Array | null;
+  /** Diffusion: sub-steps per step, their length, how many sub-steps a release lasts, (alpha, beta, T). */
+  release: { sub: number; h: number; lasts: number; params: Float64Array } | null;
+}
 
 export class CpuEngine {
   readonly precision: 'f64' | 'f32';
@@ -34,6 +38,9 @@ export class CpuEngine {
   private readonly ringSize: number;
   private readonly out: Int32Array[];
   private readonly release: ArrayStep;
+  private readonly releaseState = new Float64Array(1);
+  /** Per population: this step's currents of electrical and diffusion synapses. */
+  private readonly cont: Float64Array[];
   private readonly counts: Uint32Array;
   readonly failures: CopyFailure[] = [];
   private readonly frozen: Uint8Array;
@@ -55,6 +62,7 @@ export class CpuEngine {
     this.out = plan.populations.map((p) => new Int32Array(B * p.size + 1));
     this.inputs = new CpuInputs(plan, r);
     this.release = arrayStepJs(RELEASE_MODEL, 'rk4', this.precision);
+    this.cont = plan.populations.map((p) => new Float64Array(plan.projections.some((pr) => pr.synapse.kind === 'electrical' || pr.synapse.kind === 'diffusion') ? B * p.size : 0));
     this.counts = new Uint32Array(B * plan.populations.length);
     this.frozen = new Uint8Array(B);
     let maxDelay = 0;
@@ -72,7 +80,11 @@ export class CpuEngine {
         this.chemical.push({ projection: pr, synapses, ring: new Float64Array(0), own, decay: tau === null ? 1 : r(Math.exp(-plan.dt / tau)) });
       } else {
         // Diffusion: per synapse and copy r, release time, releasing, last V_pre.
-        this.continuous.push({ projection: pr, synapses, state: s.kind === 'diffusion' ? new Float64Array(4 * B * synapses.post.length) : null });
+        const release = s.kind === 'diffusion' ? {
+          sub: s.substeps ?? 1, h: plan.dt / (s.substeps ?? 1), lasts: (s.maxRelease ?? Math.round(1 / plan.dt)) * (s.substeps ?? 1),
+          params: Float64Array.of(s.alpha ?? 1.1, s.beta ?? 0.19, s.T ?? 1).map(r),
+        } : null;
+        this.continuous.push({ projection: pr, synapses, state: s.kind === 'diffusion' ? new Float64Array(4 * B * synapses.post.length) : null, release });
       }
     }
     this.ringSize = maxDelay + 1;
@@ -100,7 +112,6 @@ export class CpuEngine {
     const { plan, r } = this;
     const B = plan.copies;
     for (const I of this.I) I.fill(0);
-    this.inputs.apply(t, { I: this.I, S: this.S }, this.live);
     const slot = t % this.ringSize;
     // Arrivals: jumps into state variables and I, or the synapse's own decaying current.
     for (const c of this.chemical) {
@@ -113,7 +124,13 @@ export class CpuEngine {
       }
       ring.fill(0, at, at + size);
     }
-    for (const c of this.continuous) this.continuousCurrents(c);
+    // Electrical and diffusion synapses read the voltages the step starts with (the arrivals' jumps included), then the inputs.
+    if (this.continuous.length > 0) {
+      for (const c of this.cont) c.fill(0);
+      for (const c of this.continuous) this.continuousCurrents(c);
+      this.I.forEach((I, q) => { const c = this.cont[q]!; for (let e = 0; e < I.length; e++) I[e] = r(I[e]! + c[e]!); });
+    }
+    this.inputs.apply(t, { I: this.I, S: this.S }, this.live);
     // Every neuron's step.
     this.counts.fill(0);
     const spiking: Int32Array[] = [];
@@ -170,8 +187,8 @@ export class CpuEngine {
   private continuousCurrents(c: Continuous): void {
     const { plan, r } = this, syn = c.synapses, pr = c.projection, B = plan.copies, M = syn.post.length;
     const Vs = this.S[pr.source.index]![0]!, Vt = this.S[pr.target.index]![0]!;
-    const Is = this.I[pr.source.index]!, It = this.I[pr.target.index]!;
-    const s = pr.synapse, x = new Float64Array(1);
+    const Is = this.cont[pr.source.index]!, It = this.cont[pr.target.index]!;
+    const s = pr.synapse, x = this.releaseState;
     for (let b = 0; b < B; b++) {
       if (!this.live(b)) continue;
       for (let i = 0; i < syn.nPre; i++) {
@@ -186,14 +203,14 @@ export class CpuEngine {
             continue;
           }
           if (s.kind !== 'diffusion') continue;
-          // Release starts on an upward crossing of the threshold by V_pre and lasts maxRelease steps' time.
-          const o = 4 * (b * M + q), st = c.state!, sub = s.substeps ?? 1, h = plan.dt / sub;
-          const maxRelease = (s.maxRelease ?? Math.round(1 / plan.dt)) * plan.dt, p = Float64Array.of(s.alpha ?? 1.1, s.beta ?? 0.19, s.T ?? 1);
+          // Release starts on an upward crossing of the threshold by V_pre and lasts maxRelease steps,
+          // counted in whole sub-steps (o + 1), so both backends stop it at the same one.
+          const o = 4 * (b * M + q), st = c.state!, { sub, h, lasts, params } = c.release!;
           for (let k = 0; k < sub; k++) {
             if (st[o + 3]! < s.threshold && va >= s.threshold) { st[o + 2] = 1; st[o + 1] = 0; }
-            if (st[o + 2]! > 0.5) { st[o + 1] = st[o + 1]! + h; if (st[o + 1]! > maxRelease) st[o + 2] = 0; }
+            if (st[o + 2]! > 0.5) { st[o + 1] = st[o + 1]! + 1; if (st[o + 1]! > lasts) st[o + 2] = 0; }
             x[0] = st[o]!;
-            this.release(x, p, st[o + 2]!, h);
+            this.release(x, params, st[o + 2]!, h);
             st[o] = x[0];
             st[o + 3] = va;
           }

@@ -22,6 +22,11 @@ export class CpuInputs {
   private readonly noisy: InputPlan[];
   private readonly others: InputPlan[];
   private cached: Float64Array[] | null = null;
+  private count: Uint16Array[] | null = null;
+  private last: Float64Array[] | null = null;
+  private fresh = false;
+  /** Each input's values per receiving neuron and copy, as the backend's precision holds them. */
+  private readonly values: (Float64Array | null)[];
   /** No noise input has a time window: the σ per element never changes. */
   private readonly steady: boolean;
 
@@ -31,6 +36,7 @@ export class CpuInputs {
     this.variance = plan.populations.map((p) => new Float64Array(plan.copies * p.size));
     this.noisy = plan.inputs.filter((i) => i.spec.kind === 'noise');
     this.others = plan.inputs.filter((i) => i.spec.kind !== 'noise');
+    this.values = plan.inputs.map((i) => (i.values ? i.values.map(r) : null));
     this.steady = this.noisy.every((i) => (i.spec as { start?: number }).start === undefined && (i.spec as { stop?: number }).stop === undefined);
   }
 
@@ -48,19 +54,19 @@ export class CpuInputs {
           const e = base + inp.neurons[k]!;
           let x = 0;
           switch (s.kind) {
-            case 'constant': if (active(t, s.start, s.stop)) x = inp.values![c * m + k]!; break;
-            case 'pulses': for (const q of s.pulses) if (active(t, q.start, q.start + q.duration)) x = r(x + q.amplitude); break;
+            case 'constant': if (active(t, s.start, s.stop)) x = this.values[inp.index]![c * m + k]!; break;
+            case 'pulses': for (const q of s.pulses) if (active(t, q.start, q.start + q.duration)) x = r(x + r(q.amplitude)); break;
             case 'train': {
               const j = t - s.start;
-              if (j >= 0 && j < (s.count - 1) * s.period + s.width && j % s.period < s.width) x = s.amplitude;
+              if (j >= 0 && j < (s.count - 1) * s.period + s.width && j % s.period < s.width) x = r(s.amplitude);
               break;
             }
             case 'waveform': {
               const j = t - (s.start ?? 0), idx = Math.floor(j / s.every);
               if (j < 0 || idx >= s.samples.length) break;
-              let y = s.samples[idx]!;
-              if (s.interpolation === 'linear' && idx + 1 < s.samples.length) y = r(y + r(r(s.samples[idx + 1]! - y) * r((j % s.every) / s.every)));
-              x = r((s.amplitude ?? 1) * y);
+              let y = r(s.samples[idx]!);
+              if (s.interpolation === 'linear' && idx + 1 < s.samples.length) y = r(y + r(r(r(s.samples[idx + 1]!) - y) * r((j % s.every) / s.every)));
+              x = r(r(s.amplitude ?? 1) * y);
               break;
             }
             case 'poisson': {
@@ -68,7 +74,7 @@ export class CpuInputs {
               const g = c * plan.n + p.start + inp.neurons[k]!;
               const u = uniform01(philox4x32(t, g, Purpose.poisson, inp.index, this.key[0], this.key[1], this.words)[0]!);
               const events = poissonCount(inp.values![c * m + k]! * plan.dt / 1000, u);
-              if (events > 0) x = r(events * s.weight);
+              if (events > 0) x = r(events * r(s.weight));
               break;
             }
           }
@@ -80,17 +86,21 @@ export class CpuInputs {
 
   /** Per population and element: σ of the noise into I active at step t (cached while no input has a time window). */
   private sigmas(t: number): Float64Array[] {
-    if (this.cached && this.steady) return this.cached;
+    if (this.fresh && this.steady) return this.cached!;
     const { plan } = this;
-    const count = plan.populations.map((p) => new Uint16Array(plan.copies * p.size)), last = plan.populations.map((p) => new Float64Array(plan.copies * p.size));
+    this.count ??= plan.populations.map((p) => new Uint16Array(plan.copies * p.size));
+    this.last ??= plan.populations.map((p) => new Float64Array(plan.copies * p.size));
+    this.cached ??= plan.populations.map((p) => new Float64Array(plan.copies * p.size));
+    const { count, last } = this;
     for (const v of this.variance) v.fill(0);
+    for (const c of count) c.fill(0);
     for (const inp of this.noisy) {
       const s = inp.spec as Extract<InputPlan['spec'], { kind: 'noise' }>;
       if (inp.variable >= 0 || !active(t, s.start, s.stop)) continue;
       const q = inp.target.index, m = inp.neurons.length;
       for (let c = 0; c < plan.copies; c++) {
         for (let k = 0; k < m; k++) {
-          const e = c * inp.target.size + inp.neurons[k]!, x = inp.values![c * m + k]!;
+          const e = c * inp.target.size + inp.neurons[k]!, x = this.values[inp.index]![c * m + k]!;
           if (x === 0) continue;
           this.variance[q]![e]! += x * x;
           count[q]![e]!++;
@@ -99,7 +109,8 @@ export class CpuInputs {
       }
     }
     // One input: its σ as given; several: the square root of their summed variances (the GPU's rule).
-    this.cached = this.variance.map((v, q) => Float64Array.from(v, (x, e) => (count[q]![e] === 1 ? last[q]![e]! : Math.sqrt(x))));
+    this.variance.forEach((v, q) => { const out = this.cached![q]!; for (let e = 0; e < v.length; e++) out[e] = count[q]![e] === 1 ? last[q]![e]! : Math.sqrt(v[e]!); });
+    this.fresh = true;
     return this.cached;
   }
 
@@ -126,7 +137,7 @@ export class CpuInputs {
         for (let k = 0; k < m; k++) {
           const w = philox4x32(t, c * plan.n + inp.target.start + inp.neurons[k]!, Purpose.noise, 1 + inp.index, this.key[0], this.key[1], this.words);
           const e = c * inp.target.size + inp.neurons[k]!;
-          S[e] = r(S[e]! + r(r(inp.values![c * m + k]!) * r(normalFromWords(w[0]!, w[1]!))));
+          S[e] = r(S[e]! + r(this.values[inp.index]![c * m + k]! * r(normalFromWords(w[0]!, w[1]!))));
         }
       }
     }

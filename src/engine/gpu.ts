@@ -219,8 +219,9 @@ export class GpuEngine {
     rb.unmap();
     const { R, plan } = this;
     if (words[1]! > 0) {
-      const at = this.locate(words[3]!);
-      throw new NonFiniteStateError(plan.populations[at.population]!.start + at.neuron, words[2]!, plan.dt, plan.copies > 1 ? at.copy : undefined);
+      // The first step that went bad, and its first neuron: stored complemented (atomicMax of ~x keeps the least x).
+      const at = this.locate(~words[3]! >>> 0);
+      throw new NonFiniteStateError(plan.populations[at.population]!.start + at.neuron, ~words[2]! >>> 0, plan.dt, plan.copies > 1 ? at.copy : undefined);
     }
     if (this.pipes.fused && words[STEPS_DONE]! !== m) {
       throw cutShortError(words[STEPS_DONE]!, m, t0, m, 'Lower stepsPerDispatch, or launch per step.');

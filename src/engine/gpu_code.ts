@@ -11,7 +11,9 @@ import { foldStatements } from '../equations/fold';
 import { shared } from './cpu_neurons';
 import type { GpuLayout } from './gpu_layout';
 import { inputCode } from './gpu_inputs';
-import { continuousInto, currentsCode, denseGathers, maskClear, maskCode, maskReads, preloadCode, propagateCode, releaseCode, releaseItems } from './gpu_synapses';
+import {
+  continuousInto, currentsCode, denseGathers, maskClear, maskCode, maskReads, preloadCode, propagateCode, releaseCode, releaseItems, voltageAtStart,
+} from './gpu_synapses';
 import { f, tableBases, u } from './gpu_tables';
 
 export { releaseItems };
@@ -89,15 +91,18 @@ function neuronFunction(plan: Plan, L: GpuLayout, p: PopulationPlan, probedInput
 export function engineWgsl(plan: Plan, L: GpuLayout, R: RecordLayout, probes: readonly { population: number; variable: number; neurons: Uint32Array; every: number }[], inputSlot: number | null): string {
   const popBranch = (fn: string) => plan.populations.map((p, q) =>
     `${q === 0 ? '' : ' else '}if (g < ${u(L.popBase[q]! + L.B * p.size)}) { ${fn}_${q}(g - ${u(L.popBase[q]!)}, g, t, tc); }`).join('');
-  const perCopyWeights = plan.projections.filter((pr) => pr.weightPerCopy).map((pr) => {
-    const slot = L.slots[L.projections[pr.index]!.slot]!;
-    return `fn weight_per_copy_${pr.index}(copy: u32) -> i32 {\n  switch copy {\n${Array.from(pr.weightPerCopy!, (w, c) => `    case ${u(c)}: { return ${Math.round(w * slot.scale)}i; }`).join('\n')}\n    default: { return 0i; }\n  }\n}`;
-  });
   const sample = probes.map((pr, q) => {
     const p = plan.populations[pr.population]!, width = L.B * pr.neurons.length;
     const pending = pr.variable < 0 ? [] : L.slots.filter((s) => s.population === p.index && s.variable === pr.variable && s.own < 0);
+    // A variable as the next step starts from it: with the arrivals then due, from the ring and from the dense gathers.
     const value = pr.variable < 0 ? `state[${u(inputSlot!)} + ${u(L.popBase[p.index]!)} + e]`
-      : [`state[${u(L.state[p.index]![pr.variable]!)} + e]`, ...pending.map((s) => `f32(atomicLoad(&acc[${u(s.offset)} + ((t + 1u) % ${u(L.ring)}) * ${u(L.B * p.size)} + e])) * ${f(1 / s.scale)}`)].join(' + ');
+      : [`state[${u(L.state[p.index]![pr.variable]!)} + e]`, ...pending.flatMap((s) => {
+        const q = L.slots.indexOf(s), fed = L.projections.filter((pl) => pl.slot === q);
+        return [
+          ...(fed.some((pl) => !pl.dense) ? [`f32(atomicLoad(&acc[${u(s.offset)} + ((t + 1u) % ${u(L.ring)}) * ${u(L.B * p.size)} + e])) * ${f(1 / s.scale)}`] : []),
+          ...(fed.some((pl) => pl.dense) ? [`dense_direct_${q}(t + 1u, copy, e - copy * ${u(p.size)})`] : []),
+        ];
+      })].join(' + ');
     return [
       `  if (j >= ${u(0)} && j < ${u(width)} && (t + 1u) % ${u(pr.every)} == 0u) {`,
       `    let copy = j / ${u(pr.neurons.length)}; let e = copy * ${u(p.size)} + probe_neuron_${q}(j - copy * ${u(pr.neurons.length)});`,
@@ -132,7 +137,7 @@ fn poisson_count(lambda: f32, u: f32) -> u32 {
 }
 
 fn report_bad(g: u32, t: u32, copy: u32) {
-  ${plan.freeze ? `atomicStore(&refr[${u(L.words.refr)} + copy], t + 1u); atomicMin(&refr[${u(L.words.refr + L.B)} + copy], g);` : 'if (atomicAdd(&rec[1], 1u) == 0u) { atomicStore(&rec[2], t); atomicStore(&rec[3], g); } atomicMin(&rec[3], g);'}
+  ${plan.freeze ? `atomicStore(&refr[${u(L.words.refr)} + copy], t + 1u); atomicMin(&refr[${u(L.words.refr + L.B)} + copy], g);` : 'atomicAdd(&rec[1], 1u); atomicMax(&rec[2], ~t); if (atomicLoad(&rec[2]) == ~t) { atomicMax(&rec[3], ~g); }'}
 }
 
 fn spiked(g: u32, copy: u32, pop: u32, t: u32, tc: u32, record: bool) {
@@ -148,7 +153,6 @@ fn spiked(g: u32, copy: u32, pop: u32, t: u32, tc: u32, record: bool) {
 }
 
 ${plan.populations.map((p) => neuronFunction(plan, L, p, inputSlot)).join('\n\n')}
-${perCopyWeights.join('\n')}
 ${denseGathers(plan, L).join('\n')}
 ${probeNeurons.join('\n')}
 
@@ -176,7 +180,9 @@ fn do_release(j: u32, t: u32) {
 ${releaseCode(plan, L).join('\n')}
 }
 
-fn do_currents(g: u32) {
+${L.cont !== null || releaseItems(L) > 0 ? voltageAtStart(L, plan).join('\n') : ''}
+
+fn do_currents(g: u32, t: u32) {
   if (g >= ${u(L.total)}) { return; }
   var sum = 0.0;
 ${currentsCode(plan, L).join('\n')}
@@ -201,7 +207,7 @@ fn propagate(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) 
 @compute @workgroup_size(${WG})
 fn release(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_release(flat(id, n), P.first + S.tc); }
 @compute @workgroup_size(${WG})
-fn currents(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_currents(flat(id, n)); }
+fn currents(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_currents(flat(id, n), P.first + S.tc); }
 @compute @workgroup_size(${WG})
 fn sample(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_sample(flat(id, n), P.first + S.tc); }
 
@@ -217,7 +223,7 @@ fn run_steps(@builtin(local_invocation_index) l: u32) {
     let t = P.first + tc;
 ${releaseItems(L) > 0 ? `    for (var j = l; j < ${u(releaseItems(L))}; j += FUSED_WG) { do_release(j, t); }
     storageBarrier();` : ''}
-${L.cont !== null ? `    for (var g = l; g < ${u(L.total)}; g += FUSED_WG) { do_currents(g); }
+${L.cont !== null ? `    for (var g = l; g < ${u(L.total)}; g += FUSED_WG) { do_currents(g, t); }
     storageBarrier();` : ''}
 ${maskReads(L) ? '    preload_masks(l, FUSED_WG, t);\n    workgroupBarrier();' : ''}
     for (var g = l; g < ${u(L.total)}; g += FUSED_WG) { do_neurons(g, t, tc); }

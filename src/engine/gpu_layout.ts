@@ -34,6 +34,8 @@ export interface ProjectionLayout {
    * range drawn from each synapse's weight word.
    */
   procedural: { cdf: number; noSelf: boolean; low: number; span: number; random: boolean } | null;
+  /** A batch's weight per copy, offset in `syn`: fixed-point i32 for spikes, f32 for electrical and diffusion synapses. */
+  perCopy: number | null;
   /** Electrical and diffusion synapses: f32 weights and g2 per synapse (offsets in `syn`, or null: the constant), the synapses by target (column starts, synapse index) and each synapse's source neuron. */
   continuous: { weight: number | null; g2: number | null; colStart: number; colSyn: number; pre: number; state: number | null } | null;
 }
@@ -182,6 +184,13 @@ export function gpuLayout(plan: Plan): GpuLayout {
   // Synapse tables: u32 words; fixed-point weights as i32 bits.
   words = 0;
   const parts: { at: number; data: Uint32Array | Int32Array }[] = [];
+  const perCopyTable = (pr: ProjectionPlan, scale: number | null) => {
+    if (!pr.weightPerCopy) return null;
+    const at = take(pr.weightPerCopy.length);
+    const data = scale === null ? new Uint32Array(Float32Array.from(pr.weightPerCopy).buffer) : Int32Array.from(pr.weightPerCopy, (w) => Math.round(w * scale));
+    parts.push({ at, data });
+    return at;
+  };
   const projections = plan.projections.map((pr, k): ProjectionLayout => {
     if (procedural[k]) {
       const c = pr.spec.connectivity, slot = slotOf(pr), scale = slots[slot]!.scale;
@@ -197,7 +206,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
       const q = random ? uniformFixed({ uniform: [low, high] }, scale) : { low: Math.round(low * scale), span: 0 };
       return {
         plan: pr, synapses: empty, rowStart: 0, post: 0, weight: null, delay: null, constant: q.low, slot, continuous: null, dense: null,
-        procedural: { cdf, noSelf, low: q.low, span: q.span, random },
+        procedural: { cdf, noSelf, low: q.low, span: q.span, random }, perCopy: perCopyTable(pr, scale),
       };
     }
     const s = built[k]!;
@@ -239,7 +248,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
       const preAt = take(pre.length); parts.push({ at: preAt, data: pre });
       continuous = { weight: cw, g2: cg, colStart, colSyn, pre: preAt, state: dstate[k]! };
     }
-    return { plan: pr, synapses: s, rowStart, post, weight, delay, constant, slot: chemicalSlot, continuous, dense, procedural: null };
+    return { plan: pr, synapses: s, rowStart, post, weight, delay, constant, slot: chemicalSlot, continuous, dense, procedural: null, perCopy: perCopyTable(pr, chemicalSlot >= 0 ? scale : null) };
   });
   const synData = new Uint32Array(Math.max(words, 4));
   for (const { at, data } of parts) synData.set(new Uint32Array(data.buffer, data.byteOffset, data.length), at);

@@ -18,16 +18,17 @@ export function continuousInto(plan: Plan, q: number): boolean {
 /** Per element: the summed currents of electrical and diffusion synapses from the voltages the step starts with (gathered, so in a fixed order). */
 export function currentsCode(plan: Plan, L: GpuLayout): string[] {
   const T = tableBases(L), out: string[] = [];
-  const v = (p: PopulationPlan, e: string) => `state[${u(L.state[p.index]![0]!)} + ${e}]`;
+  const v = (p: PopulationPlan, e: string) => `v_start_${p.index}(${e}, t)`;
   for (const pl of L.projections) {
     const c = pl.continuous, pr = pl.plan, s = pr.synapse;
     if (!c) continue;
     const src = pr.source, dst = pr.target;
-    const w = (syn: string) => (c.weight !== null ? `tabf(${u(T.syn + c.weight)} + ${syn})` : f(pl.synapses.weight as number));
+    const w = (syn: string) => (pl.perCopy !== null ? `tabf(${u(T.syn + pl.perCopy)} + copy)` : c.weight !== null ? `tabf(${u(T.syn + c.weight)} + ${syn})` : f(pl.synapses.weight as number));
     const range = (p: PopulationPlan) => `g >= ${u(L.popBase[p.index]!)} && g < ${u(L.popBase[p.index]! + L.B * p.size)}`;
     const local = (p: PopulationPlan) => `let e = g - ${u(L.popBase[p.index]!)}; let copy = e / ${u(p.size)}; let i = e - copy * ${u(p.size)};`;
     if (s.kind === 'electrical') {
-      const g2 = (syn: string) => (c.g2 !== null ? `tabf(${u(T.syn + c.g2)} + ${syn})` : pl.synapses.g2 === null ? w(syn) : f(pl.synapses.g2 as number));
+      // g2 is the weight unless given (a batch varying the weight varies both, as on the CPU).
+      const g2 = (syn: string) => (s.g2 === undefined ? w(syn) : c.g2 !== null ? `tabf(${u(T.syn + c.g2)} + ${syn})` : f(pl.synapses.g2 as number));
       out.push(`  if (${range(src)}) { ${local(src)}`,
         `    for (var q = tab[${u(T.syn + pl.rowStart)} + i]; q < tab[${u(T.syn + pl.rowStart)} + i + 1u]; q++) { sum += ${w('q')} * (${v(dst, `copy * ${u(dst.size)} + tab[${u(T.syn + pl.post)} + q]`)} - ${v(src, 'e')}); }`, '  }');
       out.push(`  if (${range(dst)}) { ${local(dst)}`,
@@ -43,6 +44,24 @@ export function currentsCode(plan: Plan, L: GpuLayout): string[] {
   return out;
 }
 
+/**
+ * Each population's membrane potential as the step starts: the state plus the jumps of the spikes
+ * arriving into it this step (from the ring, not taken, and from the dense gathers), which the
+ * neuron phase adds in the same step (docs/conventions.md#order-of-a-step).
+ */
+export function voltageAtStart(L: GpuLayout, plan: Plan): string[] {
+  return plan.populations.map((p) => {
+    const terms = [`state[${u(L.state[p.index]![0]!)} + e]`];
+    L.slots.forEach((s, q) => {
+      if (s.population !== p.index || s.variable !== 0 || s.own >= 0) return;
+      const fed = L.projections.filter((pl) => pl.slot === q);
+      if (fed.some((pl) => !pl.dense)) terms.push(`f32(atomicLoad(&acc[${u(s.offset)} + (t % ${u(L.ring)}) * ${u(L.B * p.size)} + e])) * ${f(1 / s.scale)}`);
+      if (fed.some((pl) => pl.dense)) terms.push(`dense_direct_${q}(t, e / ${u(p.size)}, e % ${u(p.size)})`);
+    });
+    return `fn v_start_${p.index}(e: u32, t: u32) -> f32 { return ${terms.join(' + ')}; }`;
+  });
+}
+
 /** Diffusion synapses' release and r, per copy and synapse, before the currents (the CPU's order: src/engine/cpu.ts). */
 export function releaseCode(plan: Plan, L: GpuLayout): string[] {
   const out: string[] = [];
@@ -51,15 +70,15 @@ export function releaseCode(plan: Plan, L: GpuLayout): string[] {
     const s = pl.plan.synapse;
     if (s.kind !== 'diffusion') continue;
     const c = pl.continuous!, M = pl.synapses.post.length, src = pl.plan.source, T = tableBases(L);
-    const sub = s.substeps ?? 1, h = plan.dt / sub, maxRelease = (s.maxRelease ?? Math.round(1 / plan.dt)) * plan.dt;
+    const sub = s.substeps ?? 1, h = plan.dt / sub, lasts = (s.maxRelease ?? Math.round(1 / plan.dt)) * sub;
     const values: Record<string, number> = { alpha: s.alpha ?? 1.1, beta: s.beta ?? 0.19, T: s.T ?? 1 };
     const resolve = (name: string) => (Object.hasOwn(values, name) ? f(values[name]!) : name === INPUT ? 'rel' : name === DT ? f(h) : undefined);
     out.push(`  if (j >= ${u(first)} && j < ${u(first + L.B * M)}) {`,
       `    let b = (j - ${u(first)}) / ${u(M)}; let q = (j - ${u(first)}) - b * ${u(M)}; let o = ${u(c.state!)} + 4u * (b * ${u(M)} + q);`,
-      `    let va = state[${u(L.state[src.index]![0]!)} + b * ${u(src.size)} + tab[${u(T.syn + c.pre)} + q]];`,
+      `    let va = v_start_${src.index}(b * ${u(src.size)} + tab[${u(T.syn + c.pre)} + q], t);`,
       `    for (var k = 0u; k < ${u(sub)}; k++) {`,
       `      if (state[o + 3u] < ${f(s.threshold)} && va >= ${f(s.threshold)}) { state[o + 2u] = 1.0; state[o + 1u] = 0.0; }`,
-      `      if (state[o + 2u] > 0.5) { state[o + 1u] = state[o + 1u] + ${f(h)}; if (state[o + 1u] > ${f(maxRelease)}) { state[o + 2u] = 0.0; } }`,
+      `      if (state[o + 2u] > 0.5) { state[o + 1u] = state[o + 1u] + 1.0; if (state[o + 1u] > ${f(lasts)}) { state[o + 2u] = 0.0; } }`,
       `      let rel = state[o + 2u]; var r_ = state[o];`,
       ...wgslStatements(stepStatements(RELEASE_MODEL, 'rk4'), resolve, new Set(['r']), '      '),
       '      state[o] = r_; state[o + 3u] = va;',
@@ -116,9 +135,10 @@ export function denseGathers(plan: Plan, L: GpuLayout): string[] {
   return L.slots.map((s, q) => {
     const dense = L.projections.filter((pl) => pl.dense && pl.slot === q);
     if (dense.length === 0) return '';
-    const body = dense.map((pl) => {
+    // From workgroup memory where the step's masks were copied there, else straight from the masks.
+    const body = (preloaded: boolean) => dense.map((pl) => {
       const src = pl.plan.source, m = L.masks[src.index]!, d = pl.dense!;
-      const shared = reads?.find((r) => r.population === src.index && r.delay === d.delay);
+      const shared = preloaded ? reads?.find((r) => r.population === src.index && r.delay === d.delay) : undefined;
       const base = shared ? `${u(shared.at)} + copy * ${u(m.words)}` : `${u(m.offset)} + ((t + ${u(L.maskRing - 1 - d.delay)}) % ${u(L.maskRing)}) * ${u(L.B * m.words)} + copy * ${u(m.words)}`;
       return [
         `  { let base = ${base};`,
@@ -131,7 +151,8 @@ export function denseGathers(plan: Plan, L: GpuLayout): string[] {
         '      }', '    } }',
       ].join('\n');
     }).join('\n');
-    return `fn dense_${q}(t: u32, copy: u32, k: u32) -> f32 {\n  var sum = 0.0;\n${body}\n  return sum;\n}`;
+    return `fn dense_${q}(t: u32, copy: u32, k: u32) -> f32 {\n  var sum = 0.0;\n${body(true)}\n  return sum;\n}\n` +
+      `// The same sum for the sample phase, which reads the masks after the neurons wrote this step's.\nfn dense_direct_${q}(t: u32, copy: u32, k: u32) -> f32 {\n  var sum = 0.0;\n${body(false)}\n  return sum;\n}`;
   }).filter((x) => x);
 }
 
@@ -154,7 +175,7 @@ export function maskClear(L: GpuLayout): string[] {
 function proceduralCode(L: GpuLayout, pl: GpuLayout['projections'][number]): string[] {
   const T = tableBases(L), pr = pl.plan, src = pr.source, nPost = pr.target.size, slot = L.slots[pl.slot]!, c = pr.spec.connectivity;
   const P = pl.procedural!, stream = pr.index, noSelf = P.noSelf ? 'true' : 'false';
-  const weight = (word: string) => (pr.weightPerCopy ? `weight_per_copy_${pr.index}(copy)`
+  const weight = (word: string) => (pl.perCopy !== null ? `bitcast<i32>(tab[${u(T.syn + pl.perCopy)} + copy])`
     : P.random ? `(${P.low}i + i32(philox_mulhi(${word}, ${u(P.span)})))` : `${pl.constant}i`);
   const head = [
     `  if (g >= ${u(L.popBase[src.index]!)} && g < ${u(L.popBase[src.index]! + L.B * src.size)}) {`,
@@ -192,7 +213,7 @@ export function propagateCode(plan: Plan, L: GpuLayout): string[] {
   for (const pl of L.projections) {
     if (pl.slot < 0 || pl.dense) continue;
     const pr = pl.plan, src = pr.source, slot = L.slots[pl.slot]!, nPost = pr.target.size;
-    const weight = pl.weight !== null ? `bitcast<i32>(tab[${u(T.syn + pl.weight)} + s])` : pr.weightPerCopy ? `weight_per_copy_${pr.index}(copy)` : `${pl.constant}i`;
+    const weight = pl.perCopy !== null ? `bitcast<i32>(tab[${u(T.syn + pl.perCopy)} + copy])` : pl.weight !== null ? `bitcast<i32>(tab[${u(T.syn + pl.weight)} + s])` : `${pl.constant}i`;
     const delay = pl.delay !== null ? `tab[${u(T.syn + pl.delay)} + s]` : u(pl.synapses.delay as number);
     if (pl.procedural) { out.push(...proceduralCode(L, pl)); continue; }
     out.push(

@@ -57,7 +57,9 @@ function power(base: Expr, exponent: Expr, lang: Lang, resolve: Resolve): string
   const n = exponent.kind === 'num' ? exponent.value : NaN;
   if (!Number.isInteger(n) || Math.abs(n) > 4) {
     const x = emitExpr(exponent, lang, resolve);
-    return lang === 'wgsl' ? `pow(${b}, ${x})` : lang === 'js32' ? `F(Math.pow(${b}, ${x}))` : `Math.pow(${b}, ${x})`;
+    // WGSL's pow is undefined for a negative base; a whole exponent keeps its sign rule (spk_powi).
+    const wgsl = Number.isInteger(n) ? `spk_powi(${b}, ${literal(n, 'wgsl')})` : `pow(${b}, ${x})`;
+    return lang === 'wgsl' ? wgsl : lang === 'js32' ? `F(Math.pow(${b}, ${x}))` : `Math.pow(${b}, ${x})`;
   }
   if (n === 0) return literal(1, lang);
   const r = (code: string) => (lang === 'js32' ? `F(${code})` : code);
@@ -116,6 +118,10 @@ fn spk_exprel(x: f32) -> f32 {
     return 1.0 + x * (0.5 + x * (${1 / 6} + x * (${1 / 24} + x * (${1 / 120} + x * (${1 / 720} + x * ${1 / 5040})))));
   }
   return (exp(x) - 1.0) / x;
+}
+fn spk_powi(x: f32, n: f32) -> f32 {
+  let m = pow(abs(x), n);
+  return select(m, -m, x < 0.0 && (i32(abs(n)) & 1) == 1);
 }
 fn spk_pow2(x: f32) -> f32 { return x * x; }
 fn spk_pow3(x: f32) -> f32 { return (x * x) * x; }

@@ -12,6 +12,11 @@ const MATH: Readonly<Record<string, (...a: number[]) => number>> = {
   pow: Math.pow, min: Math.min, max: Math.max, clip: (x, lo, hi) => Math.min(Math.max(x, lo), hi), exprel: JS_HELPERS.exprel64,
 };
 
+/** Largest magnitude a folded number may have: the GPU's f32 must hold it (else it stays an expression, computed at run time). */
+const F32_MAX = 3.4028234663852886e38;
+const foldable = (x: number) => Number.isFinite(x) && Math.abs(x) <= F32_MAX;
+const number = (x: number, otherwise: Expr) => (foldable(x) ? num(x) : otherwise);
+
 /** The expression with every subtree of numbers replaced by its value (conditions are left as they are). */
 export function foldExpr(e: Expr): Expr {
   switch (e.kind) {
@@ -20,23 +25,24 @@ export function foldExpr(e: Expr): Expr {
     case 'not': return { kind: 'not', arg: foldExpr(e.arg) };
     case 'if': return { kind: 'if', test: foldExpr(e.test), then: foldExpr(e.then), else: foldExpr(e.else) };
     case 'call': {
-      const args = e.args.map(foldExpr);
-      return args.every((a) => a.kind === 'num') ? num(MATH[e.fn]!(...args.map((a) => (a as { value: number }).value))) : { kind: 'call', fn: e.fn, args };
+      const args = e.args.map(foldExpr), call: Expr = { kind: 'call', fn: e.fn, args };
+      return args.every((a) => a.kind === 'num') ? number(MATH[e.fn]!(...args.map((a) => (a as { value: number }).value)), call) : call;
     }
     case 'bin': {
       const l = foldExpr(e.left), r = foldExpr(e.right);
+      const kept: Expr = { kind: 'bin', op: e.op, left: l, right: r };
       if (l.kind === 'num' && r.kind === 'num') {
         const a = l.value, b = r.value;
         switch (e.op) {
-          case '+': return num(a + b);
-          case '-': return num(a - b);
-          case '*': return num(a * b);
-          case '/': return num(a / b);
-          case '**': return num(a ** b);
+          case '+': return number(a + b, kept);
+          case '-': return number(a - b, kept);
+          case '*': return number(a * b, kept);
+          case '/': return number(a / b, kept);
+          case '**': return number(a ** b, kept);
           default: break;
         }
       }
-      return { kind: 'bin', op: e.op, left: l, right: r };
+      return kept;
     }
   }
 }

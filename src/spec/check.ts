@@ -107,6 +107,10 @@ function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Popu
   if (!dst) report(`${at}.target`, `no population '${pr.target}'; there are ${[...pops.keys()].join(', ')}`);
   if (!src || !dst) return;
   const nPre = src.p.size, nPost = dst.p.size, c = pr.connectivity;
+  const drawsOther = (c.rule === 'fixed-in-degree' || c.rule === 'fixed-out-degree') ? c.k > 0 : c.rule === 'fixed-total' ? c.n > 0 : false;
+  if (src === dst && nPre < 2 && drawsOther && !('autapses' in c && c.autapses)) {
+    report(`${at}.connectivity`, `${pr.source} has one neuron: without autapses it has no other neuron to connect to`);
+  }
   if (c.rule === 'one-to-one' && nPre !== nPost) report(`${at}.connectivity`, `one-to-one needs equal sizes; ${pr.source} has ${nPre}, ${pr.target} ${nPost}`);
   if (c.rule === 'dense' && c.weights.length !== nPre * nPost) report(`${at}.connectivity.weights`, `needs ${nPost} × ${nPre} = ${nPre * nPost} weights, got ${c.weights.length}`);
   if (c.rule === 'list') {
@@ -152,6 +156,7 @@ function checkInput(inp: Input, at: string, pops: Map<string, { p: Population; m
   if (!t) { report(`${at}.target`, `no population '${inp.target}'; there are ${[...pops.keys()].join(', ')}`); return; }
   const n = inp.neurons?.length ?? t.p.size;
   inp.neurons?.forEach((i, k) => { if (i >= t.p.size) report(`${at}.neurons[${k}]`, `must be below ${t.p.size} (the size of ${inp.target}), got ${i}`); });
+  if (inp.neurons && new Set(inp.neurons).size !== inp.neurons.length) report(`${at}.neurons`, 'names a neuron twice');
   if (inp.variable !== undefined && inp.variable !== 'I' && t.m && !t.m.variables.includes(inp.variable)) {
     report(`${at}.variable`, `${t.m.name} has no state variable '${inp.variable}'; it has ${t.m.variables.join(', ')}, or 'I'`);
   }
@@ -192,6 +197,7 @@ export function checkNetwork(net: Network, report: Report): void {
     if (!t) { report(`${at}.population`, `no population '${pr.population}'`); return; }
     if (t.m && pr.variable !== 'I' && !t.m.variables.includes(pr.variable)) report(`${at}.variable`, `${t.m.name} has no state variable '${pr.variable}'; it has ${t.m.variables.join(', ')}, or 'I'`);
     pr.neurons.forEach((i, q) => { if (i >= t.p.size) report(`${at}.neurons[${q}]`, `must be below ${t.p.size} (the size of ${pr.population}), got ${i}`); });
+    if (new Set(pr.neurons).size !== pr.neurons.length) report(`${at}.neurons`, 'names a neuron twice');
   });
   net.batch?.vary?.forEach((v, k) => {
     if (v.values.length !== net.batch!.copies) report(`batch.vary[${k}].values`, `has ${v.values.length} values; the batch has ${net.batch!.copies} copies`);
@@ -220,6 +226,6 @@ function resolvePath(net: Network, path: string, pops: Map<string, { p: Populati
   }
   const k = Number(ref), inp = net.inputs?.[k];
   if (!Number.isInteger(k) || !inp) return `no input ${ref}`;
-  return (rest === 'amplitude' && (inp.kind === 'constant' || inp.kind === 'train')) || (rest === 'sigma' && inp.kind === 'noise') || (rest === 'rate' && inp.kind === 'poisson')
+  return (rest === 'amplitude' && inp.kind === 'constant') || (rest === 'sigma' && inp.kind === 'noise') || (rest === 'rate' && inp.kind === 'poisson')
     ? null : `input ${k} (${inp.kind}) cannot vary '${rest}'`;
 }
