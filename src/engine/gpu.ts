@@ -67,6 +67,29 @@ export class GpuEngine {
   get adapter(): string { return this.gpu.adapterName; }
   /** The launch shape this network runs in. */
   get launch(): 'one-workgroup' | 'per-step' { return this.pipes.fused ? 'one-workgroup' : 'per-step'; }
+
+  /**
+   * What a step costs, from the plan: dispatches per step, and the bytes of memory the neuron
+   * phase moves per neuron-step (state read and written, per-neuron parameters and input values
+   * read, arrival-ring words taken, refractory counters) and the propagation per synaptic event
+   * (target, weight and delay words read, the atomic add's read and write).
+   */
+  costs(): { dispatchesPerStep: number; bytesPerNeuronStep: number; bytesPerSynapticEvent: number } {
+    const { plan, L, pipes } = this;
+    const dispatches = pipes.fused ? 1 / pipes.fused.steps
+      : 1 + (scatters(L) ? 1 : 0) + (pipes.sample ? 1 : 0) + (pipes.release ? 1 : 0) + (pipes.currents ? 1 : 0);
+    let bytes = 0;
+    for (const p of plan.populations) {
+      const elements = plan.copies * p.size;
+      const perNeuron = 8 * p.model.variables.length + 4 * L.params[p.index]!.filter((x) => x !== null).length
+        + 8 * L.slots.filter((s) => s.population === p.index).length + (p.refractory !== null ? 8 : 0)
+        + 4 * plan.inputs.filter((i) => i.target === p && L.inputs[i.index] !== null).length;
+      bytes += perNeuron * elements;
+    }
+    const rows = L.projections.filter((pl) => pl.slot >= 0 && !pl.dense);
+    const perEvent = rows.length === 0 ? 0 : rows.reduce((n, pl) => n + (pl.procedural ? 8 : 4 + 8 + (pl.weight !== null ? 4 : 0) + (pl.delay !== null ? 4 : 0)), 0) / rows.length;
+    return { dispatchesPerStep: dispatches, bytesPerNeuronStep: bytes / (plan.copies * plan.n), bytesPerSynapticEvent: perEvent };
+  }
   /** Steps between progress reports: several chunks, so that readback overlaps the next chunk. */
   get slice(): number { return 8 * this.k; }
 
@@ -83,7 +106,8 @@ export class GpuEngine {
       const allowed = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
       if (estimate > allowed) throw refuse(estimate, allowed);
       const launch = options.launch ?? 'auto';
-      // No more invocations than elements (a few idle lanes at most): barriers cost per invocation on a software adapter.
+      // No more invocations than elements (a few idle lanes at most); on a software adapter at most
+      // 256 (llvmpipe, seed network in one workgroup: 403–455 µs a step with 256, 568–601 with 1024).
       const wg = Math.min(software ? 256 : 1024, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX, Math.max(32, 2 ** Math.ceil(Math.log2(total))));
       // A software adapter runs one workgroup on one core: there only tiny networks gain from it
       // (measured on llvmpipe: 2 neurons 26 against 132 µs a step; 1000 neurons 1064 against 595).

@@ -147,6 +147,12 @@ export class Simulation {
     };
   }
 
+  /** The GPU backend's costs per step from the plan (null on the CPU): see GpuEngine.costs. */
+  costs(): ReturnType<GpuEngine['costs']> | null { return this.engine instanceof GpuEngine ? this.engine.costs() : null; }
+
+  /** The GPU backend's launch shape (null on the CPU). */
+  get launch(): 'one-workgroup' | 'per-step' | null { return this.engine instanceof GpuEngine ? this.engine.launch : null; }
+
   destroy(): void { if (this.guard.end()) this.engine.destroy?.(); }
 
   private population(name: string) {
