@@ -228,7 +228,7 @@ ${L.cont !== null ? `    for (var g = l; g < ${u(L.total)}; g += FUSED_WG) { do_
 ${maskReads(L) ? '    preload_masks(l, FUSED_WG, t);\n    workgroupBarrier();' : ''}
     for (var g = l; g < ${u(L.total)}; g += FUSED_WG) { do_neurons(g, t, tc); }
     storageBarrier();
-${maskReads(L) ? '    workgroupBarrier();  // every lane is done with these masks before the next step loads its own' : ''}
+
 ${scatters(L) ? `    for (var i = l; i < ${u(L.total)}; i += FUSED_WG) { do_propagate(i, t); }
     storageBarrier();` : ''}
 ${probes.length ? `    for (var j = l; j < ${u(Math.max(...probes.map((p) => L.B * p.neurons.length)))}; j += FUSED_WG) { do_sample(j, t); }

@@ -94,8 +94,8 @@ export function releaseItems(L: GpuLayout): number {
 }
 
 /** Per slot fed by dense projections: the sum over this step's arrivals, gathered in ascending source order. */
-/** Most mask words a workgroup copies into its own memory before the gathers (16 KiB). */
-const MAX_SHARED_MASK_WORDS = 4096;
+/** Most mask words a workgroup copies into its own memory before the gathers (two steps' worth: 16 KiB). */
+const MAX_SHARED_MASK_WORDS = 2048;
 
 /** The masks the dense gathers read in a step, one entry per (source population, delay): where each lies in workgroup memory. */
 export function maskReads(L: GpuLayout): { population: number; delay: number; at: number; words: number }[] | null {
@@ -121,11 +121,13 @@ export function preloadCode(L: GpuLayout): string {
   const reads = maskReads(L);
   if (!reads) return '';
   const total = reads.reduce((n, r) => n + r.words, 0);
-  return `var<workgroup> wmask: array<u32, ${u(total)}>;
+  // Two halves, by the step's parity: a lane may load step t + 1's masks while another still reads step t's.
+  return `var<workgroup> wmask: array<u32, ${u(2 * total)}>;
+const WMASK_HALF: u32 = ${u(total)};
 fn preload_masks(l: u32, lanes: u32, t: u32) {
 ${reads.map((r) => {
     const m = L.masks[r.population]!;
-    return `  for (var k = l; k < ${u(r.words)}; k += lanes) { wmask[${u(r.at)} + k] = bitcast<u32>(atomicLoad(&acc[${u(m.offset)} + ((t + ${u(L.maskRing - 1 - r.delay)}) % ${u(L.maskRing)}) * ${u(r.words)} + k])); }`;
+    return `  for (var k = l; k < ${u(r.words)}; k += lanes) { wmask[(t & 1u) * WMASK_HALF + ${u(r.at)} + k] = bitcast<u32>(atomicLoad(&acc[${u(m.offset)} + ((t + ${u(L.maskRing - 1 - r.delay)}) % ${u(L.maskRing)}) * ${u(r.words)} + k])); }`;
   }).join('\n')}
 }`;
 }
@@ -139,7 +141,7 @@ export function denseGathers(plan: Plan, L: GpuLayout): string[] {
     const body = (preloaded: boolean) => dense.map((pl) => {
       const src = pl.plan.source, m = L.masks[src.index]!, d = pl.dense!;
       const shared = preloaded ? reads?.find((r) => r.population === src.index && r.delay === d.delay) : undefined;
-      const base = shared ? `${u(shared.at)} + copy * ${u(m.words)}` : `${u(m.offset)} + ((t + ${u(L.maskRing - 1 - d.delay)}) % ${u(L.maskRing)}) * ${u(L.B * m.words)} + copy * ${u(m.words)}`;
+      const base = shared ? `(t & 1u) * WMASK_HALF + ${u(shared.at)} + copy * ${u(m.words)}` : `${u(m.offset)} + ((t + ${u(L.maskRing - 1 - d.delay)}) % ${u(L.maskRing)}) * ${u(L.B * m.words)} + copy * ${u(m.words)}`;
       return [
         `  { let base = ${base};`,
         `    for (var w = 0u; w < ${u(m.words)}; w++) {`,
