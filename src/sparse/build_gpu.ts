@@ -2,7 +2,7 @@
 // (10⁹ synapses are too many to draw on the host). Row lengths are counted on the GPU and read
 // back (4 bytes per pre neuron) so the host can pack whole rows of every projection into synapse
 // stores no larger than one binding; the fill kernels then write each row straight into its store.
-import { type MakeBuffer, readBuffer } from '../gpu/chunks';
+import { type MakeBuffer, bindBuffers, readBuffer } from '../gpu/chunks';
 import { ShaderReflection, packStruct } from '../gpu/reflect';
 import { CONNECTIVITY_WGSL } from '../gpu/shaders';
 import { seedKey } from '../rng/philox';
@@ -109,10 +109,7 @@ class Builder {
   run(entry: string, groups: number, values: Record<string, number | readonly number[]>, bind: GPUBuffer[]): void {
     const [gx, gy] = grid(groups);
     this.device.queue.writeBuffer(this.params, 0, packStruct(this.reflect.struct('BuildParams'), { ...values, groups_x: gx }));
-    const bg = this.device.createBindGroup({
-      layout: this.layout,
-      entries: [this.params, ...bind].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    const bg = bindBuffers(this.device, this.layout, [this.params, ...bind]);
     const enc = this.device.createCommandEncoder();
     const pass = enc.beginComputePass();
     pass.setPipeline(this.pipeline(entry));

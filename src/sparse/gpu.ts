@@ -8,16 +8,17 @@
 // with more is completed from its records buffer before that buffer is used again.
 import { NonFiniteStateError, RunGuard } from '../backends/backend';
 import type { Launch } from '../backends/gpu';
-import { GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
+import { GpuErrorWatch, type MakeBuffer, allocateScoped, bindBuffers, checkCountOptions, cutShortError, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, GpuLimitError, type LimitRequest, acquireGpu } from '../gpu/device';
-import { ShaderReflection, packStruct, packStructArray } from '../gpu/reflect';
+import { ShaderReflection, packStruct } from '../gpu/reflect';
 import { sparseNetworkWgsl } from '../gpu/shaders';
 import { sparseModelsWgsl } from './models';
 import { formatBytes } from '../network/validate';
 import { seedKey } from '../rng/philox';
 import type { SparseBackend, SparseChunk } from './backend';
 import { type GpuConnectivity, buildConnectivityGpu, grid, segmentWords } from './build_gpu';
-import { BLOCK, binomialThresholds, canRegenerate } from './connectivity';
+import { canRegenerate } from './connectivity';
+import { MAX_JOBS, checkProceduralTables, type PropagateGroup, propagateGroups } from './jobs';
 import { MAX_TRACED_NEURONS } from './description';
 import { RECORD_HEADER, type SparsePlan, checkSparseMemory, fixedPointScales, pairsBase, recordWords, sparseFootprint, stateWords, totalBytes, tracesBase } from './plan';
 
@@ -63,9 +64,6 @@ const SOFTWARE_STEPS_PER_DISPATCH = 10;
 const UPDATE_WG = 256;
 const ONE_WG_MAX = 1024;
 const LANES = 64;
-const MAX_JOBS = 128;
-const MAX_CDF_TABLES = 32;
-const SOURCE = { stored: 0, probability: 1, outDegree: 2 } as const;
 /**
  * Workgroups (teams of 64 lanes) of a per-step propagation dispatch, each taking every groups-th
  * spike: enough to fill an H100 (132 SMs × 32 resident teams); idle teams read the spike count
@@ -76,9 +74,6 @@ const STEP_ALIGN = 256;
 const NEURON_KEY = 2 ** 26;
 /** Spike pairs a chunk's readback copies at first; it grows to twice the most a chunk has had. */
 const FIRST_PAIRS_COPIED = 1024;
-
-/** One dispatch: a store's pieces (at most MAX_JOBS) and the buffers they read. */
-interface PropagateGroup { bindGroup: GPUBindGroup; jobs: number }
 
 interface Shape { oneWorkgroup: boolean; wg: number; stepsPerDispatch: number; propagateGroups: number }
 
@@ -128,9 +123,7 @@ export class GpuSparseBackend implements SparseBackend {
     if (connectivity !== 'stored' && connectivity !== 'procedural') throw new RangeError(`connectivity must be stored or procedural, got ${connectivity}`);
     const regenerable = plan.projections.map((p) => canRegenerate(p.build.connect));
     const procedural = regenerable.map((r) => r && connectivity === 'procedural');
-    if (procedural.filter((x, q) => x && plan.projections[q]!.build.connect.rule === 'fixed-probability').length > MAX_CDF_TABLES) {
-      throw new RangeError(`at most ${MAX_CDF_TABLES} fixed-probability projections can be procedural`);
-    }
+    checkProceduralTables(plan, procedural);
     return {
       k, capacity, launch, procedural,
       parts: sparseFootprint(plan, k, capacity, procedural),
@@ -256,60 +249,10 @@ export class GpuSparseBackend implements SparseBackend {
         shape.oneWorkgroup ? pipeline('run_steps', all3, shape.wg) : Promise.resolve(null),
         !shape.oneWorkgroup && plan.traced.length ? pipeline('sample', [netLayout, stepLayout]) : Promise.resolve(null),
       ]);
-      const bind = (layout: GPUBindGroupLayout, list: GPUBuffer[]) =>
-        device.createBindGroup({ layout, entries: list.map((buffer, binding) => ({ binding, resource: { buffer } })) });
-      const netGroups = records.map((rec) => bind(netLayout, [netParams, state, refractory, acc, spikes, rec]));
+      const netGroups = records.map((rec) => bindBuffers(device, netLayout, [netParams, state, refractory, acc, spikes, rec]));
       const stepGroup = device.createBindGroup({ layout: stepLayout, entries: [{ binding: 0, resource: { buffer: stepTable, size: 12 } }] });
-      const placeholder = make('sparse placeholder', 16, S);
-
-      // Count thresholds of the procedural fixed-probability projections (uniform, 64 words each).
-      const cdfWords = new Uint32Array(64 * MAX_CDF_TABLES);
-      const cdfAt: number[] = [];
-      let tables = 0;
-      plan.projections.forEach((p, q) => {
-        const c = p.build.connect;
-        if (!procedural[q] || c.rule !== 'fixed-probability') return;
-        const at = 64 * tables++;
-        cdfWords.set(binomialThresholds(BLOCK, c.p), at);
-        cdfWords.set(binomialThresholds(p.build.nPost % BLOCK || BLOCK, c.p), at + 32);
-        cdfAt[q] = at;
-      });
-      const cdf = make('sparse count thresholds', cdfWords.byteLength, GPUBufferUsage.UNIFORM, cdfWords);
-
-      // Jobs: each store's pieces, and the procedural projections (with the first store's group),
-      // MAX_JOBS per dispatch.
-      const jobStruct = reflect.struct('Job'), jobsStruct = reflect.struct('Jobs');
-      const jobsAt = jobsStruct.fields.job!.offset;
-      if (jobsStruct.size !== jobsAt + MAX_JOBS * jobStruct.size) throw new Error('Jobs layout does not match MAX_JOBS');
-      const jobOf = (q: number, rows: { row0: number; row1: number; rowBase: number; synOffset: number }): Record<string, number> => {
-        const p = plan.projections[q]!, w = weights[q]!, c = p.build.connect;
-        const source = !procedural[q] ? SOURCE.stored : c.rule === 'fixed-probability' ? SOURCE.probability : SOURCE.outDegree;
-        return {
-          target_var: p.target, pre_start: p.pre.start, post_start: p.post.start, row0: rows.row0, row1: rows.row1,
-          row_base: rows.rowBase, syn_offset: rows.synOffset, delay: p.delay,
-          mode: w.mode, constant: w.constant, low: w.low, span: w.span >>> 0,
-          source, n_post: p.build.nPost, k: c.rule === 'fixed-out-degree' ? c.k : 0, no_self: p.build.noSelf ? 1 : 0,
-          stream: p.build.stream, cdf_at: cdfAt[q] ?? 0,
-        };
-      };
-      const perStore = conn.stores.map((_, st) => conn.pieces.filter((x) => x.store === st && x.count > 0).map((piece) =>
-        jobOf(piece.projection, { row0: piece.row0, row1: piece.row1, rowBase: rowBase[piece.projection]!, synOffset: (piece.at - piece.first) >>> 0 })));
-      const regenerated = plan.projections.flatMap((p, q) => (procedural[q] ? [jobOf(q, { row0: 0, row1: p.pre.size, rowBase: 0, synOffset: 0 })] : []));
-      if (perStore.length === 0) perStore.push([]);
-      perStore[0]!.push(...regenerated);
-      const groups: PropagateGroup[] = [];
-      perStore.forEach((jobs, st) => {
-        const store = conn.stores[st];
-        // One workgroup binds one jobs table even when it has no jobs.
-        const tables = Math.max(shape.oneWorkgroup ? 1 : 0, Math.ceil(jobs.length / MAX_JOBS));
-        for (let j0 = 0; j0 < tables * MAX_JOBS; j0 += MAX_JOBS) {
-          const mine = jobs.slice(j0, j0 + MAX_JOBS);
-          const table = new Uint8Array(jobsStruct.size);
-          new Uint32Array(table.buffer, 0, 1)[0] = mine.length;
-          table.set(new Uint8Array(packStructArray(jobStruct, mine.length, (j) => mine[j]!)), jobsAt);
-          const jobsBuffer = make(`sparse jobs store ${st} from ${j0}`, table.byteLength, GPUBufferUsage.UNIFORM, table);
-          groups.push({ bindGroup: bind(propLayout, [jobsBuffer, rowStartBuffer, store?.targets ?? placeholder, store?.words ?? placeholder, cdf]), jobs: mine.length });
-        }
+      const groups = propagateGroups({
+        device, make, reflect, plan, conn, procedural, weights, rowBase, rowStartBuffer, propLayout, oneWorkgroup: shape.oneWorkgroup,
       });
       return {
         maxInDegree, synapses: conn.projections.map((p) => p.synapses), scales, shape,
