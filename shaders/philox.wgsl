@@ -11,6 +11,7 @@ const PURPOSE_NOISE: u32 = 1u;
 const PURPOSE_CIRCUIT_NOISE: u32 = 5u;
 const PURPOSE_CONNECT: u32 = 6u;
 const PURPOSE_WEIGHT: u32 = 7u;
+const PURPOSE_POISSON: u32 = 8u;
 
 fn philox_mulhi(a: u32, b: u32) -> u32 {
   let aL = a & 0xFFFFu; let aH = a >> 16u;

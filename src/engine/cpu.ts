@@ -7,7 +7,7 @@ import { buildSynapses, type Synapses } from '../compile/connectivity';
 import type { Plan, PopulationPlan, ProjectionPlan } from '../compile/plan';
 import { type ArrayStep, arrayStepJs } from '../equations/functions';
 import { RELEASE_MODEL } from '../circuit/models';
-import type { Recorder } from '../run/recorder';
+import type { ProbeSpec, Recorder } from '../run/recorder';
 import { CpuInputs } from './cpu_inputs';
 import { type PopulationStep, populationStepJs } from './cpu_neurons';
 
@@ -22,6 +22,8 @@ interface Continuous {
   /** Diffusion: sub-steps per step, their length, how many sub-steps a release lasts, (alpha, beta, T). */
   release: { sub: number; h: number; lasts: number; params: Float64Array } | null;
 }
+
+interface ProbeSampler { probe: ProbeSpec; src: Float64Array | Float32Array; size: number; pending: Chemical[]; values: Float64Array }
 
 export class CpuEngine {
   readonly precision: 'f64' | 'f32';
@@ -104,11 +106,12 @@ export class CpuEngine {
 
   /** Advances `steps` steps, recording into `rec`; throws NonFiniteStateError (policy 'stop'). */
   advance(steps: number, rec: Recorder): void {
-    for (let k = 0; k < steps; k++) this.stepOnce(this.step + k, rec);
+    const probes = this.probeSamplers(rec);
+    for (let k = 0; k < steps; k++) this.stepOnce(this.step + k, rec, probes);
     this.step += steps;
   }
 
-  private stepOnce(t: number, rec: Recorder): void {
+  private stepOnce(t: number, rec: Recorder, probes: readonly ProbeSampler[]): void {
     const { plan, r } = this;
     const B = plan.copies;
     for (const I of this.I) I.fill(0);
@@ -128,12 +131,11 @@ export class CpuEngine {
     if (this.continuous.length > 0) {
       for (const c of this.cont) c.fill(0);
       for (const c of this.continuous) this.continuousCurrents(c);
-      this.I.forEach((I, q) => { const c = this.cont[q]!; for (let e = 0; e < I.length; e++) I[e] = r(I[e]! + c[e]!); });
+      for (let q = 0; q < this.I.length; q++) { const I = this.I[q]!, c = this.cont[q]!; for (let e = 0; e < I.length; e++) I[e] = r(I[e]! + c[e]!); }
     }
     this.inputs.apply(t, { I: this.I, S: this.S }, this.live);
     // Every neuron's step.
     this.counts.fill(0);
-    const spiking: Int32Array[] = [];
     for (const p of plan.populations) {
       const out = this.out[p.index]!;
       out[0] = 0;
@@ -142,26 +144,26 @@ export class CpuEngine {
         const bad = this.steps[p.index]!(this.S[p.index]!, this.P[p.index]!, this.I[p.index]!, this.R[p.index]!, this.RS[p.index]!, b * p.size, (b + 1) * p.size, out);
         if (bad >= 0) this.nonFinite(p, bad, t);
       }
-      spiking.push(out.subarray(1, 1 + out[0]!));
       rec.count(p.index, out[0]!);
-      for (const e of out.subarray(1, 1 + out[0]!)) {
-        const b = Math.floor(e / p.size);
+      for (let q = 1; q <= out[0]!; q++) {
+        const e = out[q]!, b = Math.floor(e / p.size);
         rec.spike(t, p.index, e - b * p.size, b);
         this.counts[b * plan.populations.length + p.index]!++;
       }
     }
     if (plan.recordRates) rec.rates(this.counts);
     // Spikes travel: a spike at step t arrives before the integration of step t + 1 + delay.
-    for (const c of this.chemical) this.propagate(c, spiking[c.projection.source.index]!, t);
-    this.sample(t, rec);
+    for (const c of this.chemical) this.propagate(c, this.out[c.projection.source.index]!, t);
+    this.sample(t, rec, probes);
   }
 
+  /** `spikes`: the source's count, then its spiking elements. */
   private propagate(c: Chemical, spikes: Int32Array, t: number): void {
     const syn = c.synapses, src = c.projection.source, nPost = c.projection.target.size, R = this.ringSize;
     const size = this.plan.copies * nPost, perCopy = c.projection.weightPerCopy, ring = c.ring, post = syn.post, rowStart = syn.rowStart;
     const weights = typeof syn.weight === 'number' ? null : syn.weight, delays = typeof syn.delay === 'number' ? null : syn.delay;
     const f32 = this.precision === 'f32';
-    for (let q = 0; q < spikes.length; q++) {
+    for (let q = 1; q <= spikes[0]!; q++) {
       const e = spikes[q]!, b = Math.floor(e / src.size), i = e - b * src.size;
       if (!this.live(b)) continue;
       const from = rowStart[i]!, to = rowStart[i + 1]!;
@@ -197,7 +199,8 @@ export class CpuEngine {
           const et = b * pr.target.size + syn.post[q]!, vb = Vt[et]!;
           const w = pr.weightPerCopy ? r(pr.weightPerCopy[b]!) : typeof syn.weight === 'number' ? syn.weight : syn.weight[q]!;
           if (s.kind === 'electrical') {
-            const g2 = pr.weightPerCopy && pr.synapse.kind === 'electrical' && pr.synapse.g2 === undefined ? w : syn.g2 === null ? w : typeof syn.g2 === 'number' ? syn.g2 : syn.g2[q]!;
+            // Without g2 the coupling is symmetric: the weight (also when it varies per copy).
+            const g2 = s.g2 === undefined ? w : typeof syn.g2 === 'number' ? syn.g2 : syn.g2![q]!;
             Is[es] = r(Is[es]! + r(w * r(vb - va)));
             It[et] = r(It[et]! + r(g2 * r(va - vb)));
             continue;
@@ -231,21 +234,32 @@ export class CpuEngine {
    * Probes after step t: a state variable as the next step starts from it, so with the jumps of
    * the spikes that arrive then (Brian2's StateMonitor sees them so); I as this step's input.
    */
-  private sample(t: number, rec: Recorder): void {
+  private sample(t: number, rec: Recorder, probes: readonly ProbeSampler[]): void {
     const next = ((t + 1) % this.ringSize) * this.plan.copies;
-    rec.probes.forEach((pr, q) => {
-      if ((t + 1) % pr.every !== 0) return;
-      const p = this.plan.populations[pr.population]!, src = pr.variable < 0 ? this.I[p.index]! : this.S[p.index]![pr.variable]!;
-      const pending = pr.variable < 0 ? [] : this.chemical.filter((c) => c.projection.target === p && c.projection.variable === pr.variable);
-      const values = new Float64Array(this.plan.copies * pr.neurons.length);
+    for (let q = 0; q < probes.length; q++) {
+      const { probe, src, size, pending, values } = probes[q]!, neurons = probe.neurons, m = neurons.length;
+      if ((t + 1) % probe.every !== 0) continue;
       for (let b = 0; b < this.plan.copies; b++) {
-        pr.neurons.forEach((k, j) => {
-          let x = src[b * p.size + k]!;
-          for (const c of pending) x = this.r(x + c.ring[(next + b) * p.size + k]!);
-          values[b * pr.neurons.length + j] = x;
-        });
+        for (let j = 0; j < m; j++) {
+          let x = src[b * size + neurons[j]!]!;
+          for (const c of pending) x = this.r(x + c.ring[(next + b) * size + neurons[j]!]!);
+          values[b * m + j] = x;
+        }
       }
       rec.sample(q, values);
+    }
+  }
+
+  /** Each probe's source array, the chemical synapses whose arrivals it sees, and its scratch values (the recorder copies them). */
+  private probeSamplers(rec: Recorder): ProbeSampler[] {
+    return rec.probes.map((probe) => {
+      const p = this.plan.populations[probe.population]!;
+      return {
+        probe, size: p.size,
+        src: probe.variable < 0 ? this.I[p.index]! : this.S[p.index]![probe.variable]!,
+        pending: probe.variable < 0 ? [] : this.chemical.filter((c) => c.projection.target === p && c.projection.variable === probe.variable),
+        values: new Float64Array(this.plan.copies * probe.neurons.length),
+      };
     });
   }
 

@@ -20,6 +20,8 @@ export class CpuInputs {
   /** Per population, per element: the summed variance of the noise active this step. */
   private readonly variance: Float64Array[];
   private readonly noisy: InputPlan[];
+  /** The noise inputs into a state variable (not I). */
+  private readonly noisyState: InputPlan[];
   private readonly others: InputPlan[];
   private cached: Float64Array[] | null = null;
   private count: Uint16Array[] | null = null;
@@ -35,6 +37,7 @@ export class CpuInputs {
     this.key = seedKey(plan.seed);
     this.variance = plan.populations.map((p) => new Float64Array(plan.copies * p.size));
     this.noisy = plan.inputs.filter((i) => i.spec.kind === 'noise');
+    this.noisyState = this.noisy.filter((i) => i.variable >= 0);
     this.others = plan.inputs.filter((i) => i.spec.kind !== 'noise');
     this.values = plan.inputs.map((i) => (i.values ? i.values.map(r) : null));
     this.steady = this.noisy.every((i) => (i.spec as { start?: number }).start === undefined && (i.spec as { stop?: number }).stop === undefined);
@@ -128,9 +131,9 @@ export class CpuInputs {
         }
       }
     }
-    const jumps = this.noisy.filter((inp) => inp.variable >= 0 && active(t, (inp.spec as { start?: number }).start, (inp.spec as { stop?: number }).stop));
     // Noise into a state variable: a draw of its own, counter word 3 = 1 + the input's index.
-    for (const inp of jumps) {
+    for (const inp of this.noisyState) {
+      if (!active(t, (inp.spec as { start?: number }).start, (inp.spec as { stop?: number }).stop)) continue;
       const S = to.S[inp.target.index]![inp.variable]!, m = inp.neurons.length;
       for (let c = 0; c < plan.copies; c++) {
         if (!live(c)) continue;

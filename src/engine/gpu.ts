@@ -6,7 +6,7 @@ import { gpuEstimate } from '../compile/memory';
 import type { Plan } from '../compile/plan';
 import { NetworkSpecError } from '../spec/validate';
 import { WGSL_HELPERS } from '../equations/emit';
-import { GpuErrorWatch, type MakeBuffer, allocateScoped, cutShortError, offsetTable, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
+import { GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, offsetTable, readBuffer, releaseGpu, runChunks, sortSpikePairs } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, acquireGpu } from '../gpu/device';
 import { ShaderReflection } from '../gpu/reflect';
 import { CONNECTIVITY_DRAWS_WGSL, PHILOX_WGSL } from '../gpu/shaders';
@@ -38,8 +38,9 @@ export const ONE_WORKGROUP_MAX_ELEMENTS = 4096;
 const SOFTWARE_ONE_WORKGROUP_MAX = 256;
 
 interface Pipelines {
-  neurons: GPUComputePipeline; propagate: GPUComputePipeline; sample: GPUComputePipeline | null;
-  release: GPUComputePipeline | null; currents: GPUComputePipeline | null;
+  neurons: GPUComputePipeline; propagate: GPUComputePipeline | null; sample: GPUComputePipeline | null;
+  /** The diffusion synapses' release, and the synapses it runs over. */
+  release: { pipeline: GPUComputePipeline; items: number } | null; currents: GPUComputePipeline | null;
   /** The one-workgroup shape, and the steps one of its dispatches loops over. */
   fused: { pipeline: GPUComputePipeline; steps: number } | null;
 }
@@ -77,7 +78,7 @@ export class GpuEngine {
   costs(): { dispatchesPerStep: number; bytesPerNeuronStep: number; bytesPerSynapticEvent: number } {
     const { plan, L, pipes } = this;
     const dispatches = pipes.fused ? 1 / pipes.fused.steps
-      : 1 + (scatters(L) ? 1 : 0) + (pipes.sample ? 1 : 0) + (pipes.release ? 1 : 0) + (pipes.currents ? 1 : 0);
+      : 1 + (pipes.propagate ? 1 : 0) + (pipes.sample ? 1 : 0) + (pipes.release ? 1 : 0) + (pipes.currents ? 1 : 0);
     let bytes = 0;
     for (const p of plan.populations) {
       const elements = plan.copies * p.size;
@@ -94,7 +95,8 @@ export class GpuEngine {
   get slice(): number { return 8 * this.k; }
 
   static async create(plan: Plan, rec: Recorder, options: GpuEngineOptions = {}): Promise<GpuEngine> {
-    const k = Math.max(1, Math.floor(options.stepsPerSubmit ?? 250));
+    checkCountOptions({ stepsPerSubmit: options.stepsPerSubmit, stepsPerDispatch: options.stepsPerDispatch, spikeCapacity: options.spikeCapacity }, 1 << 26);
+    const k = options.stepsPerSubmit ?? 250;
     const total = plan.copies * plan.n;
     const estimate = Math.max(...Object.values(gpuEstimate(plan).parts));
     const refuse = (bytes: number, allowed: number) => new NetworkSpecError([{
@@ -112,7 +114,7 @@ export class GpuEngine {
       // A software adapter runs one workgroup on one core: there only tiny networks gain from it
       // (measured on llvmpipe: 2 neurons 26 against 132 µs a step; 1000 neurons 1064 against 595).
       if (launch === 'one-workgroup' || (launch === 'auto' && total <= (software ? SOFTWARE_ONE_WORKGROUP_MAX : ONE_WORKGROUP_MAX_ELEMENTS))) {
-        fused = { wg, steps: Math.max(1, Math.min(k, options.stepsPerDispatch ?? (software ? 25 : 100))) };
+        fused = { wg, steps: Math.min(k, options.stepsPerDispatch ?? (software ? 25 : 100)) };
       }
       const big = estimate > 2 ** 27 ? { maxStorageBufferBindingSize: allowed, maxBufferSize: allowed } : {};
       return { maxStorageBuffersPerShaderStage: 6, ...big, ...(fused ? { maxComputeInvocationsPerWorkgroup: wg, maxComputeWorkgroupSizeX: wg } : {}) };
@@ -121,7 +123,8 @@ export class GpuEngine {
     try {
       L = gpuLayout(plan);
       probes = rec.probes.map((p) => ({ ...p, width: plan.copies * p.neurons.length }));
-      const capacity = options.spikeCapacity ?? Math.min(1 << 22, Math.max(4096, Math.ceil(L.total * k * 0.2)));
+      // No spike records at all when no population records its spikes.
+      const capacity = options.spikeCapacity ?? (plan.recordSpikes.some(Boolean) ? Math.min(1 << 22, Math.max(4096, Math.ceil(L.total * k * 0.2))) : 0);
       R = recordLayout(plan, L, probes, k, capacity);
       probedInput = probes.some((p) => p.variable < 0) ? L.words.state : null;
       stateWords = L.words.state + (probedInput === null ? 0 : L.total);
@@ -182,13 +185,14 @@ export class GpuEngine {
     const pipeline = (entryPoint: string, constants?: Record<string, number>) =>
       device.createComputePipelineAsync({ label: `spikegpu engine ${entryPoint}`, layout, compute: { module, entryPoint, constants } });
     const none = Promise.resolve(null);
+    const releasing = releaseItems(L);
     const [neurons, propagate, sample, release, currents, run] = await Promise.all([
-      pipeline('neurons'), pipeline('propagate'), probes.length ? pipeline('sample') : none,
-      releaseItems(L) > 0 ? pipeline('release') : none, L.cont !== null ? pipeline('currents') : none,
+      pipeline('neurons'), scatters(L) ? pipeline('propagate') : none, probes.length ? pipeline('sample') : none,
+      releasing > 0 ? pipeline('release') : none, L.cont !== null ? pipeline('currents') : none,
       fused ? pipeline('run_steps', { FUSED_WG: fused.wg }) : none,
     ]);
     const width = Math.max(0, ...probes.map((p) => p.width));
-    return new GpuEngine(plan, gpu, L, R, k, { neurons, propagate, sample, release, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null }, { main, step },
+    return new GpuEngine(plan, gpu, L, R, k, { neurons, propagate, sample, release: release && { pipeline: release, items: releasing }, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null }, { main, step },
       { params, state: stateBuf, refr: refrBuf, rec, readback, all }, width);
   }
 
@@ -217,10 +221,10 @@ export class GpuEngine {
     }
     for (let tc = 0; tc < m && !fused; tc++) {
       pass.setBindGroup(1, this.groups.step, [tc * STEP_ALIGN]);
-      if (this.pipes.release) this.dispatch(pass, this.pipes.release, releaseItems(this.L));
+      if (this.pipes.release) this.dispatch(pass, this.pipes.release.pipeline, this.pipes.release.items);
       if (this.pipes.currents) this.dispatch(pass, this.pipes.currents, this.L.total);
       this.dispatch(pass, this.pipes.neurons, this.L.total);
-      if (scatters(this.L)) this.dispatch(pass, this.pipes.propagate, this.L.total);
+      if (this.pipes.propagate) this.dispatch(pass, this.pipes.propagate, this.L.total);
       if (this.pipes.sample) this.dispatch(pass, this.pipes.sample, this.probeWidth);
     }
     pass.end();
@@ -253,10 +257,8 @@ export class GpuEngine {
     if (words[0]! > R.capacity) {
       throw new Error(`${words[0]} spikes in steps ${t0}..${t0 + m} overflow the spike records (${R.capacity} per chunk): pass a larger spikeCapacity or a smaller stepsPerSubmit, or record fewer spikes (record.spikes)`);
     }
-    const pairs: [number, number][] = [];
-    for (let r = 0; r < words[0]!; r++) pairs.push([words[R.pairs + 2 * r]!, words[R.pairs + 2 * r + 1]!]);
-    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    for (const [t, g] of pairs) { const at = this.locate(g); rec.spike(t, at.population, at.neuron, at.copy); }
+    const { spikeSteps, spikeNeurons } = sortSpikePairs(words.subarray(R.pairs, R.pairs + 2 * words[0]!));
+    for (let r = 0; r < spikeSteps.length; r++) { const at = this.locate(spikeNeurons[r]!); rec.spike(spikeSteps[r]!, at.population, at.neuron, at.copy); }
     plan.populations.forEach((p) => rec.count(p.index, words[HEADER + p.index]!));
     if (plan.recordRates) {
       const width = plan.copies * plan.populations.length;

@@ -113,7 +113,6 @@ export function engineWgsl(plan: Plan, L: GpuLayout, R: RecordLayout, probes: re
   });
   const probeNeurons = probes.map((pr, q) => `fn probe_neuron_${q}(j: u32) -> u32 {\n  switch j {\n${Array.from(pr.neurons, (k, j) => `    case ${u(j)}: { return ${u(k)}; }`).join('\n')}\n    default: { return 0u; }\n  }\n}`);
   return `
-const PURPOSE_POISSON: u32 = 8u;
 struct Params { seed: vec2u, first: u32, steps: u32, per_dispatch: u32 }
 struct Step { tc: u32 }
 @group(0) @binding(0) var<uniform> P: Params;

@@ -129,10 +129,11 @@ fn spk_pow4(x: f32) -> f32 { let y = x * x; return y * y; }
 `;
 
 const F = Math.fround;
+const EXPREL_SERIES_32 = [1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040].map(F);
 /** exprel as the GPU computes it, every operation rounded to f32. */
 function exprel32(x: number): number {
   if (Math.abs(x) < EXPREL_SERIES) {
-    const c = [1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040].map(F);
+    const c = EXPREL_SERIES_32;
     let s = F(x * c[4]!);
     for (let k = 3; k >= 0; k--) s = F(x * F(c[k]! + s));
     return F(1 + F(x * F(0.5 + s)));

@@ -140,12 +140,12 @@ export function cutShortError(done: number, expected: number, t0: number, m: num
     `the driver cut a dispatch short (llvmpipe limits loop iterations; desktop drivers time out long dispatches). ${remedy}`);
 }
 
-/** Copies `size` bytes of a storage buffer, from byte `offset`, into a fresh staging buffer and returns them. */
 /** A bind group of whole buffers at bindings 0, 1, 2… in order. */
 export function bindBuffers(device: GPUDevice, layout: GPUBindGroupLayout, buffers: readonly GPUBuffer[]): GPUBindGroup {
   return device.createBindGroup({ layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
 }
 
+/** Copies `size` bytes of a storage buffer, from byte `offset`, into a fresh staging buffer and returns them. */
 export async function readBuffer(device: GPUDevice, src: GPUBuffer, size: number, label: string, offset = 0): Promise<ArrayBuffer> {
   const staging = device.createBuffer({ label, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const enc = device.createCommandEncoder();
@@ -155,4 +155,17 @@ export async function readBuffer(device: GPUDevice, src: GPUBuffer, size: number
   const out = staging.getMappedRange().slice(0);
   staging.destroy();
   return out;
+}
+
+const NEURON_KEY = 2 ** 26;
+/** (step, neuron) pairs in the order the GPU appended them → sorted by step, then neuron. */
+export function sortSpikePairs(pairs: Uint32Array): { spikeSteps: Int32Array; spikeNeurons: Int32Array } {
+  const n = pairs.length / 2;
+  const keys = new Float64Array(n);
+  // Neurons < 2²⁶ (MAX_NEURONS) and steps < 2²⁷: the key is an exact integer below 2⁵³.
+  for (let k = 0; k < n; k++) keys[k] = pairs[2 * k]! * NEURON_KEY + pairs[2 * k + 1]!;
+  keys.sort();
+  const spikeSteps = new Int32Array(n), spikeNeurons = new Int32Array(n);
+  for (let k = 0; k < n; k++) { spikeSteps[k] = Math.floor(keys[k]! / NEURON_KEY); spikeNeurons[k] = keys[k]! % NEURON_KEY; }
+  return { spikeSteps, spikeNeurons };
 }

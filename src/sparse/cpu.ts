@@ -48,7 +48,7 @@ export class CpuSparseBackend implements SparseBackend {
     this.refractory = new Int32Array(plan.n);
     this.acc = new Float64Array(plan.ring * plan.targets * plan.n);
     this.noise = new PhiloxStream(plan.seed, Purpose.noise);
-    this.cobahhIntegrate = cobahhJs(plan.cobahh);
+    this.cobahhIntegrate = cobahhJs(plan.cobahh, plan.dt);
     this.input = new Float64Array(plan.model === 'izhikevich' && plan.traced.length ? plan.n : 0);
   }
 

@@ -8,7 +8,7 @@
 // with more is completed from its records buffer before that buffer is used again.
 import { NonFiniteStateError, RunGuard } from '../backends/backend';
 import type { Launch } from '../backends/gpu';
-import { GpuErrorWatch, type MakeBuffer, allocateScoped, bindBuffers, checkCountOptions, cutShortError, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
+import { GpuErrorWatch, type MakeBuffer, allocateScoped, bindBuffers, sortSpikePairs, checkCountOptions, cutShortError, readBuffer, releaseGpu, runChunks } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, GpuLimitError, type LimitRequest, acquireGpu } from '../gpu/device';
 import { ShaderReflection, packStruct } from '../gpu/reflect';
 import { sparseNetworkWgsl } from '../gpu/shaders';
@@ -71,7 +71,6 @@ const LANES = 64;
  */
 const PROPAGATE_GROUPS = 4096, SOFTWARE_PROPAGATE_GROUPS = 64;
 const STEP_ALIGN = 256;
-const NEURON_KEY = 2 ** 26;
 /** Spike pairs a chunk's readback copies at first; it grows to twice the most a chunk has had. */
 const FIRST_PAIRS_COPIED = 1024;
 
@@ -212,7 +211,7 @@ export class GpuSparseBackend implements SparseBackend {
       conn.projections.forEach((p, q) => rowStarts.set(p.rowStart, rowBase[q]));
       const rowStartBuffer = make('sparse row starts', Math.max(16, 4 * rowStarts.length), S, rowStarts.length ? rowStarts : undefined);
 
-      const code = sparseNetworkWgsl(sparseModelsWgsl(plan.cobahh));
+      const code = sparseNetworkWgsl(sparseModelsWgsl(plan.cobahh, plan.dt));
       const reflect = new ShaderReflection(code);
       const popStart = new Uint32Array(32);
       plan.ranges.forEach((r, q) => { popStart[q] = r.start; });
@@ -359,7 +358,7 @@ export class GpuSparseBackend implements SparseBackend {
           throw new Error(`${count} spikes in steps ${t0}..${t0 + m}, more than the ${this.capacity} one chunk records: ` +
             `pass a larger spikeCapacity or fewer stepsPerSubmit, or switch spike recording off`);
         }
-        sink({ firstStep: t0, steps: m, ...sortPairs(pairs), rates, traces });
+        sink({ firstStep: t0, steps: m, ...sortSpikePairs(pairs), rates, traces });
       },
       check: () => this.watch.check(),
     });
@@ -385,16 +384,4 @@ function writeListWeights(device: GPUDevice, plan: SparsePlan, conn: GpuConnecti
     const fixed = Uint32Array.from(host.words.subarray(piece.first, piece.first + piece.count), (idx) => Math.round(list[idx]! * s) >>> 0);
     device.queue.writeBuffer(store.words, 4 * piece.at, fixed);
   }
-}
-
-/** (step, neuron) pairs in the order the GPU appended them → sorted by step, then neuron. */
-function sortPairs(pairs: Uint32Array): { spikeSteps: Int32Array; spikeNeurons: Int32Array } {
-  const n = pairs.length / 2;
-  const keys = new Float64Array(n);
-  // Neurons < 2²⁶ (MAX_NEURONS) and steps < 2²⁷: the key is an exact integer below 2⁵³.
-  for (let k = 0; k < n; k++) keys[k] = pairs[2 * k]! * NEURON_KEY + pairs[2 * k + 1]!;
-  keys.sort();
-  const spikeSteps = new Int32Array(n), spikeNeurons = new Int32Array(n);
-  for (let k = 0; k < n; k++) { spikeSteps[k] = Math.floor(keys[k]! / NEURON_KEY); spikeNeurons[k] = keys[k]! % NEURON_KEY; }
-  return { spikeSteps, spikeNeurons };
 }
