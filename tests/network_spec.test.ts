@@ -58,6 +58,8 @@ describe('refused by field, with the limit', () => {
     ['an input naming a neuron twice', edit((n) => { n.inputs!.push({ kind: 'constant', target: 'excitatory', neurons: [0, 0], amplitude: 1 }); }), /^inputs\[2\]\.neurons: names a neuron twice/],
     ['a self-projection of one neuron without autapses', { dt: 1, seed: 0, populations: [{ name: 'one', size: 1, model: 'lif' }], projections: [{ source: 'one', target: 'one', connectivity: { rule: 'fixed-in-degree', k: 1 }, synapse: { kind: 'pulse', target: 'I' } }] }, /^projections\[0\]\.connectivity: one has one neuron: without autapses it has no other neuron to connect to/],
     ["varying a train's amplitude (a train has one)", { ...hhDoubleImpulse(), inputs: [{ kind: 'train', target: 'hh', amplitude: 5, start: 0, width: 10, period: 100, count: 3 }], batch: { copies: 2, vary: [{ path: 'inputs.0.amplitude', values: [1, 2] }] } }, /^batch\.vary\[0\]\.path: input 0 \(train\) cannot vary 'amplitude'/],
+    ['an input index the compiler would not match (01)', { ...hhDoubleImpulse(), inputs: [{ kind: 'constant', target: 'hh', amplitude: 5 }], batch: { copies: 2, vary: [{ path: 'inputs.00.amplitude', values: [1, 2] }] } }, /^batch\.vary\[0\]\.path: no input 00/],
+    ['one path varied twice', { ...hhDoubleImpulse(), inputs: [{ kind: 'constant', target: 'hh', amplitude: 5 }], batch: { copies: 2, vary: [{ path: 'inputs.0.amplitude', values: [1, 2] }, { path: 'inputs.0.amplitude', values: [3, 4] }] } }, /^batch\.vary\[1\]\.path: 'inputs\.0\.amplitude' is varied twice/],
   ] as [string, unknown, RegExp][])('%s', (_, net, message) => {
     const p = problems(net);
     expect(p.length).toBeGreaterThan(0);

@@ -2,6 +2,7 @@
 // Neun's coupled HH pair, chain of three, and the coupling-strength scan as one batch).
 import type { CircuitIntegrator } from '../equations/integrators';
 import type { CircuitDescription, CircuitNeuron } from './description';
+import { linspace } from '../spec/presets/neun';
 
 export interface ExperimentOptions { integrator?: CircuitIntegrator; dt?: number }
 
@@ -64,10 +65,7 @@ export function neunChain(o: ExperimentOptions & { g?: number } = {}): CircuitDe
   };
 }
 
-/** numpy.linspace(a, b, k). */
-export function linspace(a: number, b: number, k: number): number[] {
-  return Array.from({ length: k }, (_, q) => (k === 1 ? a : a + ((b - a) * q) / (k - 1)));
-}
+export { linspace };
 
 /** Seed 003's scan: the coupled pair for each g in `conductances` (linspace(0.0001, 0.01, 20)), one batch. */
 export function neunCouplingScan(o: ExperimentOptions & { conductances?: number[] } = {}): CircuitDescription {

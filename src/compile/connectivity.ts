@@ -2,10 +2,11 @@
 // delay (docs/network.md#projections). The random rules are built draw for draw as the GPU builds
 // them (src/sparse/connectivity.ts); per-synapse draws are keyed by (source neuron, slot in its
 // row), never by build order, so every backend draws the same numbers.
-import { PhiloxStream, Purpose, philox4x32, seedKey, uniform01 } from '../rng/philox';
-import { type ConnectRule, buildCsr, rowStarts, scaleWord } from '../sparse/connectivity';
+import { PhiloxStream, Purpose, normalFromWords, philox4x32, seedKey, uniform01 } from '../rng/philox';
+import { type ConnectRule, buildCsr, drawOther, rowStarts, scaleWord } from '../sparse/connectivity';
+import { excludesSelf } from '../spec/check';
 import type { Projection } from '../spec/network';
-import type { DelayValue, SynapseValue } from '../spec/values';
+import { type DelayValue, type SynapseValue, isArray, isUniform } from '../spec/values';
 
 export interface Synapses {
   nPre: number;
@@ -23,7 +24,6 @@ export interface Synapses {
   words: Uint32Array | null;
 }
 
-const isArray = (x: unknown): x is ArrayLike<number> => Array.isArray(x) || ArrayBuffer.isView(x);
 
 /** Counter word 3 of per-synapse draws: the projection's stream and what is drawn. */
 const DRAW = { weight: 1, delay: 2, g2: 3, total: 4 } as const;
@@ -44,16 +44,21 @@ function rows(pr: Projection, nPre: number, nPost: number, selfAllowed: boolean,
   switch (c.rule) {
     case 'fixed-probability': case 'fixed-in-degree': case 'fixed-out-degree': case 'list': {
       const connect = (c.rule === 'list' ? { rule: 'list', pre: c.pre, post: c.post } : c) as ConnectRule;
-      const random = typeof pr.weight === 'object' && !isArray(pr.weight) && 'uniform' in pr.weight;
+      const random = isUniform(pr.weight);
       const csr = buildCsr({ connect, nPre, nPost, stream, seed, noSelf: noSelf && c.rule !== 'list', randomWeights: random && c.rule !== 'list' });
       // A list's build keeps each synapse's list position as its word.
       return { rowStart: csr.rowStart, targets: csr.targets, order: c.rule === 'list' ? csr.words : null, words: c.rule === 'list' ? null : csr.words };
     }
     case 'all-to-all': case 'dense': case 'seed-random': {
-      const pre: number[] = [], post: number[] = [];
-      for (let i = 0; i < nPre; i++) for (let j = 0; j < nPost; j++) if (!(noSelf && c.rule === 'all-to-all' && i === j)) { pre.push(i); post.push(j); }
-      const r = fromPairs(nPre, nPost, pre, post);
-      return { ...r, order: c.rule === 'all-to-all' ? r.order : null };
+      // Every row in order (without i → i when self-connections are excluded: then nPre = nPost),
+      // so an array of values is already in synapse order.
+      const skipSelf = noSelf && c.rule === 'all-to-all', len = skipSelf ? nPost - 1 : nPost;
+      const rowStart = new Uint32Array(nPre + 1), targets = new Uint32Array(nPre * len);
+      for (let i = 0, s = 0; i < nPre; i++) {
+        for (let j = 0; j < nPost; j++) if (!(skipSelf && i === j)) targets[s++] = j;
+        rowStart[i + 1] = (i + 1) * len;
+      }
+      return { rowStart, targets, order: null, words: null };
     }
     case 'one-to-one': {
       const ids = Uint32Array.from({ length: nPre }, (_, i) => i);
@@ -64,9 +69,7 @@ function rows(pr: Projection, nPre: number, nPost: number, selfAllowed: boolean,
       for (let q = 0; q < c.n; q++) {
         philox4x32(q, 0, Purpose.connect, ((stream << 16) | DRAW.total) >>> 0, k0, k1, w);
         pre[q] = scaleWord(w[0]!, nPre);
-        let p = scaleWord(w[1]!, noSelf ? nPost - 1 : nPost);
-        if (noSelf && p >= pre[q]!) p++;
-        post[q] = p;
+        post[q] = drawOther(w[1]!, nPost, pre[q]!, noSelf);
       }
       return fromPairs(nPre, nPost, pre, post);
     }
@@ -95,8 +98,7 @@ function values(
         out[s] = Math.fround(lo + (hi - lo) * uniform01(word));
       } else {
         philox4x32(i, slot, Purpose.synapseWeight, ((stream << 16) | what) >>> 0, k0, k1, w);
-        const u1 = uniform01(w[0]!) || 2 ** -24, u2 = uniform01(w[1]!);
-        out[s] = Math.fround(spec.normal[0] + spec.normal[1] * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
+        out[s] = Math.fround(spec.normal[0] + spec.normal[1] * normalFromWords(w[0]!, w[1]!));
       }
     }
   }
@@ -137,7 +139,7 @@ function seedRandomWeights(r: { rowStart: Uint32Array; targets: Uint32Array }, s
 /** Builds projection number `stream` between populations at `sourceStart` (size nPre) and `targetStart` (size nPost). */
 export function buildSynapses(pr: Projection, stream: number, seed: number, source: { start: number; size: number }, target: { start: number; size: number }): Synapses {
   const nPre = source.size, nPost = target.size;
-  const selfAllowed = source.start !== target.start || (('autapses' in pr.connectivity && pr.connectivity.autapses) ?? false);
+  const selfAllowed = !excludesSelf(pr);
   const r = rows(pr, nPre, nPost, selfAllowed, stream, seed);
   const c = pr.connectivity;
   let weight: Float64Array | number;
@@ -148,6 +150,6 @@ export function buildSynapses(pr: Projection, stream: number, seed: number, sour
   else weight = values(pr.weight, 1, r, nPre, stream, seed, DRAW.weight);
   const g2 = pr.synapse.kind === 'electrical' ? (pr.synapse.g2 === undefined ? weight : values(pr.synapse.g2, 0, r, nPre, stream, seed, DRAW.g2)) : null;
   const { delay, maxDelay } = delays(pr.delay, r, nPre, stream, seed);
-  const uniformWords = typeof pr.weight === 'object' && !isArray(pr.weight) && 'uniform' in pr.weight && r.words ? r.words : null;
+  const uniformWords = isUniform(pr.weight) && r.words ? r.words : null;
   return { nPre, nPost, rowStart: r.rowStart, post: r.targets, weight, g2, delay, maxDelay, words: uniformWords };
 }

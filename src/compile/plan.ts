@@ -5,8 +5,9 @@
 import { evaluate } from '../equations/compile';
 import type { ParsedModel } from '../equations/model';
 import { populationModel } from '../spec/check';
-import type { Input, Network, Projection, Synapse } from '../spec/network';
+import { type Input, type Network, type Projection, type Synapse, inputValueOf } from '../spec/network';
 import { assertNetwork } from '../spec/validate';
+import { isArray } from '../spec/values';
 import { INPUT_DRAWS, drawnPerNeuron, populationValues } from './values';
 
 export interface PopulationPlan {
@@ -68,7 +69,6 @@ export interface Plan {
   recordRates: boolean;
 }
 
-const isArray = (x: unknown): x is ArrayLike<number> => Array.isArray(x) || ArrayBuffer.isView(x);
 
 /** Repeats per-neuron values over the copies, then applies a batch's per-copy value. */
 function perCopy(x: number | Float64Array, size: number, copies: number, varied: readonly number[] | undefined): number | Float64Array {
@@ -84,7 +84,11 @@ function perCopy(x: number | Float64Array, size: number, copies: number, varied:
 
 /** Compiles a network description (validated here; NetworkSpecError names the field). */
 export function compileNetwork(input: unknown): Plan {
-  const net = assertNetwork(input);
+  return compileValidated(assertNetwork(input));
+}
+
+/** Compiles a description assertNetwork has already accepted. */
+export function compileValidated(net: Network): Plan {
   const copies = net.batch?.copies ?? 1;
   const vary = new Map((net.batch?.vary ?? []).map((v) => [v.path, v.values]));
   let start = 0;
@@ -126,13 +130,13 @@ export function compileNetwork(input: unknown): Plan {
     const target = byName.get(spec.target)!;
     const neurons = spec.neurons ? Uint32Array.from(spec.neurons) : Uint32Array.from({ length: target.size }, (_, k) => k);
     const variable = spec.variable === undefined || spec.variable === 'I' ? -1 : target.model.variables.indexOf(spec.variable);
-    const field = spec.kind === 'constant' ? spec.amplitude : spec.kind === 'noise' ? spec.sigma : spec.kind === 'poisson' ? spec.rate : undefined;
+    const per = inputValueOf(spec), field = per?.value;
     let values: Float64Array | null = null;
-    if (field !== undefined) {
+    if (per && field !== undefined) {
       const m = neurons.length;
       const one = typeof field === 'number' ? field : isArray(field) ? Float64Array.from(field)
         : drawnPerNeuron(field, Uint32Array.from(neurons, (k) => target.start + k), net.seed, INPUT_DRAWS + index);
-      const key = `inputs.${index}.${spec.kind === 'constant' ? 'amplitude' : spec.kind === 'noise' ? 'sigma' : 'rate'}`;
+      const key = `inputs.${index}.${per.field}`;
       values = perCopy(one, m, copies, vary.get(key)) as Float64Array | number as Float64Array;
       if (typeof values === 'number') values = new Float64Array(copies * m).fill(values);
     }

@@ -7,7 +7,7 @@ import { parseExpression, symbols } from '../equations/expression';
 import type { ParsedModel } from '../equations/model';
 import { PhiloxStream, Purpose } from '../rng/philox';
 import type { Population } from '../spec/network';
-import type { NeuronValue } from '../spec/values';
+import { type NeuronValue, isArray } from '../spec/values';
 
 /** Counter word 2 offsets of distribution-valued parameters and initial values (after the random variables). */
 const PARAMETER_DRAWS = 256;
@@ -22,7 +22,6 @@ export interface PopulationValues {
   init: Float64Array[];
 }
 
-const isArray = (x: unknown): x is ArrayLike<number> => Array.isArray(x) || ArrayBuffer.isView(x);
 
 /**
  * The random variables of population `p` (global neurons start .. start + size − 1): variable q

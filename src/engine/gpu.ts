@@ -98,7 +98,7 @@ export class GpuEngine {
     checkCountOptions({ stepsPerSubmit: options.stepsPerSubmit, stepsPerDispatch: options.stepsPerDispatch, spikeCapacity: options.spikeCapacity }, 1 << 26);
     const k = options.stepsPerSubmit ?? 250;
     const total = plan.copies * plan.n;
-    const estimate = Math.max(...Object.values(gpuEstimate(plan).parts));
+    const estimate = Math.max(...Object.values(gpuEstimate(plan)));
     const refuse = (bytes: number, allowed: number) => new NetworkSpecError([{
       path: 'populations', message: `the network needs about ${bytes} bytes in one GPU buffer; this device allows ${allowed} (maxStorageBufferBindingSize, maxBufferSize)`,
     }]);

@@ -5,7 +5,9 @@
 import { buildSynapses, type Synapses } from '../compile/connectivity';
 import type { Plan, ProjectionPlan } from '../compile/plan';
 import { BLOCK, binomialThresholds, scaleWord } from '../sparse/connectivity';
+import { excludesSelf } from '../spec/check';
 import type { Projection } from '../spec/network';
+import { isUniform } from '../spec/values';
 
 /** Where one population's spikes, or one input, lands: a state variable's jumps, I, or a synapse's own current. */
 export interface Slot { population: number; variable: number; own: number; offset: number; scale: number }
@@ -92,7 +94,7 @@ function uniformFixed(w: { uniform: [number, number] }, scale: number): { low: n
 }
 
 /** The largest |weight| a procedural projection draws. */
-const procedureWeight = (w: Projection['weight']) => (typeof w === 'number' ? Math.abs(w) : w && !ArrayBuffer.isView(w) && !Array.isArray(w) && 'uniform' in w ? Math.max(...w.uniform.map(Math.abs)) : 1);
+const procedureWeight = (w: Projection['weight']) => (typeof w === 'number' ? Math.abs(w) : isUniform(w) ? Math.max(...w.uniform.map(Math.abs)) : 1);
 
 /**
  * A bound on one target's synapses from a procedural projection: its expected in-degree plus ten
@@ -199,9 +201,9 @@ export function gpuLayout(plan: Plan): GpuLayout {
         parts.push({ at: cdf, data: binomialThresholds(BLOCK, c.p) });
         parts.push({ at: cdf + BLOCK, data: binomialThresholds(pr.target.size % BLOCK || BLOCK, c.p) });
       }
-      const w = pr.spec.weight, random = typeof w === 'object' && !ArrayBuffer.isView(w) && !Array.isArray(w) && 'uniform' in w;
-      const [low, high] = random ? (w as { uniform: [number, number] }).uniform : [typeof w === 'number' ? w : 1, 0];
-      const noSelf = pr.source === pr.target && !('autapses' in c && c.autapses);
+      const w = pr.spec.weight, random = isUniform(w);
+      const [low, high] = random ? w.uniform : [typeof w === 'number' ? w : 1, 0];
+      const noSelf = excludesSelf(pr.spec);
       const empty: Synapses = { nPre: pr.source.size, nPost: pr.target.size, rowStart: new Uint32Array(0), post: new Uint32Array(0), weight: 0, g2: null, delay: (pr.spec.delay as number | undefined) ?? 0, maxDelay: 0, words: null };
       const q = random ? uniformFixed({ uniform: [low, high] }, scale) : { low: Math.round(low * scale), span: 0 };
       return {

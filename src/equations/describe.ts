@@ -1,6 +1,6 @@
 // A model declaration as Markdown: what docs/models.md shows for each built-in model (kept in
 // step with the declarations by tests/docs.test.ts), and what a user's own model looks like.
-import type { ModelDeclaration } from './model';
+import { type ModelDeclaration, parseModel } from './model';
 
 const dedent = (text: string) => {
   const lines = text.replace(/^\n+|\s+$/g, '').split('\n');
@@ -26,8 +26,9 @@ export function modelMarkdown(d: ModelDeclaration): string {
   if (presets.length > 0) {
     out.push(`Presets: ${presets.map(([k, v]) => `\`${k}\` (${Object.entries(v).map(([p, x]) => `${p} = ${+x.toPrecision(10)}`).join(', ')})`).join('; ')}.`, '');
   }
-  if (d.equations) out.push(`Equations (any generic integrator; \`${d.integrator ?? 'rk4'}\` by default):`, '```', dedent(d.equations), '```', '');
-  for (const [k, text] of Object.entries(d.schemes ?? {})) out.push(`Scheme \`${k}\` (one step${(d.integrator ?? k) === k ? ', the default' : ''}):`, '```', dedent(text), '```', '');
+  const { integrator } = parseModel(d);
+  if (d.equations) out.push(`Equations (any generic integrator; \`${integrator}\` by default):`, '```', dedent(d.equations), '```', '');
+  for (const [k, text] of Object.entries(d.schemes ?? {})) out.push(`Scheme \`${k}\` (one step${integrator === k ? ', the default' : ''}):`, '```', dedent(text), '```', '');
   if (d.threshold) out.push(`Spike: \`${d.threshold}\`${d.crossing ? ' turning true in the step (an upward crossing)' : ' after the step'}.`);
   if (d.reset) out.push(`Reset: \`${dedent(d.reset).split('\n').join('; ')}\`.`);
   if (d.refractory) {

@@ -100,10 +100,6 @@ export function jsStatements(stmts: readonly Statement[], precision: 'f64' | 'f3
   return emitStatements(stmts, precision === 'f32' ? 'js32' : 'js64', resolve, declared, indent);
 }
 
-export function wgslExpression(e: Expr, resolve: Resolve): string {
-  return emitExpr(e, 'wgsl', resolve);
-}
-
 export function jsExpression(e: Expr, precision: 'f64' | 'f32', resolve: Resolve): string {
   return emitExpr(e, precision === 'f32' ? 'js32' : 'js64', resolve);
 }

@@ -5,6 +5,7 @@
 import { JS_HELPERS } from './emit';
 import { type Expr, num, substitute } from './expression';
 import type { Statement } from './model';
+import { F32_MAX } from '../spec/values';
 
 const MATH: Readonly<Record<string, (...a: number[]) => number>> = {
   exp: Math.exp, log: Math.log, sqrt: Math.sqrt, abs: Math.abs, sin: Math.sin, cos: Math.cos, tan: Math.tan,
@@ -12,8 +13,7 @@ const MATH: Readonly<Record<string, (...a: number[]) => number>> = {
   pow: Math.pow, min: Math.min, max: Math.max, clip: (x, lo, hi) => Math.min(Math.max(x, lo), hi), exprel: JS_HELPERS.exprel64,
 };
 
-/** Largest magnitude a folded number may have: the GPU's f32 must hold it (else it stays an expression, computed at run time). */
-const F32_MAX = 3.4028234663852886e38;
+/** A folded number must fit the GPU's f32 (else it stays an expression, computed at run time). */
 const foldable = (x: number) => Number.isFinite(x) && Math.abs(x) <= F32_MAX;
 const number = (x: number, otherwise: Expr) => (foldable(x) ? num(x) : otherwise);
 

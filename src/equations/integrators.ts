@@ -4,7 +4,7 @@
 // The input I is held over all stages (Neun). Generated names start with '_', which no model name can.
 import { add, linearSplit, mul } from './algebra';
 import { type Expr, ModelError, num, substitute, sym, symbols } from './expression';
-import { DT, type ParsedModel, type Statement } from './model';
+import { DT, GENERIC_INTEGRATORS, type ParsedModel, type Statement } from './model';
 
 export interface Tableau {
   /** Stage rows: stage s evaluates f at x + dt·Σ_j rows[s-1][j]·k_j. */
@@ -30,9 +30,7 @@ export const TABLEAUS: Readonly<Record<'euler' | 'rk4' | 'rk6', Tableau>> = {
   rk6: RK6,
 };
 
-/** The generic integrators every model with equations can use. */
-export const GENERIC_INTEGRATORS = ['euler', 'rk4', 'rk6', 'exponential_euler'] as const;
-export type GenericIntegrator = (typeof GENERIC_INTEGRATORS)[number];
+export { GENERIC_INTEGRATORS };
 /** The Runge–Kutta methods circuits offer (Neun's integrators). */
 export const CIRCUIT_INTEGRATORS = ['euler', 'rk4', 'rk6'] as const;
 export type CircuitIntegrator = (typeof CIRCUIT_INTEGRATORS)[number];
@@ -128,7 +126,7 @@ export function integrate(m: ParsedModel, method: string): Statement[] {
   if (m.schemes.has(method)) return m.schemes.get(method)!;
   if (method === 'exponential_euler') return exponentialEuler(m);
   if (Object.hasOwn(TABLEAUS, method)) return rungeKutta(m, TABLEAUS[method as keyof typeof TABLEAUS], method);
-  throw new ModelError(m.name, 'integrator', `unknown integrator '${method}' (known: ${[...GENERIC_INTEGRATORS, ...m.schemes.keys()].join(', ')})`, method);
+  throw new ModelError(m.name, 'integrator', `unknown integrator '${method}' (known: ${integratorsOf(m).join(', ')})`, method);
 }
 
 /** Integrators a model can use: the generic ones when it has equations, and its own schemes. */

@@ -32,6 +32,8 @@ export interface ParsedModel {
 /** The summed synaptic and external input current, and the time step (ms). */
 export const INPUT = 'I';
 export const DT = 'dt';
+/** The generic integrators every model with equations can use. */
+export const GENERIC_INTEGRATORS = ['euler', 'rk4', 'rk6', 'exponential_euler'] as const;
 const RESERVED = new Set([INPUT, DT, 'spiked', 'true', 'false', ...Object.keys(FUNCTIONS)]);
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -149,7 +151,7 @@ export function parseModel(d: ModelDeclaration): ParsedModel {
     initScope.add(v);
   }
   const integrator = d.integrator ?? [...schemes.keys()][0] ?? 'rk4';
-  const methods = [...(derivatives ? ['euler', 'rk4', 'rk6', 'exponential_euler'] : []), ...schemes.keys()];
+  const methods = [...(derivatives ? GENERIC_INTEGRATORS : []), ...schemes.keys()];
   if (!methods.includes(integrator)) fail('integrator', `'${integrator}' is neither a generic integrator nor one of its schemes (${methods.join(', ')})`, integrator);
   return { declaration: d, name: model, variables, parameters, subexpressions, derivatives, schemes, threshold, reset, refractory, init, integrator };
 }

@@ -1,5 +1,7 @@
 // Validation: every field of a description is checked (type, range, finiteness, shape) before
 // anything is allocated; each problem names its field path.
+import type { Report } from '../spec/check';
+import { F32_MAX, MAX_NEURONS, isArray as isArrayLike } from '../spec/values';
 import { INTEGRATORS, IZHIKEVICH_TYPES, type NetworkDescription, type Target, type Values } from './description';
 
 export interface ValidationIssue { path: string; message: string }
@@ -13,18 +15,10 @@ export class NetworkValidationError extends Error {
   get field(): string { return this.issues[0]?.path ?? ''; }
 }
 
-/** Largest network one description may hold; the device limits usually bind far earlier. */
-export const MAX_NEURONS = 1 << 26;
 const MAX_DT_MS = 100;
 
-export type Report = (path: string, message: string) => void;
-
-function isArrayLike(x: unknown): x is ArrayLike<number> {
-  return Array.isArray(x) || ArrayBuffer.isView(x);
-}
-
-/** The GPU computes in f32: a larger magnitude would silently become ±Inf there. */
-export const F32_MAX = 3.4028234663852886e38;
+export type { Report };
+export { F32_MAX, MAX_NEURONS };
 
 function isF32Finite(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= F32_MAX;

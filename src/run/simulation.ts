@@ -4,7 +4,7 @@
 // step s is at s·dt (docs/conventions.md#spike-times).
 import { RunGuard } from '../backends/backend';
 import { checkSize } from '../compile/memory';
-import { type Plan, compileNetwork } from '../compile/plan';
+import { type Plan, compileValidated } from '../compile/plan';
 import { assertNetwork } from '../spec/validate';
 import { type CopyFailure, CpuEngine } from '../engine/cpu';
 import { GpuEngine, type GpuEngineOptions } from '../engine/gpu';
@@ -54,8 +54,9 @@ export class Simulation {
 
   /** Validates and compiles `network` (NetworkSpecError names the field), then builds the backend. */
   static async create(network: unknown, options: SimulationOptions = {}): Promise<Simulation> {
-    checkSize(assertNetwork(network), options.backend ?? 'cpu');  // before 10⁶ neurons' values are computed
-    const plan = compileNetwork(network);
+    const net = assertNetwork(network);
+    checkSize(net, options.backend ?? 'cpu');  // before 10⁶ neurons' values are computed
+    const plan = compileValidated(net);
     const recorder = new Recorder(plan);
     if (options.backend === 'gpu') {
       const engine = await GpuEngine.create(plan, recorder, options);

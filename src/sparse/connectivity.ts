@@ -145,7 +145,7 @@ function probabilityRow(
 }
 
 /** Uniform draw over n − 1 (self excluded: values ≥ self shift up by one) or n. */
-function drawOther(word: number, n: number, self: number, noSelf: boolean): number {
+export function drawOther(word: number, n: number, self: number, noSelf: boolean): number {
   if (!noSelf) return scaleWord(word, n);
   const x = scaleWord(word, n - 1);
   return x >= self ? x + 1 : x;

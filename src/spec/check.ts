@@ -5,8 +5,8 @@ import { ModelError, parseExpression, symbols } from '../equations/expression';
 import { integrate, integratorsOf } from '../equations/integrators';
 import { type ParsedModel, parseModel } from '../equations/model';
 import { MODELS } from '../models/registry';
-import type { Input, Network, Population, Projection } from './network';
-import { MAX_NEURONS, MAX_STEP, type NeuronValue } from './values';
+import { type Input, type Network, type Population, type Projection, inputValueOf } from './network';
+import { MAX_NEURONS, MAX_STEP, type NeuronValue, isArray, isUniform } from './values';
 
 /** Longest axonal delay in steps: the arrival ring holds delay + 1 slots per neuron and target. */
 export const MAX_DELAY = 4096;
@@ -26,7 +26,6 @@ export function populationModel(p: Population): ParsedModel | string {
   }
 }
 
-const isArray = (x: unknown): x is ArrayLike<number> => Array.isArray(x) || ArrayBuffer.isView(x);
 
 /** Checks one per-neuron value: array length, expression symbols, the declared range. */
 function checkValue(v: NeuronValue, at: string, size: number, scope: ReadonlySet<string>, range: { min?: number; max?: number }, report: Report): void {
@@ -86,6 +85,9 @@ function checkPopulation(p: Population, at: string, report: Report): ParsedModel
   return m;
 }
 
+/** Whether a projection leaves out i → i: within one population, unless autapses are asked for. */
+export const excludesSelf = (pr: Projection): boolean => pr.source === pr.target && !('autapses' in pr.connectivity && pr.connectivity.autapses);
+
 /** Synapses a projection makes when the rule fixes the count (null: drawn at random); `self`: one population, no autapses. */
 export function fixedCount(pr: Projection, nPre: number, nPost: number, self = false): number | null {
   const c = pr.connectivity;
@@ -108,7 +110,7 @@ function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Popu
   if (!src || !dst) return;
   const nPre = src.p.size, nPost = dst.p.size, c = pr.connectivity;
   const drawsOther = (c.rule === 'fixed-in-degree' || c.rule === 'fixed-out-degree') ? c.k > 0 : c.rule === 'fixed-total' ? c.n > 0 : false;
-  if (src === dst && nPre < 2 && drawsOther && !('autapses' in c && c.autapses)) {
+  if (nPre < 2 && drawsOther && excludesSelf(pr)) {
     report(`${at}.connectivity`, `${pr.source} has one neuron: without autapses it has no other neuron to connect to`);
   }
   if (c.rule === 'one-to-one' && nPre !== nPost) report(`${at}.connectivity`, `one-to-one needs equal sizes; ${pr.source} has ${nPre}, ${pr.target} ${nPost}`);
@@ -122,7 +124,7 @@ function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Popu
       }
     }
   }
-  const count = fixedCount(pr, nPre, nPost, src === dst && !('autapses' in c && c.autapses));
+  const count = fixedCount(pr, nPre, nPost, excludesSelf(pr));
   if (count !== null && count > MAX_STEP) report(`${at}.connectivity`, `makes ${count} synapses; at most ${MAX_STEP}`);
   for (const [key, value] of [['weight', pr.weight], ['delay', pr.delay]] as const) {
     if (!isArray(value)) continue;
@@ -144,7 +146,7 @@ function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Popu
   }
   if (pr.storage === 'procedural') {
     if (pr.delay !== undefined && typeof pr.delay !== 'number') report(`${at}.delay`, 'procedural rows are drawn again at each spike: give one delay for all synapses');
-    if (pr.weight !== undefined && typeof pr.weight !== 'number' && !(!isArray(pr.weight) && 'uniform' in pr.weight)) {
+    if (pr.weight !== undefined && typeof pr.weight !== 'number' && !isUniform(pr.weight)) {
       report(`${at}.weight`, 'procedural rows draw their weights again at each spike: give one weight or {uniform: [low, high]}');
     }
     if (pr.synapse.kind === 'electrical' || pr.synapse.kind === 'diffusion') report(`${at}.storage`, `${pr.synapse.kind} synapses are stored: procedural rows carry spikes only`);
@@ -160,12 +162,8 @@ function checkInput(inp: Input, at: string, pops: Map<string, { p: Population; m
   if (inp.variable !== undefined && inp.variable !== 'I' && t.m && !t.m.variables.includes(inp.variable)) {
     report(`${at}.variable`, `${t.m.name} has no state variable '${inp.variable}'; it has ${t.m.variables.join(', ')}, or 'I'`);
   }
-  const values = inp.kind === 'constant' ? inp.amplitude : inp.kind === 'noise' ? inp.sigma : inp.kind === 'poisson' ? inp.rate : undefined;
-  if (values !== undefined) {
-    const field = inp.kind === 'constant' ? 'amplitude' : inp.kind === 'noise' ? 'sigma' : 'rate';
-    const range = inp.kind === 'constant' ? {} : { min: 0 };
-    checkValue(values, `${at}.${field}`, n, new Set(), range, report);
-  }
+  const per = inputValueOf(inp);
+  if (per) checkValue(per.value, `${at}.${per.field}`, n, new Set(), inp.kind === 'constant' ? {} : { min: 0 }, report);
   if ('stop' in inp && inp.stop !== undefined && inp.stop <= (inp.start ?? 0)) report(`${at}.stop`, `must be after start (${inp.start ?? 0}), got ${inp.stop}`);
   if (inp.kind === 'train' && inp.width > inp.period) report(`${at}.width`, `must be at most the period (${inp.period}), got ${inp.width}`);
   if (inp.kind === 'train' && inp.start + (inp.count - 1) * inp.period + inp.width > MAX_STEP) report(`${at}.count`, `the train ends after step ${MAX_STEP}`);
@@ -203,6 +201,7 @@ export function checkNetwork(net: Network, report: Report): void {
     if (v.values.length !== net.batch!.copies) report(`batch.vary[${k}].values`, `has ${v.values.length} values; the batch has ${net.batch!.copies} copies`);
     const problem = resolvePath(net, v.path, pops);
     if (problem) report(`batch.vary[${k}].path`, problem);
+    else if (net.batch!.vary!.findIndex((u) => u.path === v.path) < k) report(`batch.vary[${k}].path`, `'${v.path}' is varied twice`);
   });
   if (net.batch && total * net.batch.copies > MAX_NEURONS) report('batch.copies', `${net.batch.copies} copies of ${total} neurons exceed ${MAX_NEURONS} neurons`);
 }
@@ -224,8 +223,8 @@ function resolvePath(net: Network, path: string, pops: Map<string, { p: Populati
     if (!(net.projections ?? []).some((p) => p.name === ref)) return `no projection named '${ref}'`;
     return rest === 'weight' ? null : 'a projection varies its weight';
   }
-  const k = Number(ref), inp = net.inputs?.[k];
-  if (!Number.isInteger(k) || !inp) return `no input ${ref}`;
-  return (rest === 'amplitude' && inp.kind === 'constant') || (rest === 'sigma' && inp.kind === 'noise') || (rest === 'rate' && inp.kind === 'poisson')
-    ? null : `input ${k} (${inp.kind}) cannot vary '${rest}'`;
+  // The input's index as the compiler spells it (01, 1e0 or -0 would name no input there).
+  const k = Number(ref), inp = /^(0|[1-9][0-9]*)$/.test(ref) ? net.inputs?.[k] : undefined;
+  if (!inp) return `no input ${ref}`;
+  return rest === inputValueOf(inp)?.field ? null : `input ${k} (${inp.kind}) cannot vary '${rest}'`;
 }

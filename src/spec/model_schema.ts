@@ -1,8 +1,8 @@
 // The schema of a model declaration (docs/models.md): a built-in model's file and a user's model
 // in a network description are checked against it, and the TypeScript type comes from it.
 import * as v from 'valibot';
+import { about } from './values';
 
-const about = <T extends v.GenericSchema>(schema: T, text: string) => v.pipe(schema, v.description(text));
 const text = (limit: number) => v.pipe(v.string(), v.maxLength(limit));
 const key = text(63);
 

@@ -4,7 +4,7 @@
 import * as v from 'valibot';
 import { ModelDeclarationSchema } from './model_schema';
 import {
-  MAX_ARRAY, MAX_NEURONS, about, delayValue, f32, index, inputValue, key, name, neuronValue, numbers, positive, steps, stepsFrom, synapseValue, whole,
+  type InputValue, MAX_ARRAY, MAX_NEURONS, about, delayValue, f32, index, inputValue, key, name, neuronValue, numbers, positive, steps, stepsFrom, synapseValue, whole,
 } from './values';
 
 export const PopulationSchema = v.strictObject({
@@ -124,3 +124,12 @@ export type Connectivity = v.InferOutput<typeof ConnectivitySchema>;
 export type Synapse = v.InferOutput<typeof SynapseSchema>;
 export type Input = v.InferOutput<typeof InputSchema>;
 export type Probe = v.InferOutput<typeof ProbeSchema>;
+
+/** The field of each input kind that holds a value per neuron (the one a batch may vary). */
+const INPUT_VALUE_FIELD: Readonly<Record<string, 'amplitude' | 'sigma' | 'rate'>> = { constant: 'amplitude', noise: 'sigma', poisson: 'rate' };
+
+/** An input's value per neuron and its field, or null for kinds without one. */
+export function inputValueOf(inp: Input): { field: 'amplitude' | 'sigma' | 'rate'; value: InputValue } | null {
+  const field = INPUT_VALUE_FIELD[inp.kind];
+  return field === undefined ? null : { field, value: (inp as unknown as Record<string, InputValue>)[field]! };
+}

@@ -11,6 +11,11 @@ export const MAX_NEURONS = 1 << 26;
 /** Longest array a description may carry (per-neuron or per-synapse values, waveforms). */
 export const MAX_ARRAY = 1 << 28;
 
+/** A JSON array or a typed array (descriptions built in code pass Float64Arrays). */
+export const isArray = (x: unknown): x is ArrayLike<number> => Array.isArray(x) || ArrayBuffer.isView(x);
+/** A value drawn uniformly per neuron or synapse ({ uniform: [low, high] }). */
+export const isUniform = (x: unknown): x is { uniform: [number, number] } => typeof x === 'object' && x !== null && !isArray(x) && 'uniform' in x;
+
 export const about = <T extends v.GenericSchema>(schema: T, text: string) => v.pipe(schema, v.description(text));
 
 export const f32 = v.pipe(v.number(), v.check((x) => Math.abs(x) <= F32_MAX, `must fit an f32 (|x| ≤ ${F32_MAX.toPrecision(5)})`));
