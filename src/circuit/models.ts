@@ -4,13 +4,13 @@
 import { SPIKED, stepStatements } from '../equations/compile';
 import { local } from '../equations/emit';
 import { type ArrayStep, arrayStepJs, indexedParams, wgslFunction } from '../equations/functions';
-import { type ParsedModel, parseModel } from '../equations/model';
-import { diffusionRelease } from '../models/diffusion_release';
-import { MODELS } from '../models/registry';
+import type { ParsedModel } from '../equations/model';
+import { MODELS, RELEASE_MODEL } from '../models/registry';
+
+export { RELEASE_MODEL };
 
 export const MAX_STATE = 4;
 export const PARAM_SLOTS = 12;
-export const RELEASE_MODEL: ParsedModel = parseModel(diffusionRelease);
 
 /** The models a circuit can use, by name. */
 export const CIRCUIT_MODEL_NAMES = ['hodgkin_huxley', 'hindmarsh_rose', 'izhikevich', 'adex'] as const;

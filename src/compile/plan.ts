@@ -82,6 +82,12 @@ function perCopy(x: number | Float64Array, size: number, copies: number, varied:
   return out;
 }
 
+/** perCopy, always as an array (state and input values are read per element). */
+function perCopyArray(x: number | Float64Array, size: number, copies: number, varied: readonly number[] | undefined): Float64Array {
+  const y = perCopy(x, size, copies, varied);
+  return typeof y === 'number' ? new Float64Array(copies * size).fill(y) : y;
+}
+
 /** Compiles a network description (validated here; NetworkSpecError names the field). */
 export function compileNetwork(input: unknown): Plan {
   return compileValidated(assertNetwork(input));
@@ -96,8 +102,7 @@ export function compileValidated(net: Network): Plan {
     const model = populationModel(p) as ParsedModel;
     const values = populationValues(p, model, start, net.seed);
     const params = values.params.map((x, k) => perCopy(x, p.size, copies, vary.get(`populations.${p.name}.parameters.${model.parameters[k]}`)));
-    const init = values.init.map((x, d) => perCopy(x, p.size, copies, vary.get(`populations.${p.name}.init.${model.variables[d]}`)) as Float64Array | number)
-      .map((x) => (typeof x === 'number' ? new Float64Array(copies * p.size).fill(x) : x));
+    const init = values.init.map((x, d) => perCopyArray(x, p.size, copies, vary.get(`populations.${p.name}.init.${model.variables[d]}`)));
     let refractory: number | Int32Array | null = null;
     if (model.refractory) {
       const steps = (ms: number) => Math.max(0, Math.round(ms / net.dt));
@@ -137,8 +142,7 @@ export function compileValidated(net: Network): Plan {
       const one = typeof field === 'number' ? field : isArray(field) ? Float64Array.from(field)
         : drawnPerNeuron(field, Uint32Array.from(neurons, (k) => target.start + k), net.seed, INPUT_DRAWS + index);
       const key = `inputs.${index}.${per.field}`;
-      values = perCopy(one, m, copies, vary.get(key)) as Float64Array | number as Float64Array;
-      if (typeof values === 'number') values = new Float64Array(copies * m).fill(values);
+      values = perCopyArray(one, m, copies, vary.get(key));
     }
     return { index, spec, target, neurons, variable, values };
   });

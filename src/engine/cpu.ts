@@ -6,7 +6,7 @@ import { NonFiniteStateError } from '../backends/backend';
 import { buildSynapses, type Synapses } from '../compile/connectivity';
 import type { Plan, PopulationPlan, ProjectionPlan } from '../compile/plan';
 import { type ArrayStep, arrayStepJs } from '../equations/functions';
-import { RELEASE_MODEL } from '../circuit/models';
+import { RELEASE_MODEL, releaseParameters } from '../models/registry';
 import type { ProbeSpec, Recorder } from '../run/recorder';
 import { CpuInputs } from './cpu_inputs';
 import { type PopulationStep, populationStepJs } from './cpu_neurons';
@@ -63,7 +63,7 @@ export class CpuEngine {
     this.steps = plan.populations.map((p) => populationStepJs(p, plan.dt, this.precision));
     this.out = plan.populations.map((p) => new Int32Array(B * p.size + 1));
     this.inputs = new CpuInputs(plan, r);
-    this.release = arrayStepJs(RELEASE_MODEL, 'rk4', this.precision);
+    this.release = arrayStepJs(RELEASE_MODEL, RELEASE_MODEL.integrator, this.precision);
     this.cont = plan.populations.map((p) => new Float64Array(plan.projections.some((pr) => pr.synapse.kind === 'electrical' || pr.synapse.kind === 'diffusion') ? B * p.size : 0));
     this.counts = new Uint32Array(B * plan.populations.length);
     this.frozen = new Uint8Array(B);
@@ -82,9 +82,10 @@ export class CpuEngine {
         this.chemical.push({ projection: pr, synapses, ring: new Float64Array(0), own, decay: tau === null ? 1 : r(Math.exp(-plan.dt / tau)) });
       } else {
         // Diffusion: per synapse and copy r, release time, releasing, last V_pre.
+        const values = s.kind === 'diffusion' ? releaseParameters(s) : null;
         const release = s.kind === 'diffusion' ? {
           sub: s.substeps ?? 1, h: plan.dt / (s.substeps ?? 1), lasts: (s.maxRelease ?? Math.round(1 / plan.dt)) * (s.substeps ?? 1),
-          params: Float64Array.of(s.alpha ?? 1.1, s.beta ?? 0.19, s.T ?? 1).map(r),
+          params: Float64Array.from(RELEASE_MODEL.parameters, (name) => r(values![name]!)),
         } : null;
         this.continuous.push({ projection: pr, synapses, state: s.kind === 'diffusion' ? new Float64Array(4 * B * synapses.post.length) : null, release });
       }

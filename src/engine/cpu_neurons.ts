@@ -5,7 +5,7 @@
 import { REFRACTORY_LEFT, SPIKED, stepStatements } from '../equations/compile';
 import { compileJs, jsStatements, literal, local } from '../equations/emit';
 import { foldStatements } from '../equations/fold';
-import { DT, INPUT } from '../equations/model';
+import { DT, INPUT, type Statement } from '../equations/model';
 import type { PopulationPlan } from '../compile/plan';
 
 /**
@@ -20,11 +20,26 @@ export type PopulationStep = (
   R: Int32Array | null, RS: Int32Array | null, from: number, to: number, out: Int32Array,
 ) => number;
 
-/** The values every neuron of a population shares, and dt: what generated code folds in. */
-export function shared(p: PopulationPlan, dt: number): Map<string, number> {
+/**
+ * One step of population p with the values every neuron shares and dt folded in (both backends
+ * generate it), and the locals it keeps: the state variables and the refractory count.
+ */
+export function foldedStep(p: PopulationPlan, dt: number): { statements: Statement[]; locals: Set<string> } {
   const values = new Map<string, number>([[DT, dt]]);
   p.model.parameters.forEach((name, k) => { if (typeof p.params[k] === 'number') values.set(name, p.params[k] as number); });
-  return values;
+  const locals = new Set([...p.model.variables, REFRACTORY_LEFT]);
+  return { statements: foldStatements(stepStatements(p.model, p.integrator, p.refractory !== null), values, locals), locals };
+}
+
+/** What a name in the step is: a shared parameter's literal, a per-element parameter, the input, or dt. */
+export function populationResolver(p: PopulationPlan, dt: number, literalOf: (x: number) => string, perElement: (k: number) => string) {
+  return (name: string): string | undefined => {
+    const k = p.model.parameters.indexOf(name);
+    if (k >= 0) return typeof p.params[k] === 'number' ? literalOf(p.params[k] as number) : perElement(k);
+    if (name === INPUT) return '_in';
+    if (name === DT) return literalOf(dt);
+    return undefined;
+  };
 }
 
 /** Generates the step of population `p` at time step dt, in f64 or rounding every operation to f32. */
@@ -32,13 +47,8 @@ export function populationStepJs(p: PopulationPlan, dt: number, precision: 'f64'
   const m = p.model;
   const lang = precision === 'f32' ? 'js32' : 'js64';
   const refractory = p.refractory !== null;
-  const resolve = (name: string) => {
-    const k = m.parameters.indexOf(name);
-    if (k >= 0) return typeof p.params[k] === 'number' ? literal(p.params[k] as number, lang) : `_P${k}[_e]`;
-    if (name === INPUT) return '_in';
-    if (name === DT) return literal(dt, lang);
-    return undefined;
-  };
+  const resolve = populationResolver(p, dt, (x) => literal(x, lang), (k) => `_P${k}[_e]`);
+  const step = foldedStep(p, dt);
   const vars = m.variables.map(local);
   const period = typeof p.refractory === 'number' ? String(p.refractory) : '_RS[_e]';
   const body = [
@@ -49,8 +59,7 @@ export function populationStepJs(p: PopulationPlan, dt: number, precision: 'f64'
     ...vars.map((v, d) => `  let ${v} = _S${d}[_e];`),
     '  const _in = _I[_e];',
     ...(refractory ? [`  let ${REFRACTORY_LEFT} = _R[_e];`, `  if (${REFRACTORY_LEFT} > 0) ${REFRACTORY_LEFT}--;`] : []),
-    ...jsStatements(foldStatements(stepStatements(m, p.integrator, refractory), shared(p, dt), new Set([...m.variables, REFRACTORY_LEFT])),
-      precision, resolve, new Set([...m.variables, REFRACTORY_LEFT]), '  '),
+    ...jsStatements(step.statements, precision, resolve, step.locals, '  '),
     // x − x is 0 exactly when x is finite (NaN and ±Infinity give NaN).
     `  if (!(${vars.map((v) => `${v} - ${v} === 0`).join(' && ')})) { _out[0] = _n; return _e; }`,
     ...vars.map((v, d) => `  _S${d}[_e] = ${v};`),

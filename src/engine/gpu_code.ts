@@ -3,12 +3,10 @@
 // synapse kinds the network has are in it. `neurons` advances every element (copy, neuron) of
 // every population; `propagate` sends this step's spikes into the arrival rings (fixed-point
 // integer atomics: the order of additions cannot change a sum); `sample` records the probes.
-import { REFRACTORY_LEFT, SPIKED, stepStatements } from '../equations/compile';
+import { REFRACTORY_LEFT, SPIKED } from '../equations/compile';
 import { local, wgslStatements } from '../equations/emit';
-import { DT, INPUT } from '../equations/model';
 import type { Plan, PopulationPlan } from '../compile/plan';
-import { foldStatements } from '../equations/fold';
-import { shared } from './cpu_neurons';
+import { foldedStep, populationResolver } from './cpu_neurons';
 import type { GpuLayout } from './gpu_layout';
 import { inputCode } from './gpu_inputs';
 import {
@@ -45,13 +43,8 @@ function neuronFunction(plan: Plan, L: GpuLayout, p: PopulationPlan, probedInput
   const m = p.model, q = p.index, size = p.size, T = tableBases(L);
   const vars = m.variables.map(local);
   const refractory = p.refractory !== null;
-  const resolve = (name: string) => {
-    const k = m.parameters.indexOf(name);
-    if (k >= 0) return typeof p.params[k] === 'number' ? f(p.params[k] as number) : `tabf(${u(T.params + L.params[q]![k]!)} + e)`;
-    if (name === INPUT) return '_in';
-    if (name === DT) return f(plan.dt);
-    return undefined;
-  };
+  const resolve = populationResolver(p, plan.dt, f, (k) => `tabf(${u(T.params + L.params[q]![k]!)} + e)`);
+  const step = foldedStep(p, plan.dt);
   const into = (v: number) => (v < 0 ? '_in' : vars[v]!);
   const slots = L.slots.filter((s) => s.population === q);
   const lines = [
@@ -75,8 +68,7 @@ function neuronFunction(plan: Plan, L: GpuLayout, p: PopulationPlan, probedInput
     }),
     ...(L.cont !== null && continuousInto(plan, q) ? [`  _in += state[${u(L.cont)} + g];`] : []),
     ...(refractory ? [`  var ${REFRACTORY_LEFT} = f32(atomicLoad(&refr[${u(L.refr[q]!)} + e]));`, `  if (${REFRACTORY_LEFT} > 0.0) { ${REFRACTORY_LEFT} = ${REFRACTORY_LEFT} - 1.0; }`] : []),
-    ...wgslStatements(foldStatements(stepStatements(m, p.integrator, refractory), shared(p, plan.dt), new Set([...m.variables, REFRACTORY_LEFT])),
-      resolve, new Set([...m.variables, REFRACTORY_LEFT])),
+    ...wgslStatements(step.statements, resolve, step.locals),
     `  if (!(${vars.map((v) => `is_finite(${v})`).join(' && ')})) { report_bad(g, t, copy); return; }`,
     ...vars.map((v, d) => `  state[${u(L.state[q]![d]!)} + e] = ${v};`),
     ...(probedInput === null ? [] : [`  state[${u(probedInput)} + g] = _in;`]),

@@ -88,7 +88,7 @@ function maxInDegree(s: Synapses): number {
 }
 
 /** A uniform weight range in fixed point: low + ⌊word · span / 2³²⌋ covers [low, high] in integers. */
-function uniformFixed(w: { uniform: [number, number] }, scale: number): { low: number; span: number } {
+export function uniformFixed(w: { uniform: [number, number] }, scale: number): { low: number; span: number } {
   const low = Math.round(w.uniform[0] * scale), high = Math.round(w.uniform[1] * scale);
   return { low, span: high - low + 1 };
 }

@@ -5,7 +5,7 @@ import type { Plan, PopulationPlan } from '../compile/plan';
 import { stepStatements } from '../equations/compile';
 import { wgslStatements } from '../equations/emit';
 import { DT, INPUT } from '../equations/model';
-import { RELEASE_MODEL } from '../circuit/models';
+import { RELEASE_MODEL, releaseParameters } from '../models/registry';
 import type { GpuLayout } from './gpu_layout';
 import { f, tableBases, u } from './gpu_tables';
 
@@ -71,7 +71,7 @@ export function releaseCode(plan: Plan, L: GpuLayout): string[] {
     if (s.kind !== 'diffusion') continue;
     const c = pl.continuous!, M = pl.synapses.post.length, src = pl.plan.source, T = tableBases(L);
     const sub = s.substeps ?? 1, h = plan.dt / sub, lasts = (s.maxRelease ?? Math.round(1 / plan.dt)) * sub;
-    const values: Record<string, number> = { alpha: s.alpha ?? 1.1, beta: s.beta ?? 0.19, T: s.T ?? 1 };
+    const values = releaseParameters(s);
     const resolve = (name: string) => (Object.hasOwn(values, name) ? f(values[name]!) : name === INPUT ? 'rel' : name === DT ? f(h) : undefined);
     out.push(`  if (j >= ${u(first)} && j < ${u(first + L.B * M)}) {`,
       `    let b = (j - ${u(first)}) / ${u(M)}; let q = (j - ${u(first)}) - b * ${u(M)}; let o = ${u(c.state!)} + 4u * (b * ${u(M)} + q);`,
@@ -80,7 +80,7 @@ export function releaseCode(plan: Plan, L: GpuLayout): string[] {
       `      if (state[o + 3u] < ${f(s.threshold)} && va >= ${f(s.threshold)}) { state[o + 2u] = 1.0; state[o + 1u] = 0.0; }`,
       `      if (state[o + 2u] > 0.5) { state[o + 1u] = state[o + 1u] + 1.0; if (state[o + 1u] > ${f(lasts)}) { state[o + 2u] = 0.0; } }`,
       `      let rel = state[o + 2u]; var r_ = state[o];`,
-      ...wgslStatements(stepStatements(RELEASE_MODEL, 'rk4'), resolve, new Set(['r']), '      '),
+      ...wgslStatements(stepStatements(RELEASE_MODEL, RELEASE_MODEL.integrator), resolve, new Set(['r']), '      '),
       '      state[o] = r_; state[o + 3u] = va;',
       '    }', '  }');
     first += L.B * M;

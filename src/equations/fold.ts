@@ -7,11 +7,10 @@ import { type Expr, num, substitute } from './expression';
 import type { Statement } from './model';
 import { F32_MAX } from '../spec/values';
 
-const MATH: Readonly<Record<string, (...a: number[]) => number>> = {
-  exp: Math.exp, log: Math.log, sqrt: Math.sqrt, abs: Math.abs, sin: Math.sin, cos: Math.cos, tan: Math.tan,
-  tanh: Math.tanh, sinh: Math.sinh, cosh: Math.cosh, floor: Math.floor, ceil: Math.ceil, sign: Math.sign,
-  pow: Math.pow, min: Math.min, max: Math.max, clip: (x, lo, hi) => Math.min(Math.max(x, lo), hi), exprel: JS_HELPERS.exprel64,
-};
+type Fn = (...a: number[]) => number;
+/** A model function in f64 (the same ones the JS emitter calls: Math's, clip and exprel64). */
+const mathOf = (fn: string): Fn => (fn === 'clip' ? (x, lo, hi) => Math.min(Math.max(x, lo!), hi!)
+  : fn === 'exprel' ? JS_HELPERS.exprel64 : (Math as unknown as Record<string, Fn>)[fn]!);
 
 /** A folded number must fit the GPU's f32 (else it stays an expression, computed at run time). */
 const foldable = (x: number) => Number.isFinite(x) && Math.abs(x) <= F32_MAX;
@@ -26,7 +25,7 @@ export function foldExpr(e: Expr): Expr {
     case 'if': return { kind: 'if', test: foldExpr(e.test), then: foldExpr(e.then), else: foldExpr(e.else) };
     case 'call': {
       const args = e.args.map(foldExpr), call: Expr = { kind: 'call', fn: e.fn, args };
-      return args.every((a) => a.kind === 'num') ? number(MATH[e.fn]!(...args.map((a) => (a as { value: number }).value)), call) : call;
+      return args.every((a) => a.kind === 'num') ? number(mathOf(e.fn)(...args.map((a) => (a as { value: number }).value)), call) : call;
     }
     case 'bin': {
       const l = foldExpr(e.left), r = foldExpr(e.right);

@@ -1,5 +1,6 @@
 // The built-in models, each declared once in its own file and parsed here once.
-import { type ModelDeclaration, type ParsedModel, parseModel } from '../equations/model';
+import { type ModelDeclaration, type ParsedModel, parameterValues, parseModel } from '../equations/model';
+import { diffusionRelease } from './diffusion_release';
 import { adex } from './adex';
 import { cobahhNeuron } from './cobahh';
 import { hindmarshRose } from './hindmarsh_rose';
@@ -12,3 +13,12 @@ export const MODEL_DECLARATIONS: readonly ModelDeclaration[] = [izhikevich, hodg
 export const MODELS: Readonly<Record<string, ParsedModel>> = Object.freeze(
   Object.fromEntries(MODEL_DECLARATIONS.map((d) => [d.name, parseModel(d)])),
 );
+
+/** The released fraction of a diffusion synapse, integrated like a neuron model. */
+export const RELEASE_MODEL: ParsedModel = parseModel(diffusionRelease);
+
+/** A diffusion synapse's release parameters: its own, else the declaration's defaults. */
+export function releaseParameters(s: { alpha?: number; beta?: number; T?: number }): Record<string, number> {
+  const given = Object.entries({ alpha: s.alpha, beta: s.beta, T: s.T }).filter((e): e is [string, number] => e[1] !== undefined);
+  return parameterValues(RELEASE_MODEL, undefined, Object.fromEntries(given));
+}

@@ -7,6 +7,7 @@ import { COBAHH_PARAMS, type CobahhParams } from '../models/cobahh';
 import { MODELS } from '../models/registry';
 import { PhiloxStream, Purpose } from '../rng/philox';
 import { type BuildSpec, expectedSynapses } from './connectivity';
+import { fixedScale, uniformFixed } from '../engine/gpu_layout';
 import { SPARSE_TRACE_VARIABLES, type SparseModel, type SparseNetworkDescription, SYNAPTIC_TARGETS, assertValidSparse } from './description';
 
 export interface SparseRange { name: string; start: number; size: number }
@@ -120,13 +121,12 @@ export function fixedPointScales(plan: SparsePlan, maxInDegree: readonly number[
     if (p.weight.list) for (let s = 0; s < p.weight.list.length; s++) maxW = Math.max(maxW, Math.abs(p.weight.list[s]!));
     bound[p.target]! += maxW * maxInDegree[k]!;
   });
-  const scales = bound.map((b) => (b > 0 ? 2 ** Math.min(30, Math.floor(Math.log2((2 ** 31 - 1) / b))) : 2 ** 20));
+  const scales = bound.map(fixedScale);
   const weights = plan.projections.map((p): QuantisedWeight => {
     const s = scales[p.target]!;
-    const low = Math.round(p.weight.low * s), high = Math.round(p.weight.high * s);
     if (p.weight.list) return { mode: 2, constant: 0, low: 0, span: 0 };
-    if (p.build.randomWeights) return { mode: 1, constant: 0, low, span: high - low + 1 };
-    return { mode: 0, constant: low, low: 0, span: 0 };
+    if (p.build.randomWeights) return { mode: 1, constant: 0, ...uniformFixed({ uniform: [p.weight.low, p.weight.high] }, s) };
+    return { mode: 0, constant: Math.round(p.weight.low * s), low: 0, span: 0 };
   });
   return { scales, weights };
 }

@@ -131,8 +131,9 @@ function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Popu
     if (count === null || c.rule === 'seed-random') report(`${at}.${key}`, `one ${key} per synapse needs a rule that fixes the synapses (list, dense, one-to-one, all-to-all, fixed degree or total)`);
     else if (value.length !== count) report(`${at}.${key}`, `has ${value.length} values; the projection makes ${count} synapses`);
   }
-  const delays = isArray(pr.delay) ? Array.from(pr.delay) : typeof pr.delay === 'number' ? [pr.delay] : pr.delay ? pr.delay.uniform : [];
-  for (const d of delays) {
+  const delays: ArrayLike<number> = isArray(pr.delay) ? pr.delay : typeof pr.delay === 'number' ? [pr.delay] : pr.delay ? pr.delay.uniform : [];
+  for (let q = 0; q < delays.length; q++) {
+    const d = delays[q]!;
     if (!Number.isInteger(d) || d < 0 || d > MAX_DELAY) { report(`${at}.delay`, `must be whole steps in [0, ${MAX_DELAY}], got ${d}`); break; }
   }
   const m = dst.m, s = pr.synapse;
@@ -157,8 +158,7 @@ function checkInput(inp: Input, at: string, pops: Map<string, { p: Population; m
   const t = pops.get(inp.target);
   if (!t) { report(`${at}.target`, `no population '${inp.target}'; there are ${[...pops.keys()].join(', ')}`); return; }
   const n = inp.neurons?.length ?? t.p.size;
-  inp.neurons?.forEach((i, k) => { if (i >= t.p.size) report(`${at}.neurons[${k}]`, `must be below ${t.p.size} (the size of ${inp.target}), got ${i}`); });
-  if (inp.neurons && new Set(inp.neurons).size !== inp.neurons.length) report(`${at}.neurons`, 'names a neuron twice');
+  if (inp.neurons) checkNeuronList(inp.neurons, t.p, at, report);
   if (inp.variable !== undefined && inp.variable !== 'I' && t.m && !t.m.variables.includes(inp.variable)) {
     report(`${at}.variable`, `${t.m.name} has no state variable '${inp.variable}'; it has ${t.m.variables.join(', ')}, or 'I'`);
   }
@@ -194,8 +194,7 @@ export function checkNetwork(net: Network, report: Report): void {
     const at = `record.probes[${k}]`, t = pops.get(pr.population);
     if (!t) { report(`${at}.population`, `no population '${pr.population}'`); return; }
     if (t.m && pr.variable !== 'I' && !t.m.variables.includes(pr.variable)) report(`${at}.variable`, `${t.m.name} has no state variable '${pr.variable}'; it has ${t.m.variables.join(', ')}, or 'I'`);
-    pr.neurons.forEach((i, q) => { if (i >= t.p.size) report(`${at}.neurons[${q}]`, `must be below ${t.p.size} (the size of ${pr.population}), got ${i}`); });
-    if (new Set(pr.neurons).size !== pr.neurons.length) report(`${at}.neurons`, 'names a neuron twice');
+    checkNeuronList(pr.neurons, t.p, at, report);
   });
   net.batch?.vary?.forEach((v, k) => {
     if (v.values.length !== net.batch!.copies) report(`batch.vary[${k}].values`, `has ${v.values.length} values; the batch has ${net.batch!.copies} copies`);
@@ -204,6 +203,12 @@ export function checkNetwork(net: Network, report: Report): void {
     else if (net.batch!.vary!.findIndex((u) => u.path === v.path) < k) report(`batch.vary[${k}].path`, `'${v.path}' is varied twice`);
   });
   if (net.batch && total * net.batch.copies > MAX_NEURONS) report('batch.copies', `${net.batch.copies} copies of ${total} neurons exceed ${MAX_NEURONS} neurons`);
+}
+
+/** Indices of an input's or a probe's neurons: within the population, each once. */
+function checkNeuronList(neurons: readonly number[], p: Population, at: string, report: Report): void {
+  neurons.forEach((i, k) => { if (i >= p.size) report(`${at}.neurons[${k}]`, `must be below ${p.size} (the size of ${p.name}), got ${i}`); });
+  if (new Set(neurons).size !== neurons.length) report(`${at}.neurons`, 'names a neuron twice');
 }
 
 /** Why a batch path does not name one number of the network, or null when it does. */
