@@ -36,6 +36,8 @@ const STEP_ALIGN = 256;
 /** Largest network (copies × neurons) 'auto' runs in one workgroup: a guess from the dispatch costs in docs/platform.md, not yet measured on hardware. */
 export const ONE_WORKGROUP_MAX_ELEMENTS = 4096;
 const SOFTWARE_ONE_WORKGROUP_MAX = 256;
+/** Spike pairs a chunk's readback copies at first; it grows to twice the most a chunk has had (the rest is read separately). */
+const FIRST_PAIRS_COPIED = 1024;
 
 interface Pipelines {
   neurons: GPUComputePipeline; propagate: GPUComputePipeline | null; sample: GPUComputePipeline | null;
@@ -50,6 +52,9 @@ export class GpuEngine {
   readonly failures: CopyFailure[] = [];
   private readonly watch: GpuErrorWatch;
   private readonly reported = new Set<number>();
+  private pairsCopied = FIRST_PAIRS_COPIED;
+  /** Pairs the readback of each records buffer copied. */
+  private readonly copied = [0, 0];
 
   private constructor(
     readonly plan: Plan,
@@ -209,7 +214,8 @@ export class GpuEngine {
     const fused = this.pipes.fused;
     device.queue.writeBuffer(this.bufs.params, 0, Uint32Array.of(key[0], key[1], t0, m, fused?.steps ?? 1));
     const enc = device.createCommandEncoder({ label: `spikegpu engine steps ${t0}..${t0 + m}` });
-    enc.clearBuffer(this.bufs.rec[which]!);
+    // The pairs are read only up to their count: everything before them alone needs clearing.
+    enc.clearBuffer(this.bufs.rec[which]!, 0, 4 * this.R.pairs);
     const pass = enc.beginComputePass();
     pass.setBindGroup(0, this.groups.main[which]!);
     if (fused) {
@@ -228,7 +234,8 @@ export class GpuEngine {
       if (this.pipes.sample) this.dispatch(pass, this.pipes.sample, this.probeWidth);
     }
     pass.end();
-    enc.copyBufferToBuffer(this.bufs.rec[which]!, 0, rb, 0, 4 * this.R.words);
+    this.copied[which] = Math.min(this.R.capacity, this.pairsCopied);
+    enc.copyBufferToBuffer(this.bufs.rec[which]!, 0, rb, 0, 4 * (this.R.pairs + 2 * this.copied[which]!));
     if (this.plan.freeze) enc.copyBufferToBuffer(this.bufs.refr, 4 * this.L.words.refr, rb, 4 * this.R.words, 8 * this.L.B);
     device.queue.submit([enc.finish()]);
   }
@@ -242,9 +249,30 @@ export class GpuEngine {
     return { population: q, copy, neuron: e - copy * size };
   }
 
-  private collect(rb: GPUBuffer, t0: number, m: number, rec: Recorder): void {
-    const words = new Uint32Array(rb.getMappedRange().slice(0));
-    rb.unmap();
+  /** Reads a chunk's readback (then unmaps it), and any spike pairs it did not copy from the records buffer. */
+  private async collect(rb: GPUBuffer, t0: number, m: number, rec: Recorder): Promise<void> {
+    const which = this.bufs.readback.indexOf(rb), copied = this.copied[which]!;
+    let pairs: Uint32Array, kept: number;
+    try {
+      ({ pairs, kept } = this.readMapped(new Uint32Array(rb.getMappedRange()), t0, m, rec, copied));
+    } finally {
+      rb.unmap();
+    }
+    if (kept > copied) {
+      // More spikes than this readback copied: the rest, from the records buffer the next chunk does not use.
+      const at = 4 * (this.R.pairs + 2 * copied), rest = await readBuffer(this.gpu.device, this.bufs.rec[which]!, 8 * (kept - copied), 'spikegpu engine spikes', at);
+      const all = new Uint32Array(2 * kept);
+      all.set(pairs);
+      all.set(new Uint32Array(rest), pairs.length);
+      pairs = all;
+    }
+    if (this.plan.recordSpikes.some(Boolean)) this.pairsCopied = Math.max(this.pairsCopied, 2 ** Math.ceil(Math.log2(Math.max(1, 2 * kept))));
+    const { spikeSteps, spikeNeurons } = sortSpikePairs(pairs);
+    for (let r = 0; r < spikeSteps.length; r++) { const at = this.locate(spikeNeurons[r]!); rec.spike(spikeSteps[r]!, at.population, at.neuron, at.copy); }
+  }
+
+  /** Everything but the spike pairs, from the mapped readback; returns a copy of the pairs it holds and how many the chunk recorded. */
+  private readMapped(words: Uint32Array, t0: number, m: number, rec: Recorder, copied: number): { pairs: Uint32Array; kept: number } {
     const { R, plan } = this;
     if (words[1]! > 0) {
       // The first step that went bad, and its first neuron: stored complemented (atomicMax of ~x keeps the least x).
@@ -257,14 +285,12 @@ export class GpuEngine {
     if (words[0]! > R.capacity) {
       throw new Error(`${words[0]} spikes in steps ${t0}..${t0 + m} overflow the spike records (${R.capacity} per chunk): pass a larger spikeCapacity or a smaller stepsPerSubmit, or record fewer spikes (record.spikes)`);
     }
-    const { spikeSteps, spikeNeurons } = sortSpikePairs(words.subarray(R.pairs, R.pairs + 2 * words[0]!));
-    for (let r = 0; r < spikeSteps.length; r++) { const at = this.locate(spikeNeurons[r]!); rec.spike(spikeSteps[r]!, at.population, at.neuron, at.copy); }
     plan.populations.forEach((p) => rec.count(p.index, words[HEADER + p.index]!));
     if (plan.recordRates) {
       const width = plan.copies * plan.populations.length;
       for (let s = 0; s < m; s++) rec.rates(words.subarray(R.rates + s * width, R.rates + (s + 1) * width));
     }
-    const f = new Float32Array(words.buffer);
+    const f = new Float32Array(words.buffer, words.byteOffset, words.length);
     rec.probes.forEach((p, q) => {
       const width = R.probeWidth[q]!, first = Math.floor((t0 + p.every) / p.every), last = Math.floor((t0 + m) / p.every);
       for (let s = 0; s < last - first + 1 && first + s <= last; s++) rec.sample(q, f.subarray(R.probes[q]! + s * width, R.probes[q]! + (s + 1) * width));
@@ -279,6 +305,7 @@ export class GpuEngine {
         this.failures.push({ copy: c, population: plan.populations[at.population]!.name, neuron: at.neuron, step: flag - 1 });
       }
     }
+    return { pairs: words.slice(R.pairs, R.pairs + 2 * Math.min(words[0]!, copied)), kept: words[0]! };
   }
 
   async advance(steps: number, rec: Recorder): Promise<void> {

@@ -26,14 +26,14 @@ export const STEPS_DONE = 4;
 
 export interface RecordLayout { rates: number; pairs: number; capacity: number; probes: number[]; probeWidth: number[]; words: number }
 
-/** Where one chunk of `steps` steps records what: rates, (step, element) pairs, probe samples. */
+/** Where one chunk of `steps` steps records what: rates, probe samples, then (step, element) pairs (last: read only up to their count). */
 export function recordLayout(plan: Plan, L: GpuLayout, probes: readonly { every: number; width: number }[], steps: number, capacity: number): RecordLayout {
   let at = HEADER + plan.populations.length;
   const rates = at;
   if (plan.recordRates) at += steps * L.B * plan.populations.length;
+  const probeAt = probes.map((p) => { const o = at; at += (Math.floor(steps / p.every) + 1) * p.width; return o; });
   const pairs = at;
   at += 2 * capacity;
-  const probeAt = probes.map((p) => { const o = at; at += (Math.floor(steps / p.every) + 1) * p.width; return o; });
   return { rates, pairs, capacity, probes: probeAt, probeWidth: probes.map((p) => p.width), words: at };
 }
 
