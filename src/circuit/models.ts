@@ -13,7 +13,7 @@ export const MAX_STATE = 4;
 export const PARAM_SLOTS = 12;
 
 /** The models a circuit can use, by name. */
-export const CIRCUIT_MODEL_NAMES = ['hodgkin_huxley', 'hindmarsh_rose', 'izhikevich', 'adex'] as const;
+const CIRCUIT_MODEL_NAMES = ['hodgkin_huxley', 'hindmarsh_rose', 'izhikevich', 'adex'] as const;
 export type NeuronModelName = (typeof CIRCUIT_MODEL_NAMES)[number];
 export const NEURON_MODELS: Readonly<Record<NeuronModelName, ParsedModel>> = Object.freeze(
   Object.fromEntries(CIRCUIT_MODEL_NAMES.map((k) => [k, MODELS[k]!])) as Record<NeuronModelName, ParsedModel>,

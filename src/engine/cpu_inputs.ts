@@ -148,7 +148,7 @@ export class CpuInputs {
 }
 
 /** Events of a Poisson process with mean λ in one step, by inversion of one uniform u in [0, 1). */
-export function poissonCount(lambda: number, uniform: number): number {
+function poissonCount(lambda: number, uniform: number): number {
   if (lambda <= 0) return 0;
   const u = uniform + 2 ** -25;
   let k = 0, p = Math.exp(-lambda), cdf = p;

@@ -14,7 +14,8 @@ import modelParams from '../../shaders/model_params.wgsl?raw';
 import { seedKey } from '../rng/philox';
 import type { ProbeSpec, Recorder } from '../run/recorder';
 import type { CopyFailure } from './cpu';
-import { HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, releaseItems, scatters } from './gpu_code';
+import { HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, scatters } from './gpu_code';
+import { releaseItems } from './gpu_synapses';
 import { type GpuLayout, gpuLayout } from './gpu_layout';
 
 export interface GpuEngineOptions extends GpuOptions {

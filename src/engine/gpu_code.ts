@@ -14,8 +14,6 @@ import {
 } from './gpu_synapses';
 import { f, tableBases, u } from './gpu_tables';
 
-export { releaseItems };
-
 /** Whether any projection scatters spikes into the rings (else no propagate phase is needed). */
 export const scatters = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense);
 

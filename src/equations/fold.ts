@@ -17,7 +17,7 @@ const foldable = (x: number) => Number.isFinite(x) && Math.abs(x) <= F32_MAX;
 const number = (x: number, otherwise: Expr) => (foldable(x) ? num(x) : otherwise);
 
 /** The expression with every subtree of numbers replaced by its value (conditions are left as they are). */
-export function foldExpr(e: Expr): Expr {
+function foldExpr(e: Expr): Expr {
   switch (e.kind) {
     case 'num': case 'sym': return e;
     case 'neg': { const a = foldExpr(e.arg); return a.kind === 'num' ? num(-a.value) : { kind: 'neg', arg: a }; }

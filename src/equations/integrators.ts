@@ -54,7 +54,7 @@ function requireEquations(m: ParsedModel, method: string) {
 }
 
 /** One step of an explicit Runge–Kutta method, for every state variable at once. */
-export function rungeKutta(m: ParsedModel, t: Tableau, method: string): Statement[] {
+function rungeKutta(m: ParsedModel, t: Tableau, method: string): Statement[] {
   const derivatives = requireEquations(m, method);
   const out: Statement[] = [];
   const stages = t.weights.length;
@@ -88,7 +88,7 @@ export function rungeKutta(m: ParsedModel, t: Tableau, method: string): Statemen
  * Exponential Euler (Brian2's `exponential_euler`): with dx/dt = a + b·x, a and b from the old
  * values of every other variable, x ← x + (a + b·x)·dt·exprel(b·dt), exact for frozen a and b.
  */
-export function exponentialEuler(m: ParsedModel): Statement[] {
+function exponentialEuler(m: ParsedModel): Statement[] {
   const derivatives = requireEquations(m, 'exponential_euler');
   const out: Statement[] = m.subexpressions.map((e) => ({ kind: 'set', target: e.name, expr: e.expr }));
   // Subexpressions that read x (directly or through another) are inlined before splitting.
