@@ -1,5 +1,5 @@
 // Sparse connectivity built on the GPU from Philox, draw for draw the same as
-// src/sparse/connectivity.ts (see there for the rules, the counters and why CSR by pre).
+// src/compile/csr.ts (see there for the rules, the counters and why CSR by pre).
 // Composed after philox.wgsl and connectivity_draws.wgsl. Rows longer than a binding are never
 // split: the host packs whole rows into synapse stores and runs the fill kernels once per piece,
 // rows [row0, row1), synapse index s at store word s − seg_base (mod 2³²). With `store` 0 the

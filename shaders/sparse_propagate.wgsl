@@ -1,8 +1,8 @@
-// Event-driven synaptic propagation (src/sparse/connectivity.ts says why CSR by pre): for each
+// Event-driven synaptic propagation (src/compile/csr.ts says why CSR by pre): for each
 // neuron that spiked this step, every synapse of its row adds its weight in fixed point to the
 // target's accumulator slot `delay + 1` steps ahead. Integer atomics make the sums exact and
 // independent of the order the GPU runs them in. A row is read from a synapse store (one
-// dispatch covers every projection piece of one store; src/sparse/build_gpu.ts packs them) or,
+// dispatch covers every projection piece of one store; src/engine/gpu_build.ts packs them) or,
 // for procedural projections, drawn again from Philox exactly as the build draws it, so nothing
 // is stored. Composed after sparse_network.wgsl (whose parameters, spike lists and accumulators
 // it uses) and connectivity_draws.wgsl.

@@ -132,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
     await sim.run({ steps, onProgress: progress(args.quiet) });
     const s = sim.spikes;
     const lines = ['t_ms,neuron'];
-    for (let k = 0; k < s.steps.length; k++) lines.push(`${s.steps[k]! * desc.dt},${s.neurons[k]}`);
+    for (let k = 0; k < s.step.length; k++) lines.push(`${s.step[k]! * desc.dt},${s.neuron[k]}`);
     const summary = {
       ...sim.summary(),
       network: 'izhikevich2003', scenario: args.scenario, types: args.types, seed: args.seed, integrator: args.integrator,

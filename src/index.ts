@@ -35,7 +35,7 @@ export { NEUN_AREA } from './models/hodgkin_huxley';
 export * from './analysis/continuous';
 // Sparse networks at scale (#5): connectivity rules built on the GPU, COBAHH, delays, GPU rates.
 export * from './sparse/description';
-export { type ConnectRule, buildCsr, type Csr } from './sparse/connectivity';
+export { type ConnectRule, buildCsr, type Csr } from './compile/csr';
 export { compileSparse, type SparsePlan } from './sparse/plan';
 export { SparseSimulation, type SparseOptions, type SparseRunSummary } from './sparse/simulation';
 export { COBAHH_WE, COBAHH_WI, type CobahhParams } from './models/cobahh';

@@ -19,12 +19,8 @@ class Column {
   view(): Int32Array { return this.data.subarray(0, this.length); }
 }
 
-export interface SpikeList {
-  /** Step of each spike, ascending; t = step · dt. */
-  steps: Int32Array;
-  /** Neuron of each spike, ascending within a step. */
-  neurons: Int32Array;
-}
+export type { SpikeList } from './run/recorder';
+import type { SpikeList } from './run/recorder';
 
 export const TRACE_VARIABLES = ['v', 'u', 'I'] as const;
 export type TraceVariable = (typeof TRACE_VARIABLES)[number];
@@ -68,7 +64,7 @@ export class Recorder {
   }
 
   get spikes(): SpikeList {
-    return { steps: this.spikeSteps.view(), neurons: this.spikeNeurons.view() };
+    return { step: this.spikeSteps.view(), neuron: this.spikeNeurons.view() };
   }
 
   /** The time series of one variable of one traced neuron (one value per step). */

@@ -93,7 +93,7 @@ export class Simulation {
       neurons: this.plan.n,
       steps: this.stepCount,
       dt: this.plan.dt,
-      spikes: spikes.steps.length,
+      spikes: spikes.step.length,
       meanRateHz: meanRateHz(spikes, this.plan.n, this.stepCount, this.plan.dt),
       wallSeconds: this.wall,
       backend: this.backend.kind,

@@ -2,8 +2,8 @@
 // words, same row lengths), rows split over several buffers, and the rules' statistics.
 import { describe, expect, it } from 'vitest';
 import { allocateScoped } from '../src/gpu/chunks';
-import { buildConnectivityGpu, packRows, readProjection } from '../src/sparse/build_gpu';
-import { type BuildSpec, type ConnectRule, binomialThresholds, buildCsr, scaleWord } from '../src/sparse/connectivity';
+import { buildConnectivityGpu, packRows, readProjection } from '../src/engine/gpu_build';
+import { type BuildSpec, type ConnectRule, binomialThresholds, buildCsr, scaleWord } from '../src/compile/csr';
 import { testGpu } from './helpers';
 
 function spec(connect: ConnectRule, nPre: number, nPost: number, extra: Partial<BuildSpec> = {}): BuildSpec {

@@ -30,8 +30,8 @@ describe('the seed network (seed 002) as the pulse-network engine ran it', () =>
       const sim = await runNew(seedNetwork({ seed }), 300);
       const s = sim.spikes();
       expect(s.step.length).toBeGreaterThan(1500);
-      expect(Array.from(s.step)).toEqual(Array.from(old.spikes.steps));
-      expect(Array.from(s.neuron)).toEqual(Array.from(old.spikes.neurons));
+      expect(Array.from(s.step)).toEqual(Array.from(old.spikes.step));
+      expect(Array.from(s.neuron)).toEqual(Array.from(old.spikes.neuron));
       old.destroy();
       sim.destroy();
     }
@@ -48,9 +48,9 @@ describe('the seed network (seed 002) as the pulse-network engine ran it', () =>
       const sim = await runNew(seedNetwork({ seed }), 1000, 'f32');
       const s = sim.spikes(), early = Array.from(s.step).filter((t) => t < 200).length;
       expect(early).toBeGreaterThan(1000);
-      expect(Array.from(s.step.subarray(0, early))).toEqual(Array.from(old.spikes.steps.subarray(0, early)));
-      expect(Array.from(s.neuron.subarray(0, early))).toEqual(Array.from(old.spikes.neurons.subarray(0, early)));
-      expect(Math.abs(s.step.length / old.spikes.steps.length - 1)).toBeLessThan(0.03);
+      expect(Array.from(s.step.subarray(0, early))).toEqual(Array.from(old.spikes.step.subarray(0, early)));
+      expect(Array.from(s.neuron.subarray(0, early))).toEqual(Array.from(old.spikes.neuron.subarray(0, early)));
+      expect(Math.abs(s.step.length / old.spikes.step.length - 1)).toBeLessThan(0.03);
       old.destroy();
       sim.destroy();
     }

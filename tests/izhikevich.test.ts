@@ -48,7 +48,7 @@ function extremaAfter(v: Float64Array, fromStep: number): number {
 describe.each(['cpu', 'gpu'] as const)('named types show their signature (%s)', (backend) => {
   let sim: Simulation;
   const isi = (name: string) => interSpikeIntervals(sim.spikes, index(name)).map((s) => s * DT);
-  const spikeTimes = (name: string) => [...sim.spikes.steps].filter((_, k) => sim.spikes.neurons[k] === index(name)).map((s) => s * DT);
+  const spikeTimes = (name: string) => [...sim.spikes.step].filter((_, k) => sim.spikes.neuron[k] === index(name)).map((s) => s * DT);
 
   it('runs 400 ms', async () => {
     sim = await createSimulation(signatureNetwork(), { backend, device: backend === 'gpu' ? (await testGpu()).device : undefined });
@@ -141,7 +141,7 @@ describe('GPU against CPU f64 on single neurons', () => {
 });
 
 function spikeTimesOf(sim: Simulation, neuron: number): number[] {
-  return [...sim.spikes.steps].filter((_, k) => sim.spikes.neurons[k] === neuron);
+  return [...sim.spikes.step].filter((_, k) => sim.spikes.neuron[k] === neuron);
 }
 
 describe('pulse coupling through a user-supplied S', () => {
@@ -163,7 +163,7 @@ describe('pulse coupling through a user-supplied S', () => {
     await sim.run({ steps: 40 });
     const spikes0 = spikeTimesOf(sim, 0);
     expect(spikes0.length).toBeGreaterThan(0);
-    expect(sim.spikes.neurons.every((n) => n === 0)).toBe(true); // the others stay below threshold
+    expect(sim.spikes.neuron.every((n) => n === 0)).toBe(true); // the others stay below threshold
     const t = spikes0[0]!;
     for (let i = 0; i < N; i++) {
       const I = sim.trace(i, 'I');

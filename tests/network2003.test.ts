@@ -17,7 +17,7 @@ async function sim(desc: ReturnType<typeof izhikevich2003>, backend: 'gpu' | 'cp
 
 function spikesBefore(s: SpikeList, step: number): string[] {
   const out: string[] = [];
-  for (let k = 0; k < s.steps.length && s.steps[k]! < step; k++) out.push(`${s.steps[k]}:${s.neurons[k]}`);
+  for (let k = 0; k < s.step.length && s.step[k]! < step; k++) out.push(`${s.step[k]}:${s.neuron[k]}`);
   return out;
 }
 
@@ -119,8 +119,8 @@ describe('seed network behaviour (as seed 002 describes it)', () => {
     open.push(split);
     for (const steps of [1, 63, 70, 166]) await split.run({ steps });
     expect(split.steps).toBe(300);
-    expect([...split.spikes.neurons]).toEqual([...whole.spikes.neurons]);
-    expect([...split.spikes.steps]).toEqual([...whole.spikes.steps]);
+    expect([...split.spikes.neuron]).toEqual([...whole.spikes.neuron]);
+    expect([...split.spikes.step]).toEqual([...whole.spikes.step]);
     expect([...split.trace(999, 'v')]).toEqual([...whole.trace(999, 'v')]);
   });
 
@@ -132,9 +132,9 @@ describe('seed network behaviour (as seed 002 describes it)', () => {
     open.push(one, per);
     await one.run({ steps: 1000 });
     await per.run({ steps: 1000 });
-    expect(one.spikes.steps.length).toBeGreaterThan(5000);
-    expect([...one.spikes.steps]).toEqual([...per.spikes.steps]);
-    expect([...one.spikes.neurons]).toEqual([...per.spikes.neurons]);
+    expect(one.spikes.step.length).toBeGreaterThan(5000);
+    expect([...one.spikes.step]).toEqual([...per.spikes.step]);
+    expect([...one.spikes.neuron]).toEqual([...per.spikes.neuron]);
   });
 
   it('a dispatch the driver cuts short is reported, never returned as a shorter result', async () => {
@@ -148,7 +148,7 @@ describe('seed network behaviour (as seed 002 describes it)', () => {
     open.push(long);
     const err = await long.run({ steps: 1000 }).catch((e: unknown) => e as Error);
     if (err) expect(err.message).toMatch(/cut a dispatch short/);
-    else expect([...long.spikes.neurons]).toEqual([...ref.spikes.neurons]);
+    else expect([...long.spikes.neuron]).toEqual([...ref.spikes.neuron]);
   });
 
   it('the heavily synchronised S2 network agrees with the CPU in rate (within 5 %)', async () => {

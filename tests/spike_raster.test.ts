@@ -8,7 +8,7 @@ import {
 } from '../src/render/spike_raster';
 import { testGpu } from './helpers';
 
-const list = (pairs: [number, number][]) => ({ steps: Int32Array.from(pairs, (p) => p[0]), neurons: Int32Array.from(pairs, (p) => p[1]) });
+const list = (pairs: [number, number][]) => ({ step: Int32Array.from(pairs, (p) => p[0]), neuron: Int32Array.from(pairs, (p) => p[1]) });
 
 describe('rasterClasses (CPU reference), by hand', () => {
   it('puts step s of the window in column s and neuron i in row i from the bottom', () => {

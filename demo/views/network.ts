@@ -210,14 +210,14 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     else if (raster) paint(await raster.readPixels());
     else {
       // Spikes are sorted by step: paint only those in the window.
-      let lo = 0, hi = spikes.steps.length;
-      while (lo < hi) { const mid = (lo + hi) >> 1; if (spikes.steps[mid]! < head - geometry.window) lo = mid + 1; else hi = mid; }
-      paint(paintRaster(rasterClasses({ steps: spikes.steps.subarray(lo), neurons: spikes.neurons.subarray(lo) }, head, geometry)));
+      let lo = 0, hi = spikes.step.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (spikes.step[mid]! < head - geometry.window) lo = mid + 1; else hi = mid; }
+      paint(paintRaster(rasterClasses({ step: spikes.step.subarray(lo), neuron: spikes.neuron.subarray(lo) }, head, geometry)));
     }
     // Population rate in bins of RATE_BIN_MS over the raster's window (complete bins only).
     const binSteps = Math.max(1, Math.round(RATE_BIN_MS / dt)), bins = Math.floor(head / binSteps);
     if (counts.length < bins + 1) { const c = new Float64Array(Math.max(bins + 1, 2 * counts.length)); c.set(counts); counts = c; }
-    for (; counted < spikes.steps.length; counted++) counts[Math.floor(spikes.steps[counted]! / binSteps)]! += 1;
+    for (; counted < spikes.step.length; counted++) counts[Math.floor(spikes.step[counted]! / binSteps)]! += 1;
     const first = Math.max(0, bins - Math.ceil(geometry.window / binSteps)), xs: number[] = [], ys: number[] = [];
     for (let b = first; b < bins; b++) { xs.push((b + 0.5) * binSteps * dt); ys.push(counts[b]! / n / ((binSteps * dt) / 1000)); }
     rate.setData([xs, ys]);

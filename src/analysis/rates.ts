@@ -1,17 +1,17 @@
 // Rates and synchrony computed from recorded spikes (never from simulator internals).
-import type { SpikeList } from '../recording';
+import type { SpikeList } from '../run/recorder';
 
 /** Mean firing rate in Hz over `neurons` neurons and `steps` steps of `dt` ms. */
 export function meanRateHz(spikes: SpikeList, neurons: number, steps: number, dt: number): number {
-  return steps > 0 && neurons > 0 ? spikes.steps.length / neurons / ((steps * dt) / 1000) : 0;
+  return steps > 0 && neurons > 0 ? spikes.step.length / neurons / ((steps * dt) / 1000) : 0;
 }
 
 /** Spikes per bin of `binSteps` steps over neurons in [from, to). */
 export function populationCounts(spikes: SpikeList, steps: number, binSteps = 1, from = 0, to = Infinity): Float64Array {
   const counts = new Float64Array(Math.ceil(steps / binSteps));
-  for (let k = 0; k < spikes.steps.length; k++) {
-    const i = spikes.neurons[k]!;
-    if (i >= from && i < to && spikes.steps[k]! < steps) counts[Math.floor(spikes.steps[k]! / binSteps)]! += 1;
+  for (let k = 0; k < spikes.step.length; k++) {
+    const i = spikes.neuron[k]!;
+    if (i >= from && i < to && spikes.step[k]! < steps) counts[Math.floor(spikes.step[k]! / binSteps)]! += 1;
   }
   return counts;
 }
@@ -33,6 +33,6 @@ export function synchronyIndex(spikes: SpikeList, steps: number, binSteps = 1, f
 /** Inter-spike intervals (in steps) of one neuron. */
 export function interSpikeIntervals(spikes: SpikeList, neuron: number): number[] {
   const times: number[] = [];
-  for (let k = 0; k < spikes.steps.length; k++) if (spikes.neurons[k] === neuron) times.push(spikes.steps[k]!);
+  for (let k = 0; k < spikes.step.length; k++) if (spikes.neuron[k] === neuron) times.push(spikes.step[k]!);
   return times.slice(1).map((t, k) => t - times[k]!);
 }

@@ -147,7 +147,7 @@ export async function sparseMain(network: string, rest: string[]): Promise<numbe
       // Every stride-th neuron, so the picture stays readable and small for any N.
       const stride = Math.ceil(plan.n / RASTER_NEURONS);
       const keep = Array.from(s.neurons, (i) => i % stride === 0);
-      const shown = { steps: s.steps.filter((_, k) => keep[k]), neurons: s.neurons.filter((_, k) => keep[k]).map((i) => i / stride) };
+      const shown = { step: s.steps.filter((_, k) => keep[k]), neuron: s.neurons.filter((_, k) => keep[k]).map((i) => i / stride) };
       files['raster.svg'] = rasterSvg(shown, {
         steps, dt: plan.dt, neurons: Math.ceil(plan.n / stride),
         populations: populations.map((p) => ({ name: p.name, start: Math.ceil(p.start / stride), size: p.size / stride })),

@@ -1,9 +1,9 @@
 // A projection's synapses on the host, CSR by source neuron, with each synapse's weight and
 // delay (docs/network.md#projections). The random rules are built draw for draw as the GPU builds
-// them (src/sparse/connectivity.ts); per-synapse draws are keyed by (source neuron, slot in its
+// them (src/compile/csr.ts); per-synapse draws are keyed by (source neuron, slot in its
 // row), never by build order, so every backend draws the same numbers.
 import { PhiloxStream, Purpose, normalFromWords, philox4x32, seedKey, uniform01 } from '../rng/philox';
-import { type ConnectRule, buildCsr, drawOther, rowStarts, scaleWord } from '../sparse/connectivity';
+import { type ConnectRule, buildCsr, drawOther, rowStarts, scaleWord } from './csr';
 import { excludesSelf } from '../spec/check';
 import type { Projection } from '../spec/network';
 import { type DelayValue, type SynapseValue, isArray, isUniform } from '../spec/values';

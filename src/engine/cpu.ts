@@ -2,7 +2,7 @@
 // JavaScript per population, in f64 or rounding every operation to f32. One step, in the order
 // docs/conventions.md#order-of-a-step gives: inputs, then arrivals and continuous synapses into I
 // and the state, then every neuron's step, then the spikes travel (arriving 1 + delay steps later).
-import { NonFiniteStateError } from '../backends/backend';
+import { NonFiniteStateError } from '../run/guard';
 import { buildSynapses, type Synapses } from '../compile/connectivity';
 import type { Plan, PopulationPlan, ProjectionPlan } from '../compile/plan';
 import { type ArrayStep, arrayStepJs } from '../equations/functions';

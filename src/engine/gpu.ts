@@ -1,7 +1,7 @@
 // The GPU backend of the one engine: the kernels src/engine/gpu_code.ts generates for a plan, one
 // dispatch each per step, many steps per submit, recordings read back per chunk while the next
 // chunk runs (double-buffered). Fills the same Recorder as the CPU backend.
-import { NonFiniteStateError } from '../backends/backend';
+import { NonFiniteStateError } from '../run/guard';
 import { gpuEstimate } from '../compile/memory';
 import type { Plan } from '../compile/plan';
 import { NetworkSpecError } from '../spec/validate';

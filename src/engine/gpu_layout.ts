@@ -4,7 +4,7 @@
 // additions irrelevant), the synapse tables, the input tables, and the byte size of each buffer.
 import { buildSynapses, type Synapses } from '../compile/connectivity';
 import type { Plan, ProjectionPlan } from '../compile/plan';
-import { BLOCK, binomialThresholds, scaleWord } from '../sparse/connectivity';
+import { BLOCK, binomialThresholds, scaleWord } from '../compile/csr';
 import { excludesSelf } from '../spec/check';
 import type { Projection } from '../spec/network';
 import { isUniform } from '../spec/values';
@@ -31,7 +31,7 @@ export interface ProjectionLayout {
   dense: { weights: number; delay: number } | null;
   /**
    * Rows drawn again at each spike (storage 'procedural': fixed probability or out-degree), with
-   * the draws of the host build (src/sparse/connectivity.ts): the binomial count thresholds in
+   * the draws of the host build (src/compile/csr.ts): the binomial count thresholds in
    * `syn` (full block, then the last one), and the weight: one fixed-point number, or a uniform
    * range drawn from each synapse's weight word.
    */

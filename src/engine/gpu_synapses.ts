@@ -171,7 +171,7 @@ export function maskClear(L: GpuLayout): string[] {
 
 /**
  * A procedural projection: the spiking neuron's row drawn again, draw for draw as the host build
- * makes it (src/sparse/connectivity.ts, shaders/connectivity_draws.wgsl), its weights from each
+ * makes it (src/compile/csr.ts, shaders/connectivity_draws.wgsl), its weights from each
  * synapse's weight word, added in fixed point.
  */
 function proceduralCode(L: GpuLayout, pl: GpuLayout['projections'][number]): string[] {

@@ -1,5 +1,5 @@
 // Spike raster as a standalone SVG, laid out like the seed's figure (time × neuron, population bands).
-import type { SpikeList } from '../recording';
+import type { SpikeList } from '../run/recorder';
 import { esc, f1, frame } from './svg';
 
 export interface RasterOptions {
@@ -21,7 +21,7 @@ export function rasterSvg(spikes: SpikeList, o: RasterOptions): string {
   });
   const { px, py } = fr;
   const dots: string[] = [];
-  for (let k = 0; k < spikes.steps.length; k++) dots.push(`M${f1(px(spikes.steps[k]! * o.dt))} ${f1(py(spikes.neurons[k]! + 0.5))}h0`);
+  for (let k = 0; k < spikes.step.length; k++) dots.push(`M${f1(px(spikes.step[k]! * o.dt))} ${f1(py(spikes.neuron[k]! + 0.5))}h0`);
   fr.parts.push(`<path d="${dots.join('')}" stroke="black" stroke-width="2" stroke-linecap="round"/>`);
   for (const p of o.populations ?? []) {
     if (p.start > 0) fr.parts.push(`<line x1="${fr.left}" x2="${fr.left + fr.plotWidth}" y1="${f1(py(p.start))}" y2="${f1(py(p.start))}" stroke="black"/>`);

@@ -6,7 +6,7 @@
 import type { SpikeTap, SpikeTapChunk } from '../backends/backend';
 import { ShaderReflection, type StructLayout, packStruct } from '../gpu/reflect';
 import { SPIKE_RASTER_WGSL } from '../gpu/shaders';
-import type { SpikeList } from '../recording';
+import type { SpikeList } from '../run/recorder';
 
 export interface RasterGeometry {
   /** Neurons shown (rows are bins of neurons, neuron 0 at the bottom). */
@@ -60,8 +60,8 @@ export function rasterClasses(spikes: SpikeList, head: number, g: RasterGeometry
   // one when there are more pixels than items): [first, last] per item.
   const cols = coverage(W, width), rows = coverage(n, height);
   const out = new Uint8Array(width * height);
-  for (let k = 0; k < spikes.steps.length; k++) {
-    const step = spikes.steps[k]!, i = spikes.neurons[k]!;
+  for (let k = 0; k < spikes.step.length; k++) {
+    const step = spikes.step[k]!, i = spikes.neuron[k]!;
     if (step < head - W || step >= head || i >= n) continue;
     const cls = i < split ? RASTER_EXCITATORY : RASTER_INHIBITORY;
     const s0 = step - (head - W);

@@ -23,6 +23,9 @@ export interface Spikes {
   copy: Int32Array;
 }
 
+/** Spikes as steps and neurons (what the analyses and plots read): a Spikes, or any two columns. */
+export type SpikeList = Pick<Spikes, 'step' | 'neuron'>;
+
 export interface ProbeSpec { population: number; variable: number; neurons: Uint32Array; every: number; label: string }
 
 export class Recorder {

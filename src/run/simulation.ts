@@ -2,7 +2,7 @@
 // duration or a number of steps (with progress and abort), then read spikes, rates, probe traces
 // and state in one shape whatever the backend. Spike times follow one rule: a spike detected in
 // step s is at s·dt (docs/conventions.md#spike-times).
-import { RunGuard } from '../backends/backend';
+import { RunGuard } from './guard';
 import { checkSize } from '../compile/memory';
 import { type Plan, compileValidated } from '../compile/plan';
 import { assertNetwork } from '../spec/validate';

@@ -4,7 +4,7 @@
 import { NonFiniteStateError, RunGuard } from '../backends/backend';
 import { type CobahhIntegrate, cobahhJs, sparseIzhikevichJs } from './models';
 import { PhiloxStream, Purpose } from '../rng/philox';
-import { type Csr, buildCsr, scaleWord } from './connectivity';
+import { type Csr, buildCsr, scaleWord } from '../compile/csr';
 import { type QuantisedWeight, type SparsePlan, fixedPointScales } from './plan';
 import type { SparseBackend, SparseChunk } from './backend';
 

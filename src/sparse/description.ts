@@ -3,7 +3,7 @@
 import { type IzhikevichType, IZHIKEVICH_TYPES } from '../network/description';
 import { type ValidationIssue, NetworkValidationError, checkFiniteNumber, checkTraceList, describeValue, MAX_NEURONS } from '../network/validate';
 import { COBAHH_PARAMS, COBAHH_WE, COBAHH_WI, type CobahhParams } from '../models/cobahh';
-import type { ConnectRule } from './connectivity';
+import type { ConnectRule } from '../compile/csr';
 
 export type SparseModel = 'cobahh' | 'izhikevich';
 

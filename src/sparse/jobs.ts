@@ -3,8 +3,8 @@
 // thresholds, at most MAX_JOBS per dispatch, each table with the bind group of the buffers it reads.
 import { type MakeBuffer, bindBuffers } from '../gpu/chunks';
 import { type ShaderReflection, packStructArray } from '../gpu/reflect';
-import type { GpuConnectivity } from './build_gpu';
-import { BLOCK, binomialThresholds } from './connectivity';
+import type { GpuConnectivity } from '../engine/gpu_build';
+import { BLOCK, binomialThresholds } from '../compile/csr';
 import type { QuantisedWeight, SparsePlan } from './plan';
 
 export const MAX_JOBS = 128;

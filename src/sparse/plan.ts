@@ -6,7 +6,7 @@ import { NetworkValidationError, formatBytes } from '../network/validate';
 import { COBAHH_PARAMS, type CobahhParams } from '../models/cobahh';
 import { MODELS } from '../models/registry';
 import { PhiloxStream, Purpose } from '../rng/philox';
-import { type BuildSpec, expectedSynapses } from './connectivity';
+import { type BuildSpec, expectedSynapses } from '../compile/csr';
 import { fixedScale, uniformFixed } from '../engine/gpu_layout';
 import { SPARSE_TRACE_VARIABLES, type SparseModel, type SparseNetworkDescription, SYNAPTIC_TARGETS, assertValidSparse } from './description';
 

@@ -6,7 +6,7 @@ import { type MakeBuffer, bindBuffers, readBuffer } from '../gpu/chunks';
 import { ShaderReflection, packStruct } from '../gpu/reflect';
 import { CONNECTIVITY_WGSL } from '../gpu/shaders';
 import { seedKey } from '../rng/philox';
-import { BLOCK, type BuildSpec, type Csr, binomialThresholds, buildCsr, rowStarts } from './connectivity';
+import { BLOCK, type BuildSpec, type Csr, binomialThresholds, buildCsr, rowStarts } from '../compile/csr';
 
 /**
  * Rows [row0, row1) of projection `projection` (its synapses first .. first + count − 1) lie in
