@@ -42,7 +42,7 @@ export { COBAHH_WE, COBAHH_WI, type CobahhParams } from './models/cobahh';
 // The one engine (issue 14, in progress): one network description for every network, models declared
 // once, one simulation over a CPU and a GPU backend. Named apart from the three engines above until
 // those are ported and removed.
-export { Simulation as NetworkSimulation, type SimulationOptions as NetworkSimulationOptions, type RunOptions as NetworkRunOptions } from './run/simulation';
+export { createSimulation as createNetworkSimulation, Simulation as NetworkSimulation, type SimulationOptions as NetworkSimulationOptions, type RunOptions as NetworkRunOptions } from './run/simulation';
 export type { Spikes } from './run/recorder';
 export { compileNetwork, type Plan as NetworkPlan } from './compile/plan';
 export type { Network, Population as NetworkPopulation, Projection as NetworkProjection, Input as NetworkInput } from './spec/network';

@@ -52,6 +52,29 @@ export async function runKernel(code: string, input: Uint32Array, outputWords: n
   return out;
 }
 
+import type { Network } from '../src/spec/network';
+import { type RunOptions, type Simulation, createSimulation } from '../src/run/simulation';
+
+/**
+ * Runs a network on the CPU reference (f64, or f32 when asked) and on the GPU, hands both to
+ * `check`, and destroys them afterwards whatever `check` does.
+ */
+export async function runBoth(
+  net: Network, run: RunOptions, check: (sims: { cpu: Simulation; gpu: Simulation }) => void | Promise<void>, precision: 'f64' | 'f32' = 'f64',
+): Promise<void> {
+  const { device } = await testGpu();
+  const cpu = await createSimulation(net, { precision });
+  const gpu = await createSimulation(net, { backend: 'gpu', device }).catch((e: unknown) => { cpu.destroy(); throw e; });
+  try {
+    await cpu.run(run);
+    await gpu.run(run);
+    await check({ cpu, gpu });
+  } finally {
+    cpu.destroy();
+    gpu.destroy();
+  }
+}
+
 import type { CircuitDescription } from '../src/circuit/description';
 import { createCircuit, type CircuitSimulation } from '../src/circuit/simulation';
 

@@ -162,3 +162,8 @@ export class Simulation {
     return p;
   }
 }
+
+/** The one entry point: validates `network`, compiles it, and builds the backend `options.backend` names. */
+export function createSimulation(network: unknown, options: SimulationOptions = {}): Promise<Simulation> {
+  return Simulation.create(network, options);
+}
