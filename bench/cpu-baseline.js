@@ -7,20 +7,19 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NetworkSimulation, networkPresets } from '../dist/spikegpu.js';
+import { arg, median } from './common.js';
+import { cobahh, createSimulation, seedNetwork } from '../dist/spikegpu.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const arg = (name, fallback) => { const k = process.argv.indexOf(`--${name}`); return k > 0 ? process.argv[k + 1] : fallback; };
 const repeats = Number(arg('repeats', 3));
 const cobahhMs = Number(arg('cobahh-ms', 1000));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median wall seconds of the run alone (network built beforehand), over `repeats` runs. */
 async function ours(net, steps) {
   const walls = [];
   let spikes = 0;
   for (let r = 0; r < repeats; r++) {
-    const sim = await NetworkSimulation.create(net);
+    const sim = await createSimulation(net);
     const t0 = performance.now();
     await sim.run({ steps });
     walls.push((performance.now() - t0) / 1000);
@@ -41,11 +40,11 @@ function python(script, args) {
 }
 
 const rows = [];
-const seed = await ours(networkPresets.seedNetwork({ seed: 0 }), 1000);
+const seed = await ours(seedNetwork({ seed: 0 }), 1000);
 const numpy = python('seed_numpy.py', [String(repeats)]);
 rows.push(['seed network, 1000 × 1 ms', 'spikegpu CPU (f64, generated JS)', seed.seconds, seed.spikes]);
 if (numpy) rows.push(['seed network, 1000 × 1 ms', `the seed's numpy program (numpy ${numpy.numpy})`, numpy.wallSeconds, numpy.spikes]);
-const cob = await ours(networkPresets.cobahh({ n: 4000, seed: 1 }), Math.round(cobahhMs / 0.1));
+const cob = await ours(cobahh({ n: 4000, seed: 1 }), Math.round(cobahhMs / 0.1));
 const brian = python('cobahh_brian2.py', ['--duration', String(cobahhMs)]);
 rows.push([`COBAHH 4000, ${cobahhMs} ms`, 'spikegpu CPU (f64, generated JS)', cob.seconds, cob.spikes]);
 if (brian) rows.push([`COBAHH 4000, ${cobahhMs} ms`, `Brian2 ${brian.brian2} cpp_standalone, 1 thread`, brian.seconds, brian.spikes]);

@@ -1,14 +1,20 @@
-// Benchmark: the one engine against today's three engines, side by side in one run on the same
-// adapter (issue 14's speed check: each case at most 1.1× today's wall time), with the one
-// engine's dispatches per step and bytes moved per neuron-step, taken from its plan.
-// Run after `npm run build`:  node bench/engine.js [--repeats 3] [--quick]
+// Benchmark: the one engine against the three engines of main before it (issue 14's speed check:
+// each case at most 1.1× their wall time), side by side in one run on the same adapter, with the one
+// engine's dispatches per step and bytes moved per neuron-step, taken from its plan. The earlier
+// library is built from its commit by bench/baseline.sh (a git worktree; this checkout's packages).
+// Run after `npm run build`:  node bench/engine.js [--repeats 3] [--quick] [--baseline COMMIT]
 // --quick shortens every case (for a software adapter); the ratio is what to read.
-import { NetworkSimulation, networkPresets, createSimulation, izhikevich2003, SparseSimulation, cobahh, sparseIzhikevich, createCircuit } from '../dist/spikegpu.js';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { arg, flag, median } from './common.js';
+import { createSimulation, seedNetwork, cobahh, sparseIzhikevich } from '../dist/spikegpu.js';
 
-const arg = (name, fallback) => { const k = process.argv.indexOf(`--${name}`); return k > 0 ? process.argv[k + 1] : fallback; };
+const here = dirname(fileURLToPath(import.meta.url));
 const repeats = Number(arg('repeats', 3));
-const quick = process.argv.includes('--quick');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quick = flag('quick');
+const built = execFileSync('bash', [join(here, 'baseline.sh'), arg('baseline', 'dcb5109')], { encoding: 'utf8' }).trim().split('\n').pop();
+const before = await import(pathToFileURL(built).href);
 
 /** Median wall seconds of `steps` steps after a warm-up of 20 (pipelines compiled, first chunk read). */
 async function wall(make, steps) {
@@ -28,24 +34,24 @@ async function wall(make, steps) {
 const HH_BATCH = quick ? 10_000 : 100_000;
 const cases = [
   ['seed network, one workgroup', 1000,
-    () => createSimulation(izhikevich2003({ seed: 1 }), { backend: 'gpu', launch: 'one-workgroup' }),
-    () => NetworkSimulation.create(networkPresets.seedNetwork({ seed: 1 }), { backend: 'gpu', launch: 'one-workgroup' })],
+    () => before.createSimulation(before.izhikevich2003({ seed: 1 }), { backend: 'gpu', launch: 'one-workgroup' }),
+    () => createSimulation(seedNetwork({ seed: 1 }), { backend: 'gpu', launch: 'one-workgroup' })],
   ['seed network, per step', 1000,
-    () => createSimulation(izhikevich2003({ seed: 1 }), { backend: 'gpu', launch: 'per-step' }),
-    () => NetworkSimulation.create(networkPresets.seedNetwork({ seed: 1 }), { backend: 'gpu', launch: 'per-step' })],
+    () => before.createSimulation(before.izhikevich2003({ seed: 1 }), { backend: 'gpu', launch: 'per-step' }),
+    () => createSimulation(seedNetwork({ seed: 1 }), { backend: 'gpu', launch: 'per-step' })],
   ['COBAHH 4000', quick ? 500 : 2000,
-    () => SparseSimulation.create(cobahh({ n: 4000, seed: 1 }), { backend: 'gpu' }),
-    () => NetworkSimulation.create(networkPresets.cobahh({ n: 4000, seed: 1 }), { backend: 'gpu' })],
+    () => before.SparseSimulation.create(before.cobahh({ n: 4000, seed: 1 }), { backend: 'gpu' }),
+    () => createSimulation(cobahh({ n: 4000, seed: 1 }), { backend: 'gpu' })],
   ['sparse Izhikevich 10⁴ (in-degree 1000)', quick ? 100 : 1000,
-    () => SparseSimulation.create(sparseIzhikevich({ n: 10_000, k: 1000, seed: 1 }), { backend: 'gpu' }),
-    () => NetworkSimulation.create(networkPresets.sparseIzhikevich({ n: 10_000, k: 1000, seed: 1 }), { backend: 'gpu' })],
+    () => before.SparseSimulation.create(before.sparseIzhikevich({ n: 10_000, k: 1000, seed: 1 }), { backend: 'gpu' }),
+    () => createSimulation(sparseIzhikevich({ n: 10_000, k: 1000, seed: 1 }), { backend: 'gpu' })],
   [`batched HH ${HH_BATCH} (Neun, RK4, dt 0.01 ms)`, quick ? 200 : 1000,
-    () => createCircuit({ dt: 0.01, integrator: 'rk4', neurons: [{ model: 'hodgkin_huxley', preset: 'neun', stimuli: [{ kind: 'constant', amplitude: 0.1 }] }], batch: { copies: HH_BATCH }, record: { spikes: false } }, { backend: 'gpu' }),
-    () => NetworkSimulation.create({ dt: 0.01, seed: 0, populations: [{ name: 'hh', size: HH_BATCH, model: 'hodgkin_huxley', preset: 'neun', integrator: 'rk4' }], inputs: [{ kind: 'constant', target: 'hh', amplitude: 0.1 }], record: { spikes: false } }, { backend: 'gpu' })],
+    () => before.createCircuit({ dt: 0.01, integrator: 'rk4', neurons: [{ model: 'hodgkin_huxley', preset: 'neun', stimuli: [{ kind: 'constant', amplitude: 0.1 }] }], batch: { copies: HH_BATCH }, record: { spikes: false } }, { backend: 'gpu' }),
+    () => createSimulation({ dt: 0.01, seed: 0, populations: [{ name: 'hh', size: HH_BATCH, model: 'hodgkin_huxley', preset: 'neun', integrator: 'rk4' }], inputs: [{ kind: 'constant', target: 'hh', amplitude: 0.1 }], record: { spikes: false } }, { backend: 'gpu' })],
 ];
 
-console.log(`the one engine against today's engines, median of ${repeats} (a warm-up of 20 steps excluded)\n`);
-console.log('| network | steps | today s | one engine s | one / today | launch | dispatches per step | bytes per neuron-step | bytes per synaptic event |');
+console.log(`the one engine against main before it (${built}), median of ${repeats} (a warm-up of 20 steps excluded)\n`);
+console.log('| network | steps | before s | one engine s | one / before | launch | dispatches per step | bytes per neuron-step | bytes per synaptic event |');
 console.log('|---|---:|---:|---:|---:|---|---:|---:|---:|');
 let adapter = '';
 for (const [name, steps, today, one] of cases) {

@@ -1,43 +1,36 @@
 // Benchmark: batched Hodgkin–Huxley (issue 3). B independent Neun HH neurons (RK4, dt = 0.01 ms,
-// constant input so they fire), GPU against the CPU reference, in neuron-steps per second and
-// as a ratio, plus the update kernel's achieved memory traffic.
+// constant input so they fire: one population of B, no synapses), GPU against the CPU reference, in
+// neuron-steps per second and as a ratio, plus the neuron phase's memory traffic from the plan.
 // Run after `npm run build`:  node bench/hh-batch.js [--batches 1,1000,100000,1000000] [--ms 100] [--cpu-ms 2] [--json FILE]
 // The target run is 100 ms (10⁴ steps) per batch size; --ms shortens it on slow (software)
 // adapters. Rates are measured over the steps actually run, never extrapolated to a time.
 import { writeFileSync } from 'node:fs';
-import { createCircuit } from '../dist/spikegpu.js';
+import { arg } from './common.js';
+import { createSimulation } from '../dist/spikegpu.js';
 
-const arg = (name, fallback) => {
-  const k = process.argv.indexOf(`--${name}`);
-  return k > 0 ? process.argv[k + 1] : fallback;
-};
 const batches = arg('batches', '1,1000,100000,1000000').split(',').map(Number);
 const gpuMs = Number(arg('ms', 100));
 const cpuMs = Number(arg('cpu-ms', 2));
 const cpuMaxNeuronSteps = Number(arg('cpu-max', 2e8));
 const DT = 0.01;
-// Bytes the update kernel moves per neuron-step: state vec4 read and written, the per-copy
-// (parameter set, stimulus list) indices read; shared tables stay in cache.
-const BYTES_PER_NEURON_STEP = 16 + 16 + 8;
-
-const desc = (copies) => ({
-  name: 'hh-batch', dt: DT, integrator: 'rk4',
-  neurons: [{ model: 'hodgkin_huxley', preset: 'neun', stimuli: [{ kind: 'constant', amplitude: 0.1 }] }],
-  batch: { copies },
+const network = (size) => ({
+  name: 'hh-batch', dt: DT, seed: 0,
+  populations: [{ name: 'hh', size, model: 'hodgkin_huxley', preset: 'neun', integrator: 'rk4' }],
+  inputs: [{ kind: 'constant', target: 'hh', amplitude: 0.1 }],
   record: { spikes: false },
 });
 
 async function measure(copies, backend, ms) {
-  const sim = await createCircuit(desc(copies), { backend, stepsPerSubmit: 1000 });
+  const sim = await createSimulation(network(copies), { backend, stepsPerSubmit: 1000 });
   try {
     await sim.run({ steps: 100 }); // warm-up: pipeline compilation, JIT
     const steps = Math.max(1, Math.round(ms / DT));
     const t0 = performance.now();
     await sim.run({ steps });
     const wall = (performance.now() - t0) / 1000;
-    const state = await sim.readState();
-    if (!Number.isFinite(state[0])) throw new Error('non-finite state');
-    return { steps, wall, rate: (copies * steps) / wall, adapter: sim.backend.adapter };
+    const v = await sim.readState('hh', 'v');
+    if (!Number.isFinite(v[0])) throw new Error('non-finite state');
+    return { steps, wall, rate: (copies * steps) / wall, adapter: sim.backend, bytes: sim.costs()?.bytesPerNeuronStep ?? null };
   } finally {
     sim.destroy();
   }
@@ -52,10 +45,10 @@ for (const B of batches) {
   console.error(`B = ${B}: GPU ${gpu.rate.toExponential(3)} neuron-steps/s${cpu ? `, CPU ${cpu.rate.toExponential(3)}` : ''}`);
 }
 console.log(`batched HH (Neun, RK4, dt = ${DT} ms), GPU: ${rows[0].gpu.adapter}\n`);
-console.log('| B | GPU steps | GPU wall s | GPU neuron-steps/s | GPU GB/s (update) | CPU steps | CPU neuron-steps/s | GPU / CPU |');
+console.log('| B | GPU steps | GPU wall s | GPU neuron-steps/s | GPU GB/s (neuron phase) | CPU steps | CPU neuron-steps/s | GPU / CPU |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const { B, gpu, cpu } of rows) {
-  console.log(`| ${B} | ${gpu.steps} | ${gpu.wall.toFixed(3)} | ${gpu.rate.toExponential(3)} | ${((gpu.rate * BYTES_PER_NEURON_STEP) / 1e9).toFixed(1)} | ` +
+  console.log(`| ${B} | ${gpu.steps} | ${gpu.wall.toFixed(3)} | ${gpu.rate.toExponential(3)} | ${((gpu.rate * gpu.bytes) / 1e9).toFixed(1)} | ` +
     `${cpu ? cpu.steps : '–'} | ${cpu ? cpu.rate.toExponential(3) : '–'} | ${cpu ? (gpu.rate / cpu.rate).toFixed(1) : '–'} |`);
 }
 const json = arg('json');

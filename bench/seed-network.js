@@ -5,30 +5,25 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSimulation, izhikevich2003 } from '../dist/spikegpu.js';
+import { arg, median } from './common.js';
+import { createSimulation, seedNetwork } from '../dist/spikegpu.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const arg = (name, fallback) => {
-  const k = process.argv.indexOf(`--${name}`);
-  return k > 0 ? process.argv[k + 1] : fallback;
-};
 const repeats = Number(arg('repeats', 5));
 const STEPS = 1000;
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median wall time of `repeats` runs of 1000 steps; setup (plan, upload, pipeline) excluded. */
 async function time(options) {
   const walls = [];
   let adapter = '', spikes = 0;
   for (let r = 0; r < repeats + 1; r++) {
-    const sim = await createSimulation(izhikevich2003({ seed: r }), options);
+    const sim = await createSimulation(seedNetwork({ seed: r }), options);
     const t0 = performance.now();
     await sim.run({ steps: STEPS });
     const wall = (performance.now() - t0) / 1000;
     if (r > 0) walls.push(wall); // the first run warms up shader compilation and the JIT
-    adapter = sim.adapter;
-    spikes = sim.spikes.steps.length;
+    adapter = sim.backend;
+    spikes = sim.summary().spikes;
     sim.destroy();
   }
   return { wallSeconds: median(walls), minSeconds: Math.min(...walls), adapter, spikes };

@@ -15,14 +15,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SparseSimulation, cobahh, createSimulation, izhikevich2003, lineChartSvg, sparseIzhikevich } from '../dist/spikegpu.js';
+import { arg, flag } from './common.js';
+import { cobahh, createSimulation, lineChartSvg, seedNetwork, sparseIzhikevich } from '../dist/spikegpu.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const arg = (name, fallback) => {
-  const k = process.argv.indexOf(`--${name}`);
-  return k > 0 ? process.argv[k + 1] : fallback;
-};
-const quick = process.argv.includes('--quick');
+const quick = flag('quick');
 const maxN = Number(arg('max-n', quick ? 16000 : 1_024_000));
 const cpuMaxN = Number(arg('cpu-max-n', quick ? 4000 : 16000));
 const durationMs = Number(arg('duration', quick ? 100 : 1000));
@@ -37,51 +34,43 @@ const date = new Date().toISOString().slice(0, 10);
 const rows = [];
 let adapter = 'unknown';
 
-/** Bytes a step moves at least: every neuron's state read and written, every synaptic event's index and atomic. */
-function bytesMoved(plan, steps, events) {
-  const perNeuron = plan.model === 'cobahh' ? (6 * 4 * 2 + 4 * 2 + plan.targets * 4 * 2) : (2 * 4 * 2 + 5 * 4 + 4 * 2);
-  return plan.n * perNeuron * steps + events * (4 + 8);
+/** Bytes the run moved, from the plan's costs (GPU): the neuron phase per neuron-step, the propagation per synaptic event. */
+function bytesMoved(costs, n, steps, events) {
+  return costs === null ? null : n * steps * costs.bytesPerNeuronStep + events * costs.bytesPerSynapticEvent;
 }
 
-const spikeRates = new Map();
-/**
- * Recording off counts nothing: the spikes per step of such a network come from a separate,
- * untimed GPU run of 100 ms with rates on (the same network and seed), for its synaptic events.
- */
-async function spikesPerStep(desc, n, connectivity) {
-  const key = `${desc.name} ${n}`;
-  if (!spikeRates.has(key)) {
-    const sim = await SparseSimulation.create({ ...desc, record: { spikes: false, rates: true } }, { memoryLimit, connectivity });
-    try {
-      const r = await sim.run({ steps: Math.round(Math.min(100, durationMs) / desc.dt) });
-      spikeRates.set(key, r.spikes / r.steps);
-    } finally { sim.destroy(); }
-  }
-  return spikeRates.get(key);
+/** Synapses of a network: exact for fixed in-degree, the expectation for fixed probability. */
+function synapsesOf(net) {
+  const size = new Map(net.populations.map((p) => [p.name, p.size]));
+  return (net.projections ?? []).reduce((all, pr) => {
+    const c = pr.connectivity, pre = size.get(pr.source), post = size.get(pr.target);
+    return all + (c.rule === 'fixed-in-degree' ? c.k * post : c.rule === 'fixed-probability' ? c.p * pre * post : NaN);
+  }, 0);
 }
+
+/** The network with every projection's rows stored or drawn again at each spike. */
+const withStorage = (net, storage) => ({ ...net, projections: net.projections.map((pr) => ({ ...pr, storage: storage === 'procedural' ? 'procedural' : 'auto' })) });
 
 async function sparseCase(suite, desc, n, backend, launch, connectivity = 'stored') {
-  const sim = await SparseSimulation.create(desc, { backend, memoryLimit, launch, connectivity });
+  const sim = await createSimulation(withStorage(desc, connectivity), { backend, memoryLimit, launch });
   try {
-    adapter = backend === 'gpu' ? sim.backend.adapter : adapter;
-    if (backend === 'gpu') backend = `gpu ${sim.backend.launch}${connectivity === 'procedural' ? ' procedural' : ''}`;
+    adapter = backend === 'gpu' ? sim.backend : adapter;
+    if (backend === 'gpu') backend = `gpu ${sim.launch}${connectivity === 'procedural' ? ' procedural' : ''}`;
     await sim.run({ steps: 10 }); // warm-up: pipelines, JIT
     const steps = Math.round(durationMs / desc.dt);
     const r = await sim.run({ steps });
-    const counts = sim.rateCounts();
-    let spikes = null, spikesEstimated = false;
-    if (desc.record?.rates !== false) { spikes = 0; for (let k = counts.length - r.steps * sim.plan.ranges.length; k < counts.length; k++) spikes += counts[k]; }
-    else { spikes = await spikesPerStep(desc, n, connectivity) * r.steps; spikesEstimated = true; }
-    const synapses = sim.backend.synapses.reduce((a, b) => a + b, 0);
-    const events = spikes === null ? null : spikes * (synapses / n);
+    const spikes = r.spikes;  // counted on every backend, recorded or not
+    const synapses = synapsesOf(desc);
+    const events = spikes * (synapses / n);
+    const bytes = bytesMoved(sim.costs(), n, r.steps, events);
     const perSimSecond = r.wallSeconds / (durationMs / 1000);
     rows.push({
       suite, n, backend, adapter: sim.backend.adapter, synapses, simulatedMs: durationMs, wallSeconds: r.wallSeconds,
       secondsPerSimulatedSecond: perSimSecond, realTime: 1 / perSimSecond,
       neuronUpdatesPerSecond: (n * r.steps) / r.wallSeconds,
-      synapticEventsPerSecond: events === null ? null : events / r.wallSeconds,
-      bytesPerSecond: events === null ? bytesMoved(sim.plan, r.steps, 0) / r.wallSeconds : bytesMoved(sim.plan, r.steps, events) / r.wallSeconds,
-      spikes, spikesEstimated,
+      synapticEventsPerSecond: events / r.wallSeconds,
+      bytesPerSecond: bytes === null ? null : bytes / r.wallSeconds,
+      spikes,
     });
     console.log(`${suite} N=${n} ${backend}: ${r.wallSeconds.toFixed(3)} s for ${durationMs} ms`);
     save();
@@ -92,13 +81,13 @@ async function sparseCase(suite, desc, n, backend, launch, connectivity = 'store
 
 // 1. The seed network, dense.
 for (const backend of only.includes('seed') ? ['gpu', 'cpu'] : []) {
-  const sim = await createSimulation(izhikevich2003({ seed: 1 }), { backend, launch: backend === 'gpu' ? 'one-workgroup' : undefined, stepsPerSubmit: 1000 });
-  if (backend === 'gpu') adapter = sim.adapter;
+  const sim = await createSimulation(seedNetwork({ seed: 1 }), { backend, launch: backend === 'gpu' ? 'one-workgroup' : undefined, stepsPerSubmit: 1000 });
+  if (backend === 'gpu') adapter = sim.backend;
   await sim.run({ steps: 10 });
   const t0 = performance.now();
   await sim.run({ steps: durationMs });
   const wall = (performance.now() - t0) / 1000;
-  rows.push({ suite: 'seed network (dense)', n: 1000, backend: backend === 'gpu' ? 'gpu one-workgroup' : backend, adapter: sim.adapter, synapses: 1e6, simulatedMs: durationMs, wallSeconds: wall,
+  rows.push({ suite: 'seed network (dense)', n: 1000, backend: backend === 'gpu' ? 'gpu one-workgroup' : backend, adapter: sim.backend, synapses: 1e6, simulatedMs: durationMs, wallSeconds: wall,
     secondsPerSimulatedSecond: wall / (durationMs / 1000), realTime: durationMs / 1000 / wall, neuronUpdatesPerSecond: (1000 * durationMs) / wall,
     synapticEventsPerSecond: null, bytesPerSecond: null, spikes: null });
   sim.destroy();
@@ -118,12 +107,12 @@ async function sparseCases(suite, desc, n, procedural = false) {
 
 // 2. Sparse Izhikevich, fixed in-degree 1000 (fewer for N < 1000).
 for (let n = 1000; only.includes('izhikevich') && n <= Math.min(maxN, 1_000_000); n *= 10) {
-  await sparseCases('sparse Izhikevich (in-degree 1000)', sparseIzhikevich({ n, k: Math.min(1000, n), record: { spikes: false, rates: true } }), n);
+  await sparseCases('sparse Izhikevich (in-degree 1000)', { ...sparseIzhikevich({ n, k: Math.min(1000, n) }), record: { spikes: false, rates: true } }, n);
 }
 
 // 3. COBAHH scaled, recording off.
 for (let n = 4000; only.includes('cobahh') && n <= Math.min(maxN, 1_024_000); n *= 2) {
-  await sparseCases('COBAHH scaled', cobahh({ n, scaled: true, record: { spikes: false, rates: false } }), n, true);
+  await sparseCases('COBAHH scaled', { ...cobahh({ n, scaled: true }), record: { spikes: false, rates: false } }, n, true);
 }
 
 console.log(save());
@@ -146,8 +135,7 @@ function save() {
     `Benchmark ${date} on ${adapter}; ${durationMs} ms simulated per case${quick ? ' (quick)' : ''}.`, '',
     '| suite | N | backend | synapses | wall s per simulated s | × real time | neuron updates/s | synaptic events/s | CPU/GPU | bandwidth (fraction of peak) |',
     '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.suite} | ${r.n} | ${r.backend} | ${fmt(r.synapses, 0)} | ${fmt(r.secondsPerSimulatedSecond, 4)} | ${fmt(r.realTime, 2)} | ${fmt(r.neuronUpdatesPerSecond)} | ${fmt(r.synapticEventsPerSecond)}${r.spikesEstimated ? ' *' : ''} | ${fmt(r.cpuOverGpu, 1)} | ${r.bytesPerSecond ? `${(r.bytesPerSecond / 1e9).toFixed(1)} GB/s` : '–'}${r.bandwidthFraction ? ` (${(100 * r.bandwidthFraction).toFixed(1)} %)` : ''} |`),
-    '', '\\* recording off: spikes from a separate 100 ms run of the same network with rates on.',
+    ...rows.map((r) => `| ${r.suite} | ${r.n} | ${r.backend} | ${fmt(r.synapses, 0)} | ${fmt(r.secondsPerSimulatedSecond, 4)} | ${fmt(r.realTime, 2)} | ${fmt(r.neuronUpdatesPerSecond)} | ${fmt(r.synapticEventsPerSecond)} | ${fmt(r.cpuOverGpu, 1)} | ${r.bytesPerSecond ? `${(r.bytesPerSecond / 1e9).toFixed(1)} GB/s` : '–'}${r.bandwidthFraction ? ` (${(100 * r.bandwidthFraction).toFixed(1)} %)` : ''} |`),
   ].join('\n');
   writeFileSync(`${base}.md`, md + '\n');
   if (rows.length) writeFileSync(`${base}.svg`, chart(rows));

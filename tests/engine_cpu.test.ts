@@ -1,14 +1,11 @@
 // The one engine's CPU backend (src/engine/cpu.ts) over network descriptions: it reproduces what
 // the three earlier engines computed (the seed network spike for spike in f32 and f64, seed 003's
-// Neun circuits), and Brian2 2.5.1 on COBAHH and on seed 001's HH neuron, from the presets in
-// src/spec/presets/. Non-finite states are reported with the neuron and the step, or freeze a copy.
+// Neun circuits; tests/fixtures/earlier-engines.json, written by them before they were removed), and
+// Brian2 2.5.1 on COBAHH and on seed 001's HH neuron, from the presets in src/spec/presets/.
+// Non-finite states are reported with the neuron and the step, or freeze a copy.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { createSimulation as oldSimulation } from '../src/simulation';
-import { izhikevich2003 } from '../src/network/presets';
-import { createCircuit } from '../src/circuit/simulation';
-import { neunChain as oldChain, neunCoupledPair as oldPair } from '../src/circuit/presets';
 import { Simulation } from '../src/run/simulation';
 import { seedNetwork } from '../src/spec/presets/seed_network';
 import { hhDoubleImpulse, neunChain, neunCoupledPair } from '../src/spec/presets/neun';
@@ -22,17 +19,21 @@ async function runNew(net: Network, steps: number, precision: 'f64' | 'f32' = 'f
   return sim;
 }
 
+interface Spikes { step: number[]; neuron: number[] }
+const earlier = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'earlier-engines.json'), 'utf8')) as {
+  seedNetwork: Record<string, { f64: Spikes; f32: { first200: Spikes; spikes1000: number } }>;
+  circuits: Record<'pair' | 'chain', { every: number; ms: number; v: number[][] }>;
+};
+
 describe('the seed network (seed 002) as the pulse-network engine ran it', () => {
   test('f64: the same spikes, step for step, over 300 ms (seeds 0 and 3)', async () => {
     for (const seed of [0, 3]) {
-      const old = await oldSimulation(izhikevich2003({ seed }), { backend: 'cpu', precision: 'f64' });
-      await old.run({ steps: 300 });
+      const old = earlier.seedNetwork[seed]!.f64;
       const sim = await runNew(seedNetwork({ seed }), 300);
       const s = sim.spikes();
       expect(s.step.length).toBeGreaterThan(1500);
-      expect(Array.from(s.step)).toEqual(Array.from(old.spikes.step));
-      expect(Array.from(s.neuron)).toEqual(Array.from(old.spikes.neuron));
-      old.destroy();
+      expect(Array.from(s.step)).toEqual(old.step);
+      expect(Array.from(s.neuron)).toEqual(old.neuron);
       sim.destroy();
     }
   });
@@ -43,15 +44,13 @@ describe('the seed network (seed 002) as the pulse-network engine ran it', () =>
   // over 1000 ms within 1 %.
   test('f32: the same spikes for the first 200 steps, spike counts within 3 % over 1000 ms (seeds 0 and 3)', async () => {
     for (const seed of [0, 3]) {
-      const old = await oldSimulation(izhikevich2003({ seed }), { backend: 'cpu', precision: 'f32' });
-      await old.run({ steps: 1000 });
+      const old = earlier.seedNetwork[seed]!.f32;
       const sim = await runNew(seedNetwork({ seed }), 1000, 'f32');
       const s = sim.spikes(), early = Array.from(s.step).filter((t) => t < 200).length;
       expect(early).toBeGreaterThan(1000);
-      expect(Array.from(s.step.subarray(0, early))).toEqual(Array.from(old.spikes.step.subarray(0, early)));
-      expect(Array.from(s.neuron.subarray(0, early))).toEqual(Array.from(old.spikes.neuron.subarray(0, early)));
-      expect(Math.abs(s.step.length / old.spikes.step.length - 1)).toBeLessThan(0.03);
-      old.destroy();
+      expect(Array.from(s.step.subarray(0, early))).toEqual(old.first200.step);
+      expect(Array.from(s.neuron.subarray(0, early))).toEqual(old.first200.neuron);
+      expect(Math.abs(s.step.length / old.spikes1000 - 1)).toBeLessThan(0.03);
       sim.destroy();
     }
   });
@@ -59,17 +58,15 @@ describe('the seed network (seed 002) as the pulse-network engine ran it', () =>
 
 describe("seed 003's circuits as the circuit engine ran them", () => {
   // The chain diverges at 5.22 ms under Neun's sign (both engines report it), so 5 ms of it.
-  test('the coupled pair (20 ms) and the chain (5 ms): v of every neuron within 1e-9 mV at every step', async () => {
-    for (const [net, desc, names, ms] of [[neunCoupledPair(), oldPair(), ['h1', 'h2'], 20], [neunChain(), oldChain(), ['n1', 'n2', 'n3'], 5]] as const) {
-      const old = await createCircuit(desc, { backend: 'cpu' });
-      await old.run({ duration: ms });
-      const sim = await runNew(net, ms * 1000);
-      names.forEach((name, q) => {
-        const mine = sim.trace(q), theirs = old.trace({ neuron: name, variable: 'v' });
-        expect(mine.length).toBe(theirs.length);
-        expect(maxAbsDiff(mine, theirs)).toBeLessThan(1e-9);
+  // The fixture keeps every 10th step's v to 15 significant digits.
+  test('the coupled pair (20 ms) and the chain (5 ms): v of every neuron within 1e-9 mV at every 10th step', async () => {
+    for (const [net, old, names] of [[neunCoupledPair(), earlier.circuits.pair, ['h1', 'h2']], [neunChain(), earlier.circuits.chain, ['n1', 'n2', 'n3']]] as const) {
+      const sim = await runNew(net, old.ms * 1000);
+      names.forEach((_, q) => {
+        const mine = sim.trace(q).filter((_, i) => i % old.every === old.every - 1);
+        expect(mine.length).toBe(old.v[q]!.length);
+        expect(maxAbsDiff(mine, old.v[q]!)).toBeLessThan(1e-9);
       });
-      old.destroy();
       sim.destroy();
     }
   });
