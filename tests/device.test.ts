@@ -2,7 +2,8 @@
 // to install; uses a caller's device without destroying it; keeps dawn.node alive while in use.
 import { describe, expect, it, vi } from 'vitest';
 import { acquireGpu, GpuUnavailableError } from '../src/gpu/device';
-import { createSimulation, izhikevich2003 } from '../src/index';
+import { createSimulation } from '../src/run/simulation';
+import { seedNetwork } from '../src/spec/presets/seed_network';
 
 describe('acquireGpu', () => {
   it('finds an adapter and names it (fails, not skips, where there is none)', async () => {
@@ -15,7 +16,7 @@ describe('acquireGpu', () => {
 
   it('uses a caller-owned device and never destroys it', async () => {
     const mine = await acquireGpu();
-    const sim = await createSimulation(izhikevich2003({ neurons: 100 }), { device: mine.device });
+    const sim = await createSimulation(seedNetwork({ neurons: 100 }), { backend: 'gpu', device: mine.device });
     await sim.run({ steps: 10 });
     sim.destroy();
     sim.destroy();
@@ -30,13 +31,13 @@ describe('acquireGpu', () => {
     // A bundled build once let them be collected; dawn.node then aborted the whole process.
     const collect = (globalThis as { gc?: () => void }).gc;
     expect(collect, 'vitest runs with --expose-gc (vite.config.ts)').toBeTypeOf('function');
-    const sim = await createSimulation(izhikevich2003({ neurons: 200 }));
+    const sim = await createSimulation(seedNetwork({ neurons: 200 }), { backend: 'gpu' });
     for (let k = 0; k < 3; k++) {
       collect!();
       await new Promise((r) => setTimeout(r, 20));
       await sim.run({ steps: 50 });
     }
-    expect(sim.steps).toBe(150);
+    expect(sim.step).toBe(150);
     sim.destroy();
   });
 

@@ -1,39 +1,42 @@
-// Izhikevich model (shaders/izhikevich.wgsl, src/models/izhikevich.ts): each named type shows its
-// signature under a step current on CPU and GPU, and both integrators agree across backends.
+// Izhikevich model (src/models/izhikevich.ts): each named type shows its signature under a step
+// current on CPU and GPU, both the seed's scheme and the generic integrators agree across
+// backends, and a user-supplied S couples the neurons, all through the one API.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSimulation, interSpikeIntervals, type NetworkDescription, type Simulation } from '../src/index';
-import type { Input, Population } from '../src/network/description';
-import { expectSpikesWithin, maxAbsDiff, runCircuitBoth, testGpu } from './helpers';
-import { CIRCUIT_INTEGRATORS } from '../src/equations/integrators';
-import type { CircuitDescription } from '../src/circuit/description';
-import { createCircuit } from '../src/circuit/simulation';
+import { interSpikeIntervals } from '../src/analysis/rates';
+import { GENERIC_INTEGRATORS } from '../src/equations/model';
+import type { IzhikevichType } from '../src/models/izhikevich';
+import { type Simulation, createSimulation } from '../src/run/simulation';
+import type { Network } from '../src/spec/network';
+import { expectSpikesWithin, maxAbsDiff, runBoth, testGpu } from './helpers';
 
 const DT = 0.25; // ms, as in Izhikevich's figure of the types
 const open: Simulation[] = [];
 afterAll(() => open.forEach((s) => s.destroy()));
 
-/** One neuron per case, unconnected, each with its own step current; all run as one network. */
-const CASES: { name: string; pop: Omit<Population, 'name' | 'size' | 'model'>; input: Omit<Input & { type: 'constant' }, 'target' | 'type'> }[] = [
-  { name: 'RS', pop: { type: 'RS' }, input: { amplitude: 10, start: 20 } },
-  { name: 'IB', pop: { type: 'IB' }, input: { amplitude: 10, start: 20 } },
-  { name: 'CH', pop: { type: 'CH' }, input: { amplitude: 10, start: 20 } },
-  { name: 'FS', pop: { type: 'FS' }, input: { amplitude: 10, start: 20 } },
-  { name: 'LTS', pop: { type: 'LTS' }, input: { amplitude: 10, start: 20 } },
-  { name: 'TC', pop: { type: 'TC' }, input: { amplitude: 10, start: 20 } },
+/** One neuron per case, unconnected, each with its own step current (times in ms); all run as one network. */
+const CASES: { name: string; type: IzhikevichType; init?: { v: number; u: number }; amplitude: number; start: number; stop?: number }[] = [
+  { name: 'RS', type: 'RS', amplitude: 10, start: 20 },
+  { name: 'IB', type: 'IB', amplitude: 10, start: 20 },
+  { name: 'CH', type: 'CH', amplitude: 10, start: 20 },
+  { name: 'FS', type: 'FS', amplitude: 10, start: 20 },
+  { name: 'LTS', type: 'LTS', amplitude: 10, start: 20 },
+  { name: 'TC', type: 'TC', amplitude: 10, start: 20 },
   // TC: a hyperpolarising step, then release: a rebound burst. RS under the same: silence.
-  { name: 'TC-rebound', pop: { type: 'TC' }, input: { amplitude: -10, start: 20, stop: 120 } },
-  { name: 'RS-rebound', pop: { type: 'RS' }, input: { amplitude: -10, start: 20, stop: 120 } },
+  { name: 'TC-rebound', type: 'TC', amplitude: -10, start: 20, stop: 120 },
+  { name: 'RS-rebound', type: 'RS', amplitude: -10, start: 20, stop: 120 },
   // RZ from its resting point (v = −62.5): a small step rings as a damped oscillation; RS does not.
-  { name: 'RZ', pop: { type: 'RZ', init: { v: -62.5, u: 0.26 * -62.5 } }, input: { amplitude: 0.2, start: 20 } },
-  { name: 'RS-small', pop: { type: 'RS', init: { v: -70, u: 0.2 * -70 } }, input: { amplitude: 0.2, start: 20 } },
+  { name: 'RZ', type: 'RZ', init: { v: -62.5, u: 0.26 * -62.5 }, amplitude: 0.2, start: 20 },
+  { name: 'RS-small', type: 'RS', init: { v: -70, u: 0.2 * -70 }, amplitude: 0.2, start: 20 },
 ];
 
-function signatureNetwork(integrator: NetworkDescription['integrator'] = 'izhikevich2003', dt = DT): NetworkDescription {
+/** Population k holds case k's one neuron (global index k); probe k records its v. */
+function signatureNetwork(integrator: 'izhikevich2003' | 'euler' = 'izhikevich2003', dt = DT): Network {
+  const at = (ms: number) => Math.round(ms / dt);
   return {
-    dt, integrator, seed: 0,
-    populations: CASES.map((c) => ({ name: c.name, size: 1, model: 'izhikevich', ...c.pop })),
-    inputs: CASES.map((c) => ({ type: 'constant', target: c.name, ...c.input })),
-    record: { traces: CASES.map((_, k) => k) },
+    dt, seed: 0,
+    populations: CASES.map((c) => ({ name: c.name, size: 1, model: 'izhikevich', preset: c.type, integrator, ...(c.init ? { init: c.init } : {}) })),
+    inputs: CASES.map((c) => ({ kind: 'constant' as const, target: c.name, amplitude: c.amplitude, start: at(c.start), ...(c.stop === undefined ? {} : { stop: at(c.stop) }) })),
+    record: { spikes: true, probes: CASES.map((c) => ({ population: c.name, variable: 'v', neurons: [0] })) },
   };
 }
 
@@ -45,16 +48,21 @@ function extremaAfter(v: Float64Array, fromStep: number): number {
   return n;
 }
 
+function spikeStepsOf(sim: Simulation, neuron: number): number[] {
+  const s = sim.spikes();
+  return [...s.step].filter((_, k) => s.neuron[k] === neuron);
+}
+
 describe.each(['cpu', 'gpu'] as const)('named types show their signature (%s)', (backend) => {
   let sim: Simulation;
-  const isi = (name: string) => interSpikeIntervals(sim.spikes, index(name)).map((s) => s * DT);
-  const spikeTimes = (name: string) => [...sim.spikes.step].filter((_, k) => sim.spikes.neuron[k] === index(name)).map((s) => s * DT);
+  const isi = (name: string) => interSpikeIntervals(sim.spikes(), index(name)).map((s) => s * DT);
+  const spikeTimes = (name: string) => spikeStepsOf(sim, index(name)).map((s) => s * DT);
 
   it('runs 400 ms', async () => {
     sim = await createSimulation(signatureNetwork(), { backend, device: backend === 'gpu' ? (await testGpu()).device : undefined });
     open.push(sim);
     await sim.run({ duration: 400 });
-    expect(sim.steps).toBe(1600);
+    expect(sim.step).toBe(1600);
   });
 
   it('RS: regular spiking with spike-frequency adaptation', () => {
@@ -106,8 +114,8 @@ describe.each(['cpu', 'gpu'] as const)('named types show their signature (%s)', 
   it('RZ: a subthreshold step rings as a damped oscillation; RS approaches without ringing', () => {
     expect(spikeTimes('RZ')).toEqual([]);
     const from = Math.round(20 / DT);
-    expect(extremaAfter(sim.trace(index('RZ'), 'v'), from)).toBeGreaterThanOrEqual(6);
-    expect(extremaAfter(sim.trace(index('RS-small'), 'v'), from)).toBeLessThanOrEqual(2);
+    expect(extremaAfter(sim.trace(index('RZ')), from)).toBeGreaterThanOrEqual(6);
+    expect(extremaAfter(sim.trace(index('RS-small')), from)).toBeLessThanOrEqual(2);
   });
 });
 
@@ -117,56 +125,46 @@ describe('GPU against CPU f64 on single neurons', () => {
   // the overshoot v of the spiking step, which amplifies rounding: FS drifts by 2.75 ms (11 steps)
   // and LTS loses its last spike; under Euler the largest drift is 0.2 ms.
   it.each([['izhikevich2003', 0.25, 4], ['euler', 0.1, 1]] as const)('%s, dt = %f ms: traces, spike counts and times within bounds', async (integrator, dt, driftMs) => {
-    const desc = signatureNetwork(integrator, dt);
-    const [gpu, cpu] = [
-      await createSimulation(desc, { device: (await testGpu()).device }),
-      await createSimulation(desc, { backend: 'cpu' }),
-    ];
-    open.push(gpu, cpu);
     const steps = Math.round(200 / dt);
-    await gpu.run({ steps });
-    await cpu.run({ steps });
-    for (let k = 0; k < CASES.length; k++) {
-      const name = CASES[k]!.name;
-      const [g, c] = [spikeTimesOf(gpu, k), spikeTimesOf(cpu, k)];
-      expect(Math.abs(g.length - c.length), `${name} spike count`).toBeLessThanOrEqual(1);
-      expect(g.slice(0, 5), `${name} first spikes`).toEqual(c.slice(0, 5));
-      g.slice(0, c.length).forEach((t, j) => expect(Math.abs(t - c[j]!) * dt, `${name} spike ${j} (ms)`).toBeLessThanOrEqual(driftMs));
-      // Before the first spike the trajectories are smooth: v within 0.01 mV.
-      const first = c[0] ?? steps;
-      const [gv, cv] = [gpu.trace(k, 'v'), cpu.trace(k, 'v')];
-      for (let s = 0; s < first - 1; s++) expect(Math.abs(gv[s]! - cv[s]!), `${name} v at step ${s}`).toBeLessThan(0.01);
-    }
+    await runBoth(signatureNetwork(integrator, dt), { steps }, ({ cpu, gpu }) => {
+      for (let k = 0; k < CASES.length; k++) {
+        const name = CASES[k]!.name;
+        const [g, c] = [spikeStepsOf(gpu, k), spikeStepsOf(cpu, k)];
+        expect(Math.abs(g.length - c.length), `${name} spike count`).toBeLessThanOrEqual(1);
+        expect(g.slice(0, 5), `${name} first spikes`).toEqual(c.slice(0, 5));
+        g.slice(0, c.length).forEach((t, j) => expect(Math.abs(t - c[j]!) * dt, `${name} spike ${j} (ms)`).toBeLessThanOrEqual(driftMs));
+        // Before the first spike the trajectories are smooth: v within 0.01 mV.
+        const first = c[0] ?? steps;
+        const [gv, cv] = [gpu.trace(k), cpu.trace(k)];
+        for (let s = 0; s < first - 1; s++) expect(Math.abs(gv[s]! - cv[s]!), `${name} v at step ${s}`).toBeLessThan(0.01);
+      }
+    });
   });
 });
-
-function spikeTimesOf(sim: Simulation, neuron: number): number[] {
-  return [...sim.spikes.step].filter((_, k) => sim.spikes.neuron[k] === neuron);
-}
 
 describe('pulse coupling through a user-supplied S', () => {
   // Neuron 0 is driven to spike; S[post][pre] is distinct for every pair, so the input each neuron
   // gets one step after the spike names the entry that was read (and so S's orientation).
   const N = 4;
   const weights = Array.from({ length: N * N }, (_, k) => (k % N === 0 ? 1 + Math.floor(k / N) * 0.25 : 100 + k));
-  const desc: NetworkDescription = {
-    dt: 1, integrator: 'izhikevich2003', seed: 0,
-    populations: [{ name: 'n', size: N, model: 'izhikevich', type: 'RS' }],
-    connectivity: { type: 'dense', weights },
-    inputs: [{ type: 'constant', target: { population: 'n', neurons: [0] }, amplitude: 40 }],
-    record: { traces: [0, 1, 2, 3] },
+  const net: Network = {
+    dt: 1, seed: 0,
+    populations: [{ name: 'n', size: N, model: 'izhikevich', preset: 'RS', integrator: 'izhikevich2003' }],
+    projections: [{ source: 'n', target: 'n', connectivity: { rule: 'dense', weights }, synapse: { kind: 'pulse', target: 'I' } }],
+    inputs: [{ kind: 'constant', target: 'n', neurons: [0], amplitude: 40 }],
+    record: { spikes: true, probes: [{ population: 'n', variable: 'I', neurons: [0, 1, 2, 3] }] },
   };
 
   it.each(['cpu', 'gpu'] as const)('a spike of neuron 0 at step t adds S[i][0] to every neuron i at step t + 1 (%s)', async (backend) => {
-    const sim = await createSimulation(desc, { backend, device: backend === 'gpu' ? (await testGpu()).device : undefined });
+    const sim = await createSimulation(net, { backend, device: backend === 'gpu' ? (await testGpu()).device : undefined });
     open.push(sim);
     await sim.run({ steps: 40 });
-    const spikes0 = spikeTimesOf(sim, 0);
+    const spikes0 = spikeStepsOf(sim, 0);
     expect(spikes0.length).toBeGreaterThan(0);
-    expect(sim.spikes.neuron.every((n) => n === 0)).toBe(true); // the others stay below threshold
+    expect(sim.spikes().neuron.every((n) => n === 0)).toBe(true); // the others stay below threshold
     const t = spikes0[0]!;
     for (let i = 0; i < N; i++) {
-      const I = sim.trace(i, 'I');
+      const I = sim.trace({ population: 'n', variable: 'I', neuron: i });
       const drive = i === 0 ? 40 : 0;
       expect(I[t]!, `I of neuron ${i} in the spiking step`).toBeCloseTo(drive, 5);
       expect(I[t + 1]!, `I of neuron ${i} one step later`).toBeCloseTo(drive + weights[i * N]!, 5);
@@ -174,21 +172,25 @@ describe('pulse coupling through a user-supplied S', () => {
   });
 });
 
+// Exponential Euler needs dv/dt linear in v; Izhikevich's is quadratic.
+const INTEGRATORS = GENERIC_INTEGRATORS.filter((i) => i !== 'exponential_euler');
+
 describe('Izhikevich under the generic integrators (docs/equations.md#integrators), with a threshold parameter', () => {
-  const rs = (integrator: (typeof CIRCUIT_INTEGRATORS)[number], threshold?: number): CircuitDescription => ({
-    dt: 0.1, integrator,
-    neurons: [{ name: 'iz', model: 'izhikevich', preset: 'RS', params: threshold === undefined ? {} : { threshold }, stimuli: [{ kind: 'constant', amplitude: 10 }] }],
-    record: { traces: [{ neuron: 'iz', variable: 'v' }, { neuron: 'iz', variable: 'u' }] },
+  const rs = (integrator: string, threshold?: number): Network => ({
+    dt: 0.1, seed: 0,
+    populations: [{ name: 'iz', size: 1, model: 'izhikevich', preset: 'RS', integrator, parameters: threshold === undefined ? {} : { threshold } }],
+    inputs: [{ kind: 'constant', target: 'iz', amplitude: 10 }],
+    record: { spikes: true, probes: [{ population: 'iz', variable: 'v', neurons: [0] }, { population: 'iz', variable: 'u', neurons: [0] }] },
   });
 
   // RS with I = 10 at dt = 0.1 ms over 200 ms: five spikes. llvmpipe measured |Δv| ≤ 1.2e-2 mV
   // (the f32 quadratic term near the reset) and identical spike steps. Tolerances: v within
   // 0.1 mV, spike times within one step.
-  for (const integrator of CIRCUIT_INTEGRATORS) {
+  for (const integrator of INTEGRATORS) {
     it(`${integrator}: GPU (f32) and CPU (f64) agree`, async () => {
-      await runCircuitBoth(rs(integrator), 200, async ({ cpu, gpu }) => {
-        expect(maxAbsDiff(cpu.trace({ neuron: 'iz', variable: 'v' }), gpu.trace({ neuron: 'iz', variable: 'v' }))).toBeLessThan(0.1);
-        const tc = cpu.spikeTimes('iz'), tg = gpu.spikeTimes('iz');
+      await runBoth(rs(integrator), { duration: 200 }, ({ cpu, gpu }) => {
+        expect(maxAbsDiff(cpu.trace(0), gpu.trace(0))).toBeLessThan(0.1);
+        const tc = cpu.spikeTimes(0), tg = gpu.spikeTimes(0);
         expect(tc.length).toBe(5);
         expectSpikesWithin(tg, tc, 0.1);
       });
@@ -197,16 +199,18 @@ describe('Izhikevich under the generic integrators (docs/equations.md#integrator
 
   it('resets after the integrated step when v ≥ threshold: no recorded v reaches it, and a lower one fires earlier', async () => {
     for (const threshold of [30, 0]) {
-      const sim = await createCircuit(rs('rk4', threshold), { backend: 'cpu' });
+      const sim = await createSimulation(rs('rk4', threshold), { backend: 'cpu' });
+      open.push(sim);
       await sim.run({ duration: 200 });
-      const v = sim.trace({ neuron: 'iz', variable: 'v' });
+      const v = sim.trace(0);
       expect(Math.max(...v)).toBeLessThan(threshold);
-      const t = sim.spikeTimes('iz');
+      const t = sim.spikeTimes(0);
       expect(t.length).toBeGreaterThanOrEqual(5);
-      // each spike step ends at the reset value c = −65
-      const k = Math.round(t[0]! / 0.1) - 1;
+      // the spike's step s (at s·dt) ends at the reset value c = −65, the sample after step s
+      const k = Math.round(t[0]! / 0.1);
       expect(v[k]).toBe(-65);
-      if (threshold === 0) expect(t[0]).toBeLessThan(3.2);
+      // 3.1 ms here is the circuit engine's 3.2: it stamped a spike at the end of its step, (s + 1)·dt
+      if (threshold === 0) expect(t[0]).toBeLessThan(3.1);
     }
   });
 });

@@ -1,120 +1,142 @@
-// Bad input fails before any GPU allocation with an error naming the field; a non-finite state
-// stops the run and names the neuron and the step.
+// Bad input fails before any GPU allocation with an error naming the field (NetworkSpecError,
+// src/spec/validate.ts); a non-finite state stops the run and names the neuron and the step.
+// tests/network_spec.test.ts covers the schema's own cases; these are the seed network's.
 import { describe, expect, it } from 'vitest';
-import {
-  createSimulation, izhikevich2003, validateNetwork, NetworkValidationError, NonFiniteStateError,
-  type NetworkDescription,
-} from '../src/index';
-import { fakeDevice, testGpu } from './helpers';
+import { NonFiniteStateError } from '../src/run/guard';
+import { createSimulation } from '../src/run/simulation';
+import type { Network } from '../src/spec/network';
+import { seedNetwork } from '../src/spec/presets/seed_network';
+import { NetworkSpecError, validateNetwork } from '../src/spec/validate';
+import { MAX_STEP } from '../src/spec/values';
+import { fakeDevice, runBoth, testGpu } from './helpers';
 
-function base(): NetworkDescription {
+/** The seed network's shape in small: 4 RS and 2 FS neurons, S as four dense blocks, noise, a probe. */
+function base(): Network {
+  const dense = (source: string, target: string, n: number) => ({
+    name: `${source}_${target}`, source, target, connectivity: { rule: 'dense' as const, weights: new Array(n).fill(0.1) }, synapse: { kind: 'pulse' as const, target: 'I' },
+  });
   return {
-    dt: 1, integrator: 'izhikevich2003', seed: 1,
-    populations: [{ name: 'e', size: 4, model: 'izhikevich', type: 'RS' }, { name: 'i', size: 2, model: 'izhikevich', type: 'FS' }],
-    connectivity: { type: 'dense', weights: new Array(36).fill(0.1) },
-    inputs: [{ type: 'noise', target: 'e', sigma: 5 }],
-    record: { traces: [0] },
+    dt: 1, seed: 1,
+    populations: [
+      { name: 'e', size: 4, model: 'izhikevich', preset: 'RS', integrator: 'izhikevich2003' },
+      { name: 'i', size: 2, model: 'izhikevich', preset: 'FS', integrator: 'izhikevich2003' },
+    ],
+    projections: [dense('e', 'e', 16), dense('e', 'i', 8), dense('i', 'e', 8), dense('i', 'i', 4)],
+    inputs: [{ kind: 'noise', target: 'e', sigma: 5 }],
+    record: { spikes: true, probes: [{ population: 'e', variable: 'v', neurons: [0] }] },
   };
 }
 
-type Mutate = (d: NetworkDescription) => void;
-const BAD: [string, Mutate, string, RegExp][] = [
-  ['zero size', (d) => { d.populations[0]!.size = 0; }, 'populations[0].size', /integer ≥ 1/],
-  ['negative size', (d) => { d.populations[1]!.size = -3; }, 'populations[1].size', /integer ≥ 1/],
-  ['fractional size', (d) => { d.populations[0]!.size = 2.5; }, 'populations[0].size', /integer/],
-  ['NaN parameter', (d) => { d.populations[0]!.params = { a: NaN }; }, 'populations[0].params.a', /finite/],
-  ['infinite parameter', (d) => { d.populations[1]!.params = { d: Infinity }; }, 'populations[1].params.d', /finite/],
-  ['parameter beyond f32', (d) => { d.populations[1]!.params = { c: 1e39 }; }, 'populations[1].params.c', /f32/],
-  ['NaN in a per-neuron array', (d) => { d.populations[0]!.init = { v: [-65, -65, NaN, -65] }; }, 'populations[0].init.v[2]', /finite/],
-  ['per-neuron array of the wrong length', (d) => { d.populations[0]!.params = { b: [0.2, 0.2] }; }, 'populations[0].params.b', /one value per neuron \(4\)/],
-  ['unknown neuron type', (d) => { (d.populations[0] as { type: string }).type = 'XX'; }, 'populations[0].type', /unknown neuron type "XX"; known: RS, IB, CH, FS, TC, LTS, RZ/],
-  ['unknown model', (d) => { (d.populations[0] as { model: string }).model = 'lif'; }, 'populations[0].model', /unknown model/],
-  ['S of the wrong shape', (d) => { d.connectivity = { type: 'dense', weights: new Array(30).fill(0) }; }, 'connectivity.weights', /6×6 = 36 numbers.*got 30/],
-  ['NaN in S', (d) => { const w = new Array(36).fill(0); w[13] = NaN; d.connectivity = { type: 'dense', weights: w }; }, 'connectivity.weights[13]', /S\[2\]\[1\]/],
-  ['scale for an unknown population', (d) => { d.connectivity = { type: 'uniform-random', scale: { x: 1 } }; }, 'connectivity.scale.x', /unknown population/],
-  ['zero dt', (d) => { d.dt = 0; }, 'dt', /\(0, 100\]/],
-  ['unknown integrator', (d) => { (d as { integrator: string }).integrator = 'rk9'; }, 'integrator', /izhikevich2003, euler/],
-  ['negative seed', (d) => { d.seed = -1; }, 'seed', /integer/],
-  ['duplicate population name', (d) => { d.populations[1]!.name = 'e'; }, 'populations[1].name', /duplicate/],
-  ['input to an unknown population', (d) => { d.inputs = [{ type: 'noise', target: 'x', sigma: 1 }]; }, 'inputs[0].target', /unknown population "x"/],
-  ['negative noise', (d) => { d.inputs = [{ type: 'noise', target: 'e', sigma: -1 }]; }, 'inputs[0].sigma', /≥ 0/],
-  ['neuron index out of range', (d) => { d.inputs = [{ type: 'constant', target: { population: 'i', neurons: [2] }, amplitude: 1 }]; }, 'inputs[0].target.neurons[0]', /\[0, 2\)/],
-  ['stop before start', (d) => { d.inputs = [{ type: 'constant', target: 'e', amplitude: 1, start: 10, stop: 5 }]; }, 'inputs[0].stop', /later than start/],
-  ['traced neuron out of range', (d) => { d.record = { traces: [6] }; }, 'record.traces[0]', /\[0, 6\)/],
+type Mutate = (d: Network) => void;
+const weights = (d: Network) => (d.projections![0]!.connectivity as { weights: number[] }).weights;
+// Each case of the old description's table, on the field that now holds it: S is four dense
+// projections (e→e is 4×4), integrators are per population, probes name a population's neurons;
+// 'lif' is now a built-in model, so the unknown model is another name.
+const BAD: [string, string, Mutate, RegExp][] = [
+  ['zero size', 'populations[0].size', (d) => { d.populations[0]!.size = 0; }, /must be at least 1/],
+  ['negative size', 'populations[1].size', (d) => { d.populations[1]!.size = -3; }, /must be at least 1/],
+  ['fractional size', 'populations[0].size', (d) => { d.populations[0]!.size = 2.5; }, /whole number/],
+  ['NaN parameter', 'populations[0].parameters.a', (d) => { d.populations[0]!.parameters = { a: NaN }; }, /must be a number/],
+  ['infinite parameter', 'populations[1].parameters.d', (d) => { d.populations[1]!.parameters = { d: Infinity }; }, /f32/],
+  ['parameter beyond f32', 'populations[1].parameters.c', (d) => { d.populations[1]!.parameters = { c: 1e39 }; }, /f32/],
+  ['NaN in a per-neuron array', 'populations[0].init.v', (d) => { d.populations[0]!.init = { v: [-65, -65, NaN, -65] }; }, /must be a number/],
+  ['per-neuron array of the wrong length', 'populations[0].parameters.b', (d) => { d.populations[0]!.parameters = { b: [0.2, 0.2] }; }, /has 2 values; the population has 4 neurons/],
+  ['unknown neuron type', 'populations[0].preset', (d) => { d.populations[0]!.preset = 'XX'; }, /izhikevich has no preset 'XX'; it has RS, IB, CH, FS, TC, LTS, RZ/],
+  ['unknown model', 'populations[0].model', (d) => { d.populations[0]!.model = 'quadratic'; }, /unknown model 'quadratic'/],
+  ['S of the wrong shape', 'projections[0].connectivity.weights', (d) => { weights(d).length = 30; weights(d).fill(0); }, /needs 4 × 4 = 16 weights, got 30/],
+  ['NaN in S', 'projections[0].connectivity.weights', (d) => { weights(d)[13] = NaN; }, /must be an array of numbers/],
+  ['S from an unknown population', 'projections[0].source', (d) => { d.projections![0]!.source = 'x'; }, /no population 'x'/],
+  ['zero dt', 'dt', (d) => { d.dt = 0; }, /must be > 0/],
+  ['unknown integrator', 'populations[0].integrator', (d) => { d.populations[0]!.integrator = 'rk9'; }, /izhikevich integrates with .*izhikevich2003.*, not 'rk9'/],
+  ['negative seed', 'seed', (d) => { d.seed = -1; }, /must be at least 0/],
+  ['duplicate population name', 'populations[1].name', (d) => { d.populations[1]!.name = 'e'; }, /'e' names two populations/],
+  ['input to an unknown population', 'inputs[0].target', (d) => { d.inputs = [{ kind: 'noise', target: 'x', sigma: 1 }]; }, /no population 'x'/],
+  ['negative noise', 'inputs[0].sigma', (d) => { d.inputs = [{ kind: 'noise', target: 'e', sigma: -1 }]; }, /must be in \[0, inf\], got -1/],
+  ['neuron index out of range', 'inputs[0].neurons[0]', (d) => { d.inputs = [{ kind: 'constant', target: 'i', neurons: [2], amplitude: 1 }]; }, /must be below 2/],
+  ['stop before start', 'inputs[0].stop', (d) => { d.inputs = [{ kind: 'constant', target: 'e', amplitude: 1, start: 10, stop: 5 }]; }, /must be after start \(10\)/],
+  ['probed neuron out of range', 'record.probes[0].neurons[0]', (d) => { d.record = { probes: [{ population: 'i', variable: 'v', neurons: [2] }] }; }, /must be below 2/],
 ];
 
 describe('bad network descriptions', () => {
   it('the base description is valid', () => {
-    expect(validateNetwork(base())).toEqual([]);
+    expect(validateNetwork(base()).issues).toEqual([]);
   });
 
-  it.each(BAD)('%s → error at %s', async (_, mutate, path, message) => {
+  it.each(BAD)('%s → error at %s', async (_, path, mutate, message) => {
     const d = base();
     mutate(d);
-    const issues = validateNetwork(d);
+    const { issues } = validateNetwork(d);
     expect(issues[0]?.path).toBe(path);
     expect(issues[0]?.message).toMatch(message);
     for (const backend of ['cpu', 'gpu'] as const) {
       const err = await createSimulation(d, { backend, device: fakeDevice() }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(NetworkValidationError);
-      expect((err as NetworkValidationError).field).toBe(path);
+      expect(err).toBeInstanceOf(NetworkSpecError);
+      expect((err as NetworkSpecError).issues[0]?.path).toBe(path);
       expect((err as Error).message).toContain(path);
     }
   });
 
-  it('overlapping constant inputs with different windows on one neuron are refused', async () => {
-    const d = base();
-    d.inputs = [{ type: 'constant', target: 'e', amplitude: 1, start: 0, stop: 10 }, { type: 'constant', target: 'e', amplitude: 2, start: 5 }];
-    const err = await createSimulation(d, { backend: 'cpu' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NetworkValidationError);
-    expect((err as NetworkValidationError).field).toBe('inputs[1]');
+  it('overlapping constant inputs with different windows on one neuron both act (the old engine refused them)', async () => {
+    const d: Network = {
+      ...base(), projections: [],
+      inputs: [{ kind: 'constant', target: 'e', amplitude: 1, start: 0, stop: 10 }, { kind: 'constant', target: 'e', amplitude: 2, start: 5 }],
+      record: { probes: [{ population: 'e', variable: 'I', neurons: [0, 3] }] },
+    };
+    const want = Array.from({ length: 20 }, (_, s) => (s < 10 ? 1 : 0) + (s >= 5 ? 2 : 0));
+    await runBoth(d, { steps: 20 }, ({ cpu, gpu }) => {
+      for (const sim of [cpu, gpu]) for (const neuron of [0, 3]) expect([...sim.trace({ population: 'e', variable: 'I', neuron })]).toEqual(want);
+    });
   });
 });
 
 describe('a network too large for the device', () => {
   it('is refused with the estimate and the limit, before any allocation', async () => {
-    const err = await createSimulation(izhikevich2003({ neurons: 8000 }), { device: fakeDevice() }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NetworkValidationError);
-    expect((err as NetworkValidationError).field).toBe('connectivity');
-    expect((err as Error).message).toMatch(/8000×8000.*244\.1 MiB.*allows 128\.0 MiB \(maxStorageBufferBindingSize/);
+    // S of 8000 neurons: 4 · 8000² bytes in f32, the old engine's 244.1 MiB.
+    const err = await createSimulation(seedNetwork({ neurons: 8000 }), { backend: 'gpu', device: fakeDevice() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkSpecError);
+    expect((err as NetworkSpecError).issues[0]?.path).toBe('projections');
+    expect((err as Error).message).toMatch(/needs about 256000000 bytes in one GPU buffer; this device allows 134217728 \(maxStorageBufferBindingSize/);
   });
 
   it('is refused on the real adapter too (llvmpipe allows 128 MiB per binding)', async () => {
-    const limit = (await testGpu()).device.limits.maxStorageBufferBindingSize;
-    const n = Math.ceil(Math.sqrt(limit / 4)) + 200;
-    const err = await createSimulation(izhikevich2003({ neurons: n })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NetworkValidationError);
-    expect((err as NetworkValidationError).field).toBe('connectivity');
+    const { device } = await testGpu();
+    const n = Math.ceil(Math.sqrt(device.limits.maxStorageBufferBindingSize / 4)) + 200;
+    const err = await createSimulation(seedNetwork({ neurons: n }), { backend: 'gpu', device }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkSpecError);
+    expect((err as NetworkSpecError).issues[0]?.path).toBe('projections');
   });
 
   it('is refused by the CPU reference too, before its S is built', async () => {
-    const err = await createSimulation(izhikevich2003({ neurons: 40000 }), { backend: 'cpu' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NetworkValidationError);
-    expect((err as NetworkValidationError).field).toBe('connectivity');
-    expect((err as Error).message).toMatch(/40000×40000 neurons needs 6\.0 GiB; the CPU reference holds at most 4 GiB/);
+    // 32000 excitatory neurons: the first block of S alone is 32000² synapses.
+    const err = await createSimulation(seedNetwork({ neurons: 40000 }), { backend: 'cpu' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkSpecError);
+    expect((err as NetworkSpecError).issues[0]?.path).toBe('projections[0].connectivity');
+    expect((err as Error).message).toMatch(/would build up to 1024000000 synapses on the host; at most 134217728/);
   });
 
   it('a device short of a limit the network needs gets GpuLimitError naming it', async () => {
-    const err = await createSimulation(izhikevich2003({ neurons: 100 }), { device: fakeDevice({ maxStorageBuffersPerShaderStage: 4 }) }).catch((e: unknown) => e);
+    // The one engine binds 6 storage buffers (the old pulse-network kernel 7).
+    const err = await createSimulation(seedNetwork({ neurons: 100 }), { backend: 'gpu', device: fakeDevice({ maxStorageBuffersPerShaderStage: 4 }) }).catch((e: unknown) => e);
     expect((err as Error).name).toBe('GpuLimitError');
-    expect((err as Error).message).toMatch(/maxStorageBuffersPerShaderStage is 4, this network needs 7/);
+    expect((err as Error).message).toMatch(/maxStorageBuffersPerShaderStage is 4, this network needs 6/);
   });
 });
 
 describe('bad simulation options', () => {
-  it.each([['stepsPerSubmit', 0], ['stepsPerDispatch', 0], ['stepsPerDispatch', 2.5], ['workgroupSize', -64]] as const)('%s = %d is refused before anything is allocated', async (name, value) => {
-    const err = await createSimulation(izhikevich2003({ neurons: 50 }), { device: fakeDevice(), [name]: value }).catch((e: unknown) => e);
+  // workgroupSize is no option of the one engine (it sizes workgroups itself); spikeCapacity is its other count.
+  it.each([['stepsPerSubmit', 0], ['stepsPerDispatch', 0], ['stepsPerDispatch', 2.5], ['spikeCapacity', -64]] as const)('%s = %d is refused before anything is allocated', async (name, value) => {
+    const err = await createSimulation(seedNetwork({ neurons: 50 }), { backend: 'gpu', device: fakeDevice(), [name]: value }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RangeError);
-    expect((err as Error).message).toMatch(new RegExp(`${name} must be an integer in \\[1, 100000\\], got ${value}`));
+    expect((err as Error).message).toMatch(new RegExp(`${name} must be an integer in \\[1, 67108864\\], got ${value}`));
   });
 });
 
 describe('a non-finite state', () => {
   // 1e30 is a valid f32 current, but v² overflows: f32 at once, f64 a few steps later.
-  const blowUp = (): NetworkDescription => ({
-    dt: 1, integrator: 'izhikevich2003', seed: 0,
-    populations: [{ name: 'n', size: 40, model: 'izhikevich' }],
-    inputs: [{ type: 'constant', target: { population: 'n', neurons: [37] }, amplitude: 1e30, start: 5 }],
+  const blowUp = (): Network => ({
+    dt: 1, seed: 0,
+    populations: [{ name: 'n', size: 40, model: 'izhikevich', integrator: 'izhikevich2003' }],
+    inputs: [{ kind: 'constant', target: 'n', neurons: [37], amplitude: 1e30, start: 5 }],
   });
 
   it.each(['cpu', 'gpu'] as const)('stops the run and names the neuron and the step (%s)', async (backend) => {
@@ -132,14 +154,28 @@ describe('a non-finite state', () => {
 });
 
 describe('time windows', () => {
-  it('a stop time beyond the 32-bit step counter is open-ended, not wrapped', async () => {
-    const { compilePlan } = await import('../src/network/plan');
-    const plan = compilePlan({
-      dt: 0.1, integrator: 'euler', seed: 0,
-      populations: [{ name: 'n', size: 1, model: 'izhikevich' }],
-      inputs: [{ type: 'constant', target: 'n', amplitude: 5, start: 1, stop: 1e12 }],
+  const window = (stop: number): Network => ({
+    dt: 0.1, seed: 0,
+    populations: [{ name: 'n', size: 1, model: 'izhikevich', integrator: 'euler' }],
+    inputs: [{ kind: 'constant', target: 'n', amplitude: 5, start: 1, stop }],
+    record: { probes: [{ population: 'n', variable: 'I', neurons: [0] }] },
+  });
+
+  it('a stop time beyond the 32-bit step counter is refused by field, not wrapped', () => {
+    expect(validateNetwork(window(1e12)).issues).toEqual([{ path: 'inputs[0].stop', message: `must be at most ${MAX_STEP} steps (the GPU counts steps in 32 bits)` }]);
+  });
+
+  it('the latest stop there is stays open to the end, on both backends', async () => {
+    await runBoth(window(MAX_STEP), { steps: 20 }, ({ cpu, gpu }) => {
+      const want = Array.from({ length: 20 }, (_, s) => (s >= 1 ? 5 : 0));
+      expect([...cpu.trace(0)]).toEqual(want);
+      expect([...gpu.trace(0)]).toEqual(want);
     });
-    expect(plan.on[0]).toBe(10);
-    expect(plan.off[0]).toBe(0xffffffff);
+  });
+
+  it('a run past the 32-bit step counter is refused before it starts', async () => {
+    const sim = await createSimulation(window(MAX_STEP));
+    await expect(sim.run({ steps: 2 ** 32 })).rejects.toThrow(/pass 4294967294, the most a run may count/);
+    expect(sim.step).toBe(0);
   });
 });

@@ -104,15 +104,17 @@ export class GpuEngine {
     checkCountOptions({ stepsPerSubmit: options.stepsPerSubmit, stepsPerDispatch: options.stepsPerDispatch, spikeCapacity: options.spikeCapacity }, 1 << 26);
     const k = options.stepsPerSubmit ?? 250;
     const total = plan.copies * plan.n;
-    const estimate = Math.max(...Object.values(gpuEstimate(plan)));
-    const refuse = (bytes: number, allowed: number) => new NetworkSpecError([{
-      path: 'populations', message: `the network needs about ${bytes} bytes in one GPU buffer; this device allows ${allowed} (maxStorageBufferBindingSize, maxBufferSize)`,
+    const parts = gpuEstimate(plan), estimate = Math.max(...Object.values(parts));
+    // The part that does not fit names the field: synapses and arrival rings are the projections'.
+    const field = estimate === parts.synapses || estimate === parts.arrivals ? 'projections' : 'populations';
+    const refuse = (bytes: number, allowed: number, path = 'populations') => new NetworkSpecError([{
+      path, message: `the network needs about ${bytes} bytes in one GPU buffer; this device allows ${allowed} (maxStorageBufferBindingSize, maxBufferSize)`,
     }]);
     let fused: { wg: number; steps: number } | null = null;
     // Before the host builds anything: a device that cannot hold the estimate is refused naming the limit.
     const gpu = await acquireGpu((limits, software) => {
       const allowed = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-      if (estimate > allowed) throw refuse(estimate, allowed);
+      if (estimate > allowed) throw refuse(estimate, allowed, field);
       const launch = options.launch ?? 'auto';
       // No more invocations than elements (a few idle lanes at most); on a software adapter at most
       // 256 (llvmpipe, seed network in one workgroup: 403–455 µs a step with 256, 568–601 with 1024).
