@@ -25,6 +25,18 @@ export interface Synapses {
 }
 
 
+/**
+ * Whether the GPU backend draws a projection's stored rows itself (src/engine/gpu_build.ts, draw
+ * for draw as buildCsr): random rules with one delay and a constant or uniform weight, scattered
+ * as pulses or exponential currents. Their rows are never built on the host for the GPU.
+ */
+export function drawnOnGpu(pr: Projection): boolean {
+  const c = pr.connectivity.rule, kind = pr.synapse.kind, w = pr.weight;
+  return (c === 'fixed-probability' || c === 'fixed-in-degree' || c === 'fixed-out-degree') && (kind === 'pulse' || kind === 'exponential')
+    && pr.storage !== 'procedural' && pr.storage !== 'dense' && (pr.delay === undefined || typeof pr.delay === 'number')
+    && (w === undefined || typeof w === 'number' || isUniform(w));
+}
+
 /** Counter word 3 of per-synapse draws: the projection's stream and what is drawn. */
 const DRAW = { weight: 1, delay: 2, g2: 3, total: 4 } as const;
 

@@ -108,8 +108,8 @@ export class CpuEngine {
   /** Advances `steps` steps, recording into `rec`; throws NonFiniteStateError (policy 'stop'). */
   advance(steps: number, rec: Recorder): void {
     const probes = this.probeSamplers(rec);
-    for (let k = 0; k < steps; k++) this.stepOnce(this.step + k, rec, probes);
-    this.step += steps;
+    // Counted step by step: after a failure, the steps before it stay counted with their recordings.
+    for (let k = 0; k < steps; k++, this.step++) this.stepOnce(this.step, rec, probes);
   }
 
   private stepOnce(t: number, rec: Recorder, probes: readonly ProbeSampler[]): void {

@@ -2,7 +2,7 @@
 // dispatch each per step, many steps per submit, recordings read back per chunk while the next
 // chunk runs (double-buffered). Fills the same Recorder as the CPU backend.
 import { NonFiniteStateError } from '../run/guard';
-import { gpuEstimate } from '../compile/memory';
+import { checkGpuMemory, defaultSpikeCapacity } from '../compile/memory';
 import type { Plan } from '../compile/plan';
 import { NetworkSpecError } from '../spec/validate';
 import { WGSL_HELPERS } from '../equations/emit';
@@ -17,6 +17,7 @@ import type { CopyFailure } from './cpu';
 import { HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, scatters } from './gpu_code';
 import { releaseItems } from './gpu_synapses';
 import { type GpuLayout, gpuLayout } from './gpu_layout';
+import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores';
 
 export interface GpuEngineOptions extends GpuOptions {
   /**
@@ -31,6 +32,10 @@ export interface GpuEngineOptions extends GpuOptions {
   stepsPerSubmit?: number;
   /** Spike events one chunk can record; more is an error, never a silent loss. */
   spikeCapacity?: number;
+  /** Caps the synapses of one synapse store below one binding (tests force rows the GPU draws over several stores). */
+  maxStoreSynapses?: number;
+  /** Bytes the network may take on the device (WebGPU does not report its memory); more is refused by field before anything is built. */
+  memoryLimit?: number;
 }
 
 const STEP_ALIGN = 256;
@@ -46,6 +51,8 @@ interface Pipelines {
   release: { pipeline: GPUComputePipeline; items: number } | null; currents: GPUComputePipeline | null;
   /** The one-workgroup shape, and the steps one of its dispatches loops over. */
   fused: { pipeline: GPUComputePipeline; steps: number } | null;
+  /** Rows the GPU drew, per synapse store (src/engine/gpu_stores.ts). */
+  stores: StoreRun[];
 }
 
 export class GpuEngine {
@@ -54,6 +61,8 @@ export class GpuEngine {
   private readonly watch: GpuErrorWatch;
   private readonly reported = new Set<number>();
   private pairsCopied = FIRST_PAIRS_COPIED;
+  /** What came back from the GPU: chunks, bytes, and chunks whose spikes needed a second read. */
+  readonly readbackStats = { chunks: 0, bytes: 0, extraReads: 0 };
   /** Pairs the readback of each records buffer copied. */
   private readonly copied = [0, 0];
 
@@ -84,7 +93,7 @@ export class GpuEngine {
   costs(): { dispatchesPerStep: number; bytesPerNeuronStep: number; bytesPerSynapticEvent: number } {
     const { plan, L, pipes } = this;
     const dispatches = pipes.fused ? 1 / pipes.fused.steps
-      : 1 + (pipes.propagate ? 1 : 0) + (pipes.sample ? 1 : 0) + (pipes.release ? 1 : 0) + (pipes.currents ? 1 : 0);
+      : 1 + (pipes.propagate ? 1 : 0) + pipes.stores.length + (pipes.sample ? 1 : 0) + (pipes.release ? 1 : 0) + (pipes.currents ? 1 : 0);
     let bytes = 0;
     for (const p of plan.populations) {
       const elements = plan.copies * p.size;
@@ -94,7 +103,7 @@ export class GpuEngine {
       bytes += perNeuron * elements;
     }
     const rows = L.projections.filter((pl) => pl.slot >= 0 && !pl.dense);
-    const perEvent = rows.length === 0 ? 0 : rows.reduce((n, pl) => n + (pl.procedural ? 8 : 4 + 8 + (pl.weight !== null ? 4 : 0) + (pl.delay !== null ? 4 : 0)), 0) / rows.length;
+    const perEvent = rows.length === 0 ? 0 : rows.reduce((n, pl) => n + (pl.procedural ? 8 : 4 + 8 + (pl.weight !== null || pl.rows?.random ? 4 : 0) + (pl.delay !== null ? 4 : 0)), 0) / rows.length;
     return { dispatchesPerStep: dispatches, bytesPerNeuronStep: bytes / (plan.copies * plan.n), bytesPerSynapticEvent: perEvent };
   }
   /** Steps between progress reports: several chunks, so that readback overlaps the next chunk. */
@@ -104,9 +113,6 @@ export class GpuEngine {
     checkCountOptions({ stepsPerSubmit: options.stepsPerSubmit, stepsPerDispatch: options.stepsPerDispatch, spikeCapacity: options.spikeCapacity }, 1 << 26);
     const k = options.stepsPerSubmit ?? 250;
     const total = plan.copies * plan.n;
-    const parts = gpuEstimate(plan), estimate = Math.max(...Object.values(parts));
-    // The part that does not fit names the field: synapses and arrival rings are the projections'.
-    const field = estimate === parts.synapses || estimate === parts.arrivals ? 'projections' : 'populations';
     const refuse = (bytes: number, allowed: number, path = 'populations') => new NetworkSpecError([{
       path, message: `the network needs about ${bytes} bytes in one GPU buffer; this device allows ${allowed} (maxStorageBufferBindingSize, maxBufferSize)`,
     }]);
@@ -114,7 +120,7 @@ export class GpuEngine {
     // Before the host builds anything: a device that cannot hold the estimate is refused naming the limit.
     const gpu = await acquireGpu((limits, software) => {
       const allowed = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-      if (estimate > allowed) throw refuse(estimate, allowed, field);
+      const fp = checkGpuMemory(plan.network, limits, options);
       const launch = options.launch ?? 'auto';
       // No more invocations than elements (a few idle lanes at most); on a software adapter at most
       // 256 (llvmpipe, seed network in one workgroup: 403–455 µs a step with 256, 568–601 with 1024).
@@ -124,15 +130,15 @@ export class GpuEngine {
       if (launch === 'one-workgroup' || (launch === 'auto' && total <= (software ? SOFTWARE_ONE_WORKGROUP_MAX : ONE_WORKGROUP_MAX_ELEMENTS))) {
         fused = { wg, steps: Math.min(k, options.stepsPerDispatch ?? (software ? 25 : 100)) };
       }
-      const big = estimate > 2 ** 27 ? { maxStorageBufferBindingSize: allowed, maxBufferSize: allowed } : {};
-      return { maxStorageBuffersPerShaderStage: 6, ...big, ...(fused ? { maxComputeInvocationsPerWorkgroup: wg, maxComputeWorkgroupSizeX: wg } : {}) };
+      const big = fp.largest > 2 ** 27 || fp.stores > 2 ** 27 ? { maxStorageBufferBindingSize: allowed, maxBufferSize: allowed } : {};
+      return { maxStorageBuffersPerShaderStage: fp.stores > 0 ? 8 : 6, ...big, ...(fused ? { maxComputeInvocationsPerWorkgroup: wg, maxComputeWorkgroupSizeX: wg } : {}) };
     }, options);
     let L: GpuLayout, R: RecordLayout, probes: (ProbeSpec & { width: number })[], probedInput: number | null, stateWords: number;
     try {
       L = gpuLayout(plan);
       probes = rec.probes.map((p) => ({ ...p, width: plan.copies * p.neurons.length }));
       // No spike records at all when no population records its spikes.
-      const capacity = options.spikeCapacity ?? (plan.recordSpikes.some(Boolean) ? Math.min(1 << 22, Math.max(4096, Math.ceil(L.total * k * 0.2))) : 0);
+      const capacity = options.spikeCapacity ?? defaultSpikeCapacity(L.total, k, plan.recordSpikes.some(Boolean));
       R = recordLayout(plan, L, probes, k, capacity);
       probedInput = probes.some((p) => p.variable < 0) ? L.words.state : null;
       stateWords = L.words.state + (probedInput === null ? 0 : L.total);
@@ -144,8 +150,9 @@ export class GpuEngine {
       throw e;
     }
     try {
-      const code = [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, modelParams, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput)].join('\n');
-      const { value } = await allocateScoped(gpu.device, (make, all) => GpuEngine.build(plan, gpu, L, R, k, code, stateWords, probes, fused, make, all));
+      // Generated once the rows the GPU draws are built: the code names where each lies.
+      const code = () => [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, modelParams, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput)].join('\n');
+      const { value } = await allocateScoped(gpu.device, (make, all) => GpuEngine.build(plan, gpu, L, R, k, code, stateWords, probes, fused, make, all, options));
       return value;
     } catch (e) {
       gpu.destroy();
@@ -154,10 +161,13 @@ export class GpuEngine {
   }
 
   private static async build(
-    plan: Plan, gpu: GpuContext, L: GpuLayout, R: RecordLayout, k: number, code: string, stateWords: number,
-    probes: { width: number }[], fused: { wg: number; steps: number } | null, make: MakeBuffer, all: GPUBuffer[],
+    plan: Plan, gpu: GpuContext, L: GpuLayout, R: RecordLayout, k: number, codeFor: () => string, stateWords: number,
+    probes: { width: number }[], wanted: { wg: number; steps: number } | null, make: MakeBuffer, all: GPUBuffer[], options: GpuEngineOptions,
   ): Promise<GpuEngine> {
     const { device } = gpu;
+    const maxWords = storeWords(device, options.maxStoreSynapses);
+    const conn = await buildStores(device, make, L, maxWords, wanted !== null);
+    const fused = fusedWithStores(L, wanted, options.launch, maxWords), code = codeFor();
     const S = GPUBufferUsage.STORAGE, SRC = GPUBufferUsage.COPY_SRC, DST = GPUBufferUsage.COPY_DST;
     const reflection = new ShaderReflection(code);
     const params = make('engine params', 32, GPUBufferUsage.UNIFORM | DST);
@@ -190,17 +200,18 @@ export class GpuEngine {
     const step = device.createBindGroup({ label: 'spikegpu engine step', layout: stepLayout, entries: [{ binding: 0, resource: { buffer: steps, size: 16 } }] });
     const layout = device.createPipelineLayout({ bindGroupLayouts: [mainLayout, stepLayout] });
     const module = device.createShaderModule({ label: 'spikegpu engine (generated)', code });
-    const pipeline = (entryPoint: string, constants?: Record<string, number>) =>
-      device.createComputePipelineAsync({ label: `spikegpu engine ${entryPoint}`, layout, compute: { module, entryPoint, constants } });
+    const stores = await storeRuns(device, make, reflection, module, [mainLayout, stepLayout], conn, fused !== null);
+    const pipeline = (entryPoint: string, constants?: Record<string, number>, with3 = layout) =>
+      device.createComputePipelineAsync({ label: `spikegpu engine ${entryPoint}`, layout: with3, compute: { module, entryPoint, constants } });
     const none = Promise.resolve(null);
     const releasing = releaseItems(L);
     const [neurons, propagate, sample, release, currents, run] = await Promise.all([
       pipeline('neurons'), scatters(L) ? pipeline('propagate') : none, probes.length ? pipeline('sample') : none,
       releasing > 0 ? pipeline('release') : none, L.cont !== null ? pipeline('currents') : none,
-      fused ? pipeline('run_steps', { FUSED_WG: fused.wg }) : none,
+      fused ? pipeline('run_steps', { FUSED_WG: fused.wg }, stores.layout ?? layout) : none,
     ]);
     const width = Math.max(0, ...probes.map((p) => p.width));
-    return new GpuEngine(plan, gpu, L, R, k, { neurons, propagate, sample, release: release && { pipeline: release, items: releasing }, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null }, { main, step },
+    return new GpuEngine(plan, gpu, L, R, k, { neurons, propagate, sample, release: release && { pipeline: release, items: releasing }, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null, stores: stores.runs }, { main, step },
       { params, state: stateBuf, refr: refrBuf, rec, readback, all }, width);
   }
 
@@ -223,6 +234,7 @@ export class GpuEngine {
     pass.setBindGroup(0, this.groups.main[which]!);
     if (fused) {
       pass.setPipeline(fused.pipeline);
+      if (this.pipes.stores[0]) pass.setBindGroup(STORE_GROUP, this.pipes.stores[0].group);
       for (let tc = 0; tc < m; tc += fused.steps) {
         pass.setBindGroup(1, this.groups.step, [tc * STEP_ALIGN]);
         pass.dispatchWorkgroups(1);
@@ -234,11 +246,13 @@ export class GpuEngine {
       if (this.pipes.currents) this.dispatch(pass, this.pipes.currents, this.L.total);
       this.dispatch(pass, this.pipes.neurons, this.L.total);
       if (this.pipes.propagate) this.dispatch(pass, this.pipes.propagate, this.L.total);
+      for (const st of this.pipes.stores) { pass.setBindGroup(STORE_GROUP, st.group); this.dispatch(pass, st.pipeline!, this.L.total); }
       if (this.pipes.sample) this.dispatch(pass, this.pipes.sample, this.probeWidth);
     }
     pass.end();
     this.copied[which] = Math.min(this.R.capacity, this.pairsCopied);
     enc.copyBufferToBuffer(this.bufs.rec[which]!, 0, rb, 0, 4 * (this.R.pairs + 2 * this.copied[which]!));
+    this.readbackStats.bytes += 4 * (this.R.pairs + 2 * this.copied[which]!);
     if (this.plan.freeze) enc.copyBufferToBuffer(this.bufs.refr, 4 * this.L.words.refr, rb, 4 * this.R.words, 8 * this.L.B);
     device.queue.submit([enc.finish()]);
   }
@@ -261,6 +275,7 @@ export class GpuEngine {
     } finally {
       rb.unmap();
     }
+    this.readbackStats.chunks++;
     if (kept > copied) {
       // More spikes than this readback copied: the rest, from the records buffer the next chunk does not use.
       const at = 4 * (this.R.pairs + 2 * copied), rest = await readBuffer(this.gpu.device, this.bufs.rec[which]!, 8 * (kept - copied), 'spikegpu engine spikes', at);
@@ -268,6 +283,8 @@ export class GpuEngine {
       all.set(pairs);
       all.set(new Uint32Array(rest), pairs.length);
       pairs = all;
+      this.readbackStats.extraReads++;
+      this.readbackStats.bytes += 8 * (kept - copied);
     }
     if (this.plan.recordSpikes.some(Boolean)) this.pairsCopied = Math.max(this.pairsCopied, 2 ** Math.ceil(Math.log2(Math.max(1, 2 * kept))));
     const { spikeSteps, spikeNeurons } = sortSpikePairs(pairs);
@@ -317,7 +334,8 @@ export class GpuEngine {
       readback: this.bufs.readback,
       length: (_step, remaining) => Math.min(remaining, this.k),
       submit: (t0, m, rb) => { this.submit(t0, m, which, rb); which = 1 - which; },
-      collect: (rb, t0, m) => this.collect(rb, t0, m, rec),
+      // Counted chunk by chunk: after a failure, the chunks before it stay counted with their recordings.
+      collect: async (rb, t0, m) => { await this.collect(rb, t0, m, rec); this.step = t0 + m; },
       check: () => this.watch.check(),
     });
   }

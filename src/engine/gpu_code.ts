@@ -13,9 +13,10 @@ import {
   continuousInto, currentsCode, denseGathers, maskClear, maskCode, maskReads, preloadCode, propagateCode, releaseCode, releaseItems, voltageAtStart,
 } from './gpu_synapses';
 import { f, tableBases, u } from './gpu_tables';
+import { storesWgsl } from './gpu_stores';
 
-/** Whether any projection scatters spikes into the rings (else no propagate phase is needed). */
-export const scatters = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense);
+/** Whether any projection scatters spikes into the rings from the tables (else no propagate phase is needed; rows in synapse stores have their own). */
+export const scatters = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense && !pl.rows);
 
 export const WG = 64;
 /** Words of the records header: spike pairs, bad count, bad step, bad element, steps done; then spikes per population. */
@@ -184,6 +185,8 @@ ${sample.join('\n')}
 
 ${preloadCode(L)}
 
+${storesWgsl(L, WG)}
+
 @compute @workgroup_size(${WG})
 fn neurons(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u, @builtin(local_invocation_index) l: u32) {
   let t = P.first + S.tc;
@@ -218,7 +221,7 @@ ${maskReads(L) ? '    preload_masks(l, FUSED_WG, t);\n    workgroupBarrier();' :
     for (var g = l; g < ${u(L.total)}; g += FUSED_WG) { do_neurons(g, t, tc); }
     storageBarrier();
 
-${scatters(L) ? `    for (var i = l; i < ${u(L.total)}; i += FUSED_WG) { do_propagate(i, t); }
+${scatters(L) || L.stores > 0 ? `    for (var i = l; i < ${u(L.total)}; i += FUSED_WG) { do_propagate(i, t);${L.stores > 0 ? ' do_propagate_store_0(i, t);' : ''} }
     storageBarrier();` : ''}
 ${probes.length ? `    for (var j = l; j < ${u(Math.max(...probes.map((p) => L.B * p.neurons.length)))}; j += FUSED_WG) { do_sample(j, t); }
     storageBarrier();` : ''}

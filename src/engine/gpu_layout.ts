@@ -2,9 +2,10 @@
 // allocated: the element order (population, copy, neuron), the state and per-neuron parameter
 // offsets, the arrival rings with their fixed-point scales (integer atomics make the order of
 // additions irrelevant), the synapse tables, the input tables, and the byte size of each buffer.
-import { buildSynapses, type Synapses } from '../compile/connectivity';
+import { buildSynapses, drawnOnGpu, type Synapses } from '../compile/connectivity';
 import type { Plan, ProjectionPlan } from '../compile/plan';
-import { BLOCK, binomialThresholds, scaleWord } from '../compile/csr';
+import { BLOCK, type BuildSpec, type ConnectRule, binomialThresholds, scaleWord } from '../compile/csr';
+import type { Piece } from './gpu_build';
 import { excludesSelf } from '../spec/check';
 import type { Projection } from '../spec/network';
 import { isUniform } from '../spec/values';
@@ -36,10 +37,22 @@ export interface ProjectionLayout {
    * range drawn from each synapse's weight word.
    */
   procedural: { cdf: number; noSelf: boolean; low: number; span: number; random: boolean } | null;
+  /**
+   * Stored rows the GPU draws itself (drawnOnGpu): row starts at `rowStart` in `syn` (filled once
+   * the GPU has counted them), targets and weight words in synapse stores (src/engine/gpu_stores.ts)
+   * at `pieces`; the weight as for procedural rows; the in-degree bound the fixed-point scale assumes.
+   */
+  rows: GpuRows | null;
   /** A batch's weight per copy, offset in `syn`: fixed-point i32 for spikes, f32 for electrical and diffusion synapses. */
   perCopy: number | null;
   /** Electrical and diffusion synapses: f32 weights and g2 per synapse (offsets in `syn`, or null: the constant), the synapses by target (column starts, synapse index) and each synapse's source neuron. */
   continuous: { weight: number | null; g2: number | null; colStart: number; colSyn: number; pre: number; state: number | null } | null;
+}
+
+export interface GpuRows {
+  spec: BuildSpec; low: number; span: number; random: boolean; degreeBound: number;
+  /** Set by the build: where its rows lie, its synapses and largest in-degree. */
+  pieces: Piece[]; synapses: number; maxInDegree: number;
 }
 
 export interface GpuLayout {
@@ -58,6 +71,8 @@ export interface GpuLayout {
   slots: Slot[];
   ring: number;
   projections: ProjectionLayout[];
+  /** Synapse stores the rows drawn on the GPU take (0 until they are built). */
+  stores: number;
   /** Offset in `state` of each projection's own decaying current, or null. */
   own: (number | null)[];
   /** Offset in `state` of the per-element current of electrical and diffusion synapses, or null when there are none. */
@@ -107,6 +122,14 @@ function inDegreeBound(pr: ProjectionPlan): number {
   return Math.min(c.rule === 'fixed-out-degree' ? n * c.k : n, Math.ceil(mean + 10 * Math.sqrt(mean * (1 - p)) + 10));
 }
 
+/** A bound on one target's synapses from rows the GPU draws: k for a fixed in-degree, else inDegreeBound. */
+const rowsDegreeBound = (pr: ProjectionPlan) => (pr.spec.connectivity.rule === 'fixed-in-degree' ? pr.spec.connectivity.k : inDegreeBound(pr));
+
+/** A projection with nothing stored on the host: its size and its one delay. */
+const unstored = (pr: ProjectionPlan): Synapses => ({
+  nPre: pr.source.size, nPost: pr.target.size, rowStart: new Uint32Array(0), post: new Uint32Array(0), weight: 0, g2: null, delay: (pr.spec.delay as number | undefined) ?? 0, maxDelay: 0, words: null,
+});
+
 const maxAbs = (w: Float64Array | number) => (typeof w === 'number' ? Math.abs(w) : w.reduce((a, b) => Math.max(a, Math.abs(b)), 0));
 
 export function gpuLayout(plan: Plan): GpuLayout {
@@ -120,7 +143,9 @@ export function gpuLayout(plan: Plan): GpuLayout {
   const cont = hasContinuous ? take(B * plan.n) : null;
   // Procedural projections are never built on the host: their rows are drawn again at each spike.
   const procedural = plan.projections.map((pr) => pr.spec.storage === 'procedural');
-  const built = plan.projections.map((pr, k) => (procedural[k] ? null : buildSynapses(pr.spec, pr.index, plan.seed, pr.source, pr.target)));
+  // Nor are the rows the GPU draws itself (src/engine/gpu_stores.ts).
+  const gpuRows = plan.projections.map((pr, k) => !procedural[k] && drawnOnGpu(pr.spec));
+  const built = plan.projections.map((pr, k) => (procedural[k] || gpuRows[k] ? null : buildSynapses(pr.spec, pr.index, plan.seed, pr.source, pr.target)));
   const dstate = plan.projections.map((pr, k) => (pr.synapse.kind === 'diffusion' ? take(4 * B * built[k]!.post.length) : null));
   const stateData = new Float32Array(words);
   plan.populations.forEach((p, q) => p.init.forEach((x, d) => stateData.set(x, state[q]![d]!)));
@@ -160,7 +185,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
   // Dense gathers: a dense rule (or storage 'dense') with one delay and one weight set for all copies.
   const isDense = plan.projections.map((pr, k) => {
     const storage = pr.spec.storage ?? 'auto', rule = pr.spec.connectivity.rule;
-    return !procedural[k] && (pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential') && typeof built[k]!.delay === 'number' && !pr.weightPerCopy
+    return built[k] !== null && (pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential') && typeof built[k]!.delay === 'number' && !pr.weightPerCopy
       && (storage === 'dense' || (storage === 'auto' && (rule === 'dense' || rule === 'seed-random')));
   });
   const chemical = plan.projections.filter((pr) => (pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential') && !isDense[pr.index]);
@@ -171,7 +196,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
     const w = pr.weightPerCopy ? Math.max(weights, ...Array.from(pr.weightPerCopy, Math.abs)) : weights;
     // Rules that can be drawn again use the same bound stored or not, so both quantise alike.
     const regenerable = pr.spec.connectivity.rule === 'fixed-probability' || pr.spec.connectivity.rule === 'fixed-out-degree';
-    bounds[slotOf(pr)]! += w * (b ? (regenerable ? Math.max(inDegreeBound(pr), maxInDegree(b)) : maxInDegree(b)) : inDegreeBound(pr));
+    bounds[slotOf(pr)]! += w * (b ? (regenerable ? Math.max(inDegreeBound(pr), maxInDegree(b)) : maxInDegree(b)) : rowsDegreeBound(pr));
   }
   words = 0;
   slots.forEach((s, k) => { s.scale = fixedScale(bounds[k]!); s.offset = take(ring * B * plan.populations[s.population]!.size); });
@@ -204,11 +229,21 @@ export function gpuLayout(plan: Plan): GpuLayout {
       const w = pr.spec.weight, random = isUniform(w);
       const [low, high] = random ? w.uniform : [typeof w === 'number' ? w : 1, 0];
       const noSelf = excludesSelf(pr.spec);
-      const empty: Synapses = { nPre: pr.source.size, nPost: pr.target.size, rowStart: new Uint32Array(0), post: new Uint32Array(0), weight: 0, g2: null, delay: (pr.spec.delay as number | undefined) ?? 0, maxDelay: 0, words: null };
       const q = random ? uniformFixed({ uniform: [low, high] }, scale) : { low: Math.round(low * scale), span: 0 };
       return {
-        plan: pr, synapses: empty, rowStart: 0, post: 0, weight: null, delay: null, constant: q.low, slot, continuous: null, dense: null,
-        procedural: { cdf, noSelf, low: q.low, span: q.span, random }, perCopy: perCopyTable(pr, scale),
+        plan: pr, synapses: unstored(pr), rowStart: 0, post: 0, weight: null, delay: null, constant: q.low, slot, continuous: null, dense: null,
+        procedural: { cdf, noSelf, low: q.low, span: q.span, random }, rows: null, perCopy: perCopyTable(pr, scale),
+      };
+    }
+    if (gpuRows[k]) {
+      const slot = slotOf(pr), scale = slots[slot]!.scale, w = pr.spec.weight, random = isUniform(w);
+      const q = random ? uniformFixed(w, scale) : { low: Math.round((typeof w === 'number' ? w : 1) * scale), span: 0 };
+      const spec: BuildSpec = {
+        connect: pr.spec.connectivity as ConnectRule, nPre: pr.source.size, nPost: pr.target.size, stream: pr.index, seed: plan.seed, noSelf: excludesSelf(pr.spec), randomWeights: random,
+      };
+      return {
+        plan: pr, synapses: unstored(pr), rowStart: take(pr.source.size + 1), post: 0, weight: null, delay: null, constant: q.low, slot, continuous: null, dense: null, procedural: null,
+        rows: { spec, low: q.low, span: q.span, random, degreeBound: rowsDegreeBound(pr), pieces: [], synapses: 0, maxInDegree: 0 }, perCopy: perCopyTable(pr, scale),
       };
     }
     const s = built[k]!;
@@ -250,7 +285,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
       const preAt = take(pre.length); parts.push({ at: preAt, data: pre });
       continuous = { weight: cw, g2: cg, colStart, colSyn, pre: preAt, state: dstate[k]! };
     }
-    return { plan: pr, synapses: s, rowStart, post, weight, delay, constant, slot: chemicalSlot, continuous, dense, procedural: null, perCopy: perCopyTable(pr, chemicalSlot >= 0 ? scale : null) };
+    return { plan: pr, synapses: s, rowStart, post, weight, delay, constant, slot: chemicalSlot, continuous, dense, procedural: null, rows: null, perCopy: perCopyTable(pr, chemicalSlot >= 0 ? scale : null) };
   });
   const synData = new Uint32Array(Math.max(words, 4));
   for (const { at, data } of parts) synData.set(new Uint32Array(data.buffer, data.byteOffset, data.length), at);
@@ -268,7 +303,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
     if (inp.spec.kind === 'waveform') inputData.set(inp.spec.samples, waves[q]!);
   });
   return {
-    B, total: B * plan.n, popBase, state, params, refr, refrPeriod, slots, ring, projections, own, cont, masks, maskRing, inputs, waves,
+    B, total: B * plan.n, popBase, state, params, refr, refrPeriod, slots, ring, projections, stores: 0, own, cont, masks, maskRing, inputs, waves,
     words: { state: stateWords, params: paramData.length, refr: refrWords, acc: accWords, syn: synData.length, inputs: inputData.length },
     stateData, paramData, refrData, synData, inputData,
   };

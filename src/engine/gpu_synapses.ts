@@ -213,7 +213,7 @@ function proceduralCode(L: GpuLayout, pl: GpuLayout['projections'][number]): str
 export function propagateCode(plan: Plan, L: GpuLayout): string[] {
   const T = tableBases(L), out: string[] = [];
   for (const pl of L.projections) {
-    if (pl.slot < 0 || pl.dense) continue;
+    if (pl.slot < 0 || pl.dense || pl.rows) continue;  // rows the GPU drew propagate from their stores (gpu_stores.ts)
     const pr = pl.plan, src = pr.source, slot = L.slots[pl.slot]!, nPost = pr.target.size;
     const weight = pl.perCopy !== null ? `bitcast<i32>(tab[${u(T.syn + pl.perCopy)} + copy])` : pl.weight !== null ? `bitcast<i32>(tab[${u(T.syn + pl.weight)} + s])` : `${pl.constant}i`;
     const delay = pl.delay !== null ? `tab[${u(T.syn + pl.delay)} + s]` : u(pl.synapses.delay as number);

@@ -55,7 +55,7 @@ export class Simulation {
   /** Validates and compiles `network` (NetworkSpecError names the field), then builds the backend. */
   static async create(network: unknown, options: SimulationOptions = {}): Promise<Simulation> {
     const net = assertNetwork(network);
-    checkSize(net, options.backend ?? 'cpu');  // before 10⁶ neurons' values are computed
+    checkSize(net, options.backend ?? 'cpu', options);  // before 10⁶ neurons' values are computed
     const plan = compileValidated(net);
     const recorder = new Recorder(plan);
     if (options.backend === 'gpu') {

@@ -1,0 +1,99 @@
+// Stored rows the GPU draws itself (src/compile/connectivity.ts drawnOnGpu): built on the device
+// by src/engine/gpu_build.ts, never on the host (10⁹ synapses are too many to draw there), whole
+// rows packed into synapse stores of at most one binding each. Each store is bound at group 2 and
+// propagated by an entry point of its own; one workgroup looping over steps binds a single store.
+import { type MakeBuffer, bindBuffers } from '../gpu/chunks';
+import { GpuLimitError } from '../gpu/device';
+import type { ShaderReflection } from '../gpu/reflect';
+import { type GpuConnectivity, buildConnectivityGpu, segmentWords } from './gpu_build';
+import type { GpuLayout } from './gpu_layout';
+import { tableBases, u } from './gpu_tables';
+
+/** The group the store being propagated is bound at. */
+export const STORE_GROUP = 2;
+
+/**
+ * Builds the rows of every projection the GPU draws into stores of at most `maxWords` synapses
+ * (all with weight words when `together`, as one workgroup binds one store), writes their row
+ * starts into the layout's synapse table and their pieces, synapses and in-degrees into their
+ * layout; null when no projection is drawn on the GPU.
+ */
+export async function buildStores(device: GPUDevice, make: MakeBuffer, L: GpuLayout, maxWords: number, together: boolean): Promise<GpuConnectivity | null> {
+  const drawn = L.projections.filter((pl) => pl.rows);
+  if (drawn.length === 0) return null;
+  const conn = await buildConnectivityGpu(device, make, drawn.map((pl) => pl.rows!.spec), maxWords, together);
+  drawn.forEach((pl, q) => {
+    const built = conn.projections[q]!, rows = pl.rows!;
+    // The fixed-point scale was chosen for at most degreeBound arrivals per target and step.
+    if (built.maxInDegree > rows.degreeBound) throw new Error(`${pl.plan.name}: a target received ${built.maxInDegree} synapses, past the bound ${rows.degreeBound} its arrivals were scaled for`);
+    L.synData.set(built.rowStart, pl.rowStart);
+    rows.pieces = conn.pieces.filter((p) => p.projection === q);
+    rows.synapses = built.synapses;
+    rows.maxInDegree = built.maxInDegree;
+  });
+  L.stores = conn.stores.length;
+  return conn;
+}
+
+/** Synapses one store may hold: one binding of the device, or fewer when the caller caps them (tests force splits so). */
+export const storeWords = (device: GPUDevice, cap?: number) => segmentWords(device.limits, cap === undefined ? Infinity : 4 * cap);
+
+/** One workgroup binds one store: with more, 'auto' runs per step and 'one-workgroup' is refused by name. */
+export function fusedWithStores<T>(L: GpuLayout, fused: T | null, launch: string | undefined, maxWords: number): T | null {
+  if (fused === null || L.stores <= 1) return fused;
+  if (launch === 'one-workgroup') throw new GpuLimitError(`launch 'one-workgroup' cannot run this network: its synapses need ${L.stores} buffers of at most ${maxWords} synapses; use launch 'per-step'`);
+  return null;
+}
+
+/** A store's propagate pipeline (none in one workgroup: run_steps propagates) and bind group (targets, then weight words or a placeholder). */
+export interface StoreRun { pipeline: GPUComputePipeline | null; group: GPUBindGroup }
+
+/** The pipeline layout with the store group after `groups`, and each store's run; no layout and no runs without stores. */
+export async function storeRuns(
+  device: GPUDevice, make: MakeBuffer, reflection: ShaderReflection, module: GPUShaderModule, groups: GPUBindGroupLayout[], conn: GpuConnectivity | null, fused: boolean,
+): Promise<{ layout: GPUPipelineLayout | null; runs: StoreRun[] }> {
+  if (!conn) return { layout: null, runs: [] };
+  const storeLayout = device.createBindGroupLayout({ label: 'spikegpu synapse store', entries: reflection.layoutEntries(STORE_GROUP) });
+  const layout = device.createPipelineLayout({ bindGroupLayouts: [...groups, storeLayout] });
+  const placeholder = make('synapse store placeholder', 16, GPUBufferUsage.STORAGE);
+  const runs = await Promise.all(conn.stores.map(async (st, k) => ({
+    pipeline: fused ? null : await device.createComputePipelineAsync({ label: `spikegpu engine propagate_store_${k}`, layout, compute: { module, entryPoint: `propagate_store_${k}` } }),
+    group: bindBuffers(device, storeLayout, [st.targets, st.words ?? placeholder]),
+  })));
+  return { layout, runs };
+}
+
+/** WGSL: the store bindings, and per store a propagate phase (do_propagate_store_k) and its entry point (one workgroup: store 0 only). */
+export function storesWgsl(L: GpuLayout, wg: number): string {
+  if (L.stores === 0) return '';
+  const T = tableBases(L), out = [
+    `@group(${STORE_GROUP}) @binding(0) var<storage, read> store_targets: array<u32>;`,
+    `@group(${STORE_GROUP}) @binding(1) var<storage, read> store_words: array<u32>;`,
+  ];
+  for (let st = 0; st < L.stores; st++) {
+    out.push(`fn do_propagate_store_${st}(j: u32, t: u32) {`, '  let parity = t & 1u;', '  if (j >= atomicLoad(&spk[parity])) { return; }',
+      `  let g = atomicLoad(&spk[2u + parity * ${u(L.total)} + j]);`);
+    for (const pl of L.projections) {
+      const mine = pl.rows?.pieces.filter((p) => p.store === st && p.count > 0) ?? [];
+      if (mine.length === 0) continue;
+      const R = pl.rows!, src = pl.plan.source, nPost = pl.plan.target.size, slot = L.slots[pl.slot]!;
+      // The synapse s of the projection is word s + (at − first) of its store (mod 2³²).
+      const weight = (w: string) => (pl.perCopy !== null ? `bitcast<i32>(tab[${u(T.syn + pl.perCopy)} + copy])`
+        : R.random ? `(${R.low}i + i32(philox_mulhi(store_words[${w}], ${u(R.span)})))` : `${pl.constant}i`);
+      out.push(
+        `  if (g >= ${u(L.popBase[src.index]!)} && g < ${u(L.popBase[src.index]! + L.B * src.size)}) {`,
+        `    let e = g - ${u(L.popBase[src.index]!)}; let copy = e / ${u(src.size)}; let i = e - copy * ${u(src.size)};`,
+        `    let base = ${u(slot.offset)} + ((t + 1u + ${u(pl.synapses.delay as number)}) % ${u(L.ring)}) * ${u(L.B * nPost)} + copy * ${u(nPost)};`,
+        ...mine.map((p) => [
+          `    if (i >= ${u(p.row0)} && i < ${u(p.row1)}) {`,
+          `      for (var s = tab[${u(T.syn + pl.rowStart)} + i]; s < tab[${u(T.syn + pl.rowStart)} + i + 1u]; s++) {`,
+          `        let w = s + ${u((p.at - p.first) >>> 0)};`,
+          `        atomicAdd(&acc[base + store_targets[w]], ${weight('w')});`,
+          '      }', '    }'].join('\n')),
+        '  }');
+    }
+    out.push('}', `@compute @workgroup_size(${wg})`,
+      `fn propagate_store_${st}(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_propagate_store_${st}(flat(id, n), P.first + S.tc); }`);
+  }
+  return out.join('\n');
+}
