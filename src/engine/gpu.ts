@@ -131,7 +131,9 @@ export class GpuEngine {
         fused = { wg, steps: Math.min(k, options.stepsPerDispatch ?? (software ? 25 : 100)) };
       }
       const big = fp.largest > 2 ** 27 || fp.stores > 2 ** 27 ? { maxStorageBufferBindingSize: allowed, maxBufferSize: allowed } : {};
-      return { maxStorageBuffersPerShaderStage: fp.stores > 0 ? 8 : 6, ...big, ...(fused ? { maxComputeInvocationsPerWorkgroup: wg, maxComputeWorkgroupSizeX: wg } : {}) };
+      // Rows drawn on the GPU: the build's fill kernels run 256 invocations a workgroup (shaders/connectivity.wgsl), past some adapters' defaults.
+      const lanes = Math.max(fused ? wg : 0, fp.stores > 0 ? 256 : 0);
+      return { maxStorageBuffersPerShaderStage: fp.stores > 0 ? 8 : 6, ...big, ...(lanes ? { maxComputeInvocationsPerWorkgroup: lanes, maxComputeWorkgroupSizeX: lanes } : {}) };
     }, options);
     let L: GpuLayout, R: RecordLayout, probes: (ProbeSpec & { width: number })[], probedInput: number | null, stateWords: number;
     try {
