@@ -1,9 +1,10 @@
-// A spike raster drawn straight from spike bitmasks on the GPU: `history` holds the last `window`
-// steps (slot = step % window, `words` u32 per step, bit b of word w = neuron 32w + b). Pixel
-// column c covers window steps [c·window / width, …), pixel row r (from the bottom) neurons
-// [r·n / height, …); a pixel is dark when an excitatory neuron (< split) of its bin fired, red when
-// only inhibitory ones did, white otherwise. `rasterClasses` in src/render/spike_raster.ts is the
-// CPU reference of exactly this binning.
+// A spike raster drawn on the GPU from a simulation's recorded spikes: `history` holds the last
+// `window` steps as bitmasks (slot = step % window, `words` u32 per step, bit b of word w = neuron
+// 32w + b). `scatter` (compute, group 1) sets the bits of one chunk's (step, neuron) pairs, read
+// in place from the simulation's records buffer. Pixel column c covers window steps
+// [c·window / width, …), pixel row r (from the bottom) neurons [r·n / height, …); a pixel is dark
+// when an excitatory neuron (< split) of its bin fired, red when only inhibitory ones did, white
+// otherwise. `rasterClasses` in src/render/spike_raster.ts is the CPU reference of this binning.
 
 struct RasterParams {
   n: u32,
@@ -74,5 +75,32 @@ fn fs(@builtin(position) pos: vec4f) -> @location(0) vec4f {
     case 1u: { return vec4f(0.08, 0.08, 0.12, 1.0); }
     case 2u: { return vec4f(0.85, 0.1, 0.1, 1.0); }
     default: { return vec4f(1.0, 1.0, 1.0, 1.0); }
+  }
+}
+
+struct ScatterParams {
+  count_word: u32, // records[count_word]: pairs the chunk recorded
+  pairs_word: u32, // pair r is (step, neuron) at records[pairs_word + 2r], [… + 2r + 1]
+  capacity: u32,   // pairs the records hold at most
+  first: u32,      // the oldest step kept (a chunk longer than the window keeps its last steps)
+  n: u32,
+  words: u32,
+  window: u32,
+  pad: u32,
+}
+
+@group(1) @binding(0) var<uniform> C: ScatterParams;
+@group(1) @binding(1) var<storage, read> records: array<u32>;
+@group(1) @binding(2) var<storage, read_write> ring: array<atomic<u32>>;
+
+// One chunk's pairs into the ring (its slots cleared before); atomicOr, since neurons share words.
+@compute @workgroup_size(64)
+fn scatter(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let count = min(records[C.count_word], C.capacity);
+  for (var r = id.x; r < count; r += groups.x * 64u) {
+    let t = records[C.pairs_word + 2u * r];
+    let i = records[C.pairs_word + 2u * r + 1u];
+    if (t < C.first || i >= C.n) { continue; }
+    atomicOr(&ring[(t % C.window) * C.words + i / 32u], 1u << (i % 32u));
   }
 }

@@ -1,10 +1,10 @@
 // spikegpu's public API.
 export * from './network/description';
 export * from './network/presets';
-export { validateNetwork, assertValidNetwork, NetworkValidationError, type ValidationIssue, MAX_NEURONS, formatBytes } from './network/validate';
+export { validateNetwork, assertValidNetwork, NetworkValidationError, type ValidationIssue, MAX_NEURONS } from './network/validate';
 export { compilePlan, type Plan } from './network/plan';
 export { createSimulation, simulate, Simulation, type SimulationOptions, type RunOptions, type RunSummary } from './simulation';
-export { NonFiniteStateError, type SpikeTap, type SpikeTapChunk } from './backends/backend';
+export { NonFiniteStateError } from './backends/backend';
 export {
   GpuSpikeRaster, rasterClasses, paintRaster, checkRasterGeometry, RASTER_COLOURS, RASTER_EMPTY, RASTER_EXCITATORY, RASTER_INHIBITORY,
   MAX_RASTER_PIXELS, MAX_RASTER_WINDOW, type RasterGeometry,
@@ -48,3 +48,5 @@ export { compileNetwork, type Plan as NetworkPlan } from './compile/plan';
 export type { Network, Population as NetworkPopulation, Projection as NetworkProjection, Input as NetworkInput } from './spec/network';
 export { validateNetwork as validateNetworkDescription, assertNetwork, networkJsonSchema, NetworkSpecError, type SpecIssue } from './spec/validate';
 export * as networkPresets from './spec/presets/index';
+export type { SpikeTap, SpikeTapChunk } from './engine/gpu';
+export { formatBytes, gpuFootprint as networkGpuFootprint, proceduralFootprint, type GpuFootprint } from './compile/memory';

@@ -1,7 +1,9 @@
-// The live raster: the GPU bins a simulation's spike masks into pixels (shaders/spike_raster.wgsl);
-// every pixel must equal the CPU reference (rasterClasses) computed from the recorded spikes.
+// The live raster: the GPU scatters a simulation's recorded spike pairs into its history and bins
+// them into pixels (shaders/spike_raster.wgsl); every pixel must equal the CPU reference
+// (rasterClasses) computed from the spikes the simulation reads back.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSimulation, izhikevich2003, type Simulation } from '../src/index';
+import { type Simulation, createSimulation } from '../src/run/simulation';
+import { seedNetwork } from '../src/spec/presets/seed_network';
 import {
   GpuSpikeRaster, RASTER_COLOURS, RASTER_EMPTY, RASTER_EXCITATORY, RASTER_INHIBITORY, type RasterGeometry, checkRasterGeometry,
   paintRaster, rasterClasses,
@@ -57,8 +59,8 @@ describe('GpuSpikeRaster against rasterClasses', () => {
 
   async function compare(neurons: number, geometry: Omit<RasterGeometry, 'neurons'>, chunks: number[]) {
     const { device } = await testGpu();
-    const desc = izhikevich2003({ neurons, seed: 4 });
-    const sim = await createSimulation(desc, { device, stepsPerSubmit: 40 });
+    const desc = seedNetwork({ neurons, seed: 4 });
+    const sim = await createSimulation(desc, { backend: 'gpu', device, stepsPerSubmit: 40 });
     sims.push(sim);
     const g = { neurons, split: desc.populations[0]!.size, ...geometry };
     const raster = await GpuSpikeRaster.create(device, g, 'rgba8unorm');
@@ -67,8 +69,8 @@ describe('GpuSpikeRaster against rasterClasses', () => {
     for (const steps of chunks) {
       await sim.run({ steps });
       const gpu = await renderClasses(raster);
-      const cpu = rasterClasses(sim.spikes, sim.steps, g);
-      expect(raster.steps).toBe(sim.steps);
+      const cpu = rasterClasses(sim.spikes(), sim.step, g);
+      expect(raster.steps).toBe(sim.step);
       let differ = 0;
       for (let p = 0; p < cpu.length; p++) if (gpu[p] !== cpu[p]) differ++;
       expect(differ).toBe(0);
@@ -96,7 +98,7 @@ describe('GpuSpikeRaster against rasterClasses', () => {
   it('starts empty again after reset, and refuses a network of another size', async () => {
     const { device } = await testGpu();
     const raster = await GpuSpikeRaster.create(device, { neurons: 300, window: 100, width: 64, height: 50 }, 'rgba8unorm');
-    const sim = await createSimulation(izhikevich2003({ neurons: 300, seed: 4 }), { device });
+    const sim = await createSimulation(seedNetwork({ neurons: 300, seed: 4 }), { backend: 'gpu', device });
     sims.push(sim);
     sim.addSpikeTap(raster);
     await sim.run({ steps: 50 });
@@ -104,16 +106,32 @@ describe('GpuSpikeRaster against rasterClasses', () => {
     raster.reset();
     expect(raster.steps).toBe(0);
     expect((await renderClasses(raster)).every((c) => c === RASTER_EMPTY)).toBe(true);
-    const other = await createSimulation(izhikevich2003({ neurons: 100 }), { device });
+    // The one engine records (step, neuron) pairs, not masks: the size is named in neurons.
+    const other = await createSimulation(seedNetwork({ neurons: 100 }), { backend: 'gpu', device });
     sims.push(other);
     other.addSpikeTap(raster);
-    await expect(other.run({ steps: 5 })).rejects.toThrow(/raster for 300 neurons attached to a network of 128 mask bits/);
+    await expect(other.run({ steps: 5 })).rejects.toThrow(/raster for 300 neurons attached to a network of 100 neurons/);
     raster.destroy();
   });
 
-  it('is refused on the CPU reference, which has no spike buffers', async () => {
-    const sim = await createSimulation(izhikevich2003({ neurons: 50 }), { backend: 'cpu' });
+  it('refuses a batch, whose copies it cannot tell apart', async () => {
+    const { device } = await testGpu();
+    const raster = await GpuSpikeRaster.create(device, { neurons: 100, window: 10, width: 10, height: 10 }, 'rgba8unorm');
+    const sim = await createSimulation({ ...seedNetwork({ neurons: 100 }), batch: { copies: 2 } }, { backend: 'gpu', device });
+    sims.push(sim);
+    sim.addSpikeTap(raster);
+    await expect(sim.run({ steps: 5 })).rejects.toThrow(/the raster shows one network; this simulation runs a batch of 2 copies/);
+    raster.destroy();
+  });
+
+  it('is refused on the CPU reference, which has no spike buffers, and where spikes are not recorded', async () => {
+    const sim = await createSimulation(seedNetwork({ neurons: 50 }), { backend: 'cpu' });
     expect(sim.device).toBeNull();
     expect(() => sim.addSpikeTap({ encode() {} })).toThrow(/CPU reference/);
+    const { device } = await testGpu();
+    const quiet = await createSimulation({ ...seedNetwork({ neurons: 50 }), record: { spikes: ['excitatory'] } }, { backend: 'gpu', device });
+    sims.push(quiet);
+    expect(quiet.device).toBe(device);
+    expect(() => quiet.addSpikeTap({ encode() {} })).toThrow(/record\.spikes leaves out inhibitory/);
   });
 });

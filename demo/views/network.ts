@@ -1,10 +1,10 @@
-// Network view: the seed network (seed 002) with its scenarios and type combinations, run live.
-// On the GPU the raster is drawn by the GPU from the simulation's spike masks (GpuSpikeRaster,
-// no readback); on the CPU reference the same binning is painted into a 2D canvas.
+// Network view: the seed network (seed 002) with its scenarios and type combinations, or any
+// network description loaded as JSON, run live. On the GPU the raster is drawn by the GPU from
+// the simulation's recorded spike pairs (GpuSpikeRaster, no readback); on the CPU reference the
+// same binning is painted into a 2D canvas.
 import {
-  COMBINATION_NAMES, GpuSpikeRaster, MAX_NEURONS, NetworkValidationError, SCENARIOS, TYPE_COMBINATIONS,
-  createSimulation, izhikevich2003, paintRaster, rasterClasses, validateNetwork,
-  type NetworkDescription, type RasterGeometry, type Scenario, type Simulation,
+  GpuSpikeRaster, MAX_NEURONS, NetworkSpecError, createNetworkSimulation, networkPresets, paintRaster, rasterClasses, validateNetworkDescription,
+  type Network, type NetworkSimulation, type RasterGeometry,
 } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
@@ -15,6 +15,9 @@ import type { View } from './view';
 /** The CPU reference in a page: a dense S of this many neurons is 400 MB. */
 const CPU_PAGE_MAX_NEURONS = 10000;
 const RATE_BIN_MS = 5;
+const { SCENARIOS, TYPE_COMBINATIONS, seedNetwork } = networkPresets;
+/** The seed's type combinations in the seed's order ('original' first). */
+const COMBINATION_NAMES = ['original', ...Object.keys(TYPE_COMBINATIONS).filter((k) => k !== 'original')];
 
 export function networkView(root: HTMLElement, session: GpuSession): View {
   const s = readUrl({
@@ -32,8 +35,10 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     status.node, readout, el('div', { class: 'caption' }, 'Spike raster: excitatory neurons dark, inhibitory red, newest step at the right'),
     gpuCanvas, cpuCanvas, rateBox)));
 
-  let custom: { desc: NetworkDescription; file: string } | null = null;
-  let sim: Simulation | null = null;
+  let custom: { desc: Network; file: string } | null = null;
+  let sim: NetworkSimulation | null = null;
+  /** Wall seconds of the runs of this simulation (the summary counts simulated time only). */
+  let wall = 0;
   let raster: GpuSpikeRaster | null = null;
   let geometry: RasterGeometry | null = null;
   let context: GPUCanvasContext | null = null;
@@ -82,12 +87,12 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     running = false;
     document.body.dataset.networkState = 'error';
     status.say(`${e.name}: ${e.message}`, true);
-    if (e instanceof NetworkValidationError) showJsonErrors(e.issues);
+    if (e instanceof NetworkSpecError) showJsonErrors([...e.issues]);
   });
 
-  function currentDescription(): NetworkDescription {
+  function currentDescription(): Network {
     if (custom) return custom.desc;
-    return izhikevich2003({ scenario: s.scenario as Scenario, types: TYPE_COMBINATIONS[s.types], neurons: s.neurons, seed: s.seed });
+    return seedNetwork({ scenario: s.scenario as networkPresets.Scenario, types: TYPE_COMBINATIONS[s.types], neurons: s.neurons, seed: s.seed });
   }
 
   /** Checks every field; shows each error next to its field. */
@@ -131,14 +136,15 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
       status.say(`${file.name} was not loaded`, true);
       return;
     }
-    const issues = validateNetwork(parsed as NetworkDescription);
-    if (issues.length > 0) {
+    // The one schema: every problem names its field path.
+    const { network, issues } = validateNetworkDescription(parsed);
+    if (!network) {
       showJsonErrors(issues);
       status.say(`${file.name} was not loaded: ${issues.length} field${issues.length > 1 ? 's' : ''} invalid`, true);
       return;
     }
     jsonErrors.replaceChildren();
-    custom = { desc: parsed as NetworkDescription, file: file.name };
+    custom = { desc: network, file: file.name };
     onSettingsChanged();
     status.say(`loaded ${file.name}: ${custom.desc.name ?? 'network'}, ${custom.desc.populations.reduce((a, p) => a + p.size, 0)} neurons; press Start`);
   });
@@ -151,14 +157,16 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     const backend = s.backend as 'gpu' | 'cpu';
     status.say(`building the network on the ${backend}…`);
     document.body.dataset.networkState = 'building';
-    const device = session.device;
-    sim = await createSimulation(desc, backend === 'gpu' ? { backend, device: device! } : { backend });
+    sim = await createNetworkSimulation(desc, backend === 'gpu' ? { backend, device: session.device! } : { backend });
+    wall = 0;
     const windowSteps = Math.max(1, Math.round(s.window / desc.dt));
     geometry = { neurons: n, window: windowSteps, width: RASTER_WIDTH, height: Math.min(RASTER_HEIGHT, Math.floor(0xffffffff / n)), split: desc.populations[0]!.size };
-    // The GPU draws the raster from the spike masks. It is presented in a WebGPU canvas, except
-    // on a software adapter: headless Chromium on SwiftShader loses the device when it presents a
-    // WebGPU canvas, so there the GPU's picture is copied into the 2D canvas instead.
-    const path = rasterPath = backend === 'cpu' ? 'cpu'
+    // The GPU draws the raster from the recorded spike pairs. It is presented in a WebGPU canvas,
+    // except on a software adapter: headless Chromium on SwiftShader loses the device when it
+    // presents a WebGPU canvas, so there the GPU's picture is copied into the 2D canvas instead.
+    // A batch, or a network that records only some spikes, is painted from the spikes read back.
+    const tappable = sim.plan.copies === 1 && sim.plan.recordSpikes.every(Boolean);
+    const path = rasterPath = backend === 'cpu' || !tappable ? 'cpu'
       : s.raster === 'canvas' || (s.raster === 'auto' && !session.software) ? 'gpu-canvas' : 'gpu-pixels';
     gpuCanvas.hidden = path !== 'gpu-canvas';
     cpuCanvas.hidden = path === 'gpu-canvas';
@@ -166,20 +174,20 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     if (path === 'gpu-canvas') {
       context ??= gpuCanvas.getContext('webgpu')!;
       const format = navigator.gpu.getPreferredCanvasFormat();
-      context.configure({ device: device!, format, alphaMode: 'opaque' });
-      raster = await GpuSpikeRaster.create(device!, geometry, format);
+      context.configure({ device: sim.device!, format, alphaMode: 'opaque' });
+      raster = await GpuSpikeRaster.create(sim.device!, geometry, format);
     } else if (path === 'gpu-pixels') {
-      raster = await GpuSpikeRaster.create(device!, geometry, 'rgba8unorm');
+      raster = await GpuSpikeRaster.create(sim.device!, geometry, 'rgba8unorm');
     }
     if (raster) sim.addSpikeTap(raster);
     counts = new Float64Array(0);
     counted = 0;
-    document.body.dataset.adapter = sim.adapter;
+    document.body.dataset.adapter = sim.backend;
     return true;
   }
 
   async function advance(steps: number): Promise<void> {
-    await sim!.run({ steps });
+    wall += (await sim!.run({ steps })).wallSeconds;
     await draw();
   }
 
@@ -188,23 +196,23 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     const total = Math.round(s.duration / sim!.plan.dt);
     let perFrame = 10;
     document.body.dataset.networkState = 'running';
-    while (running && sim!.steps < total) {
+    while (running && sim!.step < total) {
       const t0 = performance.now();
-      await advance(Math.min(perFrame, total - sim!.steps));
+      await advance(Math.min(perFrame, total - sim!.step));
       const ms = performance.now() - t0;
       // About 30 frames a second: more steps per frame while a frame is quick, fewer when slow.
       if (ms < 25) perFrame = Math.min(perFrame * 2, 5000);
       else if (ms > 80) perFrame = Math.max(1, Math.floor(perFrame / 2));
       await new Promise((r) => setTimeout(r, 0));
     }
-    const done = sim!.steps >= total;
+    const done = sim!.step >= total;
     document.body.dataset.networkState = done ? 'done' : 'paused';
     running = false;
   }
 
   async function draw(): Promise<void> {
     if (!sim || !geometry) return;
-    const spikes = sim.spikes, head = sim.steps, dt = sim.plan.dt, n = geometry.neurons;
+    const spikes = sim.spikes(), head = sim.step, dt = sim.plan.dt, n = geometry.neurons;
     const paint = (rgba: Uint8ClampedArray<ArrayBuffer>) => cpuCanvas.getContext('2d')!.putImageData(new ImageData(rgba, geometry!.width, geometry!.height), 0, 0);
     if (raster && rasterPath === 'gpu-canvas') raster.render(context!.getCurrentTexture().createView());
     else if (raster) paint(await raster.readPixels());
@@ -222,13 +230,13 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     for (let b = first; b < bins; b++) { xs.push((b + 0.5) * binSteps * dt); ys.push(counts[b]! / n / ((binSteps * dt) / 1000)); }
     rate.setData([xs, ys]);
     const sum = sim.summary(), simMs = sum.steps * dt;
-    const perWall = sum.wallSeconds > 0 ? simMs / sum.wallSeconds : 0;
+    const perWall = wall > 0 ? simMs / wall : 0, meanHz = simMs > 0 ? sum.spikes / (n * sim.plan.copies) / (simMs / 1000) : 0;
     readout.replaceChildren(
       el('span', { 'data-testid': 'time' }, `t = ${simMs.toFixed(0)} / ${s.duration} ms`),
       el('span', { 'data-testid': 'speed' }, `${perWall.toFixed(0)} simulated ms per wall second`),
       el('span', { 'data-testid': 'rt' }, `real-time factor ${(perWall / 1000).toFixed(2)}×`),
-      el('span', {}, `${sum.spikes} spikes, ${sum.meanRateHz.toFixed(2)} Hz`),
-      el('span', {}, `${sum.neurons} neurons on ${sum.adapter}`),
+      el('span', {}, `${sum.spikes} spikes, ${meanHz.toFixed(2)} Hz`),
+      el('span', {}, `${n} neurons on ${sim.backend}`),
     );
     document.body.dataset.spikes = String(sum.spikes);
     document.body.dataset.steps = String(sum.steps);

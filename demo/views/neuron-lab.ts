@@ -1,9 +1,7 @@
 // Neuron lab: one neuron of any model and named type, a stimulus editor, traces of every state
 // variable and the phase plane(s) with the trajectory's limit cycle (the last period, once two
 // successive periods agree).
-import {
-  NEURON_MODELS, createCircuit, hhDoubleImpulse, type CircuitDescription, type CircuitIntegrator, type NeuronModelName, type Stimulus,
-} from 'spikegpu';
+import { MODELS, createNetworkSimulation, networkPresets, type Network, type NetworkInput } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
   type Controller, type GUI, StatusLine, el, serial, fieldError, makeGui, numberError, readUrl, setXY, tag, thin, timeChart, type uPlot, writeUrl, xyChart,
@@ -13,19 +11,23 @@ import type { View } from './view';
 /** One row of the stimulus editor (a pulse is one rectangular pulse; several rows make a train). */
 interface StimRow { kind: 'constant' | 'step' | 'pulse'; amplitude: number; start: number; stop: number }
 
-/** Seed 001's double impulse, from the library's preset, as editor rows. */
-const DOUBLE_IMPULSE = formatStimuli(hhDoubleImpulse().neurons[0]!.stimuli!.flatMap((st) =>
-  st.kind === 'pulses' ? st.pulses.map((q) => ({ kind: 'pulse' as const, amplitude: q.amplitude, start: q.start, stop: q.duration })) : []));
+/** Seed 001's double impulse, from the library's preset (times in steps), as editor rows (ms). */
+const DOUBLE_IMPULSE = (() => {
+  const net = networkPresets.hhDoubleImpulse(), ms = (steps: number) => Number((steps * net.dt).toPrecision(12));
+  return formatStimuli(net.inputs!.flatMap((inp) =>
+    inp.kind === 'pulses' ? inp.pulses.map((q) => ({ kind: 'pulse' as const, amplitude: q.amplitude, start: ms(q.start), stop: ms(q.duration) })) : []));
+})();
 
+type LabModel = 'izhikevich' | 'hodgkin_huxley' | 'hindmarsh_rose' | 'adex';
 /** What each model starts with (HH: seed 001). */
-const MODEL_DEFAULTS: Record<NeuronModelName, { preset: string; dt: number; duration: number; stim: string }> = {
+const MODEL_DEFAULTS: Record<LabModel, { preset: string; dt: number; duration: number; stim: string }> = {
   izhikevich: { preset: 'RS', dt: 0.1, duration: 300, stim: 'step:10:20:' },
   hodgkin_huxley: { preset: 'hh1952', dt: 0.01, duration: 50, stim: DOUBLE_IMPULSE },
   hindmarsh_rose: { preset: 'neun', dt: 0.01, duration: 1000, stim: '' },
   adex: { preset: 'regular_spiking', dt: 0.1, duration: 300, stim: 'step:1000:20:' },
 };
 /** The phase planes each model shows: [x variable, y variable]. */
-const PLANES: Record<NeuronModelName, [string, string][]> = {
+const PLANES: Record<LabModel, [string, string][]> = {
   izhikevich: [['v', 'u']],
   hodgkin_huxley: [['v', 'n'], ['v', 'm']],
   hindmarsh_rose: [['x', 'y']],
@@ -45,10 +47,12 @@ function formatStimuli(rows: StimRow[]): string {
   return rows.map((r) => r.kind === 'constant' ? `constant:${r.amplitude}` : `${r.kind}:${r.amplitude}:${r.start}:${Number.isNaN(r.stop) ? '' : r.stop}`).join(',');
 }
 
-function toStimulus(r: StimRow): Stimulus {
-  if (r.kind === 'constant') return { kind: 'constant', amplitude: r.amplitude };
-  if (r.kind === 'step') return { kind: 'step', amplitude: r.amplitude, start: r.start, ...(Number.isNaN(r.stop) ? {} : { stop: r.stop }) };
-  return { kind: 'pulses', pulses: [{ start: r.start, duration: r.stop, amplitude: r.amplitude }] };
+/** One editor row as an input of the population: the editor's ms as whole steps of dt. */
+function toInput(r: StimRow, target: string, dt: number): NetworkInput {
+  const steps = (ms: number) => Math.round(ms / dt);
+  if (r.kind === 'constant') return { kind: 'constant', target, amplitude: r.amplitude };
+  if (r.kind === 'step') return { kind: 'constant', target, amplitude: r.amplitude, start: steps(r.start), ...(Number.isNaN(r.stop) ? {} : { stop: steps(r.stop) }) };
+  return { kind: 'pulses', target, pulses: [{ start: steps(r.start), duration: steps(r.stop), amplitude: r.amplitude }] };
 }
 
 export function neuronLabView(root: HTMLElement, session: GpuSession): View {
@@ -56,6 +60,7 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
     model: 'hodgkin_huxley', integrator: 'rk4', ...MODEL_DEFAULTS.hodgkin_huxley,
     backend: session.device ? 'gpu' : 'cpu',
   });
+  if (!Object.hasOwn(MODEL_DEFAULTS, s.model)) s.model = 'hodgkin_huxley';  // a model this lab has no defaults for
   let rows: StimRow[] = [];
   const controls = el('div', { class: 'controls' });
   const status = new StatusLine();
@@ -66,7 +71,7 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
 
   const gui = makeGui(controls, 'Neuron lab');
   const ctl: Record<string, Controller> = {};
-  ctl.model = tag(gui.add(s, 'model', Object.keys(NEURON_MODELS)), 'model');
+  ctl.model = tag(gui.add(s, 'model', Object.keys(MODEL_DEFAULTS)), 'model');
   ctl.preset = tag(gui.add(s, 'preset', []).name('type / preset'), 'preset');
   ctl.integrator = tag(gui.add(s, 'integrator', ['euler', 'rk4', 'rk6']), 'integrator');
   ctl.dt = tag(gui.add(s, 'dt').name('dt (ms)'), 'dt');
@@ -94,8 +99,8 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
   });
 
   function refreshPresets(): void {
-    const presets = Object.keys(NEURON_MODELS[s.model as NeuronModelName].declaration.presets ?? {});
-    if (!presets.includes(s.preset)) s.preset = MODEL_DEFAULTS[s.model as NeuronModelName]?.preset ?? presets[0]!;
+    const presets = Object.keys(MODELS[s.model]?.declaration.presets ?? {});
+    if (!presets.includes(s.preset)) s.preset = MODEL_DEFAULTS[s.model as LabModel]?.preset ?? presets[0]!;
     ctl.preset = tag(ctl.preset!.options(presets), 'preset');
     ctl.preset.onFinishChange(changed);
     gui.controllersRecursive().forEach((c) => c.updateDisplay());
@@ -145,30 +150,32 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
     void exclusive(run);
   }
 
-  function description(): CircuitDescription {
-    const model = NEURON_MODELS[s.model as NeuronModelName];
+  /** One neuron as a one-neuron population; every state variable and the input I probed. */
+  function description(): Network {
+    const model = MODELS[s.model]!;
     // At most ~20000 samples per trace.
     const every = Math.max(1, Math.ceil(s.duration / s.dt / 20000));
     return {
-      name: `neuron lab: ${s.model} ${s.preset}`,
-      dt: s.dt, integrator: s.integrator as CircuitIntegrator,
-      neurons: [{ model: s.model as NeuronModelName, preset: s.preset, stimuli: rows.map(toStimulus) }],
-      record: { traces: [...model.variables, 'I'].map((variable) => ({ neuron: 0, variable })), every },
+      name: `neuron lab: ${s.model} ${s.preset}`, dt: s.dt, seed: 0,
+      populations: [{ name: 'neuron', size: 1, model: s.model, preset: s.preset, integrator: s.integrator }],
+      inputs: rows.map((r) => toInput(r, 'neuron', s.dt)),
+      record: { spikes: true, probes: [...model.variables, 'I'].map((variable) => ({ population: 'neuron', variable, neurons: [0], every })) },
     };
   }
 
   async function run(): Promise<void> {
     if (!validate()) { status.say('fix the fields marked in red', true); return; }
-    const model = NEURON_MODELS[s.model as NeuronModelName];
+    const model = MODELS[s.model]!;
     const desc = description();
     status.say(`running ${s.model} (${s.preset}) on the ${s.backend}…`);
     document.body.dataset.labState = 'running';
-    const sim = await createCircuit(desc, s.backend === 'gpu' ? { backend: 'gpu', device: session.device! } : { backend: 'cpu' });
+    const sim = await createNetworkSimulation(desc, s.backend === 'gpu' ? { backend: 'gpu', device: session.device! } : { backend: 'cpu' });
     try {
-      await sim.run({ duration: s.duration });
-      const t = sim.times(), vars = model.variables;
-      const tr = Object.fromEntries([...vars, 'I'].map((v) => [v, sim.trace({ neuron: 0, variable: v })]));
-      const spikes = sim.spikeTimes(0), sum = sim.summary();
+      const run = await sim.run({ duration: s.duration });
+      // Probe q samples variable q (the last: I), every `every` steps.
+      const t = sim.times(0), vars = model.variables, every = desc.record!.probes![0]!.every!;
+      const tr = Object.fromEntries([...vars, 'I'].map((v, q) => [v, sim.trace(q)]));
+      const spikes = sim.spikeTimes(0);
       // Traces: the membrane variable and the input; the other state variables below.
       charts.traces?.destroy();
       charts.traces = timeChart(tracesBox, { title: `${vars[0]} and input`, x: 't (ms)', y: vars[0]!, series: [vars[0]!, 'I'], y2: 'I', onY2: ['I'] });
@@ -178,10 +185,10 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
       charts.gates.setData([thin(t), ...vars.slice(1).map((v) => thin(tr[v]!))]);
       // Phase planes, with the limit cycle: the last period once it repeats within 2 %.
       const cycle = limitCycle(spikes);
-      const [c0, c1] = cycle ? [Math.floor(cycle.from / (s.dt * sim.plan.every)) - 1, Math.ceil(cycle.to / (s.dt * sim.plan.every)) - 1] : [0, 0];
+      const [c0, c1] = cycle ? [Math.floor(cycle.from / (s.dt * every)) - 1, Math.ceil(cycle.to / (s.dt * every)) - 1] : [0, 0];
       for (const c of charts.planes) c.destroy();
       planesBox.replaceChildren();
-      charts.planes = PLANES[s.model as NeuronModelName].map(([x, y]) => {
+      charts.planes = PLANES[s.model as LabModel].map(([x, y]) => {
         const box = el('div', { class: 'plane', 'data-plane': `${x}-${y}` });
         planesBox.append(box);
         const u = xyChart(box, { title: `phase plane ${x}–${y}`, x, y, series: ['trajectory', ...(cycle ? ['limit cycle'] : [])] });
@@ -191,7 +198,7 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
       readout.replaceChildren(
         el('span', { 'data-testid': 'spikes' }, `${spikes.length} spikes${spikes.length ? ` at ${[...spikes.slice(0, 4)].map((x) => x.toFixed(2)).join(', ')}${spikes.length > 4 ? ', …' : ''} ms` : ''}`),
         el('span', { 'data-testid': 'cycle' }, cycle ? `limit cycle: period ${cycle.period.toFixed(3)} ms (${(1000 / cycle.period).toFixed(1)} Hz)` : 'no limit cycle (fewer than three spikes, or the period has not settled)'),
-        el('span', {}, `${sum.steps} steps of ${s.integrator} in ${(sum.wallSeconds * 1000).toFixed(0)} ms on ${sum.adapter}`),
+        el('span', {}, `${run.steps} steps of ${s.integrator} in ${(run.wallSeconds * 1000).toFixed(0)} ms on ${sim.backend}`),
       );
       document.body.dataset.labSpikes = String(spikes.length);
       document.body.dataset.labCycle = cycle ? cycle.period.toFixed(4) : 'none';
@@ -204,7 +211,7 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
 
   /** A model starts from its defaults (the HH ones are seed 001's double impulse). */
   function modelChanged(): void {
-    Object.assign(s, MODEL_DEFAULTS[s.model as NeuronModelName]!);
+    Object.assign(s, MODEL_DEFAULTS[s.model as LabModel]!);
     refreshPresets();
     loadRows();
     changed();

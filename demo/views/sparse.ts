@@ -1,10 +1,10 @@
-// Sparse view: COBAHH (MODELS.md §6, and the scaled benchmark) or the seed's neurons with sparse
+// Sparse view: COBAHH (docs/models.md, and the scaled benchmark) or the seed's neurons with sparse
 // fixed in-degree and delays, at sizes a dense S cannot reach. Connectivity is built on the GPU;
-// spikes, population rates and the traced neurons' membrane potentials come back from it in
-// chunks and are drawn as the run goes.
+// spikes, population rates and the traced neurons' membrane potentials (probes) come back from
+// it in chunks and are drawn as the run goes.
 import {
-  MAX_NEURONS, NetworkValidationError, RASTER_COLOURS, formatBytes, RASTER_EXCITATORY, RASTER_INHIBITORY, SparseSimulation,
-  type SparseNetworkDescription, cobahh, sparseIzhikevich,
+  MAX_NEURONS, NetworkSpecError, RASTER_COLOURS, RASTER_EXCITATORY, RASTER_INHIBITORY, createNetworkSimulation, formatBytes,
+  networkGpuFootprint, networkPresets, proceduralFootprint, type Network, type NetworkSimulation,
 } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
@@ -16,7 +16,7 @@ import type { View } from './view';
 const CPU_PAGE_MAX_NEURONS = 20000;
 /** Simulated ms between two redraws. */
 const SLICE_MS = 20;
-/** Neurons the page traces at most (the library allows MAX_TRACED_NEURONS; a chart holds a few). */
+/** Neurons the page traces at most (a chart holds a few). */
 const PAGE_MAX_TRACED = 8;
 
 /** The traced-neurons field: '' for none, else comma-separated indices. */
@@ -57,7 +57,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     traced: tag(gui.add(s, 'traced').name('traced neurons'), 'traced'),
   };
   let stop = false;
-  let sim: SparseSimulation | null = null;
+  let sim: NetworkSimulation | null = null;
   const actions = { run: () => { stop = false; void exclusive(run); }, stop: () => { stop = true; } };
   tag(gui.add(actions, 'run').name('Run'), 'run');
   tag(gui.add(actions, 'stop').name('Stop'), 'stop');
@@ -75,7 +75,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     document.body.dataset.sparseState = 'error';
     status.say(`${e.name}: ${e.message}`, true);
     // A network the device cannot hold is refused by size: show it on the neurons field.
-    if (e instanceof NetworkValidationError && e.issues.some((i) => i.path === 'populations')) fieldError(ctl.neurons!, e.message);
+    if (e instanceof NetworkSpecError && e.issues.some((i) => i.path === 'populations')) fieldError(ctl.neurons!, e.message);
   });
 
   function validateFields(): boolean {
@@ -88,6 +88,9 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
       duration: intError('duration (ms)', s.duration, 1, 100_000),
       backend: session.backendError(s.backend),
       traced: tracedError(),
+      // Rows are drawn again at each spike for fixed-probability rules: COBAHH's, not a fixed in-degree.
+      connectivity: s.backend === 'gpu' && s.connectivity === 'procedural' && s.network !== 'cobahh'
+        ? 'procedural synapses need fixed-probability connectivity (COBAHH); this network has a fixed in-degree' : null,
     };
     for (const [k, m] of Object.entries(errors)) fieldError(ctl[k]!, m);
     return Object.values(errors).every((m) => m === null);
@@ -106,20 +109,31 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
   function showEstimate(): void {
     if (s.backend !== 'gpu') { readout.replaceChildren(); return; }
     try {
-      const e = SparseSimulation.estimateMemory(description(), { connectivity: s.connectivity as 'stored' });
-      const other = e.proceduralBytes === null ? '' : `; with procedural synapses about ${formatBytes(e.proceduralBytes)}`;
+      // From the description alone (compiling 10⁵ neurons takes seconds).
+      const net = description(), e = networkGpuFootprint(net), drawn = s.connectivity === 'procedural' ? null : proceduralFootprint(net);
+      const other = drawn === null ? '' : `; with procedural synapses about ${formatBytes(drawn.total)}`;
       readout.replaceChildren(el('div', { 'data-testid': 'sparse-estimate' },
-        `GPU memory: about ${formatBytes(e.bytes)} (synapses ${formatBytes(e.parts.synapses!)})${other}`));
+        `GPU memory: about ${formatBytes(e.total)} (synapses ${formatBytes(e.parts.synapses!)})${other}`));
     } catch {
       readout.replaceChildren(); // the fields' own errors say what is wrong
     }
   }
 
-  function description(): SparseNetworkDescription {
-    const record = { traces: parseTraced(s.traced) };
-    return s.network === 'cobahh'
-      ? cobahh({ n: s.neurons, scaled: s.scaled, seed: s.seed, record })
-      : sparseIzhikevich({ n: s.neurons, k: s.inDegree, delay: s.delay, seed: s.seed, record });
+  /** The preset, its traced neurons (global indices) probed as v of their populations, its rows stored or procedural. */
+  function description(): Network {
+    const net = s.network === 'cobahh'
+      ? networkPresets.cobahh({ n: s.neurons, scaled: s.scaled, seed: s.seed })
+      : networkPresets.sparseIzhikevich({ n: s.neurons, k: s.inDegree, delay: s.delay, seed: s.seed });
+    const traced = parseTraced(s.traced);
+    let start = 0;
+    const probes = net.populations.flatMap((p) => {
+      const mine = traced.filter((i) => i >= start && i < start + p.size).map((i) => i - start);
+      start += p.size;
+      return mine.length ? [{ population: p.name, variable: 'v', neurons: mine }] : [];
+    });
+    net.record = { ...net.record, probes };
+    if (s.backend === 'gpu' && s.connectivity === 'procedural') net.projections = net.projections!.map((pr) => ({ ...pr, storage: 'procedural' as const }));
+    return net;
   }
 
   async function run(): Promise<void> {
@@ -132,62 +146,66 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     status.say(`building ${s.neurons} neurons' connectivity on the ${s.backend === 'gpu' ? 'GPU' : 'CPU'}…`);
     const desc = description();
     const t0 = performance.now();
-    sim = await SparseSimulation.create(desc, s.backend === 'gpu'
-      ? { backend: 'gpu', device: session.device!, launch: s.launch as 'auto', connectivity: s.connectivity as 'stored' }
+    sim = await createNetworkSimulation(desc, s.backend === 'gpu'
+      ? { backend: 'gpu', device: session.device!, launch: s.launch as 'auto' }
       : { backend: 'cpu' });
     const built = (performance.now() - t0) / 1000;
-    const { plan, backend } = sim;
-    const synapses = backend.synapses.reduce((a, b) => a + b, 0);
-    const shape = backend.launch === null ? null : backend.launch === 'one-workgroup' ? 'one workgroup' : 'dispatches per step';
+    const { plan } = sim;
+    const counts = sim.synapseCounts();
+    const synapses = counts.includes(null) ? 'synapses drawn again at each spike' : `${counts.reduce<number>((a, b) => a + b!, 0).toLocaleString('en')} synapses`;
+    const shape = sim.launch === null ? null : sim.launch === 'one-workgroup' ? 'one workgroup' : 'dispatches per step';
     const stepsTotal = Math.round(s.duration / plan.dt), slice = Math.max(1, Math.round(SLICE_MS / plan.dt));
-    const pops = plan.ranges.length, bin = Math.max(1, Math.round(1 / plan.dt));
+    const bin = Math.max(1, Math.round(1 / plan.dt));
     const rowOf = (i: number) => Math.floor((i * (RASTER_HEIGHT - 1)) / plan.n);
-    const inhibitoryFrom = plan.ranges[1]?.start ?? plan.n;
+    const inhibitoryFrom = plan.populations[1]?.start ?? plan.n;
     const ctx = canvas.getContext('2d')!;
     const colour = (k: number) => `rgb(${RASTER_COLOURS[k]!.slice(0, 3).join(',')})`;
     let binned = 0, wall = 0, spikes = 0;
-    const t: number[] = [], series: number[][] = plan.ranges.map(() => []);
-    const traced = [...plan.traced], traceT: number[] = [], traceV: number[][] = traced.map(() => []);
+    const t: number[] = [], series: number[][] = plan.populations.map(() => []);
+    const traced = parseTraced(s.traced), traceT: number[] = [], traceV: number[][] = traced.map(() => []);
+    /** Each traced neuron's probe: its population and index there. */
+    const probeOf = traced.map((i) => { const p = plan.populations.find((q) => i >= q.start && i < q.start + q.size)!; return { population: p.name, variable: 'v', neuron: i - p.start }; });
     trace = traced.length ? timeChart(traceBox, {
       title: 'Membrane potential of the traced neurons (every step)', x: 't (ms)', y: 'v (mV)', series: traced.map((i) => `neuron ${i}`), height: 220,
     }) : null;
     document.body.dataset.sparseState = 'running';
     for (let done = 0; done < stepsTotal && !stop;) {
       const from = done;
-      const r = await sim.run({ steps: Math.min(slice, stepsTotal - done) });
-      done += r.steps; wall += r.wallSeconds; spikes += r.spikes;
+      const m = Math.min(slice, stepsTotal - done);
+      const r = await sim.run({ steps: m });
+      done += m; wall += r.wallSeconds; spikes += r.spikes;
       // This slice's spikes into the raster.
       const fresh = sim.spikes(from);
-      for (let k = 0; k < fresh.steps.length; k++) {
-        const i = fresh.neurons[k]!;
+      for (let k = 0; k < fresh.step.length; k++) {
+        const i = fresh.neuron[k]!;
         ctx.fillStyle = colour(i >= inhibitoryFrom ? RASTER_INHIBITORY : RASTER_EXCITATORY);
-        ctx.fillRect(Math.floor((fresh.steps[k]! / stepsTotal) * (RASTER_WIDTH - 1)), rowOf(i), 2, 2);
+        ctx.fillRect(Math.floor((fresh.step[k]! / stepsTotal) * (RASTER_WIDTH - 1)), rowOf(i), 2, 2);
       }
-      // The completed 1 ms bins since the last slice, from the GPU's counts.
-      const start = binned, counts = sim.rateCounts(start);  // counts[(step − start) · pops + p]
+      // The completed 1 ms bins since the last slice, from the GPU's counts (spikes per step).
+      const rates = plan.populations.map((p) => sim!.rates(p.name));
       for (; binned + bin <= done; binned += bin) {
         t.push(binned * plan.dt);
-        plan.ranges.forEach((range, p) => {
+        plan.populations.forEach((p, k) => {
           let c = 0;
-          for (let q = binned - start; q < binned - start + bin; q++) c += counts[q * pops + p]!;
-          series[p]!.push(c / range.size / (bin * plan.dt / 1000));
+          for (let q = binned; q < binned + bin; q++) c += rates[k]![q]!;
+          series[k]!.push(c / p.size / (bin * plan.dt / 1000));
         });
       }
       rate.setData([t, ...series]);
       // This slice's trace samples: value k is the state after step from + k.
       if (trace) {
         for (let k = from; k < done; k++) traceT.push((k + 1) * plan.dt);
-        traced.forEach((i, q) => traceV[q]!.push(...sim!.trace(i, 'v', from)));
+        probeOf.forEach((probe, q) => traceV[q]!.push(...sim!.trace(probe).subarray(from)));
         trace.setData([traceT, ...traceV]);
         document.body.dataset.sparseTraceSamples = String(traceT.length);
       }
       const simulatedMs = done * plan.dt;
       readout.replaceChildren(
-        el('div', { 'data-testid': 'sparse-size' }, `${plan.n} neurons, ${synapses.toLocaleString('en')} synapses (built in ${built.toFixed(2)} s)`),
+        el('div', { 'data-testid': 'sparse-size' }, `${plan.n} neurons, ${synapses} (built in ${built.toFixed(2)} s)`),
         el('div', { 'data-testid': 'sparse-progress' }, `${simulatedMs.toFixed(0)} of ${s.duration} ms, ${spikes} spikes: ` +
-          Object.entries(sim.meanRates()).map(([p, x]) => `${p} ${x.toFixed(1)} Hz`).join(', ')),
+          Object.entries(sim.summary().meanRateHz).map(([p, x]) => `${p} ${x.toFixed(1)} Hz`).join(', ')),
         el('div', { 'data-testid': 'sparse-speed' }, `${(simulatedMs / wall).toFixed(0)} simulated ms per wall second ` +
-          `(real-time factor ${(simulatedMs / 1000 / wall).toFixed(3)}) on ${backend.adapter}${shape ? `, ${shape}, ${s.connectivity} synapses` : ''}`),
+          `(real-time factor ${(simulatedMs / 1000 / wall).toFixed(3)}) on ${sim.backend}${shape ? `, ${shape}, ${s.connectivity} synapses` : ''}`),
       );
       document.body.dataset.sparseSpikes = String(spikes);
       document.body.dataset.sparseSteps = String(done);

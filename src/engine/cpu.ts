@@ -264,6 +264,12 @@ export class CpuEngine {
     });
   }
 
+  /** Synapses each projection holds, in the description's order. */
+  synapseCounts(): number[] {
+    const built = [...this.chemical, ...this.continuous];
+    return this.plan.projections.map((pr) => built.find((c) => c.projection === pr)!.synapses.post.length);
+  }
+
   /** A copy of one state variable of one population, [copy · size + neuron]. */
   readState(population: number, variable: number): Float64Array {
     return this.S[population]![variable]!.slice();

@@ -38,6 +38,18 @@ export interface GpuEngineOptions extends GpuOptions {
   memoryLimit?: number;
 }
 
+/**
+ * One chunk's spike records, handed to a tap while the chunk's commands are encoded (GPU to GPU,
+ * nothing read back): word `countWord` of `buffer` counts the (step, element) pairs, pair r is at
+ * words pairsWord + 2r and + 2r + 1, at most `capacity` of them (a larger count fails the run).
+ * Element g of copy c is popBase + c·size + neuron; with one copy it is the neuron's global index.
+ */
+export interface SpikeTapChunk {
+  buffer: GPUBuffer; countWord: number; pairsWord: number; capacity: number;
+  firstStep: number; steps: number; neurons: number; copies: number;
+}
+export interface SpikeTap { encode(encoder: GPUCommandEncoder, chunk: SpikeTapChunk): void }
+
 const STEP_ALIGN = 256;
 /** Largest network (copies × neurons) 'auto' runs in one workgroup: a guess from the dispatch costs in docs/platform.md, not yet measured on hardware. */
 export const ONE_WORKGROUP_MAX_ELEMENTS = 4096;
@@ -65,6 +77,7 @@ export class GpuEngine {
   readonly readbackStats = { chunks: 0, bytes: 0, extraReads: 0 };
   /** Pairs the readback of each records buffer copied. */
   private readonly copied = [0, 0];
+  private readonly taps = new Set<SpikeTap>();
 
   private constructor(
     readonly plan: Plan,
@@ -81,6 +94,18 @@ export class GpuEngine {
   }
 
   get adapter(): string { return this.gpu.adapterName; }
+  get device(): GPUDevice { return this.gpu.device; }
+
+  /** Hands `tap` every later chunk's spike pairs as the chunk is encoded; returns its detach. */
+  addSpikeTap(tap: SpikeTap): () => void {
+    const missing = this.plan.populations.filter((p) => !this.plan.recordSpikes[p.index]).map((p) => p.name);
+    if (missing.length > 0) throw new Error(`addSpikeTap: a tap reads the recorded spike pairs, and record.spikes leaves out ${missing.join(', ')}`);
+    this.taps.add(tap);
+    return () => { this.taps.delete(tap); };
+  }
+
+  /** Synapses each projection stores (null: procedural rows, drawn at each spike). */
+  synapseCounts(): (number | null)[] { return this.L.projections.map((pl) => (pl.procedural ? null : pl.rows ? pl.rows.synapses : pl.synapses.post.length)); }
   /** The launch shape this network runs in. */
   get launch(): 'one-workgroup' | 'per-step' { return this.pipes.fused ? 'one-workgroup' : 'per-step'; }
 
@@ -252,6 +277,8 @@ export class GpuEngine {
       if (this.pipes.sample) this.dispatch(pass, this.pipes.sample, this.probeWidth);
     }
     pass.end();
+    const { R, plan } = this;
+    for (const tap of this.taps) tap.encode(enc, { buffer: this.bufs.rec[which]!, countWord: 0, pairsWord: R.pairs, capacity: R.capacity, firstStep: t0, steps: m, neurons: plan.n, copies: plan.copies });
     this.copied[which] = Math.min(this.R.capacity, this.pairsCopied);
     enc.copyBufferToBuffer(this.bufs.rec[which]!, 0, rb, 0, 4 * (this.R.pairs + 2 * this.copied[which]!));
     this.readbackStats.bytes += 4 * (this.R.pairs + 2 * this.copied[which]!);

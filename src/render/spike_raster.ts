@@ -1,12 +1,12 @@
-// A live spike raster drawn by the GPU straight from a simulation's spike bitmasks: the
-// simulation's chunk copies its masks into this view's history ring inside the same command
-// encoder (GPU to GPU, nothing read back), and a fragment shader bins them into pixels.
-// `rasterClasses` is the CPU reference of the shader's binning; `paintRaster` turns it into
-// RGBA for a 2D canvas (the page's fallback without WebGPU).
-import type { SpikeTap, SpikeTapChunk } from '../backends/backend';
+// A live spike raster drawn by the GPU from a simulation's recorded spikes: as each chunk is
+// encoded, a compute pass scatters its (step, neuron) pairs from the simulation's records buffer
+// into this view's history ring of bitmasks (GPU to GPU, nothing read back), and a fragment
+// shader bins them into pixels. `rasterClasses` is the CPU reference of the shader's binning;
+// `paintRaster` turns it into RGBA for a 2D canvas (the page's fallback without WebGPU).
+import type { SpikeTap, SpikeTapChunk } from '../engine/gpu';
 import { ShaderReflection, type StructLayout, packStruct } from '../gpu/reflect';
-import { SPIKE_RASTER_WGSL } from '../gpu/shaders';
 import type { SpikeList } from '../run/recorder';
+import SPIKE_RASTER_WGSL from '../../shaders/spike_raster.wgsl?raw';
 
 export interface RasterGeometry {
   /** Neurons shown (rows are bins of neurons, neuron 0 at the bottom). */
@@ -96,26 +96,33 @@ export function paintRaster(classes: Uint8Array): Uint8ClampedArray<ArrayBuffer>
 
 /**
  * The GPU raster: attach it to a GPU simulation (`sim.addSpikeTap(raster)`), run, then `render`
- * into a canvas texture. It needs the simulation's device (pass one to `createSimulation`).
+ * into a canvas texture. It needs the simulation's device (`sim.device`).
  */
 export class GpuSpikeRaster implements SpikeTap {
   private head = 0;
   private destroyed = false;
   private readonly uniform: GPUBuffer;
+  private readonly scatterUniform: GPUBuffer;
   private readonly history: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;
+  /** The scatter's bind group per records buffer (a simulation alternates two). */
+  private readonly scatterGroups = new WeakMap<GPUBuffer, GPUBindGroup>();
   private readonly packParams: (v: Record<string, number>) => ArrayBuffer;
+  private readonly packScatter: (v: Record<string, number>) => ArrayBuffer;
   private readonly words: number;
   private offscreen: { texture: GPUTexture; buffer: GPUBuffer } | null = null;
 
   private constructor(
     readonly device: GPUDevice, readonly geometry: Required<RasterGeometry>, readonly format: GPUTextureFormat,
     private readonly pipeline: GPURenderPipeline, layout: StructLayout,
+    private readonly scatter: { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout; params: StructLayout },
   ) {
     this.words = Math.ceil(geometry.neurons / 32);
     const { neurons: n, window, split } = geometry;
     this.packParams = (v) => packStruct(layout, { n, words: this.words, window, split, ...v });
+    this.packScatter = (v) => packStruct(scatter.params, { n, words: this.words, window, ...v });
     this.uniform = device.createBuffer({ label: 'spikegpu raster params', size: Math.ceil(layout.size / 16) * 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.scatterUniform = device.createBuffer({ label: 'spikegpu raster scatter params', size: Math.ceil(scatter.params.size / 16) * 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.history = device.createBuffer({ label: 'spikegpu raster history', size: 4 * window * this.words, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.bindGroup = device.createBindGroup({
       label: 'spikegpu raster',
@@ -124,7 +131,7 @@ export class GpuSpikeRaster implements SpikeTap {
     });
   }
 
-  /** Checks the geometry against the device, then builds the pipeline for `format` targets. */
+  /** Checks the geometry against the device, then builds the pipelines (drawing for `format` targets). */
   static async create(device: GPUDevice, geometry: RasterGeometry, format: GPUTextureFormat): Promise<GpuSpikeRaster> {
     checkRasterGeometry(geometry);
     const bytes = 4 * geometry.window * Math.ceil(geometry.neurons / 32);
@@ -132,32 +139,58 @@ export class GpuSpikeRaster implements SpikeTap {
     if (bytes > cap) throw new RangeError(`raster window × neurons need ${bytes} bytes of history; this device allows ${cap} in one buffer: show fewer steps`);
     const reflection = new ShaderReflection(SPIKE_RASTER_WGSL);
     const bindLayout = device.createBindGroupLayout({ label: 'spikegpu raster', entries: reflection.layoutEntries(0, new Set(), GPUShaderStage.FRAGMENT) });
+    const scatterLayout = device.createBindGroupLayout({ label: 'spikegpu raster scatter', entries: reflection.layoutEntries(1) });
     const module = device.createShaderModule({ label: 'spikegpu spike_raster.wgsl', code: SPIKE_RASTER_WGSL });
-    const pipeline = await device.createRenderPipelineAsync({
-      label: 'spikegpu raster',
-      layout: device.createPipelineLayout({ bindGroupLayouts: [bindLayout] }),
-      vertex: { module, entryPoint: 'vs' },
-      fragment: { module, entryPoint: 'fs', targets: [{ format }] },
-      primitive: { topology: 'triangle-list' },
-    });
-    return new GpuSpikeRaster(device, { split: geometry.neurons, ...geometry }, format, pipeline, reflection.struct('RasterParams'));
+    const [pipeline, scatter] = await Promise.all([
+      device.createRenderPipelineAsync({
+        label: 'spikegpu raster',
+        layout: device.createPipelineLayout({ bindGroupLayouts: [bindLayout] }),
+        vertex: { module, entryPoint: 'vs' },
+        fragment: { module, entryPoint: 'fs', targets: [{ format }] },
+        primitive: { topology: 'triangle-list' },
+      }),
+      device.createComputePipelineAsync({
+        label: 'spikegpu raster scatter',
+        // Group 0 is the drawing's: the scatter binds group 1 only.
+        layout: device.createPipelineLayout({ bindGroupLayouts: [device.createBindGroupLayout({ entries: [] }), scatterLayout] }),
+        compute: { module, entryPoint: 'scatter' },
+      }),
+    ]);
+    return new GpuSpikeRaster(device, { split: geometry.neurons, ...geometry }, format, pipeline, reflection.struct('RasterParams'),
+      { pipeline: scatter, layout: scatterLayout, params: reflection.struct('ScatterParams') });
   }
 
   /** Steps seen so far (the newest shown step is head − 1). */
   get steps(): number { return this.head; }
 
-  /** SpikeTap: copies the chunk's masks into the history ring, on the GPU. */
+  /** SpikeTap: clears the chunk's slots of the history ring, then scatters its spike pairs into them, on the GPU. */
   encode(encoder: GPUCommandEncoder, chunk: SpikeTapChunk): void {
     if (this.destroyed) return;
-    if (chunk.words !== this.words) throw new RangeError(`raster for ${this.geometry.neurons} neurons attached to a network of ${chunk.words * 32} mask bits`);
+    if (chunk.neurons !== this.geometry.neurons) throw new RangeError(`raster for ${this.geometry.neurons} neurons attached to a network of ${chunk.neurons} neurons`);
+    if (chunk.copies !== 1) throw new RangeError(`the raster shows one network; this simulation runs a batch of ${chunk.copies} copies`);
     const W = this.geometry.window, bytesPerStep = 4 * this.words;
     const end = chunk.firstStep + chunk.steps, start = Math.max(chunk.firstStep, end - W);
-    let step = start;
-    while (step < end) {
+    for (let step = start; step < end;) {
       const slot = step % W, m = Math.min(end - step, W - slot);
-      encoder.copyBufferToBuffer(chunk.buffer, chunk.offset + (step - chunk.firstStep) * bytesPerStep, this.history, slot * bytesPerStep, m * bytesPerStep);
+      encoder.clearBuffer(this.history, slot * bytesPerStep, m * bytesPerStep);
       step += m;
     }
+    // Written before this chunk's submit and after the previous one's: the queue keeps them in order.
+    this.device.queue.writeBuffer(this.scatterUniform, 0, this.packScatter({ count_word: chunk.countWord, pairs_word: chunk.pairsWord, capacity: chunk.capacity, first: start }));
+    let group = this.scatterGroups.get(chunk.buffer);
+    if (!group) {
+      group = this.device.createBindGroup({
+        label: 'spikegpu raster scatter', layout: this.scatter.layout,
+        entries: [{ binding: 0, resource: { buffer: this.scatterUniform } }, { binding: 1, resource: { buffer: chunk.buffer } }, { binding: 2, resource: { buffer: this.history } }],
+      });
+      this.scatterGroups.set(chunk.buffer, group);
+    }
+    const pass = encoder.beginComputePass({ label: 'spikegpu raster scatter' });
+    pass.setPipeline(this.scatter.pipeline);
+    pass.setBindGroup(1, group);
+    // A grid-stride loop over the pairs: at most 256 workgroups, whatever the capacity.
+    pass.dispatchWorkgroups(Math.max(1, Math.min(256, Math.ceil(chunk.capacity / 64))));
+    pass.end();
     this.head = Math.max(this.head, end);
   }
 
@@ -213,6 +246,7 @@ export class GpuSpikeRaster implements SpikeTap {
     if (this.destroyed) return;
     this.destroyed = true;
     this.uniform.destroy();
+    this.scatterUniform.destroy();
     this.history.destroy();
     this.offscreen?.texture.destroy();
     this.offscreen?.buffer.destroy();

@@ -7,7 +7,7 @@ import { checkSize } from '../compile/memory';
 import { type Plan, compileValidated } from '../compile/plan';
 import { assertNetwork } from '../spec/validate';
 import { type CopyFailure, CpuEngine } from '../engine/cpu';
-import { GpuEngine, type GpuEngineOptions } from '../engine/gpu';
+import { GpuEngine, type GpuEngineOptions, type SpikeTap } from '../engine/gpu';
 import { MAX_STEP } from '../spec/values';
 import { Recorder, type Spikes } from './recorder';
 
@@ -26,6 +26,7 @@ interface Engine {
   readonly failures: CopyFailure[];
   advance(steps: number, rec: Recorder): void | Promise<void>;
   readState(population: number, variable: number): Float64Array | Promise<Float64Array>;
+  synapseCounts(): (number | null)[];
   destroy?(): void;
 }
 
@@ -150,6 +151,18 @@ export class Simulation {
 
   /** The GPU backend's costs per step from the plan (null on the CPU): see GpuEngine.costs. */
   costs(): ReturnType<GpuEngine['costs']> | null { return this.engine instanceof GpuEngine ? this.engine.costs() : null; }
+
+  /** The GPU backend's device (null on the CPU reference): a GpuSpikeRaster for this simulation is made on it. */
+  get device(): GPUDevice | null { return this.engine instanceof GpuEngine ? this.engine.device : null; }
+
+  /** Lets `tap` read every later chunk's spike pairs on the GPU as the chunk is encoded (a GpuSpikeRaster); returns its detach. */
+  addSpikeTap(tap: SpikeTap): () => void {
+    if (!(this.engine instanceof GpuEngine)) throw new Error('addSpikeTap: spike taps read the GPU spike records; this simulation runs on the CPU reference (use sim.spikes())');
+    return this.engine.addSpikeTap(tap);
+  }
+
+  /** Synapses each projection holds, in the description's order (null: procedural rows on the GPU, drawn at each spike). */
+  synapseCounts(): (number | null)[] { return this.engine.synapseCounts(); }
 
   /** The GPU backend's launch shape (null on the CPU). */
   get launch(): 'one-workgroup' | 'per-step' | null { return this.engine instanceof GpuEngine ? this.engine.launch : null; }
