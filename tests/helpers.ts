@@ -75,29 +75,6 @@ export async function runBoth(
   }
 }
 
-import type { CircuitDescription } from '../src/circuit/description';
-import { createCircuit, type CircuitSimulation } from '../src/circuit/simulation';
-
-/**
- * Runs a circuit for `duration` ms on the CPU reference (f64) and on the GPU (f32), hands both
- * to `check`, and destroys them afterwards whatever `check` does.
- */
-export async function runCircuitBoth(
-  desc: CircuitDescription, duration: number, check: (sims: { cpu: CircuitSimulation; gpu: CircuitSimulation }) => void | Promise<void>,
-): Promise<void> {
-  const { device } = await testGpu();
-  const cpu = await createCircuit(desc, { backend: 'cpu' });
-  const gpu = await createCircuit(desc, { backend: 'gpu', device }).catch((e: unknown) => { cpu.destroy(); throw e; });
-  try {
-    await cpu.run({ duration });
-    await gpu.run({ duration });
-    await check({ cpu, gpu });
-  } finally {
-    cpu.destroy();
-    gpu.destroy();
-  }
-}
-
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
   let m = 0;

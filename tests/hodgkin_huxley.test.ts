@@ -1,23 +1,23 @@
-// Hodgkin–Huxley (shaders/hodgkin_huxley.wgsl, src/models/hodgkin_huxley.ts): GPU (f32) against
-// the CPU (f64) under every integrator, the two conventions, the guarded singularities, and
-// seed 001's double impulse, also against Brian2.
+// Hodgkin–Huxley (src/models/hodgkin_huxley.ts) in the one engine: GPU (f32) against the CPU
+// (f64) under every integrator, the two conventions, the guarded singularities, and seed 001's
+// double impulse (src/spec/presets/neun.ts), also against Brian2.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CIRCUIT_INTEGRATORS } from '../src/equations/integrators';
-import { hhDoubleImpulse } from '../src/circuit/presets';
-import { createCircuit } from '../src/circuit/simulation';
-import type { CircuitDescription } from '../src/circuit/description';
+import { hhDoubleImpulse } from '../src/spec/presets/neun';
+import { createSimulation } from '../src/run/simulation';
+import type { Network } from '../src/spec/network';
 import { NEUN_AREA } from '../src/models/hodgkin_huxley';
 import { MODELS } from '../src/models/registry';
 import { initialState, parameterValues, subexpressionValues } from '../src/equations/compile';
-import { circuitStepJs } from '../src/circuit/models';
+import { arrayStepJs } from '../src/equations/functions';
 
 const HH = MODELS.hodgkin_huxley!;
 const HH1952 = parameterValues(HH, 'hh1952');
 /** The declared rate functions at depolarisation u (1952 convention). */
 const hhRates = (u: number) => subexpressionValues(HH, { ...HH1952, v: u, h: 0, m: 0, n: 0, I: 0 });
-import { expectSpikesWithin, maxAbsDiff, runCircuitBoth, testGpu } from './helpers';
+import { expectSpikesWithin, maxAbsDiff, runBoth, testGpu } from './helpers';
 import { detectSpikes } from '../src/analysis/continuous';
 
 describe('rate functions', () => {
@@ -51,27 +51,30 @@ describe('rate functions', () => {
     expect(init.n).toBeCloseTo(r.an! / (r.an! + r.bn!), 15);
     // … and the 1952 model is (to the precision of its published EL) at equilibrium: one Euler step barely moves v.
     const x = Float64Array.from(HH.variables.map((v) => init[v]!));
-    circuitStepJs(HH, 'euler')(x, Float64Array.from(HH.parameters.map((k) => HH1952[k]!)), 0, 1);
+    arrayStepJs(HH, 'euler')(x, Float64Array.from(HH.parameters.map((k) => HH1952[k]!)), 0, 1);
     expect(Math.abs(x[0]!)).toBeLessThan(1e-2);
   });
 });
 
 describe('the two conventions', () => {
   test("Neun's −65 mV convention is the 1952 trajectory shifted by −65 mV with currents scaled by the area", async () => {
-    const neuron = (preset: string, amplitude: number): CircuitDescription => ({
-      dt: 0.01, integrator: 'rk4',
-      neurons: [{ model: 'hodgkin_huxley', preset, stimuli: [{ kind: 'step', start: 1, amplitude }] }],
-      record: { traces: ['v', 'h', 'm', 'n'].map((variable) => ({ neuron: 0, variable })) },
+    // A step of current from 1 ms (step 100) on.
+    const neuron = (preset: string, amplitude: number): Network => ({
+      dt: 0.01, seed: 0,
+      populations: [{ name: 'hh', size: 1, model: 'hodgkin_huxley', preset, integrator: 'rk4' }],
+      inputs: [{ kind: 'constant', target: 'hh', start: 100, amplitude }],
+      record: { probes: ['v', 'h', 'm', 'n'].map((variable) => ({ population: 'hh', variable, neurons: [0] })) },
     });
-    const a = await createCircuit(neuron('hh1952', 10), { backend: 'cpu' });
-    const b = await createCircuit(neuron('neun', 10 * NEUN_AREA), { backend: 'cpu' });
+    const a = await createSimulation(neuron('hh1952', 10));
+    const b = await createSimulation(neuron('neun', 10 * NEUN_AREA));
     await a.run({ duration: 30 });
     await b.run({ duration: 30 });
-    const va = a.trace({ neuron: 0, variable: 'v' }), vb = b.trace({ neuron: 0, variable: 'v' });
+    const at = (variable: string) => ({ population: 'hh', variable, neuron: 0 });
+    const va = a.trace(at('v')), vb = b.trace(at('v'));
     expect(a.spikeTimes(0).length).toBeGreaterThanOrEqual(2);
     expect(maxAbsDiff(va, vb.map((v) => v + 65))).toBeLessThan(1e-9);
     for (const g of ['h', 'm', 'n']) {
-      expect(maxAbsDiff(a.trace({ neuron: 0, variable: g }), b.trace({ neuron: 0, variable: g }))).toBeLessThan(1e-11);
+      expect(maxAbsDiff(a.trace(at(g)), b.trace(at(g)))).toBeLessThan(1e-11);
     }
     expect(Array.from(b.spikeTimes(0))).toEqual(Array.from(a.spikeTimes(0)));
   });
@@ -83,13 +86,14 @@ describe('GPU (f32) against the CPU reference (f64)', () => {
   // gates within 5e-5 at every sample, spike times within one step (0.01 ms).
   for (const integrator of CIRCUIT_INTEGRATORS) {
     test(`${integrator}: traces and spike times agree`, async () => {
-      await runCircuitBoth(hhDoubleImpulse({ integrator, dt: 0.01 }), 50, async ({ cpu, gpu }) => {
-        const dv = maxAbsDiff(cpu.trace({ neuron: 'hh', variable: 'v' }), gpu.trace({ neuron: 'hh', variable: 'v' }));
+      await runBoth(hhDoubleImpulse({ integrator, dt: 0.01 }), { duration: 50 }, ({ cpu, gpu }) => {
+        const at = (variable: string) => ({ population: 'hh', variable, neuron: 0 });
+        const dv = maxAbsDiff(cpu.trace(at('v')), gpu.trace(at('v')));
         expect(dv).toBeLessThan(5e-3);
         for (const g of ['h', 'm', 'n']) {
-          expect(maxAbsDiff(cpu.trace({ neuron: 'hh', variable: g }), gpu.trace({ neuron: 'hh', variable: g }))).toBeLessThan(5e-5);
+          expect(maxAbsDiff(cpu.trace(at(g)), gpu.trace(at(g)))).toBeLessThan(5e-5);
         }
-        const tc = cpu.spikeTimes('hh'), tg = gpu.spikeTimes('hh');
+        const tc = cpu.spikeTimes(0), tg = gpu.spikeTimes(0);
         expect(tc.length).toBe(2);
         expectSpikesWithin(tg, tc, 0.01);
       });
@@ -99,34 +103,35 @@ describe('GPU (f32) against the CPU reference (f64)', () => {
 
 describe("seed 001's double impulse", () => {
   test('two spikes: one after the 150 µA/cm² pulse at 0–1 ms, one after the 50 µA/cm² pulse at 10–11 ms', async () => {
-    const sim = await createCircuit(hhDoubleImpulse(), { backend: 'cpu' });
+    const sim = await createSimulation(hhDoubleImpulse());
     await sim.run({ duration: 50 });
-    const t = sim.spikeTimes('hh');
+    const t = sim.spikeTimes(0);
     expect(t.length).toBe(2);
     expect(t[0]).toBeGreaterThan(0);
     expect(t[0]).toBeLessThan(2);
     expect(t[1]).toBeGreaterThan(10);
     expect(t[1]).toBeLessThan(13);
-    const v = sim.trace({ neuron: 'hh', variable: 'v' });
+    const v = sim.trace({ population: 'hh', variable: 'v', neuron: 0 });
     expect(Math.max(...v)).toBeGreaterThan(90);        // the 1952 spike peaks near +100 mV from rest
     expect(Math.abs(v[v.length - 1]!)).toBeLessThan(1); // and returns to rest by 50 ms
-    // Spike detection on the recorded trace (samples at (k + 1) dt) agrees with the engine's within a step.
+    // Spike detection on the recorded trace (samples at (k + 1) dt) agrees with the engine's within a step
+    // (the engine's time is the start of the step that crosses, s·dt: docs/conventions.md#spike-times).
     const detected = detectSpikes(v, 45, 0.01, 0.01);
     expect(detected.length).toBe(2);
     detected.forEach((x, k) => expect(Math.abs(x - t[k]!)).toBeLessThanOrEqual(0.01));
     // The input trace is the stimulus as applied: 150 for steps 0..99, 50 for steps 1000..1099.
-    const I = sim.trace({ neuron: 'hh', variable: 'I' });
+    const I = sim.trace({ population: 'hh', variable: 'I', neuron: 0 });
     expect([I[0], I[99], I[100], I[999], I[1000], I[1099], I[1100]]).toEqual([150, 150, 0, 0, 50, 50, 0]);
   });
 
   test('without the second pulse there is one spike: the second spike is the second pulse', async () => {
-    const desc = hhDoubleImpulse();
-    const s = desc.neurons[0]!.stimuli![0]!;
+    const net = hhDoubleImpulse();
+    const s = net.inputs![0]!;
     if (s.kind !== 'pulses') throw new Error('preset changed');
     s.pulses = s.pulses.slice(0, 1);
-    const sim = await createCircuit(desc, { backend: 'cpu' });
+    const sim = await createSimulation(net);
     await sim.run({ duration: 50 });
-    expect(sim.spikeTimes('hh').length).toBe(1);
+    expect(sim.spikeTimes(0).length).toBe(1);
   });
 });
 
@@ -142,17 +147,17 @@ describe('seed 001 against Brian2', () => {
 
   async function worst(backend: 'cpu' | 'gpu') {
     const { device } = await testGpu();
-    const sim = await createCircuit(hhDoubleImpulse(), { backend, device });
+    const sim = await createSimulation(hhDoubleImpulse(), { backend, device });
     try {
       await sim.run({ duration: fixture.duration });
-      const v = sim.trace({ neuron: 'hh', variable: 'v' });
+      const v = sim.trace({ population: 'hh', variable: 'v', neuron: 0 });
       let dv = 0, dg = 0;
       for (let k = 1; k < fixture.v.length; k++) dv = Math.max(dv, Math.abs(v[k - 1]! - fixture.v[k]!));
       for (const g of ['m', 'h', 'n'] as const) {
-        const tr = sim.trace({ neuron: 'hh', variable: g });
+        const tr = sim.trace({ population: 'hh', variable: g, neuron: 0 });
         for (let j = 1; j < fixture[g].length; j++) dg = Math.max(dg, Math.abs(tr[j * fixture.gatesEvery - 1]! - fixture[g][j]!));
       }
-      return { dv, dg, spikes: Array.from(sim.spikeTimes('hh')), samples: v.length };
+      return { dv, dg, spikes: Array.from(sim.spikeTimes(0), (t) => +t.toFixed(2)), samples: v.length };
     } finally { sim.destroy(); }
   }
 
@@ -164,7 +169,8 @@ describe('seed 001 against Brian2', () => {
     // Measured: 5.0e-10 mV and 5.0e-13, the fixture's 12 significant digits.
     expect(r.dv).toBeLessThan(1e-8);
     expect(r.dg).toBeLessThan(1e-11);
-    expect(r.spikes).toEqual([0.31, 10.89]);
+    // The circuits said 0.31 and 10.89 ms, the ends of the crossing steps; the one engine gives their starts (s·dt).
+    expect(r.spikes).toEqual([0.30, 10.88]);
   });
 
   test('the GPU (f32) within the tolerances it has against the CPU: V 5e-3 mV, gates 5e-5', async () => {

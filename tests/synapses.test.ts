@@ -1,59 +1,70 @@
-// Neun's synapses in shaders/circuit.wgsl and src/circuit/cpu.ts (docs/conventions.md#neuns-synapses): hand-computed
-// currents, the diffusion synapse's release on upward crossings only, and GPU against CPU.
+// Neun's synapses in the one engine (src/engine/cpu.ts, gpu_synapses.ts; docs/conventions.md#neuns-synapses):
+// hand-computed currents, the diffusion synapse's release on upward crossings only, GPU against
+// CPU, read through synapse probes (record.synapseProbes), whose own checks are here too.
 import { describe, expect, test } from 'vitest';
-import type { CircuitDescription, DiffusionSynapse } from '../src/circuit/description';
-import { createCircuit } from '../src/circuit/simulation';
-import { maxAbsDiff, runCircuitBoth } from './helpers';
+import type { Network, Synapse } from '../src/spec/network';
+import { createSimulation } from '../src/run/simulation';
+import { validateNetwork } from '../src/spec/validate';
+import { maxAbsDiff, runBoth, testGpu } from './helpers';
 
 describe('electrical synapse', () => {
   test("currents are g1 (V2 − V1) into n1 and g2 (V1 − V2) into n2, from the voltages before the step (Neun's sign)", async () => {
-    const desc: CircuitDescription = {
-      dt: 0.01, integrator: 'euler',
-      neurons: [
-        { model: 'hodgkin_huxley', init: { v: -75 } },
-        { model: 'hindmarsh_rose', init: { x: 1.25 } },
+    const { device } = await testGpu();
+    const net: Network = {
+      dt: 0.01, seed: 0,
+      populations: [
+        { name: 'hh', size: 1, model: 'hodgkin_huxley', integrator: 'euler', init: { v: -75 } },
+        { name: 'hr', size: 1, model: 'hindmarsh_rose', integrator: 'euler', init: { x: 1.25 } },
       ],
-      synapses: [{ kind: 'electrical', a: 0, b: 1, g1: -0.002, g2: 0.5 }],
-      record: { traces: [{ synapse: 0, variable: 'i1' }, { synapse: 0, variable: 'i2' }, { neuron: 0, variable: 'I' }, { neuron: 1, variable: 'I' }] },
+      // g1 is the weight (the current into the source), g2 the current into the target.
+      projections: [{ name: 'gap', source: 'hh', target: 'hr', connectivity: { rule: 'one-to-one' }, synapse: { kind: 'electrical', g2: 0.5 }, weight: -0.002 }],
+      record: {
+        probes: [{ population: 'hh', variable: 'I', neurons: [0] }, { population: 'hr', variable: 'I', neurons: [0] }],
+        synapseProbes: [{ projection: 'gap', variable: 'i_source', synapses: [0] }, { projection: 'gap', variable: 'i', synapses: [0] }],
+      },
     };
     for (const backend of ['cpu', 'gpu'] as const) {
-      const sim = await createCircuit(desc, { backend });
+      const sim = await createSimulation(net, { backend, device });
       await sim.run({ steps: 1 });
-      const i1 = sim.trace({ synapse: 0, variable: 'i1' })[0]!, i2 = sim.trace({ synapse: 0, variable: 'i2' })[0]!;
+      const i1 = sim.trace({ projection: 'gap', variable: 'i_source', synapse: 0 })[0]!, i2 = sim.trace({ projection: 'gap', variable: 'i', synapse: 0 })[0]!;
       const tol = backend === 'cpu' ? 1e-12 : 1e-5;
       expect(Math.abs(i1 - -0.002 * (1.25 - -75))).toBeLessThan(tol);   // +0.1525: drives V1 away from V2
       expect(Math.abs(i2 - 0.5 * (-75 - 1.25))).toBeLessThan(tol * 100);
-      expect(sim.trace({ neuron: 0, variable: 'I' })[0]).toBe(i1);
-      expect(sim.trace({ neuron: 1, variable: 'I' })[0]).toBe(i2);
+      expect(sim.trace({ population: 'hh', variable: 'I', neuron: 0 })[0]).toBe(i1);
+      expect(sim.trace({ population: 'hr', variable: 'I', neuron: 0 })[0]).toBe(i2);
+      // Synapse probes are numbered after the population probes.
+      expect(sim.trace(2)[0]).toBe(i1);
       sim.destroy();
     }
   });
 });
 
 describe('diffusion synapse', () => {
-  const syn: DiffusionSynapse = {
-    kind: 'diffusion', pre: 'pre', post: 'post', gsyn: 0.001, esyn: 20, threshold: -20,
-    alpha: 2, beta: 0.5, T: 1, maxReleaseTime: 1, steps: 4,
-  };
+  const syn: Synapse = { kind: 'diffusion', esyn: 20, threshold: -20, alpha: 2, beta: 0.5, T: 1, maxRelease: 100, substeps: 4 };
   // The presynaptic HH neuron fires once, driven by a 1 ms pulse at 2 ms; the postsynaptic one is
-  // held at rest by its own dynamics. dt = 0.01 ms, RK4.
-  const desc = (s: DiffusionSynapse, preInit?: number): CircuitDescription => ({
-    dt: 0.01, integrator: 'rk4',
-    neurons: [
-      { name: 'pre', model: 'hodgkin_huxley', ...(preInit === undefined ? {} : { init: { v: preInit } }), stimuli: [{ kind: 'pulses', pulses: [{ start: 2, duration: 1, amplitude: 0.1 }] }] },
-      { name: 'post', model: 'hodgkin_huxley' },
+  // held at rest by its own dynamics. dt = 0.01 ms, RK4; gsyn (the weight) = 0.001.
+  const net = (s: Synapse, preInit?: number, pulse = true): Network => ({
+    dt: 0.01, seed: 0,
+    populations: [
+      { name: 'pre', size: 1, model: 'hodgkin_huxley', integrator: 'rk4', ...(preInit === undefined ? {} : { init: { v: preInit } }) },
+      { name: 'post', size: 1, model: 'hodgkin_huxley', integrator: 'rk4' },
     ],
-    synapses: [s],
-    record: { traces: [{ synapse: 0, variable: 'r' }, { synapse: 0, variable: 'i' }, { neuron: 'pre', variable: 'v' }, { neuron: 'post', variable: 'v' }] },
+    projections: [{ name: 'chem', source: 'pre', target: 'post', connectivity: { rule: 'one-to-one' }, synapse: s, weight: 0.001 }],
+    inputs: pulse ? [{ kind: 'pulses', target: 'pre', pulses: [{ start: 200, duration: 100, amplitude: 0.1 }] }] : [],
+    record: {
+      probes: [{ population: 'pre', variable: 'v', neurons: [0] }, { population: 'post', variable: 'v', neurons: [0] }],
+      synapseProbes: [{ projection: 'chem', variable: 'r', synapses: [0] }, { projection: 'chem', variable: 'i', synapses: [0] }],
+    },
   });
+  const R = { projection: 'chem', variable: 'r', synapse: 0 }, I = { projection: 'chem', variable: 'i', synapse: 0 };
 
-  test('r stays 0 until V_pre crosses the threshold upwards, follows Destexhe release for max_release_time, then decays', async () => {
-    const sim = await createCircuit(desc(syn), { backend: 'cpu' });
+  test('r stays 0 until V_pre crosses the threshold upwards, follows Destexhe release for maxRelease steps, then decays', async () => {
+    const sim = await createSimulation(net(syn));
     await sim.run({ duration: 10 });
-    const r = sim.trace({ synapse: 0, variable: 'r' }), vpre = sim.trace({ neuron: 'pre', variable: 'v' });
+    const r = sim.trace(R), vpre = sim.trace({ population: 'pre', variable: 'v', neuron: 0 });
     const cross = vpre.findIndex((v, k) => k > 0 && vpre[k - 1]! < -20 && v >= -20);
     expect(cross).toBeGreaterThan(200);
-    expect(sim.spikeTimes('pre').length).toBe(1);
+    expect(sim.spikeTimes(0).length).toBe(1);
     for (let k = 0; k <= cross; k++) expect(r[k]).toBe(0);
     // Release starts in the step after the crossing is seen and lasts 1 ms (100 steps, 400 sub-steps):
     // r(t) = r∞ (1 − e^{−(αT + β) t}), r∞ = αT / (αT + β); then r decays as e^{−β t}.
@@ -67,22 +78,86 @@ describe('diffusion synapse', () => {
       expect(r[k0 + q]!).toBeLessThan(r[k0 + q - 1]!);
     }
     // i = gsyn · r · (V_post − esyn), with V_post before the step (the previous sample)
-    const i = sim.trace({ synapse: 0, variable: 'i' }), vpost = sim.trace({ neuron: 'post', variable: 'v' });
+    const i = sim.trace(I), vpost = sim.trace({ population: 'post', variable: 'v', neuron: 0 });
     for (const q of [k0 + 20, k0 + 200]) expect(Math.abs(i[q]! - 0.001 * r[q]! * (vpost[q - 1]! - 20))).toBeLessThan(1e-12);
+    sim.destroy();
   });
 
   test('a presynaptic neuron that starts above threshold does not release (no upward crossing)', async () => {
-    const quiet: CircuitDescription = { ...desc(syn, 0), neurons: [{ name: 'pre', model: 'hodgkin_huxley', init: { v: 0 } }, { name: 'post', model: 'hodgkin_huxley' }] };
-    const sim = await createCircuit(quiet, { backend: 'cpu' });
+    const sim = await createSimulation(net(syn, 0, false));
     await sim.run({ steps: 5 });
-    expect(Array.from(sim.trace({ synapse: 0, variable: 'r' }))).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(sim.trace(R))).toEqual([0, 0, 0, 0, 0]);
+    sim.destroy();
   });
 
   test('GPU (f32) and CPU (f64) agree on r, i and both voltages', async () => {
-    await runCircuitBoth(desc(syn), 10, async ({ cpu, gpu }) => {
-      expect(maxAbsDiff(cpu.trace({ synapse: 0, variable: 'r' }), gpu.trace({ synapse: 0, variable: 'r' }))).toBeLessThan(1e-6);
-      expect(maxAbsDiff(cpu.trace({ synapse: 0, variable: 'i' }), gpu.trace({ synapse: 0, variable: 'i' }))).toBeLessThan(1e-6);
-      expect(maxAbsDiff(cpu.trace({ neuron: 'post', variable: 'v' }), gpu.trace({ neuron: 'post', variable: 'v' }))).toBeLessThan(1e-3);
+    await runBoth(net(syn), { duration: 10 }, ({ cpu, gpu }) => {
+      expect(maxAbsDiff(cpu.trace(R), gpu.trace(R))).toBeLessThan(1e-6);
+      expect(maxAbsDiff(cpu.trace(I), gpu.trace(I))).toBeLessThan(1e-6);
+      const post = { population: 'post', variable: 'v', neuron: 0 };
+      expect(maxAbsDiff(cpu.trace(post), gpu.trace(post))).toBeLessThan(1e-3);
+    });
+  });
+});
+
+describe('synapse probes', () => {
+  test('a bad synapse probe is refused naming its field', () => {
+    const base: Network = {
+      dt: 0.1, seed: 0,
+      populations: [{ name: 'a', size: 3, model: 'hodgkin_huxley' }, { name: 'b', size: 3, model: 'hodgkin_huxley' }],
+      projections: [
+        { name: 'gap', source: 'a', target: 'b', connectivity: { rule: 'one-to-one' }, synapse: { kind: 'electrical' } },
+        { name: 'chem', source: 'a', target: 'b', connectivity: { rule: 'all-to-all' }, synapse: { kind: 'diffusion', esyn: 0, threshold: -20 } },
+        { name: 'pulse', source: 'a', target: 'b', connectivity: { rule: 'one-to-one' }, synapse: { kind: 'pulse', target: 'v' } },
+        { name: 'random', source: 'a', target: 'b', connectivity: { rule: 'fixed-probability', p: 0.5 }, synapse: { kind: 'electrical' } },
+      ],
+    };
+    const issues = (probe: object) => validateNetwork({ ...base, record: { synapseProbes: [probe] } }).issues.map((i) => i.path);
+    expect(issues({ projection: 'gap', variable: 'i', synapses: [2] })).toEqual([]);
+    expect(issues({ projection: 'chem', variable: 'r', synapses: [8] })).toEqual([]);   // 3 × 3 synapses
+    expect(issues({ projection: 'nobody', variable: 'i', synapses: [0] })).toEqual(['record.synapseProbes[0].projection']);
+    expect(issues({ projection: 'pulse', variable: 'i', synapses: [0] })).toEqual(['record.synapseProbes[0].projection']);
+    expect(issues({ projection: 'gap', variable: 'r', synapses: [0] })).toEqual(['record.synapseProbes[0].variable']);
+    expect(issues({ projection: 'chem', variable: 'i_source', synapses: [0] })).toEqual(['record.synapseProbes[0].variable']);
+    expect(issues({ projection: 'gap', variable: 'v', synapses: [0] })).toEqual(['record.synapseProbes[0].variable']);
+    expect(issues({ projection: 'gap', variable: 'i', synapses: [3] })).toEqual(['record.synapseProbes[0].synapses[0]']);
+    expect(issues({ projection: 'gap', variable: 'i', synapses: [1, 1] })).toEqual(['record.synapseProbes[0].synapses']);
+    expect(issues({ projection: 'random', variable: 'i', synapses: [0] })).toEqual(['record.synapseProbes[0].synapses']);
+    expect(issues({ projection: 'gap', variable: 'i', synapses: [0], neurons: [0] })).toEqual(['record.synapseProbes[0].neurons']);
+  });
+
+  test('a batch records every copy of every probed synapse, every k steps, alike on both backends', async () => {
+    // Three HH pairs coupled one to one; copy c scales the coupling, so every (copy, synapse) differs.
+    const net: Network = {
+      dt: 0.01, seed: 0,
+      populations: [{ name: 'a', size: 3, model: 'hodgkin_huxley', init: { v: [-70, -65, -60] } }, { name: 'b', size: 3, model: 'hodgkin_huxley' }],
+      projections: [{ name: 'gap', source: 'a', target: 'b', connectivity: { rule: 'one-to-one' }, synapse: { kind: 'electrical', g2: 0.001 }, weight: 0.002 }],
+      inputs: [{ kind: 'constant', target: 'a', amplitude: 0.1 }],
+      batch: { copies: 2, vary: [{ path: 'projections.gap.weight', values: [0.002, 0.004] }] },
+      record: { synapseProbes: [{ projection: 'gap', variable: 'i_source', synapses: [2, 0], every: 3 }], probes: [{ population: 'a', variable: 'I', neurons: [0, 2], every: 3 }] },
+    };
+    await runBoth(net, { steps: 30 }, async ({ cpu, gpu }) => {
+      for (const sim of [cpu, gpu]) {
+        expect(Array.from(sim.times(1), (t) => +t.toFixed(2))).toEqual([0.03, 0.06, 0.09, 0.12, 0.15, 0.18, 0.21, 0.24, 0.27, 0.3]);
+        for (const copy of [0, 1]) {
+          for (const [synapse, neuron] of [[0, 0], [2, 2]] as const) {
+            // Each source neuron has one synapse: its I is the constant input plus that synapse's current.
+            const i = sim.trace({ projection: 'gap', variable: 'i_source', synapse, copy }), I = sim.trace({ population: 'a', variable: 'I', neuron, copy });
+            expect(i.length).toBe(10);
+            i.forEach((x, k) => expect(Math.abs(I[k]! - 0.1 - x)).toBeLessThan(1e-6));
+          }
+        }
+        const c0 = sim.trace({ projection: 'gap', variable: 'i_source', synapse: 0, copy: 0 })[0]!, c1 = sim.trace({ projection: 'gap', variable: 'i_source', synapse: 0, copy: 1 })[0]!;
+        expect(c1 / c0).toBeCloseTo(2, 1);   // twice the weight (the voltages it reads part by about 0.5 % in 3 steps)
+      }
+      const last = { projection: 'gap', variable: 'i_source', synapse: 2, copy: 1 };
+      expect(maxAbsDiff(cpu.trace(last), gpu.trace(last))).toBeLessThan(1e-6);
+      // The other launch shape (one dispatch per phase) records the same numbers.
+      expect(gpu.launch).toBe('one-workgroup');
+      const perStep = await createSimulation(net, { backend: 'gpu', device: (await testGpu()).device, launch: 'per-step' });
+      await perStep.run({ steps: 30 });
+      expect(Array.from(perStep.trace(last))).toEqual(Array.from(gpu.trace(last)));
+      perStep.destroy();
     });
   });
 });

@@ -71,7 +71,8 @@ export function gpuFootprint(net: Network, options: GpuSizeOptions = {}): GpuFoo
   const spikes = 4 * (2 + 2 * B * n);
   const rec = net.record, recorded = Array.isArray(rec?.spikes) ? rec.spikes.length > 0 : rec?.spikes ?? true;
   const capacity = options.spikeCapacity ?? defaultSpikeCapacity(B * n, k, recorded);
-  const probes = (rec?.probes ?? []).reduce((a, p) => a + (Math.floor(k / (p.every ?? 1)) + 1) * B * p.neurons.length, 0);
+  const probes = [...(rec?.probes ?? []).map((p) => ({ every: p.every, n: p.neurons.length })), ...(rec?.synapseProbes ?? []).map((p) => ({ every: p.every, n: p.synapses.length }))]
+    .reduce((a, p) => a + (Math.floor(k / (p.every ?? 1)) + 1) * B * p.n, 0);
   const records = 4 * (5 + P + (rec?.rates ? k * B * P : 0) + probes + 2 * capacity);
   const parts = { state, synapses: tables + stores, rowStarts, arrivals, spikes, records: 4 * records, buildTemps };
   const single: [number, string][] = [[state, 'populations'], [tables + rowStarts, 'projections'], [arrivals, 'projections'], [spikes, 'populations'], [records, 'populations']];
@@ -105,7 +106,10 @@ export function checkGpuMemory(net: Network, limits: Pick<GPUSupportedLimits, 'm
   const fp = gpuFootprint(net, options);
   const allowed = limits ? Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) : Infinity;
   if (fp.largest > allowed) {
-    throw new NetworkSpecError([{ path: fp.field, message: `the network needs about ${fp.largest} bytes in one GPU buffer; this device allows ${allowed} (maxStorageBufferBindingSize, maxBufferSize)` }]);
+    // A batch whose one copy would fit is refused by its copies.
+    const { batch, ...one } = net;
+    const field = batch && batch.copies > 1 && gpuFootprint(one, options).largest <= allowed ? 'batch.copies' : fp.field;
+    throw new NetworkSpecError([{ path: field, message: `the network needs about ${fp.largest} bytes in one GPU buffer; this device allows ${allowed} (maxStorageBufferBindingSize, maxBufferSize)` }]);
   }
   const limit = memoryLimit ?? limits?.maxBufferSize ?? Infinity;
   if (fp.total <= limit) return fp;

@@ -21,9 +21,12 @@ interface Continuous {
   projection: ProjectionPlan; synapses: Synapses; state: Float64Array | null;
   /** Diffusion: sub-steps per step, their length, how many sub-steps a release lasts, (alpha, beta, T). */
   release: { sub: number; h: number; lasts: number; params: Float64Array } | null;
+  /** Per copy and synapse, this step's current into the target and into the source, kept only where record.synapseProbes reads them. */
+  iTarget: Float64Array | null; iSource: Float64Array | null;
 }
 
-interface ProbeSampler { probe: ProbeSpec; src: Float64Array | Float32Array; size: number; pending: Chemical[]; values: Float64Array }
+/** Reads src[(copy · size + index) · stride]: a population's variable (stride 1) or a synapse's (the diffusion state: stride 4). */
+interface ProbeSampler { probe: ProbeSpec; src: Float64Array | Float32Array; size: number; stride: number; pending: Chemical[]; values: Float64Array }
 
 export class CpuEngine {
   readonly precision: 'f64' | 'f32';
@@ -87,7 +90,9 @@ export class CpuEngine {
           sub: s.substeps ?? 1, h: plan.dt / (s.substeps ?? 1), lasts: (s.maxRelease ?? Math.round(1 / plan.dt)) * (s.substeps ?? 1),
           params: Float64Array.from(RELEASE_MODEL.parameters, (name) => r(values![name]!)),
         } : null;
-        this.continuous.push({ projection: pr, synapses, state: s.kind === 'diffusion' ? new Float64Array(4 * B * synapses.post.length) : null, release });
+        const probed = (variable: string) => (plan.network.record?.synapseProbes ?? []).some((q) => q.projection === pr.spec.name && q.variable === variable);
+        const currents = (variable: string) => (probed(variable) ? new Float64Array(B * synapses.post.length) : null);
+        this.continuous.push({ projection: pr, synapses, state: s.kind === 'diffusion' ? new Float64Array(4 * B * synapses.post.length) : null, release, iTarget: currents('i'), iSource: currents('i_source') });
       }
     }
     this.ringSize = maxDelay + 1;
@@ -202,8 +207,11 @@ export class CpuEngine {
           if (s.kind === 'electrical') {
             // Without g2 the coupling is symmetric: the weight (also when it varies per copy).
             const g2 = s.g2 === undefined ? w : typeof syn.g2 === 'number' ? syn.g2 : syn.g2![q]!;
-            Is[es] = r(Is[es]! + r(w * r(vb - va)));
-            It[et] = r(It[et]! + r(g2 * r(va - vb)));
+            const is = r(w * r(vb - va)), it = r(g2 * r(va - vb));
+            Is[es] = r(Is[es]! + is);
+            It[et] = r(It[et]! + it);
+            if (c.iSource) c.iSource[b * M + q] = is;
+            if (c.iTarget) c.iTarget[b * M + q] = it;
             continue;
           }
           if (s.kind !== 'diffusion') continue;
@@ -218,7 +226,9 @@ export class CpuEngine {
             st[o] = x[0];
             st[o + 3] = va;
           }
-          It[et] = r(It[et]! + r(r(w * st[o]!) * r(vb - s.esyn)));
+          const it = r(r(w * st[o]!) * r(vb - s.esyn));
+          It[et] = r(It[et]! + it);
+          if (c.iTarget) c.iTarget[b * M + q] = it;
         }
       }
     }
@@ -238,11 +248,11 @@ export class CpuEngine {
   private sample(t: number, rec: Recorder, probes: readonly ProbeSampler[]): void {
     const next = ((t + 1) % this.ringSize) * this.plan.copies;
     for (let q = 0; q < probes.length; q++) {
-      const { probe, src, size, pending, values } = probes[q]!, neurons = probe.neurons, m = neurons.length;
+      const { probe, src, size, stride, pending, values } = probes[q]!, neurons = probe.neurons, m = neurons.length;
       if ((t + 1) % probe.every !== 0) continue;
       for (let b = 0; b < this.plan.copies; b++) {
         for (let j = 0; j < m; j++) {
-          let x = src[b * size + neurons[j]!]!;
+          let x = src[(b * size + neurons[j]!) * stride]!;
           for (const c of pending) x = this.r(x + c.ring[(next + b) * size + neurons[j]!]!);
           values[b * m + j] = x;
         }
@@ -254,9 +264,15 @@ export class CpuEngine {
   /** Each probe's source array, the chemical synapses whose arrivals it sees, and its scratch values (the recorder copies them). */
   private probeSamplers(rec: Recorder): ProbeSampler[] {
     return rec.probes.map((probe) => {
+      if (probe.projection !== undefined) {
+        // A synapse's current (i, i_source) or its diffusion state r (the first of 4 words per synapse).
+        const c = this.continuous.find((x) => x.projection.index === probe.projection)!, M = c.synapses.post.length;
+        const src = probe.variable === 0 ? c.iTarget! : probe.variable === 1 ? c.iSource! : c.state!;
+        return { probe, size: M, stride: probe.variable === 2 ? 4 : 1, src, pending: [], values: new Float64Array(this.plan.copies * probe.neurons.length) };
+      }
       const p = this.plan.populations[probe.population]!;
       return {
-        probe, size: p.size,
+        probe, size: p.size, stride: 1,
         src: probe.variable < 0 ? this.I[p.index]! : this.S[p.index]![probe.variable]!,
         pending: probe.variable < 0 ? [] : this.chemical.filter((c) => c.projection.target === p && c.projection.variable === probe.variable),
         values: new Float64Array(this.plan.copies * probe.neurons.length),

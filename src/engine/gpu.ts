@@ -15,7 +15,7 @@ import { seedKey } from '../rng/philox';
 import type { ProbeSpec, Recorder } from '../run/recorder';
 import type { CopyFailure } from './cpu';
 import { HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, scatters } from './gpu_code';
-import { releaseItems } from './gpu_synapses';
+import { releaseItems, synapseCurrentSlots } from './gpu_synapses';
 import { type GpuLayout, gpuLayout } from './gpu_layout';
 import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores';
 
@@ -160,7 +160,7 @@ export class GpuEngine {
       const lanes = Math.max(fused ? wg : 0, fp.stores > 0 ? 256 : 0);
       return { maxStorageBuffersPerShaderStage: fp.stores > 0 ? 8 : 6, ...big, ...(lanes ? { maxComputeInvocationsPerWorkgroup: lanes, maxComputeWorkgroupSizeX: lanes } : {}) };
     }, options);
-    let L: GpuLayout, R: RecordLayout, probes: (ProbeSpec & { width: number })[], probedInput: number | null, stateWords: number;
+    let L: GpuLayout, R: RecordLayout, probes: (ProbeSpec & { width: number })[], probedInput: number | null, stateWords: number, kept: Map<string, number>;
     try {
       L = gpuLayout(plan);
       probes = rec.probes.map((p) => ({ ...p, width: plan.copies * p.neurons.length }));
@@ -168,7 +168,10 @@ export class GpuEngine {
       const capacity = options.spikeCapacity ?? defaultSpikeCapacity(L.total, k, plan.recordSpikes.some(Boolean));
       R = recordLayout(plan, L, probes, k, capacity);
       probedInput = probes.some((p) => p.variable < 0) ? L.words.state : null;
-      stateWords = L.words.state + (probedInput === null ? 0 : L.total);
+      // After the state: the probed populations' I, then the probed synapses' currents.
+      const synapseCurrents = synapseCurrentSlots(L, probes, L.words.state + (probedInput === null ? 0 : L.total));
+      kept = synapseCurrents.at;
+      stateWords = L.words.state + (probedInput === null ? 0 : L.total) + synapseCurrents.words;
       const largest = 4 * Math.max(stateWords, L.words.acc, R.words, L.words.params + L.words.syn + L.words.inputs, 2 + 2 * L.total);
       const allowed = Math.min(gpu.device.limits.maxStorageBufferBindingSize, gpu.device.limits.maxBufferSize);
       if (largest > allowed) throw refuse(largest, allowed);
@@ -178,7 +181,7 @@ export class GpuEngine {
     }
     try {
       // Generated once the rows the GPU draws are built: the code names where each lies.
-      const code = () => [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, modelParams, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput)].join('\n');
+      const code = () => [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, modelParams, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput, kept)].join('\n');
       const { value } = await allocateScoped(gpu.device, (make, all) => GpuEngine.build(plan, gpu, L, R, k, code, stateWords, probes, fused, make, all, options));
       return value;
     } catch (e) {

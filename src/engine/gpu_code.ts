@@ -78,11 +78,30 @@ function neuronFunction(plan: Plan, L: GpuLayout, p: PopulationPlan, probedInput
   return lines.join('\n');
 }
 
-/** The whole shader for a plan; `probedInputs` maps populations whose I is probed to their slot. */
-export function engineWgsl(plan: Plan, L: GpuLayout, R: RecordLayout, probes: readonly { population: number; variable: number; neurons: Uint32Array; every: number }[], inputSlot: number | null): string {
+/**
+ * The whole shader for a plan; `inputSlot`: where the probed populations' I is kept; `kept`: where
+ * the probed synapse currents are (gpu_synapses.ts synapseCurrentSlots).
+ */
+export function engineWgsl(
+  plan: Plan, L: GpuLayout, R: RecordLayout, probes: readonly { population: number; variable: number; neurons: Uint32Array; every: number; projection?: number }[],
+  inputSlot: number | null, kept: ReadonlyMap<string, number> = new Map(),
+): string {
   const popBranch = (fn: string) => plan.populations.map((p, q) =>
     `${q === 0 ? '' : ' else '}if (g < ${u(L.popBase[q]! + L.B * p.size)}) { ${fn}_${q}(g - ${u(L.popBase[q]!)}, g, t, tc); }`).join('');
+  const sampleBlock = (q: number, width: number, size: number, every: number, value: string) => [
+    `  if (j >= ${u(0)} && j < ${u(width)} && (t + 1u) % ${u(every)} == 0u) {`,
+    `    let copy = j / ${u(probes[q]!.neurons.length)}; let e = copy * ${u(size)} + probe_neuron_${q}(j - copy * ${u(probes[q]!.neurons.length)});`,
+    `    let s = (t + 1u) / ${u(every)} - (P.first + ${u(every)}) / ${u(every)};`,
+    `    atomicStore(&rec[${u(R.probes[q]!)} + s * ${u(width)} + j], bitcast<u32>(${value}));`,
+    '  }',
+  ].join('\n');
   const sample = probes.map((pr, q) => {
+    if (pr.projection !== undefined) {
+      // A synapse: its current kept by the currents phase, or its diffusion state r (4 words per synapse), e = copy · synapses + synapse.
+      const pl = L.projections[pr.projection]!;
+      const value = pr.variable === 2 ? `state[${u(pl.continuous!.state!)} + 4u * e]` : `state[${u(kept.get(`${pr.projection}:${pr.variable}`)!)} + e]`;
+      return sampleBlock(q, L.B * pr.neurons.length, pl.synapses.post.length, pr.every, value);
+    }
     const p = plan.populations[pr.population]!, width = L.B * pr.neurons.length;
     const pending = pr.variable < 0 ? [] : L.slots.filter((s) => s.population === p.index && s.variable === pr.variable && s.own < 0);
     // A variable as the next step starts from it: with the arrivals then due, from the ring and from the dense gathers.
@@ -94,13 +113,7 @@ export function engineWgsl(plan: Plan, L: GpuLayout, R: RecordLayout, probes: re
           ...(fed.some((pl) => pl.dense) ? [`dense_direct_${q}(t + 1u, copy, e - copy * ${u(p.size)})`] : []),
         ];
       })].join(' + ');
-    return [
-      `  if (j >= ${u(0)} && j < ${u(width)} && (t + 1u) % ${u(pr.every)} == 0u) {`,
-      `    let copy = j / ${u(pr.neurons.length)}; let e = copy * ${u(p.size)} + probe_neuron_${q}(j - copy * ${u(pr.neurons.length)});`,
-      `    let s = (t + 1u) / ${u(pr.every)} - (P.first + ${u(pr.every)}) / ${u(pr.every)};`,
-      `    atomicStore(&rec[${u(R.probes[q]!)} + s * ${u(width)} + j], bitcast<u32>(${value}));`,
-      '  }',
-    ].join('\n');
+    return sampleBlock(q, width, p.size, pr.every, value);
   });
   const probeNeurons = probes.map((pr, q) => `fn probe_neuron_${q}(j: u32) -> u32 {\n  switch j {\n${Array.from(pr.neurons, (k, j) => `    case ${u(j)}: { return ${u(k)}; }`).join('\n')}\n    default: { return 0u; }\n  }\n}`);
   return `
@@ -175,7 +188,7 @@ ${L.cont !== null || releaseItems(L) > 0 ? voltageAtStart(L, plan).join('\n') : 
 fn do_currents(g: u32, t: u32) {
   if (g >= ${u(L.total)}) { return; }
   var sum = 0.0;
-${currentsCode(plan, L).join('\n')}
+${currentsCode(plan, L, kept).join('\n')}
   ${L.cont === null ? '' : `state[${u(L.cont)} + g] = sum;`}
 }
 

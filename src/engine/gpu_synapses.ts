@@ -15,13 +15,32 @@ export function continuousInto(plan: Plan, q: number): boolean {
   return plan.projections.some((pr) => (pr.synapse.kind === 'electrical' && (pr.source.index === q || pr.target.index === q)) || (pr.synapse.kind === 'diffusion' && pr.target.index === q));
 }
 
-/** Per element: the summed currents of electrical and diffusion synapses from the voltages the step starts with (gathered, so in a fixed order). */
-export function currentsCode(plan: Plan, L: GpuLayout): string[] {
+/** Where `state` keeps this step's per-synapse currents that synapse probes read: `${projection}:${variable}` (0 'i', 1 'i_source') → offset of copies × synapses words from `base`. */
+export function synapseCurrentSlots(L: GpuLayout, probes: readonly { projection?: number; variable: number }[], base: number): { at: Map<string, number>; words: number } {
+  const at = new Map<string, number>();
+  let words = 0;
+  for (const p of probes) {
+    const key = `${p.projection}:${p.variable}`;
+    if (p.projection === undefined || p.variable > 1 || at.has(key)) continue;
+    at.set(key, base + words);
+    words += L.B * L.projections[p.projection]!.synapses.post.length;
+  }
+  return { at, words };
+}
+
+/** Per element: the summed currents of electrical and diffusion synapses from the voltages the step starts with (gathered, so in a fixed order); probed ones also kept per synapse. */
+export function currentsCode(plan: Plan, L: GpuLayout, kept: ReadonlyMap<string, number> = new Map()): string[] {
   const T = tableBases(L), out: string[] = [];
   const v = (p: PopulationPlan, e: string) => `v_start_${p.index}(${e}, t)`;
   for (const pl of L.projections) {
     const c = pl.continuous, pr = pl.plan, s = pr.synapse;
     if (!c) continue;
+    // Adds one synapse's current to the element's sum, and keeps it where a probe reads it.
+    const M = pl.synapses.post.length;
+    const add = (variable: number, current: string) => {
+      const at = kept.get(`${pr.index}:${variable}`);
+      return at === undefined ? `sum += ${current};` : `let i_ = ${current}; sum += i_; state[${u(at)} + copy * ${u(M)} + q] = i_;`;
+    };
     const src = pr.source, dst = pr.target;
     const w = (syn: string) => (pl.perCopy !== null ? `tabf(${u(T.syn + pl.perCopy)} + copy)` : c.weight !== null ? `tabf(${u(T.syn + c.weight)} + ${syn})` : f(pl.synapses.weight as number));
     const range = (p: PopulationPlan) => `g >= ${u(L.popBase[p.index]!)} && g < ${u(L.popBase[p.index]! + L.B * p.size)}`;
@@ -30,15 +49,14 @@ export function currentsCode(plan: Plan, L: GpuLayout): string[] {
       // g2 is the weight unless given (a batch varying the weight varies both, as on the CPU).
       const g2 = (syn: string) => (s.g2 === undefined ? w(syn) : c.g2 !== null ? `tabf(${u(T.syn + c.g2)} + ${syn})` : f(pl.synapses.g2 as number));
       out.push(`  if (${range(src)}) { ${local(src)}`,
-        `    for (var q = tab[${u(T.syn + pl.rowStart)} + i]; q < tab[${u(T.syn + pl.rowStart)} + i + 1u]; q++) { sum += ${w('q')} * (${v(dst, `copy * ${u(dst.size)} + tab[${u(T.syn + pl.post)} + q]`)} - ${v(src, 'e')}); }`, '  }');
+        `    for (var q = tab[${u(T.syn + pl.rowStart)} + i]; q < tab[${u(T.syn + pl.rowStart)} + i + 1u]; q++) { ${add(1, `${w('q')} * (${v(dst, `copy * ${u(dst.size)} + tab[${u(T.syn + pl.post)} + q]`)} - ${v(src, 'e')})`)} }`, '  }');
       out.push(`  if (${range(dst)}) { ${local(dst)}`,
         `    for (var k = tab[${u(T.syn + c.colStart)} + i]; k < tab[${u(T.syn + c.colStart)} + i + 1u]; k++) { let q = tab[${u(T.syn + c.colSyn)} + k];`,
-        `      sum += ${g2('q')} * (${v(src, `copy * ${u(src.size)} + tab[${u(T.syn + c.pre)} + q]`)} - ${v(dst, 'e')}); }`, '  }');
+        `      ${add(0, `${g2('q')} * (${v(src, `copy * ${u(src.size)} + tab[${u(T.syn + c.pre)} + q]`)} - ${v(dst, 'e')})`)} }`, '  }');
     } else if (s.kind === 'diffusion') {
-      const M = pl.synapses.post.length;
       out.push(`  if (${range(dst)}) { ${local(dst)}`,
         `    for (var k = tab[${u(T.syn + c.colStart)} + i]; k < tab[${u(T.syn + c.colStart)} + i + 1u]; k++) { let q = tab[${u(T.syn + c.colSyn)} + k];`,
-        `      sum += ${w('q')} * state[${u(c.state!)} + 4u * (copy * ${u(M)} + q)] * (${v(dst, 'e')} - ${f(s.esyn)}); }`, '  }');
+        `      ${add(0, `${w('q')} * state[${u(c.state!)} + 4u * (copy * ${u(M)} + q)] * (${v(dst, 'e')} - ${f(s.esyn)})`)} }`, '  }');
     }
   }
   return out;

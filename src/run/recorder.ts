@@ -2,6 +2,7 @@
 // spike counts per step, population and copy, and probe samples. Backends append chunk by chunk;
 // readers get typed-array views (docs/conventions.md#spike-times: a spike of step s is at s·dt).
 import type { Plan } from '../compile/plan';
+import { SYNAPSE_PROBE_VARIABLES } from '../spec/network';
 
 /** A growable typed array (doubling), so recording allocates only as it grows. */
 class Grow<T extends Int32Array | Float64Array | Uint32Array> {
@@ -26,7 +27,11 @@ export interface Spikes {
 /** Spikes as steps and neurons (what the analyses and plots read): a Spikes, or any two columns. */
 export type SpikeList = Pick<Spikes, 'step' | 'neuron'>;
 
-export interface ProbeSpec { population: number; variable: number; neurons: Uint32Array; every: number; label: string }
+/**
+ * A probe: of a population's variable (-1: I) at some neurons, or, with `projection` set, of a
+ * synapse variable (SYNAPSE_PROBE_VARIABLES' index) at some synapses (in `neurons`; population -1).
+ */
+export interface ProbeSpec { population: number; variable: number; neurons: Uint32Array; every: number; label: string; projection?: number }
 
 export class Recorder {
   private readonly steps = new Grow((n) => new Int32Array(n));
@@ -46,6 +51,11 @@ export class Recorder {
       const pop = plan.populations.find((q) => q.name === p.population)!;
       return { population: pop.index, variable: p.variable === 'I' ? -1 : pop.model.variables.indexOf(p.variable), neurons: Uint32Array.from(p.neurons), every: p.every ?? 1, label: `${p.population}.${p.variable}` };
     });
+    // Synapse probes follow the population probes (trace(k) numbers them so).
+    for (const p of plan.network.record?.synapseProbes ?? []) {
+      const projection = plan.projections.find((q) => q.spec.name === p.projection)!.index;
+      this.probes.push({ population: -1, projection, variable: SYNAPSE_PROBE_VARIABLES.indexOf(p.variable), neurons: Uint32Array.from(p.synapses), every: p.every ?? 1, label: `${p.projection}.${p.variable}` });
+    }
     this.samples = this.probes.map(() => new Grow((n) => new Float64Array(n)));
     this.totals = new Float64Array(plan.populations.length);
   }

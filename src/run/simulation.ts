@@ -2,7 +2,7 @@
 // duration or a number of steps (with progress and abort), then read spikes, rates, probe traces
 // and state in one shape whatever the backend. Spike times follow one rule: a spike detected in
 // step s is at s·dt (docs/conventions.md#spike-times).
-import { RunGuard } from './guard';
+import { NonFiniteStateError, RunGuard } from './guard';
 import { checkSize } from '../compile/memory';
 import { type Plan, compileValidated } from '../compile/plan';
 import { assertNetwork } from '../spec/validate';
@@ -109,11 +109,19 @@ export class Simulation {
     return out;
   }
 
-  /** Samples of one probed neuron's variable: the probe's index in record.probes, or what it names. */
-  trace(probe: number | { population: string; variable: string; neuron: number; copy?: number }): Float64Array {
+  /**
+   * Samples of one probed neuron's variable, or of one probed synapse's: the probe's index (record.probes,
+   * then record.synapseProbes), or what it names. A copy that turned non-finite throws NonFiniteStateError.
+   */
+  trace(probe: number | { population: string; variable: string; neuron: number; copy?: number } | { projection: string; variable: string; synapse: number; copy?: number }): Float64Array {
     const probes = this.recorder.probes;
     let q: number, j: number, copy: number;
-    if (typeof probe === 'number') { q = probe; j = 0; copy = 0; } else {
+    if (typeof probe === 'number') { q = probe; j = 0; copy = 0; } else if ('projection' in probe) {
+      q = probes.findIndex((pr) => pr.projection !== undefined && pr.label === `${probe.projection}.${probe.variable}` && pr.neurons.includes(probe.synapse));
+      if (q < 0) throw new RangeError(`trace: ${probe.projection}.${probe.variable} of synapse ${probe.synapse} is not probed (record.synapseProbes)`);
+      j = probes[q]!.neurons.indexOf(probe.synapse);
+      copy = probe.copy ?? 0;
+    } else {
       const p = this.population(probe.population);
       q = probes.findIndex((pr) => pr.population === p.index && pr.label === `${probe.population}.${probe.variable}` && pr.neurons.includes(probe.neuron));
       if (q < 0) throw new RangeError(`trace: ${probe.population}.${probe.variable} of neuron ${probe.neuron} is not probed (record.probes)`);
@@ -121,7 +129,10 @@ export class Simulation {
       copy = probe.copy ?? 0;
     }
     const pr = probes[q];
-    if (!pr) throw new RangeError(`trace: no probe ${q}; record.probes has ${probes.length}`);
+    if (!pr) throw new RangeError(`trace: no probe ${q}; record.probes and record.synapseProbes have ${probes.length}`);
+    // A copy frozen by batch.nonFinite = 'freeze-copy' has no trace to read past its failure: refused, naming it.
+    const failed = this.engine.failures.find((f) => f.copy === copy);
+    if (failed) throw new NonFiniteStateError(this.population(failed.population).start + failed.neuron, failed.step, this.plan.dt, copy);
     const all = this.recorder.probe(q), width = this.plan.copies * pr.neurons.length, out = new Float64Array(all.length / width);
     for (let k = 0; k < out.length; k++) out[k] = all[k * width + copy * pr.neurons.length + j]!;
     return out;

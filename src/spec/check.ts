@@ -5,7 +5,7 @@ import { ModelError, parseExpression, symbols } from '../equations/expression';
 import { integrate, integratorsOf } from '../equations/integrators';
 import { type ParsedModel, parseModel } from '../equations/model';
 import { MODELS } from '../models/registry';
-import { type Input, type Network, type Population, type Projection, inputValueOf } from './network';
+import { type Input, type Network, type Population, type Projection, type SynapseProbe, inputValueOf } from './network';
 import { MAX_NEURONS, MAX_STEP, type NeuronValue, isArray, isUniform } from './values';
 
 /** Longest axonal delay in steps: the arrival ring holds delay + 1 slots per neuron and target. */
@@ -196,6 +196,7 @@ export function checkNetwork(net: Network, report: Report): void {
     if (t.m && pr.variable !== 'I' && !t.m.variables.includes(pr.variable)) report(`${at}.variable`, `${t.m.name} has no state variable '${pr.variable}'; it has ${t.m.variables.join(', ')}, or 'I'`);
     checkNeuronList(pr.neurons, t.p, at, report);
   });
+  rec?.synapseProbes?.forEach((pr, k) => checkSynapseProbe(pr, `record.synapseProbes[${k}]`, net, pops, report));
   net.batch?.vary?.forEach((v, k) => {
     if (v.values.length !== net.batch!.copies) report(`batch.vary[${k}].values`, `has ${v.values.length} values; the batch has ${net.batch!.copies} copies`);
     const problem = resolvePath(net, v.path, pops);
@@ -203,6 +204,23 @@ export function checkNetwork(net: Network, report: Report): void {
     else if (net.batch!.vary!.findIndex((u) => u.path === v.path) < k) report(`batch.vary[${k}].path`, `'${v.path}' is varied twice`);
   });
   if (net.batch && total * net.batch.copies > MAX_NEURONS) report('batch.copies', `${net.batch.copies} copies of ${total} neurons exceed ${MAX_NEURONS} neurons`);
+}
+
+/** A synapse probe: a named electrical or diffusion projection whose rule fixes its synapses, a variable of its kind, each synapse once. */
+function checkSynapseProbe(pr: SynapseProbe, at: string, net: Network, pops: Map<string, { p: Population; m: ParsedModel | null }>, report: Report): void {
+  const proj = (net.projections ?? []).find((q) => q.name === pr.projection);
+  if (!proj) { report(`${at}.projection`, `no projection named '${pr.projection}'`); return; }
+  const kind = proj.synapse.kind;
+  if (kind !== 'electrical' && kind !== 'diffusion') { report(`${at}.projection`, `'${pr.projection}' is a ${kind} projection; synapses are probed in electrical and diffusion projections`); return; }
+  if ((pr.variable === 'i_source' && kind !== 'electrical') || (pr.variable === 'r' && kind !== 'diffusion')) {
+    report(`${at}.variable`, `a ${kind} synapse has ${kind === 'electrical' ? "'i' and 'i_source'" : "'i' and 'r'"}, not '${pr.variable}'`);
+  }
+  const src = pops.get(proj.source), dst = pops.get(proj.target);
+  if (!src || !dst) return;
+  const count = fixedCount(proj, src.p.size, dst.p.size, excludesSelf(proj));
+  if (count === null) { report(`${at}.synapses`, `'${pr.projection}' draws its synapses at random (${proj.connectivity.rule}): probes need a rule that fixes them`); return; }
+  pr.synapses.forEach((s, k) => { if (s >= count) report(`${at}.synapses[${k}]`, `must be below ${count} (the synapses of ${pr.projection}), got ${s}`); });
+  if (new Set(pr.synapses).size !== pr.synapses.length) report(`${at}.synapses`, 'names a synapse twice');
 }
 
 /** Indices of an input's or a probe's neurons: within the population, each once. */

@@ -91,10 +91,21 @@ export const ProbeSchema = v.strictObject({
   every: v.optional(about(stepsFrom(1), 'record after every k-th step (default 1)')),
 });
 
+/** Variables a synapse probe reads: the currents of electrical and diffusion synapses, and the diffusion synapse's r. */
+export const SYNAPSE_PROBE_VARIABLES = ['i', 'i_source', 'r'] as const;
+export const SynapseProbeSchema = v.strictObject({
+  projection: about(name, 'a named electrical or diffusion projection'),
+  variable: about(v.picklist(SYNAPSE_PROBE_VARIABLES),
+    "'i': the current into the target; 'i_source': an electrical synapse's current into the source; 'r': a diffusion synapse's released fraction"),
+  synapses: about(v.pipe(v.array(index), v.minLength(1), v.maxLength(4096)), "indices in the projection's synapse order (by source neuron, then as the rule lists them)"),
+  every: v.optional(about(stepsFrom(1), 'record after every k-th step (default 1)')),
+});
+
 export const RecordSchema = v.strictObject({
   spikes: v.optional(about(v.union([v.boolean(), v.array(name)]), 'every spike (default), none, or those of these populations')),
   rates: v.optional(about(v.boolean(), 'spikes per step and population')),
   probes: v.optional(v.pipe(v.array(ProbeSchema), v.maxLength(64))),
+  synapseProbes: v.optional(v.pipe(v.array(SynapseProbeSchema), v.maxLength(64))),
 });
 
 export const BatchSchema = v.strictObject({
@@ -124,6 +135,7 @@ export type Connectivity = v.InferOutput<typeof ConnectivitySchema>;
 export type Synapse = v.InferOutput<typeof SynapseSchema>;
 export type Input = v.InferOutput<typeof InputSchema>;
 export type Probe = v.InferOutput<typeof ProbeSchema>;
+export type SynapseProbe = v.InferOutput<typeof SynapseProbeSchema>;
 
 /** The field of each input kind that holds a value per neuron (the one a batch may vary). */
 const INPUT_VALUE_FIELD: Readonly<Record<string, 'amplitude' | 'sigma' | 'rate'>> = { constant: 'amplitude', noise: 'sigma', poisson: 'rate' };
