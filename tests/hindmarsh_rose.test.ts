@@ -35,11 +35,9 @@ describe('GPU (f32) against the CPU reference (f64)', () => {
   // HR at e = 3.281 is chaotic, so f32 and f64 part ways eventually; over this window (25
   // spikes) llvmpipe measured |Δx| ≤ 1.7e-4, |Δz| ≤ 3.2e-6 and identical spike steps.
   // Tolerances: x within 2e-3, z within 1e-4, spike times within one step (0.01).
-  // Euler in the one engine, where the parameters are constants in the generated WGSL: llvmpipe
-  // folds dt·mu into one f32 (z's step matched F(F(dt·mu)·w) bit for bit where it first parts from
-  // the f32 CPU), a rounding repeated every step that z integrates: measured |Δz| 2.2e-4 growing
-  // steadily and |Δx| 1.25e-2 (a 0.2-step shift of the last spike's downstroke), spike times
-  // identical. Euler: x within 5e-2, z within 1e-3; RK4 and RK6 measured 1.1e-4 and 1.3e-4 in x.
+  // Euler: llvmpipe folds the generated code's constant dt·mu into one f32 (matched bit for bit), a rounding z
+  // integrates every step: measured |Δz| 2.2e-4, |Δx| 1.25e-2 (the last downstroke 0.2 steps late), spike
+  // times identical; so x within 5e-2, z within 1e-3 there (RK4, RK6 measured |Δx| 1.1e-4, 1.3e-4).
   const tolerance = (integrator: string) => (integrator === 'euler' ? { x: 5e-2, z: 1e-3 } : { x: 2e-3, z: 1e-4 });
   for (const integrator of CIRCUIT_INTEGRATORS) {
     test(`${integrator}: traces and spike times agree over 100 time units`, async () => {
