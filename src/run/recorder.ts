@@ -33,6 +33,9 @@ export type SpikeList = Pick<Spikes, 'step' | 'neuron'>;
  */
 export interface ProbeSpec { population: number; variable: number; neurons: Uint32Array; every: number; label: string; projection?: number }
 
+/** Host memory the probes may take (a run that would pass it is refused before it starts). */
+export const MAX_PROBE_BYTES = 2 ** 31;
+
 export class Recorder {
   private readonly steps = new Grow((n) => new Int32Array(n));
   private readonly neurons = new Grow((n) => new Int32Array(n));
@@ -58,6 +61,11 @@ export class Recorder {
     }
     this.samples = this.probes.map(() => new Grow((n) => new Float64Array(n)));
     this.totals = new Float64Array(plan.populations.length);
+  }
+
+  /** Host bytes the probes hold once `steps` steps in all are recorded (8 per value). */
+  probeBytes(steps: number): number {
+    return this.probes.reduce((a, p) => a + 8 * this.plan.copies * p.neurons.length * Math.floor(steps / p.every), 0);
   }
 
   /** Adds n spikes of a population to the totals (every backend counts every spike, recorded or not). */

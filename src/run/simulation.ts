@@ -3,13 +3,13 @@
 // and state in one shape whatever the backend. Spike times follow one rule: a spike detected in
 // step s is at s·dt (docs/conventions.md#spike-times).
 import { NonFiniteStateError, RunGuard } from './guard';
-import { checkSize } from '../compile/memory';
+import { checkSize, formatBytes } from '../compile/memory';
 import { type Plan, compileValidated } from '../compile/plan';
-import { assertNetwork } from '../spec/validate';
+import { NetworkSpecError, assertNetwork } from '../spec/validate';
 import { type CopyFailure, CpuEngine } from '../engine/cpu';
 import { GpuEngine, type GpuEngineOptions, type SpikeTap } from '../engine/gpu';
 import { MAX_STEP } from '../spec/values';
-import { Recorder, type Spikes } from './recorder';
+import { MAX_PROBE_BYTES, Recorder, type Spikes } from './recorder';
 
 export interface SimulationOptions extends GpuEngineOptions {
   /** 'gpu' (WebGPU, f32) or 'cpu' (the reference, default). */
@@ -74,6 +74,10 @@ export class Simulation {
     const steps = options.steps ?? Math.round((options.duration ?? NaN) / this.plan.dt);
     if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`run: give steps (a whole number ≥ 0) or a duration in ms, got ${options.steps ?? options.duration}`);
     if (this.step + steps > MAX_STEP) throw new RangeError(`run: ${this.step} + ${steps} steps pass ${MAX_STEP}, the most a run may count (32-bit step counters)`);
+    const probeBytes = this.recorder.probeBytes(this.step + steps);
+    if (probeBytes > MAX_PROBE_BYTES) {
+      throw new NetworkSpecError([{ path: 'record.probes', message: `the probes would hold ${formatBytes(probeBytes)} of host memory after ${this.step + steps} steps, over ${formatBytes(MAX_PROBE_BYTES)}: probe fewer neurons, sample every k-th step (every), or run fewer steps` }]);
+    }
     return this.guard.run(async () => {
       const t0 = performance.now(), before = this.recorder.totals.reduce((a, b) => a + b, 0);
       for (let done = 0; done < steps;) {
@@ -162,6 +166,9 @@ export class Simulation {
 
   /** The GPU backend's costs per step from the plan (null on the CPU): see GpuEngine.costs. */
   costs(): ReturnType<GpuEngine['costs']> | null { return this.engine instanceof GpuEngine ? this.engine.costs() : null; }
+
+  /** What the GPU backend has read back: chunks, bytes, and chunks whose spikes needed a second read (null on the CPU). */
+  readbackStats(): GpuEngine['readbackStats'] | null { return this.engine instanceof GpuEngine ? { ...this.engine.readbackStats } : null; }
 
   /** The GPU backend's device (null on the CPU reference): a GpuSpikeRaster for this simulation is made on it. */
   get device(): GPUDevice | null { return this.engine instanceof GpuEngine ? this.engine.device : null; }
