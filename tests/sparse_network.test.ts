@@ -52,6 +52,16 @@ describe('sparse Izhikevich network (fixed in-degree, uniform random weights)', 
     expectSame(one, split);
   });
 
+  it('rows past one binding of the device are split by its own limit, and run as with smaller stores', async () => {
+    // 4·10⁷ synapses with their weight words: 160 MB each, past the test device's 128 MiB binding.
+    const big = { ...sparseIzhikevich({ n: 40_000, k: 1000, seed: 1 }), record: { spikes: true, rates: true } };
+    const options = { memoryLimit: 2e9, stepsPerSubmit: 10 };
+    const byDevice = await finalRun(big, options, 20), small = await finalRun(big, { ...options, maxStoreSynapses: 1e7 }, 20);
+    expect(byDevice.costs!.dispatchesPerStep).toBe(1 + 2);
+    expect(small.costs!.dispatchesPerStep).toBe(1 + 5);
+    expectSame(byDevice, small);
+  });
+
   it('recording off records nothing and leaves the state bit for bit as with recording on', async () => {
     const on = await finalRun(net, {}, 120), off = await finalRun({ ...net, record: { spikes: false, rates: false } }, {}, 120);
     expect(on.spikes.step.length).toBeGreaterThan(0);
@@ -119,6 +129,10 @@ describe('procedural connectivity: rows drawn again at each spike equal the stor
     const stored = await finalRun(withStorage(net, 'csr'), options, steps);
     const drawn = await finalRun(withStorage(net, 'procedural', drawable), options, steps);
     expect(drawn.launch).toBe(options.launch);
+    // The stored rows are the CPU's synapses; the procedural ones store none.
+    const cpu = await createSimulation(withStorage(net, 'csr'));
+    expect(stored.synapses).toEqual(cpu.synapseCounts());
+    expect(drawn.synapses).toEqual(stored.synapses.map((c, q) => (drawable(net.projections![q]!) ? null : c)));
     expectSame(stored, drawn);
   });
 

@@ -49,14 +49,14 @@ export async function readAll(sim: Simulation): Promise<Record<string, Float64Ar
   return out;
 }
 
-/** A run (the GPU unless options say otherwise, 60 steps per submit): its spikes, rate counts, every state variable, launch shape and costs. */
+/** A run (the GPU unless options say otherwise, 60 steps per submit): its spikes, rate counts, every state variable, launch shape, costs and synapses stored. */
 export async function finalRun(net: Network, options: SimulationOptions, steps: number) {
   const { device } = await testGpu();
   const sim = await createSimulation(net, { backend: 'gpu', device, stepsPerSubmit: 60, ...options });
   try {
     await sim.run({ steps });
     const rates = sim.plan.populations.map((p) => sim.rates(p.name));
-    return { spikes: sim.spikes(), rates, state: await readAll(sim), launch: sim.launch, costs: sim.costs(), summary: sim.summary() };
+    return { spikes: sim.spikes(), rates, state: await readAll(sim), launch: sim.launch, costs: sim.costs(), summary: sim.summary(), synapses: sim.synapseCounts() };
   } finally { sim.destroy(); }
 }
 
