@@ -76,7 +76,8 @@ describe('spikegpu run izhikevich2003', () => {
     [['run', 'izhikevich2003'], /--out DIR is required/],
     [['run', 'hh1952', '--out', 'x'], /unknown network "hh1952"/],
     [['fly'], /unknown command "fly"/],
-    [['run', 'izhikevich2003', '--out', join(tmpdir(), 'spikegpu-too-big'), '--backend', 'cpu', '--neurons', '100000'], /NetworkValidationError: connectivity: a dense S of 100000×100000 neurons needs 37\.3 GiB/],
+    // The one engine's description check names the projection whose S is too large (was: a 37.3 GiB dense S).
+    [['run', 'izhikevich2003', '--out', join(tmpdir(), 'spikegpu-too-big'), '--backend', 'cpu', '--neurons', '100000'], /NetworkSpecError: projections\[0\]\.connectivity: makes 6400000000 synapses; at most 4294967294/],
   ])('bad arguments %j exit 2 with a one-line reason', async (args, reason) => {
     const r = await run(args);
     expect(r.code).toBe(2);
@@ -151,7 +152,8 @@ describe("spikegpu run EXPERIMENT (the seeds' experiments)", () => {
     const [d] = summary.diverged;
     expect(d.atMs).toBeGreaterThan(0);
     expect(d.atMs).toBeLessThan(20);
-    expect(d.message).toMatch(new RegExp(`non-finite state .* in neuron ${d.neuron} of copy 0 at step ${Math.round(d.atMs / summary.dt)} `));
+    // The one engine names the copy only in batches (the chain is one copy).
+    expect(d.message).toMatch(new RegExp(`non-finite state .* in neuron ${d.neuron} at step ${Math.round(d.atMs / summary.dt)} `));
     expect(r.stdout).toContain(d.message);
     const rows = readFileSync(join(out, 'traces.csv'), 'utf8').trim().split('\n').slice(1);
     expect(rows.length).toBeGreaterThan(0);
@@ -179,7 +181,9 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     const drawn = join(tmp(), 'cob-procedural');
     expect((await run(['run', 'cobahh', '--neurons', '400', '--duration', '50', '--seed', '3', '--connectivity', 'procedural', '--quiet', '--out', drawn])).code).toBe(0);
     expect(readFileSync(join(drawn, 'spikes.csv'), 'utf8')).toBe(readFileSync(join(out, 'spikes.csv'), 'utf8'));
-    expect(JSON.parse(readFileSync(join(drawn, 'summary.json'), 'utf8')).connectivity).toBe('procedural');
+    const drawnSummary = JSON.parse(readFileSync(join(drawn, 'summary.json'), 'utf8'));
+    expect(drawnSummary.connectivity).toBe('procedural');
+    expect(drawnSummary.projections.every((p: { synapses: number | null }) => p.synapses === null)).toBe(true); // none stored
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ model: 'cobahh', neurons: 400, steps: 500, dt: 0.1, durationMs: 50, seed: 3, backend: 'gpu', record: 'all' });
     expect(summary.launch).toMatch(/^(one-workgroup|per-step)$/);
@@ -209,6 +213,8 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     const summary = JSON.parse(readFileSync(join(b, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ neurons: 300, spikes: null, meanRatesHz: null, launch: null });
     expect(summary.projections.map((p: { delay: number }) => p.delay)).toEqual([2, 2, 2, 2]);
+    // Fixed in-degree 30 = 24 excitatory + 6 inhibitory onto each of 240 + 60 neurons.
+    expect(summary.projections.map((p: { synapses: number }) => p.synapses)).toEqual([24 * 240, 24 * 60, 6 * 240, 6 * 60]);
   });
 
   it('--trace writes every state variable of those neurons after every step, and their v as a picture', async () => {
@@ -231,10 +237,12 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
   it('runs a description saved as JSON, on both backends, with the same spikes', async () => {
     const dir = tmp();
     const file = join(dir, 'net.json');
+    // A network description (docs/network.md): the former sparse description's network, field for field.
     writeFileSync(file, JSON.stringify({
-      model: 'izhikevich', dt: 1, seed: 9,
-      populations: [{ name: 'src', size: 20, noise: 8 }, { name: 'dst', size: 10 }],
-      projections: [{ pre: 'src', post: 'dst', connect: { rule: 'fixed-out-degree', k: 3 }, weight: 8, target: 'I', delay: 4 }],
+      dt: 1, seed: 9,
+      populations: [{ name: 'src', size: 20, model: 'izhikevich' }, { name: 'dst', size: 10, model: 'izhikevich' }],
+      projections: [{ source: 'src', target: 'dst', connectivity: { rule: 'fixed-out-degree', k: 3 }, synapse: { kind: 'pulse', target: 'I' }, weight: 8, delay: 4 }],
+      inputs: [{ kind: 'noise', target: 'src', sigma: 8 }],
     }));
     const [g, c] = [join(dir, 'g'), join(dir, 'c')];
     expect((await run(['run', file, '--out', g, '--duration', '200', '--quiet'])).code).toBe(0);
@@ -242,6 +250,30 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     const spikes = readFileSync(join(g, 'spikes.csv'), 'utf8');
     expect(spikes.split('\n').some((l) => /,2\d$/.test(l))).toBe(true); // dst neurons (20..29) fire, driven through the delay
     expect(spikes).toBe(readFileSync(join(c, 'spikes.csv'), 'utf8'));
+  });
+
+  it("writes a description's batch (a copy column) and its own probes (traces.csv at their interval)", async () => {
+    const dir = tmp();
+    const file = join(dir, 'batch.json');
+    writeFileSync(file, JSON.stringify({
+      dt: 0.5, seed: 2,
+      populations: [{ name: 'lif', size: 5, model: 'lif' }],
+      inputs: [{ kind: 'constant', target: 'lif', amplitude: 500 }],
+      record: { probes: [{ population: 'lif', variable: 'v', neurons: [0, 3], every: 2 }] },
+      batch: { copies: 2, vary: [{ path: 'inputs.0.amplitude', values: [500, 800] }] },
+    }));
+    const out = join(dir, 'o');
+    const r = await run(['run', file, '--backend', 'cpu', '--duration', '50', '--quiet', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const spikes = csvRows(join(out, 'spikes.csv'));
+    expect(spikes[0]).toBe('t_ms,neuron,copy');
+    const copies = new Set(spikes.slice(1).map((l) => l.split(',')[2]));
+    expect(copies).toEqual(new Set(['0', '1']));                 // both copies fire
+    const traces = csvRows(join(out, 'traces.csv'));
+    expect(traces[0]).toBe('t_ms,n0_v,n3_v');
+    expect(traces).toHaveLength(1 + 50);                          // 100 steps, every 2nd
+    expect(traces[1]!.split(',')[0]).toBe('1');                   // after steps 0 and 1: (k + 1)·every·dt
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({ copies: 2, model: 'lif', traced: [0, 3] });
   });
 
   it.each([
@@ -253,10 +285,11 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     [['run', 'sparse-izhikevich', '--neurons', '100', '--in-degree', '101', '--out', 'x'], /--in-degree must be an integer in \[0, 100\], got 101/],
     [['run', join(tmpdir(), 'spikegpu-missing.json'), '--out', 'x'], /cannot read .*spikegpu-missing\.json/],
     [['run', 'cobahh', '--trace', '1,x', '--out', 'x'], /--trace must be neuron indices separated by commas, got 1,x/],
+    // The command line turns --trace into probes of each population, so it checks the global indices itself.
     [['run', 'cobahh', '--neurons', '100', '--trace', '5,100', '--out', join(tmpdir(), 'spikegpu-trace-bad')],
-      /SparseValidationError: .*record\.traces\[1\]: must be a neuron index in \[0, 100\), got 100/],
+      /--trace must name neuron indices in \[0, 100\), got 100/],
     [['run', 'cobahh', '--neurons', '1024000', '--scaled', '--memory-limit', '1e9', '--out', join(tmpdir(), 'spikegpu-cob-big')],
-      /NetworkValidationError: populations: this network of 1024000 neurons needs about 4\.0 GiB .*; memoryLimit allows 953\.7 MiB/],
+      /NetworkSpecError: populations: this network of 1024000 neurons needs about 4\.0 GiB .*; memoryLimit allows 953\.7 MiB/],
   ])('bad arguments %j exit 2 with a one-line reason', async (args, reason) => {
     const r = await run(args);
     expect(r.code).toBe(2);
@@ -266,10 +299,12 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
 
   it('a JSON description with a bad field names it', async () => {
     const file = join(tmp(), 'bad.json');
-    writeFileSync(file, JSON.stringify({ model: 'cobahh', dt: 0.1, seed: 1, populations: [{ name: 'a', size: 10 }],
-      projections: [{ pre: 'a', post: 'a', connect: { rule: 'fixed-probability', p: 0.1 }, weight: 1, target: 'I' }] }));
+    // A conductance synapse into a variable COBAHH does not have ('I' itself is valid now: a current of its own with a tau).
+    writeFileSync(file, JSON.stringify({ dt: 0.1, seed: 1, populations: [{ name: 'a', size: 10, model: 'cobahh' }],
+      projections: [{ source: 'a', target: 'a', connectivity: { rule: 'fixed-probability', p: 0.1 }, synapse: { kind: 'exponential', target: 'x' }, weight: 1 }] }));
     const r = await run(['run', file, '--out', join(tmp(), 'o')]);
     expect(r.code).toBe(2);
-    expect(ownLines(r.stderr)[0]).toMatch(/SparseValidationError: .*projections\[0\]\.target: must be one of ge, gi for cobahh, got "I"/);
+    expect(ownLines(r.stderr)).toHaveLength(1);
+    expect(ownLines(r.stderr)[0]).toMatch(/NetworkSpecError: .*projections\[0\]\.synapse\.target: cobahh has no state variable 'x'; it has v, m, h, n, ge, gi/);
   });
 });
