@@ -1,9 +1,6 @@
 // Coupling lab (seed 003): two or three Neun HH neurons joined by electrical or diffusion
 // synapses, their traces, and synchrony against coupling strength, the scan run as one batch.
-import {
-  NonFiniteStateError, correlation, createCircuit, linspace, meanAbsDifference, neunChain, neunCoupledPair,
-  type CircuitDescription, type CircuitIntegrator, type CircuitSimulation,
-} from 'spikegpu';
+import { NonFiniteStateError, correlation, createNetworkSimulation, meanAbsDifference, networkPresets, type Network, type NetworkSimulation } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
   type Controller, StatusLine, el, serial, fieldError, intError, makeGui, numberError, readUrl, tag, thin, timeChart, type uPlot, writeUrl,
@@ -61,20 +58,28 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
     return Object.values(errors).every((m) => m === null);
   }
 
-  /** The pair (2) or chain (3) with the chosen synapse and sign. */
-  function description(g: number, neurons = Number(s.neurons)): CircuitDescription {
-    const o = { dt: s.dt, integrator: s.integrator as CircuitIntegrator, g: s.neunSign ? g : -g };
-    const desc = neurons === 3 ? neunChain(o) : neunCoupledPair(o);
+  /** The synapse current charted: a diffusion synapse's into its target, an electrical one's into its source (Neun's i1). */
+  const current = () => (s.synapse === 'diffusion' ? 'i' as const : 'i_source' as const);
+
+  /** The pair (2) or chain (3) with the chosen synapse and sign; v of every neuron and each synapse's current probed. */
+  function description(g: number, neurons = Number(s.neurons)): Network {
+    const o = { dt: s.dt, integrator: s.integrator as 'rk4', g: s.neunSign ? g : -g };
+    const desc = neurons === 3 ? networkPresets.neunChain(o) : networkPresets.neunCoupledPair(o);
     if (s.synapse === 'diffusion') {
       // i = gsyn · r · (V_post − esyn) is added to post's input (Neun's sign): gsyn > 0 inhibits.
       const gsyn = s.neunSign ? g : -g;
-      desc.synapses = desc.synapses!.map((e) => e.kind === 'electrical' ? { kind: 'diffusion' as const, pre: e.a, post: e.b, gsyn, esyn: 0, threshold: -20 } : e);
-      desc.record = { traces: [...desc.neurons.map((n) => ({ neuron: n.name!, variable: 'v' })), ...desc.synapses.map((_, k) => ({ synapse: k, variable: 'i' }))] };
-    } else {
-      desc.record = { traces: [...desc.neurons.map((n) => ({ neuron: n.name!, variable: 'v' })), ...desc.synapses!.map((_, k) => ({ synapse: k, variable: 'i1' }))] };
+      desc.projections = desc.projections!.map((pr) => ({ ...pr, synapse: { kind: 'diffusion' as const, esyn: 0, threshold: -20 }, weight: gsyn }));
     }
+    desc.record = {
+      spikes: true,
+      probes: desc.populations.map((p) => ({ population: p.name, variable: 'v', neurons: [0] })),
+      synapseProbes: desc.projections!.map((pr) => ({ projection: pr.name!, variable: current(), synapses: [0] })),
+    };
     return desc;
   }
+
+  /** Spike times of a one-neuron population. */
+  const spikeTimes = (sim: NetworkSimulation, name: string) => sim.spikeTimes(sim.plan.populations.find((p) => p.name === name)!.start);
 
   const options = () => (s.backend === 'gpu' ? { backend: 'gpu' as const, device: session.device! } : { backend: 'cpu' as const });
 
@@ -82,18 +87,21 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
     writeUrl('coupling', s);
     if (!validate(false)) { status.say('fix the fields marked in red', true); return; }
     const desc = description(s.g);
-    const names = desc.neurons.map((n) => n.name!);
+    const names = desc.populations.map((p) => p.name);
     status.say(`running ${names.join(', ')} on the ${s.backend}…`);
     document.body.dataset.couplingState = 'running';
-    const sim: CircuitSimulation = await createCircuit(desc, options());
+    const sim = await createNetworkSimulation(desc, options());
+    const t0 = performance.now();
     try {
       let diverged = '';
       await sim.run({ duration: s.duration }).catch((e: Error) => {
         if (!(e instanceof NonFiniteStateError)) throw e;
         diverged = `diverged: ${e.message}. The traces end there.`;
       });
-      const t = sim.times(), vs = names.map((neuron) => sim.trace({ neuron, variable: 'v' }));
-      const currents = desc.synapses!.map((_, k) => sim.trace({ synapse: k, variable: s.synapse === 'diffusion' ? 'i' : 'i1' }));
+      const wall = (performance.now() - t0) / 1000;
+      const vs = names.map((population) => sim.trace({ population, variable: 'v', neuron: 0 }));
+      const t = sim.times(0).subarray(0, vs[0]!.length);
+      const currents = desc.projections!.map((pr) => sim.trace({ projection: pr.name!, variable: current(), synapse: 0 }));
       charts.v?.destroy();
       charts.v = timeChart(vBox, { title: 'membrane potential', x: 't (ms)', y: 'V (mV)', series: names });
       charts.v.setData([thin(t), ...vs.map((v) => thin(v))]);
@@ -109,12 +117,12 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
       });
       readout.replaceChildren(
         ...pairs.map((p) => el('span', { 'data-testid': 'sync' }, p)),
-        el('span', { 'data-testid': 'spike-counts' }, `spikes: ${names.map((n) => `${n} ${sim.spikeTimes(n).length}`).join(', ')}`),
+        el('span', { 'data-testid': 'spike-counts' }, `spikes: ${names.map((n) => `${n} ${spikeTimes(sim, n).length}`).join(', ')}`),
         ...(diverged ? [el('span', { class: 'warn', 'data-testid': 'diverged' }, diverged)] : []),
-        el('span', {}, `${sim.summary().steps} steps in ${(sim.summary().wallSeconds * 1000).toFixed(0)} ms on ${sim.summary().adapter}`),
+        el('span', {}, `${sim.step} steps in ${(wall * 1000).toFixed(0)} ms on ${sim.backend}`),
       );
       document.body.dataset.couplingState = 'done';
-      document.body.dataset.couplingSpikes = names.map((n) => sim.spikeTimes(n).length).join(',');
+      document.body.dataset.couplingSpikes = names.map((n) => spikeTimes(sim, n).length).join(',');
       status.say(diverged ? 'done (diverged)' : 'done');
     } finally {
       sim.destroy();
@@ -124,36 +132,34 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
   async function scan(): Promise<void> {
     writeUrl('coupling', s);
     if (!validate(true)) { status.say('fix the fields marked in red', true); return; }
-    const gs = linspace(s.gmin, s.gmax, s.count);
+    const gs = networkPresets.linspace(s.gmin, s.gmax, s.count);
     const base = description(gs[0]!, 2);
     const sign = s.neunSign ? 1 : -1;
-    const vary = s.synapse === 'diffusion'
-      ? [{ path: 'synapses[0].gsyn', values: gs.map((g) => sign * g) }]
-      : [{ path: 'synapses[0].g1', values: gs.map((g) => -sign * g) }, { path: 'synapses[0].g2', values: gs.map((g) => -sign * g) }];
-    const desc: CircuitDescription = {
+    // The weight per copy: gsyn of a diffusion synapse, −g of an electrical one (g1 = g2 = −g).
+    const values = s.synapse === 'diffusion' ? gs.map((g) => sign * g) : gs.map((g) => -sign * g);
+    const desc: Network = {
       ...base, name: 'coupling scan',
-      batch: { copies: gs.length, vary, nonFinite: 'freeze-copy' },
-      record: { traces: [{ neuron: 'h1', variable: 'v' }, { neuron: 'h2', variable: 'v' }] },
+      batch: { copies: gs.length, vary: [{ path: `projections.${base.projections![0]!.name}.weight`, values }], nonFinite: 'freeze-copy' },
+      record: { probes: [{ population: 'h1', variable: 'v', neurons: [0] }, { population: 'h2', variable: 'v', neurons: [0] }] },
     };
     status.say(`scanning ${gs.length} conductances as one batch on the ${s.backend}…`);
     document.body.dataset.couplingState = 'scanning';
-    const sim = await createCircuit(desc, options());
+    const sim = await createNetworkSimulation(desc, options());
     try {
-      await sim.run({ duration: s.duration });
-      const failed = new Map(sim.failures.map((f) => [f.copy, f]));
+      const run = await sim.run({ duration: s.duration });
+      const failed = new Map(run.failures.map((f) => [f.copy, f]));
       const corr: (number | null)[] = [], mad: (number | null)[] = [];
       gs.forEach((_, c) => {
         if (failed.has(c)) { corr.push(null); mad.push(null); return; }
-        const a = sim.trace({ neuron: 'h1', variable: 'v', copy: c }), b = sim.trace({ neuron: 'h2', variable: 'v', copy: c });
+        const a = sim.trace({ population: 'h1', variable: 'v', neuron: 0, copy: c }), b = sim.trace({ population: 'h2', variable: 'v', neuron: 0, copy: c });
         corr.push(correlation(a, b));
         mad.push(meanAbsDifference(a, b));
       });
       charts.scan?.destroy();
       charts.scan = timeChart(scanBox, { title: 'synchrony against coupling (one batch)', x: 'g (µS)', y: 'correlation', series: ['correlation', 'mean |ΔV| (mV)'], y2: 'mean |ΔV| (mV)', onY2: ['mean |ΔV| (mV)'] });
       charts.scan.setData([gs, corr, mad] as uPlot.AlignedData);
-      const sum = sim.summary();
       scanReadout.replaceChildren(
-        el('span', { 'data-testid': 'scan-summary' }, `${gs.length} copies × ${sum.steps} steps in ${(sum.wallSeconds * 1000).toFixed(0)} ms on ${sum.adapter}`),
+        el('span', { 'data-testid': 'scan-summary' }, `${gs.length} copies × ${run.steps} steps in ${(run.wallSeconds * 1000).toFixed(0)} ms on ${sim.backend}`),
         el('span', { 'data-testid': 'scan-diverged' }, failed.size ? `diverged (frozen, left out): g = ${[...failed.keys()].map((c) => gs[c]!.toPrecision(3)).join(', ')}` : 'no copy diverged'),
       );
       document.body.dataset.scanCorrelations = corr.map((x) => (x === null ? 'x' : x.toFixed(3))).join(',');
