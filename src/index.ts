@@ -1,52 +1,38 @@
-// spikegpu's public API.
-export * from './network/description';
-export * from './network/presets';
-export { validateNetwork, assertValidNetwork, NetworkValidationError, type ValidationIssue, MAX_NEURONS } from './network/validate';
-export { compilePlan, type Plan } from './network/plan';
-export { createSimulation, simulate, Simulation, type SimulationOptions, type RunOptions, type RunSummary } from './simulation';
-export { NonFiniteStateError } from './backends/backend';
+// spikegpu's public API: one network description (docs/network.md), models declared once
+// (docs/models.md), one simulation over a CPU and a GPU backend (docs/conventions.md).
+export { createSimulation, Simulation, type SimulationOptions, type RunOptions, type RunSummary } from './run/simulation';
+export type { Spikes, SpikeList } from './run/recorder';
+export { NonFiniteStateError } from './run/guard';
+export type { CopyFailure } from './engine/cpu';
+export type { SpikeTap, SpikeTapChunk } from './engine/gpu';
+export { compileNetwork, type Plan } from './compile/plan';
+export { formatBytes, gpuFootprint, proceduralFootprint, type GpuFootprint } from './compile/memory';
+export { type ConnectRule, buildCsr, type Csr } from './compile/csr';
+export type {
+  Network, Population as NetworkPopulation, Projection as NetworkProjection, Connectivity as NetworkConnectivity,
+  Synapse as NetworkSynapse, Input as NetworkInput, Probe as NetworkProbe,
+} from './spec/network';
+export { validateNetwork, assertNetwork, networkJsonSchema, NetworkSpecError, type SpecIssue } from './spec/validate';
+export { MAX_NEURONS } from './spec/values';
+// Every preset returns a Network: the seed network, seed 001's and seed 003's experiments, COBAHH, sparse Izhikevich.
+export * from './spec/presets/index';
+// Models declared once (src/models/), compiled to WGSL and JavaScript (src/equations/).
+export { MODELS, MODEL_DECLARATIONS } from './models/registry';
+export { IZHIKEVICH_TYPES, type IzhikevichType } from './models/izhikevich';
+export { NEUN_AREA } from './models/hodgkin_huxley';
+export { COBAHH_WE, COBAHH_WI } from './models/cobahh';
+export { parseModel, parameterValues, type ModelDeclaration, type ParsedModel } from './equations/model';
+export { ModelError } from './equations/expression';
+export { initialState } from './equations/compile';
+export { CIRCUIT_INTEGRATORS, GENERIC_INTEGRATORS, RK6, TABLEAUS, type CircuitIntegrator, type Tableau } from './equations/integrators';
+// Drawing, analysis and the GPU.
 export {
   GpuSpikeRaster, rasterClasses, paintRaster, checkRasterGeometry, RASTER_COLOURS, RASTER_EMPTY, RASTER_EXCITATORY, RASTER_INHIBITORY,
   MAX_RASTER_PIXELS, MAX_RASTER_WINDOW, type RasterGeometry,
 } from './render/spike_raster';
-export { gpuFootprint, type Launch } from './backends/gpu';
 export { acquireGpu, GpuUnavailableError, GpuLimitError, type GpuOptions, type GpuContext } from './gpu/device';
 export { philox4x32, PhiloxStream, Purpose, uniform01 } from './rng/philox';
 export * from './analysis/rates';
+export * from './analysis/continuous';
 export { rasterSvg, type RasterOptions } from './plot/raster';
 export { lineChartSvg, type LineChartOptions, type Series as ChartSeries } from './plot/lines';
-export type { SpikeList, TraceVariable } from './recording';
-// Circuits of differential models (Neun parity): HH, Hindmarsh–Rose, Izhikevich; Euler/RK4/RK6;
-// electrical and diffusion synapses; stimuli; batches of independent copies.
-export * from './circuit/description';
-export * from './circuit/presets';
-export { validateCircuit, assertValidCircuit, MAX_CIRCUIT_ELEMENTS } from './circuit/validate';
-export { compileCircuit, type CircuitPlan } from './circuit/plan';
-export { createCircuit, simulateCircuit, CircuitSimulation, type CircuitOptions, type CircuitSpikes, type TraceRef } from './circuit/simulation';
-export type { CopyFailure } from './circuit/backend';
-export { CIRCUIT_INTEGRATORS, GENERIC_INTEGRATORS, RK6, TABLEAUS, type CircuitIntegrator, type Tableau } from './equations/integrators';
-export { NEURON_MODELS, type NeuronModelName } from './circuit/models';
-// Models declared once (src/models/), compiled to WGSL and JavaScript (src/equations/).
-export { MODELS, MODEL_DECLARATIONS } from './models/registry';
-export { parseModel, parameterValues, type ModelDeclaration, type ParsedModel } from './equations/model';
-export { ModelError } from './equations/expression';
-export { initialState } from './equations/compile';
-export { NEUN_AREA } from './models/hodgkin_huxley';
-export * from './analysis/continuous';
-// Sparse networks at scale (#5): connectivity rules built on the GPU, COBAHH, delays, GPU rates.
-export * from './sparse/description';
-export { type ConnectRule, buildCsr, type Csr } from './compile/csr';
-export { compileSparse, type SparsePlan } from './sparse/plan';
-export { SparseSimulation, type SparseOptions, type SparseRunSummary } from './sparse/simulation';
-export { COBAHH_WE, COBAHH_WI, type CobahhParams } from './models/cobahh';
-// The one engine (issue 14, in progress): one network description for every network, models declared
-// once, one simulation over a CPU and a GPU backend. Named apart from the three engines above until
-// those are ported and removed.
-export { createSimulation as createNetworkSimulation, Simulation as NetworkSimulation, type SimulationOptions as NetworkSimulationOptions, type RunOptions as NetworkRunOptions } from './run/simulation';
-export type { Spikes } from './run/recorder';
-export { compileNetwork, type Plan as NetworkPlan } from './compile/plan';
-export type { Network, Population as NetworkPopulation, Projection as NetworkProjection, Input as NetworkInput } from './spec/network';
-export { validateNetwork as validateNetworkDescription, assertNetwork, networkJsonSchema, NetworkSpecError, type SpecIssue } from './spec/validate';
-export * as networkPresets from './spec/presets/index';
-export type { SpikeTap, SpikeTapChunk } from './engine/gpu';
-export { formatBytes, gpuFootprint as networkGpuFootprint, proceduralFootprint, type GpuFootprint } from './compile/memory';

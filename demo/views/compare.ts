@@ -1,6 +1,6 @@
 // GPU vs CPU: the same seed network on both backends in this page, over network sizes: the two
 // wall times of the run (set-up excluded), their ratio, and a chart of time against size.
-import { createNetworkSimulation, networkPresets } from 'spikegpu';
+import { createSimulation, type Scenario, SCENARIOS, seedNetwork } from 'spikegpu';
 import type { GpuSession } from '../session';
 import { StatusLine, el, fieldError, intError, makeGui, readUrl, tag, type Controller, uPlot, writeUrl, PALETTE } from '../ui';
 import type { View } from './view';
@@ -21,7 +21,7 @@ export function compareView(root: HTMLElement, session: GpuSession): View {
   const ctl: Record<string, Controller> = {
     sizes: tag(gui.add(s, 'sizes').name('network sizes'), 'sizes'),
     duration: tag(gui.add(s, 'duration').name('duration (ms)'), 'duration'),
-    scenario: tag(gui.add(s, 'scenario', Object.keys(networkPresets.SCENARIOS)), 'scenario'),
+    scenario: tag(gui.add(s, 'scenario', Object.keys(SCENARIOS)), 'scenario'),
     seed: tag(gui.add(s, 'seed'), 'seed'),
   };
   let stop = false;
@@ -61,10 +61,10 @@ export function compareView(root: HTMLElement, session: GpuSession): View {
     try {
       for (const [k, n] of sizes.entries()) {
         if (stop) break;
-        const desc = networkPresets.seedNetwork({ neurons: n, scenario: s.scenario as networkPresets.Scenario, seed: s.seed });
+        const desc = seedNetwork({ neurons: n, scenario: s.scenario as Scenario, seed: s.seed });
         const time = async (backend: 'gpu' | 'cpu') => {
           status.say(`${n} neurons on the ${backend} (${k + 1} of ${sizes.length})…`);
-          const sim = await createNetworkSimulation(desc, backend === 'gpu' ? { backend, device: session.device! } : { backend });
+          const sim = await createSimulation(desc, backend === 'gpu' ? { backend, device: session.device! } : { backend });
           try {
             const run = await sim.run({ duration: s.duration });
             return { ms: run.wallSeconds * 1000, spikes: run.spikes };

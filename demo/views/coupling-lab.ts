@@ -1,6 +1,8 @@
 // Coupling lab (seed 003): two or three Neun HH neurons joined by electrical or diffusion
 // synapses, their traces, and synchrony against coupling strength, the scan run as one batch.
-import { NonFiniteStateError, correlation, createNetworkSimulation, meanAbsDifference, networkPresets, type Network, type NetworkSimulation } from 'spikegpu';
+import {
+  correlation, createSimulation, linspace, meanAbsDifference, type Network, neunChain, neunCoupledPair, NonFiniteStateError, type Simulation,
+} from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
   type Controller, StatusLine, el, serial, fieldError, intError, makeGui, numberError, readUrl, tag, thin, timeChart, type uPlot, writeUrl,
@@ -64,7 +66,7 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
   /** The pair (2) or chain (3) with the chosen synapse and sign; v of every neuron and each synapse's current probed. */
   function description(g: number, neurons = Number(s.neurons)): Network {
     const o = { dt: s.dt, integrator: s.integrator as 'rk4', g: s.neunSign ? g : -g };
-    const desc = neurons === 3 ? networkPresets.neunChain(o) : networkPresets.neunCoupledPair(o);
+    const desc = neurons === 3 ? neunChain(o) : neunCoupledPair(o);
     if (s.synapse === 'diffusion') {
       // i = gsyn · r · (V_post − esyn) is added to post's input (Neun's sign): gsyn > 0 inhibits.
       const gsyn = s.neunSign ? g : -g;
@@ -79,7 +81,7 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
   }
 
   /** Spike times of a one-neuron population. */
-  const spikeTimes = (sim: NetworkSimulation, name: string) => sim.spikeTimes(sim.plan.populations.find((p) => p.name === name)!.start);
+  const spikeTimes = (sim: Simulation, name: string) => sim.spikeTimes(sim.plan.populations.find((p) => p.name === name)!.start);
 
   const options = () => (s.backend === 'gpu' ? { backend: 'gpu' as const, device: session.device! } : { backend: 'cpu' as const });
 
@@ -90,7 +92,7 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
     const names = desc.populations.map((p) => p.name);
     status.say(`running ${names.join(', ')} on the ${s.backend}…`);
     document.body.dataset.couplingState = 'running';
-    const sim = await createNetworkSimulation(desc, options());
+    const sim = await createSimulation(desc, options());
     const t0 = performance.now();
     try {
       let diverged = '';
@@ -132,7 +134,7 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
   async function scan(): Promise<void> {
     writeUrl('coupling', s);
     if (!validate(true)) { status.say('fix the fields marked in red', true); return; }
-    const gs = networkPresets.linspace(s.gmin, s.gmax, s.count);
+    const gs = linspace(s.gmin, s.gmax, s.count);
     const base = description(gs[0]!, 2);
     const sign = s.neunSign ? 1 : -1;
     // The weight per copy: gsyn of a diffusion synapse, −g of an electrical one (g1 = g2 = −g).
@@ -144,7 +146,7 @@ export function couplingLabView(root: HTMLElement, session: GpuSession): View {
     };
     status.say(`scanning ${gs.length} conductances as one batch on the ${s.backend}…`);
     document.body.dataset.couplingState = 'scanning';
-    const sim = await createNetworkSimulation(desc, options());
+    const sim = await createSimulation(desc, options());
     try {
       const run = await sim.run({ duration: s.duration });
       const failed = new Map(run.failures.map((f) => [f.copy, f]));

@@ -3,8 +3,8 @@
 // the simulation's recorded spike pairs (GpuSpikeRaster, no readback); on the CPU reference the
 // same binning is painted into a 2D canvas.
 import {
-  GpuSpikeRaster, MAX_NEURONS, NetworkSpecError, createNetworkSimulation, networkPresets, paintRaster, rasterClasses, validateNetworkDescription,
-  type Network, type NetworkSimulation, type RasterGeometry,
+  createSimulation, GpuSpikeRaster, MAX_NEURONS, type Network, NetworkSpecError, paintRaster, rasterClasses, type RasterGeometry, type Scenario,
+  SCENARIOS, seedNetwork, type Simulation, TYPE_COMBINATIONS, validateNetwork,
 } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
@@ -15,7 +15,6 @@ import type { View } from './view';
 /** The CPU reference in a page: a dense S of this many neurons is 400 MB. */
 const CPU_PAGE_MAX_NEURONS = 10000;
 const RATE_BIN_MS = 5;
-const { SCENARIOS, TYPE_COMBINATIONS, seedNetwork } = networkPresets;
 /** The seed's type combinations in the seed's order ('original' first). */
 const COMBINATION_NAMES = ['original', ...Object.keys(TYPE_COMBINATIONS).filter((k) => k !== 'original')];
 
@@ -36,7 +35,7 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     gpuCanvas, cpuCanvas, rateBox)));
 
   let custom: { desc: Network; file: string } | null = null;
-  let sim: NetworkSimulation | null = null;
+  let sim: Simulation | null = null;
   /** Wall seconds of the runs of this simulation (the summary counts simulated time only). */
   let wall = 0;
   let raster: GpuSpikeRaster | null = null;
@@ -92,7 +91,7 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
 
   function currentDescription(): Network {
     if (custom) return custom.desc;
-    return seedNetwork({ scenario: s.scenario as networkPresets.Scenario, types: TYPE_COMBINATIONS[s.types], neurons: s.neurons, seed: s.seed });
+    return seedNetwork({ scenario: s.scenario as Scenario, types: TYPE_COMBINATIONS[s.types], neurons: s.neurons, seed: s.seed });
   }
 
   /** Checks every field; shows each error next to its field. */
@@ -137,7 +136,7 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
       return;
     }
     // The one schema: every problem names its field path.
-    const { network, issues } = validateNetworkDescription(parsed);
+    const { network, issues } = validateNetwork(parsed);
     if (!network) {
       showJsonErrors(issues);
       status.say(`${file.name} was not loaded: ${issues.length} field${issues.length > 1 ? 's' : ''} invalid`, true);
@@ -157,7 +156,7 @@ export function networkView(root: HTMLElement, session: GpuSession): View {
     const backend = s.backend as 'gpu' | 'cpu';
     status.say(`building the network on the ${backend}…`);
     document.body.dataset.networkState = 'building';
-    sim = await createNetworkSimulation(desc, backend === 'gpu' ? { backend, device: session.device! } : { backend });
+    sim = await createSimulation(desc, backend === 'gpu' ? { backend, device: session.device! } : { backend });
     wall = 0;
     const windowSteps = Math.max(1, Math.round(s.window / desc.dt));
     geometry = { neurons: n, window: windowSteps, width: RASTER_WIDTH, height: Math.min(RASTER_HEIGHT, Math.floor(0xffffffff / n)), split: desc.populations[0]!.size };

@@ -1,7 +1,7 @@
 // Neuron lab: one neuron of any model and named type, a stimulus editor, traces of every state
 // variable and the phase plane(s) with the trajectory's limit cycle (the last period, once two
 // successive periods agree).
-import { MODELS, createNetworkSimulation, networkPresets, type Network, type NetworkInput } from 'spikegpu';
+import { createSimulation, hhDoubleImpulse, MODELS, type Network, type NetworkInput } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
   type Controller, type GUI, StatusLine, el, serial, fieldError, makeGui, numberError, readUrl, setXY, tag, thin, timeChart, type uPlot, writeUrl, xyChart,
@@ -13,7 +13,7 @@ interface StimRow { kind: 'constant' | 'step' | 'pulse'; amplitude: number; star
 
 /** Seed 001's double impulse, from the library's preset (times in steps), as editor rows (ms). */
 const DOUBLE_IMPULSE = (() => {
-  const net = networkPresets.hhDoubleImpulse(), ms = (steps: number) => Number((steps * net.dt).toPrecision(12));
+  const net = hhDoubleImpulse(), ms = (steps: number) => Number((steps * net.dt).toPrecision(12));
   return formatStimuli(net.inputs!.flatMap((inp) =>
     inp.kind === 'pulses' ? inp.pulses.map((q) => ({ kind: 'pulse' as const, amplitude: q.amplitude, start: ms(q.start), stop: ms(q.duration) })) : []));
 })();
@@ -169,7 +169,7 @@ export function neuronLabView(root: HTMLElement, session: GpuSession): View {
     const desc = description();
     status.say(`running ${s.model} (${s.preset}) on the ${s.backend}…`);
     document.body.dataset.labState = 'running';
-    const sim = await createNetworkSimulation(desc, s.backend === 'gpu' ? { backend: 'gpu', device: session.device! } : { backend: 'cpu' });
+    const sim = await createSimulation(desc, s.backend === 'gpu' ? { backend: 'gpu', device: session.device! } : { backend: 'cpu' });
     try {
       const run = await sim.run({ duration: s.duration });
       // Probe q samples variable q (the last: I), every `every` steps.

@@ -3,8 +3,7 @@
 // spikes, population rates and the traced neurons' membrane potentials (probes) come back from
 // it in chunks and are drawn as the run goes.
 import {
-  MAX_NEURONS, NetworkSpecError, RASTER_COLOURS, RASTER_EXCITATORY, RASTER_INHIBITORY, createNetworkSimulation, formatBytes,
-  networkGpuFootprint, networkPresets, proceduralFootprint, type Network, type NetworkSimulation,
+  cobahh, createSimulation, formatBytes, gpuFootprint, MAX_NEURONS, type Network, NetworkSpecError, proceduralFootprint, RASTER_COLOURS, RASTER_EXCITATORY, RASTER_INHIBITORY, type Simulation, sparseIzhikevich,
 } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
@@ -57,7 +56,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     traced: tag(gui.add(s, 'traced').name('traced neurons'), 'traced'),
   };
   let stop = false;
-  let sim: NetworkSimulation | null = null;
+  let sim: Simulation | null = null;
   const actions = { run: () => { stop = false; void exclusive(run); }, stop: () => { stop = true; } };
   tag(gui.add(actions, 'run').name('Run'), 'run');
   tag(gui.add(actions, 'stop').name('Stop'), 'stop');
@@ -110,7 +109,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     if (s.backend !== 'gpu') { readout.replaceChildren(); return; }
     try {
       // From the description alone (compiling 10⁵ neurons takes seconds).
-      const net = description(), e = networkGpuFootprint(net), drawn = s.connectivity === 'procedural' ? null : proceduralFootprint(net);
+      const net = description(), e = gpuFootprint(net), drawn = s.connectivity === 'procedural' ? null : proceduralFootprint(net);
       const other = drawn === null ? '' : `; with procedural synapses about ${formatBytes(drawn.total)}`;
       readout.replaceChildren(el('div', { 'data-testid': 'sparse-estimate' },
         `GPU memory: about ${formatBytes(e.total)} (synapses ${formatBytes(e.parts.synapses!)})${other}`));
@@ -122,8 +121,8 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
   /** The preset, its traced neurons (global indices) probed as v of their populations, its rows stored or procedural. */
   function description(): Network {
     const net = s.network === 'cobahh'
-      ? networkPresets.cobahh({ n: s.neurons, scaled: s.scaled, seed: s.seed })
-      : networkPresets.sparseIzhikevich({ n: s.neurons, k: s.inDegree, delay: s.delay, seed: s.seed });
+      ? cobahh({ n: s.neurons, scaled: s.scaled, seed: s.seed })
+      : sparseIzhikevich({ n: s.neurons, k: s.inDegree, delay: s.delay, seed: s.seed });
     const traced = parseTraced(s.traced);
     let start = 0;
     const probes = net.populations.flatMap((p) => {
@@ -146,7 +145,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     status.say(`building ${s.neurons} neurons' connectivity on the ${s.backend === 'gpu' ? 'GPU' : 'CPU'}…`);
     const desc = description();
     const t0 = performance.now();
-    sim = await createNetworkSimulation(desc, s.backend === 'gpu'
+    sim = await createSimulation(desc, s.backend === 'gpu'
       ? { backend: 'gpu', device: session.device!, launch: s.launch as 'auto' }
       : { backend: 'cpu' });
     const built = (performance.now() - t0) / 1000;

@@ -99,7 +99,7 @@ export function scaleWord(x: number, n: number): number {
 }
 
 /** Index of the r-th set bit (r from 0) of a u32 mask. */
-export function nthSetBit(mask: number, r: number): number {
+function nthSetBit(mask: number, r: number): number {
   let m = mask >>> 0;
   for (let k = 0; k < r; k++) m &= m - 1;
   return 31 - Math.clz32(m & -m);
@@ -152,7 +152,7 @@ export function drawOther(word: number, n: number, self: number, noSelf: boolean
 }
 
 /** Weight word of a fixed-probability synapse: keyed by (pre, post), independent of the build order. */
-export function probabilityWeightWord(pre: number, post: number, stream: number, k0: number, k1: number, out: Uint32Array): number {
+function probabilityWeightWord(pre: number, post: number, stream: number, k0: number, k1: number, out: Uint32Array): number {
   return philox4x32(pre, post, PURPOSE_WEIGHT, (stream << 16) >>> 0, k0, k1, out)[0]!;
 }
 
@@ -247,12 +247,3 @@ export function rowStarts(rowLen: Uint32Array): Uint32Array {
   return out;
 }
 
-/** Expected synapses of a rule (for memory estimates before any build). */
-export function expectedSynapses(c: ConnectRule, nPre: number, nPost: number, noSelf: boolean): number {
-  switch (c.rule) {
-    case 'fixed-probability': return c.p * nPre * (nPost - (noSelf ? 1 : 0));
-    case 'fixed-in-degree': return c.k * nPost;
-    case 'fixed-out-degree': return c.k * nPre;
-    case 'list': return c.pre.length;
-  }
-}

@@ -8,7 +8,6 @@ import { type ConnectRule, canRegenerate } from './csr';
 import { excludesSelf, fixedCount, populationModel } from '../spec/check';
 import { NetworkSpecError } from '../spec/validate';
 import type { Network, Projection } from '../spec/network';
-import type { Plan } from './plan';
 
 /** Synapses the host may build for one network (about 24 bytes each while building). */
 const MAX_HOST_SYNAPSES = 2 ** 27;
@@ -80,8 +79,6 @@ export function gpuFootprint(net: Network, options: GpuSizeOptions = {}): GpuFoo
   return { parts, total: Object.values(parts).reduce((a, b) => a + b, 0), largest, field, stores };
 }
 
-/** Bytes the GPU backend needs for a compiled network, by part (gpuFootprint's parts). */
-export const gpuEstimate = (plan: Plan): Record<string, number> => gpuFootprint(plan.network).parts;
 
 /** The footprint with every projection that can draw its rows again at each spike made procedural; null when none is stored. */
 export function proceduralFootprint(net: Network, options: GpuSizeOptions = {}): GpuFootprint | null {

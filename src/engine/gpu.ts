@@ -9,8 +9,7 @@ import { WGSL_HELPERS } from '../equations/emit';
 import { GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, offsetTable, readBuffer, releaseGpu, runChunks, sortSpikePairs } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, acquireGpu } from '../gpu/device';
 import { ShaderReflection } from '../gpu/reflect';
-import { CONNECTIVITY_DRAWS_WGSL, PHILOX_WGSL } from '../gpu/shaders';
-import modelParams from '../../shaders/model_params.wgsl?raw';
+import { CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, PHILOX_WGSL } from '../gpu/shaders';
 import { seedKey } from '../rng/philox';
 import type { ProbeSpec, Recorder } from '../run/recorder';
 import type { CopyFailure } from './cpu';
@@ -181,7 +180,7 @@ export class GpuEngine {
     }
     try {
       // Generated once the rows the GPU draws are built: the code names where each lies.
-      const code = () => [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, modelParams, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput, kept)].join('\n');
+      const code = () => [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput, kept)].join('\n');
       const { value } = await allocateScoped(gpu.device, (make, all) => GpuEngine.build(plan, gpu, L, R, k, code, stateWords, probes, fused, make, all, options));
       return value;
     } catch (e) {

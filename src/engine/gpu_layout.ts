@@ -94,7 +94,7 @@ export interface GpuLayout {
 }
 
 /** Largest fixed-point scale (a power of two) at which `bound` fits a 31-bit integer. */
-export const fixedScale = (bound: number) => (bound > 0 ? 2 ** Math.min(30, Math.floor(Math.log2((2 ** 31 - 1) / bound))) : 2 ** 20);
+const fixedScale = (bound: number) => (bound > 0 ? 2 ** Math.min(30, Math.floor(Math.log2((2 ** 31 - 1) / bound))) : 2 ** 20);
 
 function maxInDegree(s: Synapses): number {
   const deg = new Uint32Array(s.nPost);
@@ -103,7 +103,7 @@ function maxInDegree(s: Synapses): number {
 }
 
 /** A uniform weight range in fixed point: low + ⌊word · span / 2³²⌋ covers [low, high] in integers. */
-export function uniformFixed(w: { uniform: [number, number] }, scale: number): { low: number; span: number } {
+function uniformFixed(w: { uniform: [number, number] }, scale: number): { low: number; span: number } {
   const low = Math.round(w.uniform[0] * scale), high = Math.round(w.uniform[1] * scale);
   return { low, span: high - low + 1 };
 }

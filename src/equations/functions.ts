@@ -13,7 +13,7 @@ export interface Binding {
 }
 
 /** Parameters by position in an indexable (`p[k]`), the input and dt by name. */
-export function indexedParams(m: ParsedModel, params: string, input: string, dt: string): Resolve {
+function indexedParams(m: ParsedModel, params: string, input: string, dt: string): Resolve {
   return (name) => {
     const k = m.parameters.indexOf(name);
     if (k >= 0) return `${params}[${k}]`;
@@ -44,7 +44,7 @@ export function wgslFunction(
  * A JavaScript function with the same body: loads, statements, then `store(d, value)` for each
  * state variable and `return ret;`. Compiled once per source.
  */
-export function jsFunction<T>(
+function jsFunction<T>(
   m: ParsedModel, stmts: readonly Statement[], params: readonly string[], b: Binding,
   store: (d: number, value: string) => string, ret: string, precision: 'f64' | 'f32' = 'f64',
 ): T {

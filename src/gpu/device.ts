@@ -95,7 +95,7 @@ function describe(info: GPUAdapterInfo | undefined, backend: string): string {
 }
 
 /** Checks `needs` against what a device or adapter supports; throws naming the limit. */
-export function checkLimits(have: GPUSupportedLimits, needs: LimitRequest, what: string): void {
+function checkLimits(have: GPUSupportedLimits, needs: LimitRequest, what: string): void {
   for (const [key, want] of Object.entries(needs) as [keyof GPUSupportedLimits, number][]) {
     const got = have[key] as number;
     const isAlignment = key.endsWith('Alignment');

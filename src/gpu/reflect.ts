@@ -59,24 +59,6 @@ export function packStruct(layout: StructLayout, values: Record<string, number |
   return buf;
 }
 
-/** Packs `count` structs of a reflected layout into one buffer (array<Struct> in storage). */
-export function packStructArray(
-  layout: StructLayout, count: number, fill: (k: number) => Record<string, number>,
-): ArrayBuffer {
-  const buf = new ArrayBuffer(layout.size * count);
-  const view = new DataView(buf);
-  const fields = Object.entries(layout.fields).map(([name, f]) => ({ name, offset: f.offset, kind: scalarKind(f.type) }));
-  for (let k = 0; k < count; k++) {
-    const values = fill(k);
-    for (const f of fields) {
-      const x = values[f.name];
-      if (x === undefined) continue;
-      writeScalar(view, k * layout.size + f.offset, f.kind, x);
-    }
-  }
-  return buf;
-}
-
 type ScalarKind = 'u32' | 'i32' | 'f32';
 
 function scalarKind(type: string): ScalarKind {

@@ -1,7 +1,7 @@
 // A plot frame as standalone SVG: title, box, ticks and axis labels over given ranges. The
 // raster, trace, phase-plane and scan pictures draw into it.
 
-export function niceStep(range: number, target: number): number {
+function niceStep(range: number, target: number): number {
   const raw = range / target;
   const p = 10 ** Math.floor(Math.log10(raw));
   return [1, 2, 2.5, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;

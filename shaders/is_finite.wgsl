@@ -1,6 +1,3 @@
-// A circuit neuron's parameters: up to 12, in its model's declared order (src/circuit/models.ts).
-alias ModelParams = array<f32, 12>;
-
 // True unless x is NaN or ±Inf (a bit test: fast-math compilers may fold x != x away).
 fn is_finite(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7F800000u) != 0x7F800000u;
