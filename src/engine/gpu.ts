@@ -152,7 +152,8 @@ export class GpuEngine {
       // A software adapter runs one workgroup on one core: there only tiny networks gain from it
       // (measured on llvmpipe: 2 neurons 26 against 132 µs a step; 1000 neurons 1064 against 595).
       if (launch === 'one-workgroup' || (launch === 'auto' && total <= (software ? SOFTWARE_ONE_WORKGROUP_MAX : ONE_WORKGROUP_MAX_ELEMENTS))) {
-        fused = { wg, steps: Math.min(k, options.stepsPerDispatch ?? (software ? 25 : 100)) };
+        // Software adapters cut long dispatches short: 25 steps of the seed network's synchronous S2 volleys were (llvmpipe), 10 never have.
+        fused = { wg, steps: Math.min(k, options.stepsPerDispatch ?? (software ? 10 : 100)) };
       }
       const big = fp.largest > 2 ** 27 || fp.stores > 2 ** 27 ? { maxStorageBufferBindingSize: allowed, maxBufferSize: allowed } : {};
       // Rows drawn on the GPU: the build's fill kernels run 256 invocations a workgroup (shaders/connectivity.wgsl), past some adapters' defaults.
