@@ -1,6 +1,6 @@
 // The draws that define a projection's synapses (src/compile/csr.ts, draw for draw),
-// shared by the build kernels (connectivity.wgsl) and by procedural propagation
-// (sparse_propagate.wgsl), which regenerates a spiking neuron's row instead of reading it.
+// shared by the build kernels (connectivity.wgsl) and by procedural propagation (the kernels
+// src/engine/gpu_synapses.ts generates), which regenerates a spiking neuron's row instead of reading it.
 // Counter word 3 is stream << 16 | sub. Composed after philox.wgsl.
 
 const BLOCK: u32 = 32u;

@@ -124,10 +124,23 @@ describe('a network too large for the device', () => {
 
 describe('bad simulation options', () => {
   // workgroupSize is no option of the one engine (it sizes workgroups itself); spikeCapacity is its other count.
-  it.each([['stepsPerSubmit', 0], ['stepsPerDispatch', 0], ['stepsPerDispatch', 2.5], ['spikeCapacity', -64]] as const)('%s = %d is refused before anything is allocated', async (name, value) => {
+  it.each([['stepsPerSubmit', 0], ['stepsPerSubmit', 100001], ['stepsPerDispatch', 0], ['stepsPerDispatch', 2.5], ['spikeCapacity', -64], ['maxStoreSynapses', 0]] as const)('%s = %d is refused before anything is allocated', async (name, value) => {
     const err = await createSimulation(seedNetwork({ neurons: 50 }), { backend: 'gpu', device: fakeDevice(), [name]: value }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RangeError);
-    expect((err as Error).message).toMatch(new RegExp(`${name} must be an integer in \\[1, 67108864\\], got ${value}`));
+    expect((err as Error).message).toMatch(new RegExp(`${name} must be an integer in \\[1, ${{ stepsPerSubmit: 100000, maxStoreSynapses: 1073741824 }[name as string] ?? 67108864}\\], got ${value}`));
+  });
+});
+
+describe('the backend options', () => {
+  it.each([['backend', 'GPU'], ['precision', 'f16'], ['launch', 'perstep']] as const)('%s = %s is refused by name', async (name, value) => {
+    const err = await createSimulation(seedNetwork({ neurons: 50 }), { [name]: value } as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toMatch(new RegExp(`^${name} must be .* got "${value}"`));
+  });
+  it('a device given without a backend runs on the GPU', async () => {
+    const sim = await createSimulation(seedNetwork({ neurons: 50 }), { device: (await testGpu()).device });
+    expect(sim.device).not.toBeNull();
+    sim.destroy();
   });
 });
 

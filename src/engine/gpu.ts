@@ -4,6 +4,7 @@
 import { NonFiniteStateError } from '../run/guard';
 import { checkGpuMemory, defaultSpikeCapacity } from '../compile/memory';
 import type { Plan } from '../compile/plan';
+import type { Network } from '../spec/network';
 import { NetworkSpecError } from '../spec/validate';
 import { WGSL_HELPERS } from '../equations/emit';
 import { GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, offsetTable, readBuffer, releaseGpu, runChunks, sortSpikePairs } from '../gpu/chunks';
@@ -50,8 +51,9 @@ export interface SpikeTapChunk {
 export interface SpikeTap { encode(encoder: GPUCommandEncoder, chunk: SpikeTapChunk): void }
 
 const STEP_ALIGN = 256;
+const MAX_STEPS_PER_SUBMIT = 100_000;
 /** Largest network (copies × neurons) 'auto' runs in one workgroup: a guess from the dispatch costs in docs/platform.md, not yet measured on hardware. */
-export const ONE_WORKGROUP_MAX_ELEMENTS = 4096;
+const ONE_WORKGROUP_MAX_ELEMENTS = 4096;
 const SOFTWARE_ONE_WORKGROUP_MAX = 256;
 /** Spike pairs a chunk's readback copies at first; it grows to twice the most a chunk has had (the rest is read separately). */
 const FIRST_PAIRS_COPIED = 1024;
@@ -133,10 +135,17 @@ export class GpuEngine {
   /** Steps between progress reports: several chunks, so that readback overlaps the next chunk. */
   get slice(): number { return 8 * this.k; }
 
-  static async create(plan: Plan, rec: Recorder, options: GpuEngineOptions = {}): Promise<GpuEngine> {
-    checkCountOptions({ stepsPerSubmit: options.stepsPerSubmit, stepsPerDispatch: options.stepsPerDispatch, spikeCapacity: options.spikeCapacity }, 1 << 26);
+  /**
+   * Acquires the device and checks the network's footprint against it from the description alone,
+   * then compiles it (`compile`: seconds for 10⁶ neurons, so only once the device can hold it).
+   */
+  static async create(net: Network, compile: () => { plan: Plan; rec: Recorder }, options: GpuEngineOptions = {}): Promise<GpuEngine> {
+    // stepsPerSubmit sizes a table of STEP_ALIGN bytes a step (uniform buffer and host copy): 10⁵ steps are 25.6 MB.
+    checkCountOptions({ stepsPerSubmit: options.stepsPerSubmit }, MAX_STEPS_PER_SUBMIT);
+    checkCountOptions({ stepsPerDispatch: options.stepsPerDispatch, spikeCapacity: options.spikeCapacity }, 1 << 26);
+    checkCountOptions({ maxStoreSynapses: options.maxStoreSynapses }, 2 ** 30);
     const k = options.stepsPerSubmit ?? 250;
-    const total = plan.copies * plan.n;
+    const total = (net.batch?.copies ?? 1) * net.populations.reduce((n, p) => n + p.size, 0);
     const refuse = (bytes: number, allowed: number, path = 'populations') => new NetworkSpecError([{
       path, message: `the network needs about ${bytes} bytes in one GPU buffer; this device allows ${allowed} (maxStorageBufferBindingSize, maxBufferSize)`,
     }]);
@@ -144,7 +153,7 @@ export class GpuEngine {
     // Before the host builds anything: a device that cannot hold the estimate is refused naming the limit.
     const gpu = await acquireGpu((limits, software) => {
       const allowed = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-      const fp = checkGpuMemory(plan.network, limits, options);
+      const fp = checkGpuMemory(net, limits, options);
       const launch = options.launch ?? 'auto';
       // No more invocations than elements (a few idle lanes at most); on a software adapter at most
       // 256 (llvmpipe, seed network in one workgroup: 403–455 µs a step with 256, 568–601 with 1024).
@@ -161,7 +170,9 @@ export class GpuEngine {
       return { maxStorageBuffersPerShaderStage: fp.stores > 0 ? 8 : 6, ...big, ...(lanes ? { maxComputeInvocationsPerWorkgroup: lanes, maxComputeWorkgroupSizeX: lanes } : {}) };
     }, options);
     let L: GpuLayout, R: RecordLayout, probes: (ProbeSpec & { width: number })[], probedInput: number | null, stateWords: number, kept: Map<string, number>;
+    let plan: Plan, rec: Recorder;
     try {
+      ({ plan, rec } = compile());
       L = gpuLayout(plan);
       probes = rec.probes.map((p) => ({ ...p, width: plan.copies * p.neurons.length }));
       // No spike records at all when no population records its spikes.

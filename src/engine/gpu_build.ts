@@ -67,7 +67,7 @@ export function segmentWords(limits: GPUSupportedLimits, cap = Infinity): number
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 /** A 2-D grid for `groups` workgroups (each dimension ≤ 65535). */
-export function grid(groups: number): [number, number] {
+function grid(groups: number): [number, number] {
   const x = Math.max(1, Math.min(groups, 65535));
   return [x, Math.max(1, Math.ceil(groups / x))];
 }

@@ -12,10 +12,21 @@ import { MAX_STEP } from '../spec/values';
 import { MAX_PROBE_BYTES, Recorder, type Spikes } from './recorder';
 
 export interface SimulationOptions extends GpuEngineOptions {
-  /** 'gpu' (WebGPU, f32) or 'cpu' (the reference, default). */
+  /** 'gpu' (WebGPU, f32) or 'cpu' (the reference; the default unless a device is given). */
   backend?: 'cpu' | 'gpu';
   /** The CPU reference in f64 (default), or rounding every operation to f32 as the GPU does. */
   precision?: 'f64' | 'f32';
+}
+
+/** The backend the options choose (a device given means the GPU), after refusing unknown values by name. */
+function checkOptions(o: SimulationOptions): 'cpu' | 'gpu' {
+  const one = (name: string, value: unknown, allowed: readonly unknown[]) => {
+    if (value !== undefined && !allowed.includes(value)) throw new RangeError(`${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${JSON.stringify(value)}`);
+  };
+  one('backend', o.backend, ['cpu', 'gpu']);
+  one('precision', o.precision, ['f64', 'f32']);
+  one('launch', o.launch, ['auto', 'one-workgroup', 'per-step']);
+  return o.backend ?? (o.device ? 'gpu' : 'cpu');
 }
 
 /** What a backend does for a simulation. */
@@ -55,14 +66,17 @@ export class Simulation {
 
   /** Validates and compiles `network` (NetworkSpecError names the field), then builds the backend. */
   static async create(network: unknown, options: SimulationOptions = {}): Promise<Simulation> {
+    const backend = checkOptions(options);
     const net = assertNetwork(network);
-    checkSize(net, options.backend ?? 'cpu', options);  // before 10⁶ neurons' values are computed
+    checkSize(net, backend, options);  // before 10⁶ neurons' values are computed
+    if (backend === 'gpu') {
+      let made: { plan: Plan; rec: Recorder } | null = null;
+      const compile = () => { const plan = compileValidated(net); return (made = { plan, rec: new Recorder(plan) }); };
+      const engine = await GpuEngine.create(net, compile, options);
+      return new Simulation(made!.plan, engine, made!.rec, engine.adapter);
+    }
     const plan = compileValidated(net);
     const recorder = new Recorder(plan);
-    if (options.backend === 'gpu') {
-      const engine = await GpuEngine.create(plan, recorder, options);
-      return new Simulation(plan, engine, recorder, engine.adapter);
-    }
     const engine = new CpuEngine(plan, { precision: options.precision });
     return new Simulation(plan, engine, recorder, `CPU reference (${engine.precision})`);
   }

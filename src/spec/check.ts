@@ -9,7 +9,7 @@ import { type Input, type Network, type Population, type Projection, type Synaps
 import { MAX_NEURONS, MAX_STEP, type NeuronValue, isArray, isUniform } from './values';
 
 /** Longest axonal delay in steps: the arrival ring holds delay + 1 slots per neuron and target. */
-export const MAX_DELAY = 4096;
+const MAX_DELAY = 4096;
 
 export type Report = (path: string, message: string) => void;
 
