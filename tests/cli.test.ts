@@ -116,6 +116,7 @@ describe("spikegpu run EXPERIMENT (the seeds' experiments)", () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.spikeTimesMs).toHaveLength(2);
     expect(summary.spikeTimesMs[1]).toBeGreaterThan(10);
+    expect(summary).toMatchObject({ experiment: 'hh-double-impulse', circuit: expect.any(String), failures: [], diverged: [] });  // the keys the earlier file had
     for (const f of ['v.svg', 'gates.svg', 'phase-v-n.svg', 'phase-v-m.svg']) {
       expect(readFileSync(join(out, f), 'utf8')).toMatch(/<polyline[^>]+points="[\d.]+,[\d.]+ [\d.]+,/);
     }

@@ -88,9 +88,10 @@ export async function runExperiment(
     const steps = sim.times(0).length, s = sim.summary(), backend = options.backend ?? 'cpu';
     const files: Record<string, string> = {};
     const summary: ExperimentRun['summary'] = {
-      experiment: name, about: EXPERIMENTS[name].about, network: net.name, backend, adapter: sim.backend, integrator,
+      // The keys the circuit engine's summary.json had (circuit, failures), so scripts reading it keep working.
+      experiment: name, about: EXPERIMENTS[name].about, circuit: net.name, backend, adapter: sim.backend, integrator,
       dt, steps, durationMs: steps * dt, copies: sim.plan.copies, neurons: sim.plan.n,
-      synapses: sim.synapseCounts().reduce<number>((a, c) => a + (c ?? 0), 0), spikes: s.spikes, wallSeconds, diverged,
+      synapses: sim.synapseCounts().reduce<number>((a, c) => a + (c ?? 0), 0), spikes: s.spikes, wallSeconds, failures: s.failures, diverged,
     };
     const title = (text: string) => `${text} (${integrator}, dt = ${dt} ms, ${backend})`;
     const chart = (series: Parameters<typeof lineChartSvg>[0], text: string, xLabel: string, yLabel: string) => lineChartSvg(series, { title: title(text), xLabel, yLabel });
