@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import { checkNetwork } from './check';
 import { type Network, NetworkSchema } from './network';
+import { numberElement } from './values';
 
 export interface SpecIssue {
   /** e.g. "populations[0].parameters.a" ('' for the description itself). */
@@ -77,5 +78,8 @@ export function assertNetwork(input: unknown): Network {
 /** The JSON Schema of a network description, for editors and the page's JSON loader. */
 export function networkJsonSchema(): Record<string, unknown> {
   // Typed arrays (accepted from code) have no JSON form: the schema keeps their JSON-array alternative.
-  return toJsonSchema(NetworkSchema, { errorMode: 'ignore' }) as Record<string, unknown>;
+  return toJsonSchema(NetworkSchema, {
+    errorMode: 'ignore',
+    overrideSchema: (c) => (c.valibotSchema === numberElement ? { type: 'number' } : undefined),
+  }) as Record<string, unknown>;
 }

@@ -34,10 +34,27 @@ export const name = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/,
 export const key = v.pipe(v.string(), v.maxLength(63, 'must be at most 63 characters'));
 
 const typed = [Float32Array, Float64Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array] as const;
+/** The first element that is not an f32-safe number is named by its index (10⁸ weights: the index is what helps). */
+const f32Elements = <T extends ArrayLike<unknown>>() => v.rawCheck<T>(({ dataset, addIssue }) => {
+  if (!dataset.typed) return;
+  const a = dataset.value;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k];
+    if (typeof x === 'number' && Math.abs(x) <= F32_MAX) continue;
+    const message = typeof x !== 'number' || Number.isNaN(x) ? `must be a number, got ${String(x)}` : `must fit an f32 (|x| ≤ ${F32_MAX.toPrecision(5)}), got ${x}`;
+    addIssue({ message, path: [{ type: 'array', origin: 'value', input: a as unknown as unknown[], key: k, value: x }] });
+    return;
+  }
+});
+// Typed as numbers: f32Elements has checked every element (an array of v.number() would lose the index inside the union).
+/** The element schema of a JSON array of numbers: any value here, checked by f32Elements; 'number' in the JSON Schema. */
+export const numberElement = v.unknown();
+const jsonNumbers = v.pipe(v.array(numberElement), v.maxLength(MAX_ARRAY, `must have at most ${MAX_ARRAY} values`), f32Elements<unknown[]>()) as unknown as
+  v.SchemaWithPipe<readonly [v.ArraySchema<v.NumberSchema<undefined>, undefined>, v.MaxLengthAction<number[], number, string>]>;
 /** Numbers, one per neuron or synapse: a JSON array, or a typed array from code. */
 export const numbers = v.union([
-  v.pipe(v.array(f32), v.maxLength(MAX_ARRAY)),
-  ...typed.map((T) => v.instance(T as unknown as new () => ArrayLike<number>)),
+  jsonNumbers,
+  ...typed.map((T) => v.pipe(v.instance(T as unknown as new () => ArrayLike<number>), f32Elements<ArrayLike<number>>())),
 ], 'must be an array of numbers');
 export type Numbers = ArrayLike<number>;
 
