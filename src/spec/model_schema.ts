@@ -1,9 +1,9 @@
 // The schema of a model declaration (docs/models.md): a built-in model's file and a user's model
 // in a network description are checked against it, and the TypeScript type comes from it.
 import * as v from 'valibot';
-import { about } from './values';
+import { about, atMost, notEmpty } from './values';
 
-const text = (limit: number) => v.pipe(v.string(), v.maxLength(limit));
+const text = (limit: number) => v.pipe(v.string(), atMost(limit));
 const key = text(63);
 
 export const StateDeclarationSchema = v.strictObject({
@@ -34,7 +34,7 @@ export const ModelDeclarationSchema = v.strictObject({
   crossing: v.optional(about(v.boolean(), 'Spike only when the threshold condition turns true in this step (an upward crossing)')),
   reset: v.optional(about(text(20_000), 'Assignment lines applied to a neuron that spiked')),
   refractory: v.optional(about(text(2000), 'Refractory period in ms, an expression of the parameters: the threshold is not tested during it')),
-  clampWhileRefractory: v.optional(about(v.pipe(v.array(key), v.maxLength(64)), 'State variables held at their value during the refractory period')),
+  clampWhileRefractory: v.optional(about(v.pipe(v.array(key), atMost(64)), 'State variables held at their value during the refractory period')),
 });
 
 export type StateDeclaration = v.InferOutput<typeof StateDeclarationSchema>;

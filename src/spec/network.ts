@@ -4,7 +4,7 @@
 import * as v from 'valibot';
 import { ModelDeclarationSchema } from './model_schema';
 import {
-  type InputValue, MAX_ARRAY, MAX_NEURONS, about, delayValue, f32, index, inputValue, key, name, neuronValue, numbers, positive, steps, stepsFrom, synapseValue, whole,
+  type InputValue, MAX_ARRAY, MAX_NEURONS, about, atMost, notEmpty, delayValue, f32, index, inputValue, key, name, neuronValue, numbers, positive, steps, stepsFrom, synapseValue, whole,
 } from './values';
 
 export const PopulationSchema = v.strictObject({
@@ -63,18 +63,18 @@ export const ProjectionSchema = v.strictObject({
 const window = { start: v.optional(steps), stop: v.optional(steps) };
 const inputTarget = {
   target: about(name, 'a population'),
-  neurons: v.optional(about(v.pipe(v.array(index), v.maxLength(MAX_NEURONS)), 'indices within the population (all when omitted)')),
+  neurons: v.optional(about(v.pipe(v.array(index), atMost(MAX_NEURONS)), 'indices within the population (all when omitted)')),
   variable: v.optional(about(key, "the state variable driven (default 'I', the summed input)")),
 };
 export const InputSchema = v.variant('kind', [
   v.strictObject({ kind: v.literal('constant'), ...inputTarget, amplitude: inputValue, ...window }),
   v.strictObject({
     kind: v.literal('pulses'), ...inputTarget,
-    pulses: v.pipe(v.array(v.strictObject({ start: steps, duration: stepsFrom(1), amplitude: f32 })), v.minLength(1), v.maxLength(100_000)),
+    pulses: v.pipe(v.array(v.strictObject({ start: steps, duration: stepsFrom(1), amplitude: f32 })), notEmpty(), atMost(100_000)),
   }),
   v.strictObject({ kind: v.literal('train'), ...inputTarget, amplitude: f32, start: steps, width: stepsFrom(1), period: stepsFrom(1), count: stepsFrom(1) }),
   v.strictObject({
-    kind: v.literal('waveform'), ...inputTarget, samples: v.pipe(v.array(f32), v.minLength(1), v.maxLength(MAX_ARRAY)), every: stepsFrom(1),
+    kind: v.literal('waveform'), ...inputTarget, samples: v.pipe(v.array(f32), notEmpty(), atMost(MAX_ARRAY)), every: stepsFrom(1),
     start: v.optional(steps), interpolation: v.optional(v.picklist(['hold', 'linear'])), amplitude: v.optional(f32),
   }),
   v.strictObject({ kind: v.literal('noise'), ...inputTarget, sigma: about(inputValue, 'σ of σ·N(0,1), drawn anew every step'), ...window }),
@@ -87,7 +87,7 @@ export const InputSchema = v.variant('kind', [
 export const ProbeSchema = v.strictObject({
   population: name,
   variable: key,
-  neurons: v.pipe(v.array(index), v.minLength(1), v.maxLength(4096)),
+  neurons: v.pipe(v.array(index), notEmpty(), atMost(4096)),
   every: v.optional(about(stepsFrom(1), 'record after every k-th step (default 1)')),
 });
 
@@ -97,33 +97,33 @@ export const SynapseProbeSchema = v.strictObject({
   projection: about(name, 'a named electrical or diffusion projection'),
   variable: about(v.picklist(SYNAPSE_PROBE_VARIABLES),
     "'i': the current into the target; 'i_source': an electrical synapse's current into the source; 'r': a diffusion synapse's released fraction"),
-  synapses: about(v.pipe(v.array(index), v.minLength(1), v.maxLength(4096)), "indices in the projection's synapse order (by source neuron, then as the rule lists them)"),
+  synapses: about(v.pipe(v.array(index), notEmpty(), atMost(4096)), "indices in the projection's synapse order (by source neuron, then as the rule lists them)"),
   every: v.optional(about(stepsFrom(1), 'record after every k-th step (default 1)')),
 });
 
 export const RecordSchema = v.strictObject({
   spikes: v.optional(about(v.union([v.boolean(), v.array(name)]), 'every spike (default), none, or those of these populations')),
   rates: v.optional(about(v.boolean(), 'spikes per step and population')),
-  probes: v.optional(v.pipe(v.array(ProbeSchema), v.maxLength(64))),
-  synapseProbes: v.optional(v.pipe(v.array(SynapseProbeSchema), v.maxLength(64))),
+  probes: v.optional(v.pipe(v.array(ProbeSchema), atMost(64))),
+  synapseProbes: v.optional(v.pipe(v.array(SynapseProbeSchema), atMost(64))),
 });
 
 export const BatchSchema = v.strictObject({
   copies: whole(1, MAX_NEURONS),
   vary: v.optional(v.pipe(v.array(v.strictObject({
-    path: about(v.pipe(v.string(), v.maxLength(200)), "e.g. 'populations.exc.parameters.a' or 'projections.ee.weight'"),
-    values: v.pipe(v.array(f32), v.minLength(1)),
-  })), v.maxLength(64))),
+    path: about(v.pipe(v.string(), atMost(200)), "e.g. 'populations.exc.parameters.a' or 'projections.ee.weight'"),
+    values: v.pipe(v.array(f32), notEmpty()),
+  })), atMost(64))),
   nonFinite: v.optional(v.picklist(['stop', 'freeze-copy'])),
 });
 
 export const NetworkSchema = v.strictObject({
-  name: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  name: v.optional(v.pipe(v.string(), atMost(200))),
   dt: about(v.pipe(positive, v.maxValue(100, 'must be at most 100 ms')), 'time step, ms'),
   seed: about(whole(0, Number.MAX_SAFE_INTEGER), 'seed of every random draw'),
-  populations: v.pipe(v.array(PopulationSchema), v.minLength(1, 'needs at least one population'), v.maxLength(64)),
-  projections: v.optional(v.pipe(v.array(ProjectionSchema), v.maxLength(256))),
-  inputs: v.optional(v.pipe(v.array(InputSchema), v.maxLength(256))),
+  populations: v.pipe(v.array(PopulationSchema), v.minLength(1, 'needs at least one population'), atMost(64)),
+  projections: v.optional(v.pipe(v.array(ProjectionSchema), atMost(256))),
+  inputs: v.optional(v.pipe(v.array(InputSchema), atMost(256))),
   record: v.optional(RecordSchema),
   batch: v.optional(BatchSchema),
 });

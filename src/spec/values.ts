@@ -17,6 +17,9 @@ export const isArray = (x: unknown): x is ArrayLike<number> => Array.isArray(x) 
 export const isUniform = (x: unknown): x is { uniform: [number, number] } => typeof x === 'object' && x !== null && !isArray(x) && 'uniform' in x;
 
 export const about = <T extends v.GenericSchema>(schema: T, text: string) => v.pipe(schema, v.description(text));
+/** Length limits with messages in the description's words (valibot's defaults read 'Invalid length: …'). */
+export const atMost = <T extends string | unknown[]>(n: number) => v.maxLength<T, number, (i: v.MaxLengthIssue<T, number>) => string>(n, (i) => `must have at most ${n} ${typeof i.input === 'string' ? 'characters' : 'entries'}, got ${i.received}`);
+export const notEmpty = <T extends string | unknown[]>() => v.minLength<T, 1, string>(1, 'must not be empty');
 
 export const f32 = v.pipe(v.number(), v.check((x) => Math.abs(x) <= F32_MAX, `must fit an f32 (|x| ≤ ${F32_MAX.toPrecision(5)})`));
 export const positive = v.pipe(f32, v.check((x) => x > 0, 'must be > 0'));
@@ -69,7 +72,7 @@ export const distribution = v.union([
  * neuron, or an expression of the population's random variables and base parameter values,
  * e.g. 'c + 15 * r**2' (the seed's randomisation).
  */
-export const neuronValue = v.union([f32, numbers, distribution, v.pipe(v.string(), v.minLength(1), v.maxLength(2000))],
+export const neuronValue = v.union([f32, numbers, distribution, v.pipe(v.string(), notEmpty(), atMost(2000))],
   'must be a number, an array with one number per neuron, {uniform: [low, high]}, {normal: [mean, sd]} or an expression');
 export type NeuronValue = v.InferOutput<typeof neuronValue>;
 
