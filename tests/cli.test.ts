@@ -308,4 +308,13 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     expect(ownLines(r.stderr)).toHaveLength(1);
     expect(ownLines(r.stderr)[0]).toMatch(/NetworkSpecError: .*projections\[0\]\.synapse\.target: cobahh has no state variable 'x'; it has v, m, h, n, ge, gi/);
   });
+
+  it('a description in the earlier sparse format is refused with what to write instead', async () => {
+    const file = join(tmp(), 'old.json');
+    writeFileSync(file, JSON.stringify({ model: 'izhikevich', dt: 1, seed: 1, populations: [{ name: 'a', size: 10 }],
+      projections: [{ pre: 'a', post: 'a', connect: { rule: 'fixed-in-degree', k: 2 }, weight: 1, target: 'I' }] }));
+    const r = await run(['run', file, '--out', join(tmp(), 'o')]);
+    expect(r.code).toBe(2);
+    expect(ownLines(r.stderr)[0]).toMatch(/is a sparse description of spikegpu before the one network description .*docs\/network\.md/);
+  });
 });

@@ -53,7 +53,20 @@ interface NetworkArgs {
 async function readNetwork(file: string): Promise<unknown> {
   let text: string;
   try { text = await readFile(file, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${file}: ${(e as Error).message}`); }
-  try { return JSON.parse(text); } catch (e) { throw new UsageError(`${file} is not JSON: ${(e as Error).message}`); }
+  let json: unknown;
+  try { json = JSON.parse(text); } catch (e) { throw new UsageError(`${file} is not JSON: ${(e as Error).message}`); }
+  if (isEarlierSparseFormat(json)) {
+    throw new UsageError(`${file} is a sparse description of spikegpu before the one network description (a top-level 'model', projections with 'pre', 'post', 'connect'): ` +
+      "write it as a network description (docs/network.md: populations with their model, projections with source, target, connectivity and synapse)");
+  }
+  return json;
+}
+
+/** The sparse description the CLI read before issue 14: its keys, so the refusal can say what changed. */
+function isEarlierSparseFormat(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null) return false;
+  const o = x as { model?: unknown; projections?: unknown };
+  return typeof o.model === 'string' || (Array.isArray(o.projections) && o.projections.some((p) => typeof p === 'object' && p !== null && 'connect' in p && 'pre' in p));
 }
 
 /** Probes of every state variable of the traced neurons, and of I where a projection or an input drives it. */
@@ -110,7 +123,8 @@ async function parse(name: string, rest: string[]): Promise<{ net: Network; args
     ...net, seed: seed ?? net.seed,
     record: { ...net.record, spikes: record === 'all', rates: record !== 'none', ...(probes.length ? { probes } : {}) },
     ...(net.projections && connectivity === 'procedural' ? {
-      projections: net.projections.map((pr) => (pr.connectivity.rule === 'fixed-probability' || pr.connectivity.rule === 'fixed-out-degree' ? { ...pr, storage: 'procedural' as const } : pr)),
+      // Only the rows that can be drawn again (fixed probability or out-degree) of spiking synapses; electrical and diffusion ones stay stored.
+      projections: net.projections.map((pr) => ((pr.connectivity.rule === 'fixed-probability' || pr.connectivity.rule === 'fixed-out-degree') && (pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential') ? { ...pr, storage: 'procedural' as const } : pr)),
     } : {}),
   };
   return {
