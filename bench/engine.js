@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { arg, flag, median } from './common.js';
+import { arg, flag, hhBatch, median } from './common.js';
 import { createSimulation, seedNetwork, cobahh, sparseIzhikevich } from '../dist/spikegpu.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,7 +47,7 @@ const cases = [
     () => createSimulation(sparseIzhikevich({ n: 10_000, k: 1000, seed: 1 }), { backend: 'gpu' })],
   [`batched HH ${HH_BATCH} (Neun, RK4, dt 0.01 ms)`, quick ? 200 : 1000,
     () => before.createCircuit({ dt: 0.01, integrator: 'rk4', neurons: [{ model: 'hodgkin_huxley', preset: 'neun', stimuli: [{ kind: 'constant', amplitude: 0.1 }] }], batch: { copies: HH_BATCH }, record: { spikes: false } }, { backend: 'gpu' }),
-    () => createSimulation({ dt: 0.01, seed: 0, populations: [{ name: 'hh', size: HH_BATCH, model: 'hodgkin_huxley', preset: 'neun', integrator: 'rk4' }], inputs: [{ kind: 'constant', target: 'hh', amplitude: 0.1 }], record: { spikes: false } }, { backend: 'gpu' })],
+    () => createSimulation(hhBatch(HH_BATCH), { backend: 'gpu' })],
 ];
 
 console.log(`the one engine against main before it (${built}), median of ${repeats} (a warm-up of 20 steps excluded)\n`);

@@ -5,23 +5,17 @@
 // The target run is 100 ms (10⁴ steps) per batch size; --ms shortens it on slow (software)
 // adapters. Rates are measured over the steps actually run, never extrapolated to a time.
 import { writeFileSync } from 'node:fs';
-import { arg } from './common.js';
+import { arg, hhBatch } from './common.js';
 import { createSimulation } from '../dist/spikegpu.js';
 
 const batches = arg('batches', '1,1000,100000,1000000').split(',').map(Number);
 const gpuMs = Number(arg('ms', 100));
 const cpuMs = Number(arg('cpu-ms', 2));
 const cpuMaxNeuronSteps = Number(arg('cpu-max', 2e8));
-const DT = 0.01;
-const network = (size) => ({
-  name: 'hh-batch', dt: DT, seed: 0,
-  populations: [{ name: 'hh', size, model: 'hodgkin_huxley', preset: 'neun', integrator: 'rk4' }],
-  inputs: [{ kind: 'constant', target: 'hh', amplitude: 0.1 }],
-  record: { spikes: false },
-});
+const DT = hhBatch(1).dt;
 
 async function measure(copies, backend, ms) {
-  const sim = await createSimulation(network(copies), { backend, stepsPerSubmit: 1000 });
+  const sim = await createSimulation(hhBatch(copies), { backend, stepsPerSubmit: 1000 });
   try {
     await sim.run({ steps: 100 }); // warm-up: pipeline compilation, JIT
     const steps = Math.max(1, Math.round(ms / DT));

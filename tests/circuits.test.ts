@@ -99,12 +99,14 @@ describe("seed 003's experiments", () => {
     const err = await seed.run({ duration: 20 }).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(NonFiniteStateError);
     expect((err as NonFiniteStateError).step * 0.002).toBeLessThan(6);
+    seed.destroy();
     const chain = await createSimulation(neunChain({ dt: 0.002, g: -0.002 }));
     await chain.run({ duration: 40 });
     const t1 = chain.spikeTimes(0), t3 = chain.spikeTimes(2);
     expect(t1.length).toBeGreaterThanOrEqual(2);
     expect(t3.length).toBe(t1.length);
     expect(t3[0]!).toBeGreaterThan(t1[0]!);   // n3 follows n1
+    chain.destroy();
   });
 
   test('the coupling scan is one GPU batch; synchrony falls monotonically with g until Neun\'s sign makes the pair diverge', async () => {

@@ -132,6 +132,7 @@ describe('procedural connectivity: rows drawn again at each spike equal the stor
     // The stored rows are the CPU's synapses; the procedural ones store none.
     const cpu = await createSimulation(withStorage(net, 'csr'));
     expect(stored.synapses).toEqual(cpu.synapseCounts());
+    cpu.destroy();
     expect(drawn.synapses).toEqual(stored.synapses.map((c, q) => (drawable(net.projections![q]!) ? null : c)));
     expectSame(stored, drawn);
   });
