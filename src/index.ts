@@ -14,6 +14,8 @@ export type {
 } from './spec/network';
 export { validateNetwork, assertNetwork, networkJsonSchema, NetworkSpecError, type SpecIssue } from './spec/validate';
 export { MAX_NEURONS } from './spec/values';
+// Global neuron indices (as spikes report them) to probes and back.
+export { globalIndex, locate, networkSize, probesOf } from './spec/probes';
 // Every preset returns a Network: the seed network, seed 001's and seed 003's experiments, COBAHH, sparse Izhikevich.
 export * from './spec/presets/index';
 // Models declared once (src/models/), compiled to WGSL and JavaScript (src/equations/).

@@ -15,6 +15,7 @@ import { COBAHH_PARAMS } from '../src/models/cobahh';
 import type { Spikes } from '../src/run/recorder';
 import { createSimulation } from '../src/run/simulation';
 import type { Network } from '../src/spec/network';
+import { locate } from '../src/spec/probes';
 import { cobahh } from '../src/spec/presets/sparse';
 import { testGpu } from './helpers';
 import { probing } from './sparse_networks';
@@ -131,7 +132,7 @@ describe('COBAHH against Brian2 on the same network', () => {
     const sim = await createSimulation(probing(the.net, fixture.traced, ['v', 'ge', 'gi']), { backend, device, stepsPerSubmit: 500 });
     try {
       await sim.run({ steps: Math.round(fixture.duration / fixture.dt) });
-      const at = (i: number) => { const p = sim.plan.populations.find((q) => i < q.start + q.size)!; return { p, neuron: i - p.start }; };
+      const at = (i: number) => { const { population, neuron } = locate(sim.plan.network, i); return { p: sim.plan.populations.find((q) => q.name === population)!, neuron }; };
       const traces = Object.fromEntries((['v', 'ge', 'gi'] as const).map((x) => [x, fixture.traced.map((i) => sim.trace({ population: at(i).p.name, variable: x, neuron: at(i).neuron }))]));
       // The initial state both started from: v and gi of each traced neuron.
       const init = fixture.traced.map((i) => { const { p, neuron } = at(i); return { v: p.init[0]![neuron]!, gi: p.init[5]![neuron]! }; });

@@ -11,6 +11,7 @@ import { seedNetwork } from '../src/spec/presets/seed_network';
 import { hhDoubleImpulse, neunChain, neunCoupledPair } from '../src/spec/presets/neun';
 import { cobahh } from '../src/spec/presets/sparse';
 import type { Network } from '../src/spec/network';
+import { locate, probesOf } from '../src/spec/probes';
 import { maxAbsDiff } from './helpers';
 
 async function runNew(net: Network, steps: number, precision: 'f64' | 'f32' = 'f64') {
@@ -86,11 +87,7 @@ describe('against Brian2 2.5.1', () => {
   interface Fixture { brian2: string; dt: number; duration: number; traced: number[]; spikeSteps: number[]; spikeNeurons: number[]; v: number[][]; ge: number[][]; gi: number[][] }
   const load = (file: string) => JSON.parse(readFileSync(join(__dirname, 'fixtures', file), 'utf8')) as Fixture;
   /** Probes of v, ge, gi for the traced neurons (global indices), population by population. */
-  const probed = (net: Network, traced: number[]): Network => {
-    const ne = net.populations[0]!.size;
-    const groups = [['exc', traced.filter((i) => i < ne)], ['inh', traced.filter((i) => i >= ne).map((i) => i - ne)]] as const;
-    return { ...net, record: { spikes: true, probes: groups.filter(([, n]) => n.length > 0).flatMap(([population, neurons]) => ['v', 'ge', 'gi'].map((variable) => ({ population, variable, neurons: [...neurons] }))) } };
-  };
+  const probed = (net: Network, traced: number[]): Network => ({ ...net, record: { spikes: true, probes: probesOf(net, traced, ['v', 'ge', 'gi']) } });
   const delayed = (net: Network): Network => ({ ...net, projections: net.projections!.map((p) => ({ ...p, delay: p.source === 'exc' ? 15 : 5 })) });
 
   test.each([
@@ -103,10 +100,9 @@ describe('against Brian2 2.5.1', () => {
     const s = sim.spikes();
     expect(Array.from(s.step)).toEqual(fixture.spikeSteps);
     expect(Array.from(s.neuron)).toEqual(fixture.spikeNeurons);
-    const ne = net.populations[0]!.size;
     for (const x of ['v', 'ge', 'gi'] as const) {
       fixture.traced.forEach((i, q) => {
-        const ours = sim.trace({ population: i < ne ? 'exc' : 'inh', variable: x, neuron: i < ne ? i : i - ne }), theirs = fixture[x][q]!;
+        const ours = sim.trace({ ...locate(net, i), variable: x }), theirs = fixture[x][q]!;
         let w = 0;
         for (let k = 1; k < theirs.length; k++) w = Math.max(w, Math.abs(ours[k - 1]! - theirs[k]!) / Math.max(1, Math.abs(theirs[k]!)));
         // Measured: the fixture's 12 significant digits (v 7.9e-11 mV, gi 4.9e-9 nS relative to max(1, |gi|)).

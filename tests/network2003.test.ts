@@ -4,13 +4,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { meanRateHz, synchronyIndex } from '../src/analysis/rates';
 import { type Simulation, type SimulationOptions, createSimulation } from '../src/run/simulation';
-import type { Network, Probe } from '../src/spec/network';
+import type { Network } from '../src/spec/network';
+import { locate, probesOf } from '../src/spec/probes';
 import { type Scenario, type SeedNetworkOptions, seedNetwork } from '../src/spec/presets/seed_network';
 import { maxAbsDiff, testGpu } from './helpers';
 
 type Launch = 'one-workgroup' | 'per-step';
 const LAUNCHES: Launch[] = ['one-workgroup', 'per-step'];
-const N = 1000, NE = 800;
+const N = 1000;
 
 const open: Simulation[] = [];
 afterAll(() => open.forEach((s) => s.destroy()));
@@ -18,16 +19,12 @@ afterAll(() => open.forEach((s) => s.destroy()));
 /** The seed network, with probes of `variables` for the given global neuron indices. */
 function seed(o: SeedNetworkOptions, traced: number[] = [], variables = ['v']): Network {
   const net = seedNetwork(o);
-  const probes: Probe[] = [];
-  for (const [population, neurons] of [['excitatory', traced.filter((i) => i < NE)], ['inhibitory', traced.filter((i) => i >= NE).map((i) => i - NE)]] as const) {
-    if (neurons.length > 0) for (const variable of variables) probes.push({ population, variable, neurons: [...neurons] });
-  }
-  return { ...net, record: { spikes: true, probes } };
+  return { ...net, record: { spikes: true, probes: probesOf(net, traced, variables) } };
 }
 
-/** A probed neuron's samples by global index (probes as `seed` lays them out). */
+/** A probed neuron's samples by global index. */
 function trace(s: Simulation, neuron: number, variable: string): Float64Array {
-  return neuron < NE ? s.trace({ population: 'excitatory', variable, neuron }) : s.trace({ population: 'inhibitory', variable, neuron: neuron - NE });
+  return s.trace({ ...locate(s.plan.network, neuron), variable });
 }
 
 async function sim(net: Network, backend: 'gpu' | 'cpu', options: SimulationOptions = {}): Promise<Simulation> {

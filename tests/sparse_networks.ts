@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import { type SimulationOptions, type Simulation, createSimulation } from '../src/run/simulation';
 import type { Network } from '../src/spec/network';
+import { probesOf } from '../src/spec/probes';
 import type { Spikes } from '../src/run/recorder';
 import { testGpu } from './helpers';
 
@@ -33,13 +34,7 @@ export function expectExactDelays(spikes: Spikes, steps: number): void {
 
 /** Probes of `variables` at the given global neurons, one per population and variable. */
 export function probing(net: Network, neurons: readonly number[], variables: readonly string[]): Network {
-  let start = 0;
-  const probes = net.populations.flatMap((p) => {
-    const mine = neurons.filter((i) => i >= start && i < start + p.size).map((i) => i - start);
-    start += p.size;
-    return mine.length === 0 ? [] : variables.map((variable) => ({ population: p.name, variable, neurons: mine }));
-  });
-  return { ...net, record: { ...net.record, probes } };
+  return { ...net, record: { ...net.record, probes: probesOf(net, neurons, variables) } };
 }
 
 /** Every state variable of every population, by 'population.variable'. */

@@ -6,6 +6,7 @@ import { NonFiniteStateError } from '../src/run/guard';
 import { type SimulationOptions, createSimulation } from '../src/run/simulation';
 import { PhiloxStream, Purpose } from '../src/rng/philox';
 import type { Network } from '../src/spec/network';
+import { globalIndex } from '../src/spec/probes';
 import { cobahh, sparseIzhikevich } from '../src/spec/presets/sparse';
 import { NetworkSpecError } from '../src/spec/validate';
 import { testGpu } from './helpers';
@@ -20,8 +21,7 @@ async function probed(net: Network, options: SimulationOptions, steps: number) {
     await sim.run({ steps: 25 });
     const traces: Record<string, Float64Array> = {};
     for (const p of net.record?.probes ?? []) {
-      const start = sim.plan.populations.find((q) => q.name === p.population)!.start;
-      for (const neuron of p.neurons) traces[`${start + neuron}.${p.variable}`] = sim.trace({ population: p.population, variable: p.variable, neuron });
+      for (const neuron of p.neurons) traces[`${globalIndex(net, p.population, neuron)}.${p.variable}`] = sim.trace({ population: p.population, variable: p.variable, neuron });
     }
     const all = await readAll(sim), state: Record<string, number[]> = {};
     for (const p of sim.plan.populations) for (const v of p.model.variables) state[v] = [...(state[v] ?? []), ...all[`${p.name}.${v}`]!];

@@ -3,7 +3,7 @@
 // spikes, population rates and the traced neurons' membrane potentials (probes) come back from
 // it in chunks and are drawn as the run goes.
 import {
-  cobahh, createSimulation, formatBytes, gpuFootprint, MAX_NEURONS, type Network, NetworkSpecError, proceduralFootprint, RASTER_COLOURS, RASTER_EXCITATORY, RASTER_INHIBITORY, type Simulation, sparseIzhikevich,
+  cobahh, createSimulation, formatBytes, gpuFootprint, locate, MAX_NEURONS, type Network, NetworkSpecError, proceduralFootprint, RASTER_COLOURS, RASTER_EXCITATORY, RASTER_INHIBITORY, probesOf, type Simulation, sparseIzhikevich,
 } from 'spikegpu';
 import type { GpuSession } from '../session';
 import {
@@ -123,14 +123,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     const net = s.network === 'cobahh'
       ? cobahh({ n: s.neurons, scaled: s.scaled, seed: s.seed })
       : sparseIzhikevich({ n: s.neurons, k: s.inDegree, delay: s.delay, seed: s.seed });
-    const traced = parseTraced(s.traced);
-    let start = 0;
-    const probes = net.populations.flatMap((p) => {
-      const mine = traced.filter((i) => i >= start && i < start + p.size).map((i) => i - start);
-      start += p.size;
-      return mine.length ? [{ population: p.name, variable: 'v', neurons: mine }] : [];
-    });
-    net.record = { ...net.record, probes };
+    net.record = { ...net.record, probes: probesOf(net, parseTraced(s.traced), ['v']) };
     if (s.backend === 'gpu' && s.connectivity === 'procedural') net.projections = net.projections!.map((pr) => ({ ...pr, storage: 'procedural' as const }));
     return net;
   }
@@ -163,7 +156,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
     const t: number[] = [], series: number[][] = plan.populations.map(() => []);
     const traced = parseTraced(s.traced), traceT: number[] = [], traceV: number[][] = traced.map(() => []);
     /** Each traced neuron's probe: its population and index there. */
-    const probeOf = traced.map((i) => { const p = plan.populations.find((q) => i >= q.start && i < q.start + q.size)!; return { population: p.name, variable: 'v', neuron: i - p.start }; });
+    const probeOf = traced.map((i) => ({ ...locate(plan.network, i), variable: 'v' }));
     trace = traced.length ? timeChart(traceBox, {
       title: 'Membrane potential of the traced neurons (every step)', x: 't (ms)', y: 'v (mV)', series: traced.map((i) => `neuron ${i}`), height: 220,
     }) : null;

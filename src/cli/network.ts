@@ -6,6 +6,7 @@ import { createSimulation } from '../run/simulation';
 import type { Network, Probe } from '../spec/network';
 import { cobahh, sparseIzhikevich } from '../spec/presets/sparse';
 import { populationModel } from '../spec/check';
+import { globalIndex, networkSize, probesOf } from '../spec/probes';
 import { assertNetwork } from '../spec/validate';
 import { UsageError, numberOption, outAndBackend, parseOptions, prepareOut, progress } from './args';
 import { json, rasterFile, ratesCsv, spikesCsv, traceFileNames, traceFiles, writeFiles } from './outputs';
@@ -71,21 +72,15 @@ function isEarlierSparseFormat(x: unknown): boolean {
 
 /** Probes of every state variable of the traced neurons, and of I where a projection or an input drives it. */
 function traceProbes(net: Network, traced: readonly number[]): Probe[] {
-  const n = net.populations.reduce((a, p) => a + p.size, 0);
+  const n = networkSize(net);
   const bad = traced.find((i) => i >= n);
   if (bad !== undefined) throw new UsageError(`--trace must name neuron indices in [0, ${n}), got ${bad}`);
-  const probes: Probe[] = [];
-  let start = 0;
-  for (const p of net.populations) {
-    const neurons = traced.filter((i) => i >= start && i < start + p.size).map((i) => i - start);
-    start += p.size;
-    if (neurons.length === 0) continue;
+  return probesOf(net, traced, (p) => {
     const model = populationModel(p), variables = typeof model === 'string' ? [] : model.variables;
     const drivesI = (net.projections ?? []).some((pr) => pr.target === p.name && (!('target' in pr.synapse) || pr.synapse.target === 'I'))
       || (net.inputs ?? []).some((inp) => inp.target === p.name && (inp.variable ?? 'I') === 'I');
-    for (const variable of [...variables, ...(drivesI ? ['I'] : [])]) probes.push({ population: p.name, variable, neurons });
-  }
-  return probes;
+    return [...variables, ...(drivesI ? ['I'] : [])];
+  });
 }
 
 async function parse(name: string, rest: string[]): Promise<{ net: Network; args: NetworkArgs }> {
@@ -159,7 +154,7 @@ export async function networkMain(name: string, rest: string[]): Promise<number>
         synapses: synapses[k] ?? null, delay: p.spec.delay ?? 0,
       })),
       dt: plan.dt, steps: s.steps, durationMs: s.durationMs, seed: net.seed, record: args.record,
-      traced: [...new Set((net.record?.probes ?? []).flatMap((p) => p.neurons.map((j) => plan.populations.find((q) => q.name === p.population)!.start + j)))],
+      traced: [...new Set((net.record?.probes ?? []).flatMap((p) => p.neurons.map((j) => globalIndex(net, p.population, j))))],
       backend: args.backend, adapter: sim.backend, launch: sim.launch, connectivity: args.backend === 'gpu' ? args.connectivity : 'stored',
       wallSeconds, secondsPerSimulatedSecond: wallSeconds / (s.durationMs / 1000),
       spikes: args.record === 'none' ? null : s.spikes,

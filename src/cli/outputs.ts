@@ -6,6 +6,7 @@ import { lineChartSvg } from '../plot/lines';
 import { rasterSvg } from '../plot/raster';
 import type { Simulation } from '../run/simulation';
 import type { Network } from '../spec/network';
+import { globalIndex } from '../spec/probes';
 
 /** A time in ms with at most 10 significant digits, so that 3 steps of 0.1 ms print as 0.3. */
 export const ms = (x: number): number => +x.toPrecision(10);
@@ -73,7 +74,7 @@ function columns(sim: Simulation, order: readonly number[]): Column[] {
   (sim.plan.network.record?.probes ?? []).forEach((p, q) => {
     const pop = sim.plan.populations.find((x) => x.name === p.population)!, first = pop.model.variables[0] === p.variable;
     for (const j of p.neurons) {
-      const neuron = pop.start + j;
+      const neuron = globalIndex(sim.plan.network, p.population, j);
       cols.push({ q, neuron, variable: p.variable, first, name: `n${neuron}_${p.variable}`, values: sim.trace({ population: p.population, variable: p.variable, neuron: j }) });
     }
   });
