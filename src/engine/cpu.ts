@@ -9,9 +9,15 @@ import { type ArrayStep, arrayStepJs } from '../equations/functions';
 import { RELEASE_MODEL, releaseParameters } from '../models/registry';
 import type { ProbeSpec, Recorder } from '../run/recorder';
 import { CpuInputs } from './cpu_inputs';
-import { type PopulationStep, populationStepJs } from './cpu_neurons';
+import { type PopulationStep, populationStepBody, populationStepJs } from './cpu_neurons';
+import { NOISE, STEP, ThreadPool, sharedF64, sharedI32 } from './cpu_threads';
+import { Purpose } from '../rng/philox';
 
-export interface CpuEngineOptions { precision?: 'f64' | 'f32' }
+export interface CpuEngineOptions {
+  precision?: 'f64' | 'f32';
+  /** Threads (≥ 1, resolved): above 1, the noise draws and the neuron steps are shared with workers (src/engine/cpu_threads.ts). */
+  threads?: number;
+}
 
 /** A copy that turned non-finite under batch.nonFinite = 'freeze-copy'. */
 export interface CopyFailure { copy: number; population: string; neuron: number; step: number }
@@ -38,6 +44,7 @@ export class CpuEngine {
   private readonly RS: (Int32Array | null)[];
   private readonly steps: PopulationStep[];
   private readonly inputs: CpuInputs;
+  private readonly targets: { I: Float64Array[]; S: Float64Array[][] };
   private readonly chemical: Chemical[] = [];
   private readonly continuous: Continuous[] = [];
   private readonly ringSize: number;
@@ -52,24 +59,49 @@ export class CpuEngine {
   step = 0;
   /** Steps between yields to the event loop (progress, abort, a page that stays responsive). */
   readonly slice = 200;
+  readonly threads: number;
+  private pool: ThreadPool | null = null;
+
+  /** The engine, with its worker threads started when options.threads > 1. */
+  static async create(plan: Plan, options: CpuEngineOptions = {}): Promise<CpuEngine> {
+    const engine = new CpuEngine(plan, options);
+    if (engine.threads > 1) {
+      const [k0, k1] = engine.inputs.seedKey, sd = engine.inputs.noiseIntoI ? engine.inputs.sigmaArrays : null;
+      engine.pool = await ThreadPool.start({
+        pops: plan.populations.map((p) => ({
+          S: engine.S[p.index]!, P: engine.P[p.index]!, I: engine.I[p.index]!, R: engine.R[p.index] ?? null, RS: engine.RS[p.index] ?? null,
+          sd: sd ? sd[p.index]! : null, size: p.size, start: p.start, body: populationStepBody(p, plan.dt, engine.precision),
+        })),
+        n: plan.n, purpose: Purpose.noise, k0, k1, f32: engine.precision === 'f32', freeze: plan.freeze, frozen: engine.frozen,
+        copies: plan.copies, threads: engine.threads, steps: engine.steps,
+      });
+    }
+    return engine;
+  }
 
   constructor(readonly plan: Plan, options: CpuEngineOptions = {}) {
     this.precision = options.precision ?? 'f64';
+    this.threads = options.threads ?? 1;
     const r = (this.r = this.precision === 'f32' ? Math.fround : (x: number) => x);
     const B = plan.copies;
-    const round = (a: Float64Array) => (this.precision === 'f32' ? a.map(Math.fround) : a.slice());
+    // With worker threads, what they read or write lives in SharedArrayBuffers.
+    const shared = this.threads > 1;
+    const f64 = shared ? sharedF64 : (n: number) => new Float64Array(n), i32 = shared ? sharedI32 : (n: number) => new Int32Array(n);
+    const round = (a: Float64Array) => { const x = f64(a.length); x.set(this.precision === 'f32' ? a.map(Math.fround) : a); return x; };
     this.S = plan.populations.map((p) => p.init.map(round));
     this.P = plan.populations.map((p) => p.params.map((x) => (typeof x === 'number' ? null : round(x))));
-    this.I = plan.populations.map((p) => new Float64Array(B * p.size));
-    this.R = plan.populations.map((p) => (p.refractory === null ? null : new Int32Array(B * p.size)));
-    this.RS = plan.populations.map((p) => (p.refractory instanceof Int32Array ? p.refractory : null));
+    this.I = plan.populations.map((p) => f64(B * p.size));
+    this.R = plan.populations.map((p) => (p.refractory === null ? null : i32(B * p.size)));
+    const copyI32 = (a: Int32Array) => { const x = i32(a.length); x.set(a); return x; };
+    this.RS = plan.populations.map((p) => (p.refractory instanceof Int32Array ? (shared ? copyI32(p.refractory) : p.refractory) : null));
     this.steps = plan.populations.map((p) => populationStepJs(p, plan.dt, this.precision));
     this.out = plan.populations.map((p) => new Int32Array(B * p.size + 1));
-    this.inputs = new CpuInputs(plan, r);
+    this.frozen = shared ? new Uint8Array(new SharedArrayBuffer(B)) : new Uint8Array(B);
+    this.inputs = new CpuInputs(plan, r, this.frozen, f64);
+    this.targets = { I: this.I, S: this.S };
     this.release = arrayStepJs(RELEASE_MODEL, RELEASE_MODEL.integrator, this.precision);
     this.cont = plan.populations.map((p) => new Float64Array(plan.projections.some((pr) => pr.synapse.kind === 'electrical' || pr.synapse.kind === 'diffusion') ? B * p.size : 0));
     this.counts = new Uint32Array(B * plan.populations.length);
-    this.frozen = new Uint8Array(B);
     let maxDelay = 0;
     for (const pr of plan.projections) {
       const synapses = buildSynapses(pr.spec, pr.index, plan.seed, pr.source, pr.target);
@@ -139,16 +171,23 @@ export class CpuEngine {
       for (const c of this.continuous) this.continuousCurrents(c);
       for (let q = 0; q < this.I.length; q++) { const I = this.I[q]!, c = this.cont[q]!; for (let e = 0; e < I.length; e++) I[e] = r(I[e]! + c[e]!); }
     }
-    this.inputs.apply(t, { I: this.I, S: this.S }, this.live);
-    // Every neuron's step.
+    // Every neuron's step (with worker threads: the noise into I too, then their results in element order).
+    const pool = this.pool;
+    if (pool) this.threadedPhases(pool, t);
+    else this.inputs.apply(t, this.targets);
     this.counts.fill(0);
     for (const p of plan.populations) {
       const out = this.out[p.index]!;
-      out[0] = 0;
-      for (let b = 0; b < B; b++) {
-        if (!this.live(b)) continue;
-        const bad = this.steps[p.index]!(this.S[p.index]!, this.P[p.index]!, this.I[p.index]!, this.R[p.index]!, this.RS[p.index]!, b * p.size, (b + 1) * p.size, out);
-        if (bad >= 0) this.nonFinite(p, bad, t);
+      if (pool) {
+        if (pool.failed()) pool.failures(p.index, (bad) => this.nonFinite(p, bad, t));
+        pool.collect(p.index, out);
+      } else {
+        out[0] = 0;
+        for (let b = 0; b < B; b++) {
+          if (!this.live(b)) continue;
+          const bad = this.steps[p.index]!(this.S[p.index]!, this.P[p.index]!, this.I[p.index]!, this.R[p.index]!, this.RS[p.index]!, b * p.size, (b + 1) * p.size, out);
+          if (bad >= 0) this.nonFinite(p, bad, t);
+        }
       }
       rec.count(p.index, out[0]!);
       for (let q = 1; q <= out[0]!; q++) {
@@ -162,6 +201,22 @@ export class CpuEngine {
     for (const c of this.chemical) this.propagate(c, this.out[c.projection.source.index]!, t);
     this.sample(t, rec, probes);
   }
+
+  /** Step t's inputs and neuron steps with worker threads: one phase when the noise is the only input, else noise, the rest here, steps. */
+  private threadedPhases(pool: ThreadPool, t: number): void {
+    const inputs = this.inputs;
+    if (inputs.noiseIntoI) inputs.sigmas(t);  // σ of step t, in shared memory, before the draws
+    if (inputs.noiseIntoI && !inputs.more) { pool.run(NOISE | STEP, t); return; }
+    if (inputs.noiseIntoI) pool.run(NOISE, t);
+    inputs.applyRest(t, this.targets);
+    pool.run(STEP, t);
+  }
+
+  /** Ends the worker threads, if any. */
+  destroy(): void { this.pool?.destroy(); }
+
+  /** Resolves when the worker threads have exited (at once without any). */
+  get exited(): Promise<void> { return this.pool?.exited ?? Promise.resolve(); }
 
   /** `spikes`: the source's count, then its spiking elements. */
   private propagate(c: Chemical, spikes: Int32Array, t: number): void {

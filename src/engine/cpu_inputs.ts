@@ -3,7 +3,7 @@
 // (keyed by step and neuron: independent of the launch shape), then every other input in the
 // description's order. A current goes into I; an input naming a state variable jumps it.
 import type { InputPlan, Plan } from '../compile/plan';
-import { PhiloxStream, Purpose, normalFromWords, philox4x32, seedKey, uniform01 } from '../rng/philox';
+import { Purpose, normalFromWords, philox4x32, seedKey, uniform01 } from '../rng/philox';
 
 /** Where one step's inputs land: I per population, and the state arrays for jumps. */
 export interface InputTargets {
@@ -14,7 +14,7 @@ export interface InputTargets {
 const active = (t: number, start = 0, stop = Infinity) => t >= start && t < stop;
 
 export class CpuInputs {
-  private readonly noise: PhiloxStream;
+  private readonly live = (copy: number) => this.frozen[copy] === 0;
   private readonly key: [number, number];
   private readonly words = new Uint32Array(4);
   /** Per population, per element: the summed variance of the noise active this step. */
@@ -23,7 +23,8 @@ export class CpuInputs {
   /** The noise inputs into a state variable (not I). */
   private readonly noisyState: InputPlan[];
   private readonly others: InputPlan[];
-  private cached: Float64Array[] | null = null;
+  /** Per population, per element: σ of the noise into I this step (shared memory when worker threads read it). */
+  private readonly cached: Float64Array[];
   private count: Uint16Array[] | null = null;
   private last: Float64Array[] | null = null;
   private fresh = false;
@@ -32,21 +33,42 @@ export class CpuInputs {
   /** No noise input has a time window: the σ per element never changes. */
   private readonly steady: boolean;
 
-  constructor(private readonly plan: Plan, private readonly r: (x: number) => number) {
-    this.noise = new PhiloxStream(plan.seed, Purpose.noise);
+  /** The arrays sigmas() fills (one per population; none without noise inputs). */
+  get sigmaArrays(): readonly Float64Array[] { return this.cached; }
+
+  /** The seed's key words (k0, k1) for the noise draws. */
+  get seedKey(): readonly [number, number] { return this.key; }
+
+  constructor(
+    private readonly plan: Plan, private readonly r: (x: number) => number, private readonly frozen: Uint8Array,
+    alloc: (n: number) => Float64Array = (n) => new Float64Array(n),
+  ) {
     this.key = seedKey(plan.seed);
     this.variance = plan.populations.map((p) => new Float64Array(plan.copies * p.size));
     this.noisy = plan.inputs.filter((i) => i.spec.kind === 'noise');
     this.noisyState = this.noisy.filter((i) => i.variable >= 0);
     this.others = plan.inputs.filter((i) => i.spec.kind !== 'noise');
     this.values = plan.inputs.map((i) => (i.values ? i.values.map(r) : null));
+    this.cached = this.noisy.length > 0 ? plan.populations.map((p) => alloc(plan.copies * p.size)) : [];
     this.steady = this.noisy.every((i) => (i.spec as { start?: number }).start === undefined && (i.spec as { stop?: number }).stop === undefined);
   }
 
-  /** Adds step t's inputs for the copies `live` says are running. */
-  apply(t: number, to: InputTargets, live: (copy: number) => boolean): void {
-    const { plan, r } = this;
-    if (this.noisy.length > 0) this.applyNoise(t, to, live);
+  /** Adds step t's inputs to the copies that are not frozen. */
+  apply(t: number, to: InputTargets): void {
+    if (this.noisy.length > 0) this.applyNoise(t, to);
+    this.applyRest(t, to);
+  }
+
+  /** Whether any noise goes into I (the draws worker threads may share out). */
+  get noiseIntoI(): boolean { return this.noisy.length > this.noisyState.length; }
+
+  /** Whether apply does more than the noise into I. */
+  get more(): boolean { return this.noisyState.length > 0 || this.others.length > 0; }
+
+  /** What follows the noise into I: noise into state variables, then every other input. */
+  applyRest(t: number, to: InputTargets): void {
+    const { plan, r, live } = this;
+    if (this.noisyState.length > 0) this.applyNoiseState(t, to);
     for (const inp of this.others) {
       const s = inp.spec, p = inp.target, m = inp.neurons.length;
       const into = inp.variable < 0 ? to.I[p.index]! : to.S[p.index]![inp.variable]!;
@@ -88,12 +110,11 @@ export class CpuInputs {
   }
 
   /** Per population and element: σ of the noise into I active at step t (cached while no input has a time window). */
-  private sigmas(t: number): Float64Array[] {
-    if (this.fresh && this.steady) return this.cached!;
+  sigmas(t: number): Float64Array[] {
+    if (this.fresh && this.steady) return this.cached;
     const { plan } = this;
     this.count ??= plan.populations.map((p) => new Uint16Array(plan.copies * p.size));
     this.last ??= plan.populations.map((p) => new Float64Array(plan.copies * p.size));
-    this.cached ??= plan.populations.map((p) => new Float64Array(plan.copies * p.size));
     const { count, last } = this;
     for (const v of this.variance) v.fill(0);
     for (const c of count) c.fill(0);
@@ -112,26 +133,21 @@ export class CpuInputs {
       }
     }
     // One input: its σ as given; several: the square root of their summed variances (the GPU's rule).
-    this.variance.forEach((v, q) => { const out = this.cached![q]!; for (let e = 0; e < v.length; e++) out[e] = count[q]![e] === 1 ? last[q]![e]! : Math.sqrt(v[e]!); });
+    this.variance.forEach((v, q) => { const out = this.cached[q]!; for (let e = 0; e < v.length; e++) out[e] = count[q]![e] === 1 ? last[q]![e]! : Math.sqrt(v[e]!); });
     this.fresh = true;
     return this.cached;
   }
 
-  private applyNoise(t: number, to: InputTargets, live: (copy: number) => boolean): void {
-    const { plan, r } = this;
-    const sigma = this.sigmas(t);
+  private applyNoise(t: number, to: InputTargets): void {
+    const { plan } = this, sigma = this.sigmas(t);
     for (const p of plan.populations) {
-      const sd = sigma[p.index]!, I = to.I[p.index]!;
-      for (let c = 0; c < plan.copies; c++) {
-        if (!live(c)) continue;
-        for (let k = 0; k < p.size; k++) {
-          const e = c * p.size + k;
-          if (sd[e] === 0) continue;
-          I[e] = r(I[e]! + r(r(sd[e]!) * r(this.noise.normal(t, c * plan.n + p.start + k))));
-        }
-      }
+      addNoise(to.I[p.index]!, sigma[p.index]!, t, 0, plan.copies * p.size, p.size, plan.n, p.start, Purpose.noise, this.key[0], this.key[1], this.frozen, this.words, this.r, philox4x32, normalFromWords);
     }
-    // Noise into a state variable: a draw of its own, counter word 3 = 1 + the input's index.
+  }
+
+  /** Noise into a state variable: a draw of its own, counter word 3 = 1 + the input's index. */
+  private applyNoiseState(t: number, to: InputTargets): void {
+    const { plan, r, live } = this;
     for (const inp of this.noisyState) {
       if (!active(t, (inp.spec as { start?: number }).start, (inp.spec as { stop?: number }).stop)) continue;
       const S = to.S[inp.target.index]![inp.variable]!, m = inp.neurons.length;
@@ -143,6 +159,28 @@ export class CpuInputs {
           S[e] = r(S[e]! + r(this.values[inp.index]![c * m + k]! * r(normalFromWords(w[0]!, w[1]!))));
         }
       }
+    }
+  }
+}
+
+/**
+ * Adds step t's noise into I for elements from .. to − 1 of one population (element = copy · size
+ * + neuron), skipping frozen copies and σ = 0: σ·N(0, 1), the normal keyed by (t, copy · n + start
+ * + neuron, purpose, 0), so any split of the elements draws the same numbers. Self-contained
+ * (Philox and the normal passed in): CPU worker threads run its source.
+ */
+export function addNoise(
+  I: Float64Array, sd: Float64Array, t: number, from: number, to: number, size: number, n: number, start: number,
+  purpose: number, k0: number, k1: number, frozen: Uint8Array, words: Uint32Array, r: (x: number) => number,
+  philox: typeof philox4x32, normal: typeof normalFromWords,
+): void {
+  for (let c = Math.floor(from / size); c * size < to; c++) {
+    if (frozen[c] !== 0) continue;
+    const g = c * n + start - c * size, hi = Math.min(to, (c + 1) * size);
+    for (let e = Math.max(from, c * size); e < hi; e++) {
+      if (sd[e] === 0) continue;
+      const w = philox(t, g + e, purpose, 0, k0, k1, words);
+      I[e] = r(I[e]! + r(r(sd[e]!) * r(normal(w[0]!, w[1]!))));
     }
   }
 }

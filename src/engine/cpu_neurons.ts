@@ -42,8 +42,16 @@ export function populationResolver(p: PopulationPlan, dt: number, literalOf: (x:
   };
 }
 
+/** The parameters of every generated population step. */
+export const STEP_PARAMS = ['_S', '_P', '_I', '_R', '_RS', '_from', '_to', '_out'] as const;
+
 /** Generates the step of population `p` at time step dt, in f64 or rounding every operation to f32. */
 export function populationStepJs(p: PopulationPlan, dt: number, precision: 'f64' | 'f32'): PopulationStep {
+  return compileJs<PopulationStep>(STEP_PARAMS, populationStepBody(p, dt, precision));
+}
+
+/** The body of populationStepJs's function (CPU worker threads compile the same source). */
+export function populationStepBody(p: PopulationPlan, dt: number, precision: 'f64' | 'f32'): string {
   const m = p.model;
   const lang = precision === 'f32' ? 'js32' : 'js64';
   const refractory = p.refractory !== null;
@@ -69,5 +77,27 @@ export function populationStepJs(p: PopulationPlan, dt: number, precision: 'f64'
     '_out[0] = _n;',
     'return -1;',
   ];
-  return compileJs<PopulationStep>(['_S', '_P', '_I', '_R', '_RS', '_from', '_to', '_out'], body.join('\n'));
+  return body.join('\n');
+}
+
+/**
+ * Steps elements lo .. hi − 1 of population `q` copy by copy (element = copy · size + neuron),
+ * skipping frozen copies, as the single-threaded loop does. A non-finite element is appended to
+ * `failed` ([count, population, element, …]); under freeze its copy is frozen and the range goes
+ * on, otherwise the range stops there. Self-contained: CPU worker threads run its source.
+ */
+export function stepRange(
+  step: PopulationStep, S: readonly Float64Array[], P: readonly (Float64Array | null)[], I: Float64Array,
+  R: Int32Array | null, RS: Int32Array | null, lo: number, hi: number, size: number, q: number,
+  frozen: Uint8Array, freeze: boolean, out: Int32Array, failed: Int32Array,
+): void {
+  for (let b = Math.floor(lo / size); b * size < hi; b++) {
+    if (frozen[b] !== 0) continue;
+    const bad = step(S, P, I, R, RS, Math.max(lo, b * size), Math.min(hi, (b + 1) * size), out);
+    if (bad < 0) continue;
+    const k = failed[0]!;
+    failed[1 + 2 * k] = q; failed[2 + 2 * k] = bad; failed[0] = k + 1;
+    if (!freeze) return;
+    frozen[b] = 1;
+  }
 }

@@ -125,13 +125,18 @@ fn spk_pow4(x: f32) -> f32 { let y = x * x; return y * y; }
 `;
 
 const F = Math.fround;
-const EXPREL_SERIES_32 = [1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040].map(F);
-/** exprel as the GPU computes it, every operation rounded to f32. */
+/**
+ * exprel as the GPU computes it, every operation rounded to f32: the series of WGSL_HELPERS below
+ * EXPREL_SERIES. Self-contained (constants written out): CPU worker threads evaluate its source.
+ */
 function exprel32(x: number): number {
-  if (Math.abs(x) < EXPREL_SERIES) {
-    const c = EXPREL_SERIES_32;
-    let s = F(x * c[4]!);
-    for (let k = 3; k >= 0; k--) s = F(x * F(c[k]! + s));
+  const F = Math.fround;
+  if (Math.abs(x) < 0.25) {
+    let s = F(x * F(1 / 5040));
+    s = F(x * F(F(1 / 720) + s));
+    s = F(x * F(F(1 / 120) + s));
+    s = F(x * F(F(1 / 24) + s));
+    s = F(x * F(F(1 / 6) + s));
     return F(1 + F(x * F(0.5 + s)));
   }
   return F(F(F(Math.exp(x)) - 1) / x);
@@ -139,13 +144,30 @@ function exprel32(x: number): number {
 /** exprel in f64, from expm1 (no cancellation, as Brian2's numpy target computes it; in V8 as fast as exp). */
 const exprel64 = (x: number) => (x === 0 ? 1 : Math.expm1(x) / x);
 
-/** What generated JavaScript may call, passed in as arguments of its factory. */
+/** What generated JavaScript may call, passed in as arguments of its factory; each self-contained (see jsHelpersSource). */
 export const JS_HELPERS = {
   F, exprel32, exprel64,
   spk_pow2: (x: number) => x * x, spk_pow3: (x: number) => x * x * x, spk_pow4: (x: number) => { const y = x * x; return y * y; },
-  spk_pow2_32: (x: number) => F(x * x), spk_pow3_32: (x: number) => F(F(x * x) * x),
-  spk_pow4_32: (x: number) => { const y = F(x * x); return F(y * y); },
+  spk_pow2_32: (x: number) => Math.fround(x * x), spk_pow3_32: (x: number) => Math.fround(Math.fround(x * x) * x),
+  spk_pow4_32: (x: number) => { const y = Math.fround(x * x); return Math.fround(y * y); },
 };
+
+/** JS_HELPERS as the source of an object literal, for CPU worker threads (src/engine/cpu_threads.ts). */
+export function jsHelpersSource(): string {
+  const entries = Object.entries(JS_HELPERS).map(([k, f]) => `${k}: ${f === Math.fround ? 'Math.fround' : `(${f.toString()})`}`);
+  return `({ ${entries.join(', ')} })`;
+}
+
+/**
+ * The factory of a generated function: `body` with `params`, the helpers passed in by name.
+ * Self-contained: CPU worker threads compile population steps with its source, as compileJs does.
+ */
+export function compileWith<T>(helpers: Readonly<Record<string, unknown>>, params: readonly string[], body: string): T {
+  const names = Object.keys(helpers);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const factory = new Function(...names, `return function generated(${params.join(', ')}) {\n${body}\n};`) as (...h: unknown[]) => T;
+  return factory(...names.map((k) => helpers[k]));
+}
 
 const cache = new Map<string, unknown>();
 
@@ -154,10 +176,7 @@ export function compileJs<T>(params: readonly string[], body: string): T {
   const key = `${params.join(',')}\n${body}`;
   let fn = cache.get(key) as T | undefined;
   if (!fn) {
-    const names = Object.keys(JS_HELPERS);
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const factory = new Function(...names, `return function generated(${params.join(', ')}) {\n${body}\n};`) as (...h: unknown[]) => T;
-    fn = factory(...names.map((k) => JS_HELPERS[k as keyof typeof JS_HELPERS]));
+    fn = compileWith<T>(JS_HELPERS, params, body);
     cache.set(key, fn);
   }
   return fn;

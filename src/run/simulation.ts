@@ -7,6 +7,7 @@ import { checkSize, formatBytes } from '../compile/memory';
 import { type Plan, compileValidated } from '../compile/plan';
 import { NetworkSpecError, assertNetwork } from '../spec/validate';
 import { type CopyFailure, CpuEngine } from '../engine/cpu';
+import { resolveThreads } from '../engine/cpu_threads';
 import { GpuEngine, type GpuEngineOptions, type SpikeTap } from '../engine/gpu';
 import { MAX_STEP } from '../spec/values';
 import { MAX_PROBE_BYTES, Recorder, type Spikes } from './recorder';
@@ -16,6 +17,12 @@ export interface SimulationOptions extends GpuEngineOptions {
   backend?: 'cpu' | 'gpu';
   /** The CPU reference in f64 (default), or rounding every operation to f32 as the GPU does. */
   precision?: 'f64' | 'f32';
+  /**
+   * CPU threads: 1 (default), a whole number up to 256, or 'auto' (every core). Above 1 the noise
+   * draws and the neuron steps are shared with worker threads; results are bit-identical to 1.
+   * In a browser it needs a cross-origin isolated page (SharedArrayBuffer).
+   */
+  threads?: number | 'auto';
 }
 
 /** The backend the options choose (a device given means the GPU), after refusing unknown values by name. */
@@ -67,6 +74,9 @@ export class Simulation {
   /** Validates and compiles `network` (NetworkSpecError names the field), then builds the backend. */
   static async create(network: unknown, options: SimulationOptions = {}): Promise<Simulation> {
     const backend = checkOptions(options);
+    // threads before anything is built: a bad value is refused by name.
+    if (backend === 'gpu' && options.threads !== undefined && options.threads !== 1) throw new RangeError(`threads: an option of the CPU backend; backend 'gpu' takes none (got threads ${String(options.threads)})`);
+    const threads = backend === 'gpu' ? 1 : await resolveThreads(options.threads);
     const net = assertNetwork(network);
     checkSize(net, backend, options);  // before 10⁶ neurons' values are computed
     if (backend === 'gpu') {
@@ -77,8 +87,8 @@ export class Simulation {
     }
     const plan = compileValidated(net);
     const recorder = new Recorder(plan);
-    const engine = new CpuEngine(plan, { precision: options.precision });
-    return new Simulation(plan, engine, recorder, `CPU reference (${engine.precision})`);
+    const engine = await CpuEngine.create(plan, { precision: options.precision, threads });
+    return new Simulation(plan, engine, recorder, `CPU reference (${engine.precision}${threads > 1 ? `, ${threads} threads` : ''})`);
   }
   /** Steps done so far. */
   get step(): number { return this.engine.step; }
