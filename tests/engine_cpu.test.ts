@@ -119,6 +119,16 @@ describe('non-finite states', () => {
     await expect(sim.run({ steps: 10 })).rejects.toThrow(/non-finite state \(NaN or ±Inf\) in neuron 2 at step 0/);
     await expect(sim.run({ steps: 1 })).rejects.toThrow(/non-finite/); // the failure stays
   });
+  test('a step that fails records nothing of itself, not even the spikes of the populations stepped before', async () => {
+    const sim = await Simulation.create({
+      dt: 0.1, seed: 0, record: { spikes: true, rates: true },
+      populations: [{ name: 'a', size: 1, model: 'izhikevich', init: { v: 35 } }, { name: 'b', size: 1, model: 'adex', init: { v: 400 } }],
+    });
+    await expect(sim.run({ steps: 3 })).rejects.toThrow(/in neuron 1 at step 0/);
+    expect(sim.step).toBe(0);
+    expect(sim.spikes().step.length).toBe(0);
+    expect(sim.rates('a').length).toBe(0);
+  });
   test("'freeze-copy' stops the copy that diverged, reports it, and the others run on", async () => {
     const net: Network = {
       dt: 0.1, seed: 0, populations: [{ name: 'a', size: 2, model: 'adex', init: { v: -70 } }],

@@ -175,7 +175,6 @@ export class CpuEngine {
     const pool = this.pool;
     if (pool) this.threadedPhases(pool, t);
     else this.inputs.apply(t, this.targets);
-    this.counts.fill(0);
     for (const p of plan.populations) {
       const out = this.out[p.index]!;
       if (pool) {
@@ -189,6 +188,11 @@ export class CpuEngine {
           if (bad >= 0) this.nonFinite(p, bad, t);
         }
       }
+    }
+    // Recorded once every population has stepped: a step that fails records nothing of itself.
+    this.counts.fill(0);
+    for (const p of plan.populations) {
+      const out = this.out[p.index]!;
       rec.count(p.index, out[0]!);
       for (let q = 1; q <= out[0]!; q++) {
         const e = out[q]!, b = Math.floor(e / p.size);
