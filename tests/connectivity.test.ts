@@ -1,9 +1,13 @@
 // Sparse connectivity: the GPU build equals the CPU build exactly (same synapses, same weight
 // words, same row lengths), rows split over several buffers, and the rules' statistics.
 import { describe, expect, it } from 'vitest';
-import { allocateScoped } from '../src/gpu/chunks';
+import { allocateScoped, dispatchGrid } from '../src/gpu/chunks';
 import { buildConnectivityGpu, packRows, readProjection } from '../src/engine/gpu_build';
+import { gpuLayout } from '../src/engine/gpu_layout';
+import { buildStores } from '../src/engine/gpu_stores';
+import { compileNetwork } from '../src/compile/plan';
 import { type BuildSpec, type ConnectRule, binomialThresholds, buildCsr, scaleWord } from '../src/compile/csr';
+import { NetworkSpecError } from '../src/spec/validate';
 import { testGpu } from './helpers';
 
 function spec(connect: ConnectRule, nPre: number, nPost: number, extra: Partial<BuildSpec> = {}): BuildSpec {
@@ -80,7 +84,33 @@ describe('integer helpers shared with the WGSL', () => {
     expect(packRows([a, b], [true, false], 12, true)).toEqual({
       pieces: [piece(0, 0, 4, 0, 10, 0, 0), piece(1, 0, 2, 0, 2, 0, 10)], stores: [{ size: 12, words: true }],
     });
-    expect(() => packRows([a], [false], 4)).toThrow(/row 2 of projection 0 holds 5 synapses/);
+    // Named by the projection's index in the description.
+    expect(() => packRows([a], [false], 4)).toThrow(/projections\[0\]\.connectivity: row 2 holds 5 synapses, more than one GPU buffer binding holds \(4\)/);
+    expect(() => packRows([b, a], [false, false], 4, false, [1, 3])).toThrow(/projections\[3\]\.connectivity: row 2 holds 5 synapses/);
+  });
+});
+
+describe('the GPU build names what it refuses by the description', () => {
+  it("a target past the in-degree bound its arrivals were scaled for: the projection's index in the description, not among the rows drawn", async () => {
+    const { device } = await testGpu();
+    const L = gpuLayout(compileNetwork({
+      dt: 1, seed: 1, populations: [{ name: 'a', size: 50, model: 'lif' }],
+      projections: [
+        { source: 'a', target: 'a', connectivity: { rule: 'list', pre: [0], post: [1] }, synapse: { kind: 'pulse', target: 'v' } },
+        { source: 'a', target: 'a', connectivity: { rule: 'fixed-probability', p: 0.5 }, synapse: { kind: 'pulse', target: 'v' } },
+      ],
+    }));
+    expect(L.projections.map((pl) => pl.rows !== null)).toEqual([false, true]);
+    L.projections[1]!.rows!.degreeBound = 1;
+    const err = await allocateScoped(device, (make) => buildStores(device, make, L, 1 << 20, false)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkSpecError);
+    expect((err as NetworkSpecError).issues.map((i) => i.path)).toEqual(['projections[1].connectivity']);
+    expect((err as Error).message).toMatch(/a target received \d+ synapses, past the bound 1 its arrivals were scaled for/);
+  });
+  it('dispatch grids stay within the limit per dimension', () => {
+    expect(dispatchGrid(0, 65535)).toEqual([1, 1]);
+    expect(dispatchGrid(70_000, 65535)).toEqual([65535, 2]);
+    expect(dispatchGrid(70_000, 1000)).toEqual([1000, 70]);
   });
 });
 

@@ -92,11 +92,12 @@ describe('bad network descriptions', () => {
 
 describe('a network too large for the device', () => {
   it('is refused with the estimate and the limit, before any allocation', async () => {
-    // S of 8000 neurons: 4 · 8000² bytes in f32, the old engine's 244.1 MiB.
+    // S of 8000 neurons: 4 · 8000² bytes in f32 (the old engine's 244.1 MiB), in the tables with the
+    // per-neuron parameters (c, d or a, b) and noise σ: 4 · (8000² + 3 · 8000) bytes.
     const err = await createSimulation(seedNetwork({ neurons: 8000 }), { backend: 'gpu', device: fakeDevice() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkSpecError);
     expect((err as NetworkSpecError).issues[0]?.path).toBe('projections');
-    expect((err as Error).message).toMatch(/needs about 256000000 bytes in one GPU buffer; this device allows 134217728 \(maxStorageBufferBindingSize/);
+    expect((err as Error).message).toMatch(/needs about 256096000 bytes in one GPU buffer; this device allows 134217728 \(maxStorageBufferBindingSize/);
   });
 
   it('is refused on the real adapter too (llvmpipe allows 128 MiB per binding)', async () => {

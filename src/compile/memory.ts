@@ -1,13 +1,20 @@
 // What a network will need, known from its description before any value is computed, anything
 // built or allocated: the synapses of each projection (exact for the rules that fix them, the mean
-// plus six standard deviations for fixed probability) and the bytes of each part on the GPU.
+// plus six standard deviations for fixed probability) and the bytes of each GPU buffer, by the
+// engine's own sizing rules (gpu_sizes.ts), never less than it allocates.
 // Networks too large for the host build or the device are refused here, naming the field and the
 // limit (a 10⁶-neuron COBAHH takes a minute to compile: refusals come first).
 import { drawnOnGpu } from './connectivity';
-import { type ConnectRule, canRegenerate } from './csr';
+import { BLOCK, type ConnectRule, canRegenerate } from './csr';
+import {
+  type BufferKind, DEFAULT_STEPS_PER_SUBMIT, bufferBytes, delayBound, engineBuffers, isChemical, largestBinding, maskRingDepth, perSynapse, placement,
+  recordLayout, ringDepth, slotKey, tableWords,
+} from './gpu_sizes';
+import { parameterPath, weightPath } from './plan';
 import { excludesSelf, fixedCount, populationModel } from '../spec/check';
 import { NetworkSpecError } from '../spec/validate';
-import type { Network, Projection } from '../spec/network';
+import { type Network, type Projection, inputValueOf } from '../spec/network';
+import { isUniform } from '../spec/values';
 
 /** Synapses the host may build for one network (about 24 bytes each while building). */
 const MAX_HOST_SYNAPSES = 2 ** 27;
@@ -34,11 +41,16 @@ export interface GpuSizeOptions { stepsPerSubmit?: number; spikeCapacity?: numbe
 
 export interface GpuFootprint {
   /**
-   * Bytes by part: state; synapses (every stored one, in the tables or in synapse stores); their
-   * rowStarts; arrival rings; spike lists; records (two records buffers and their readbacks);
-   * buildTemps (what the GPU build holds while it draws rows).
+   * Bytes by part: state (variables, own and continuous currents, diffusion states, refractory
+   * counters); parameters (per-neuron parameters, input values); synapses (every stored one, in
+   * the tables or in synapse stores); their rowStarts (and column starts); arrival rings (and
+   * spike masks); spike lists; records (two records buffers and their readbacks); buildTemps
+   * (what the GPU build holds while it draws rows); other (uniforms, step table, procedural
+   * thresholds, per-copy weights, minimum sizes). They add up to `total`.
    */
   parts: Record<string, number>;
+  /** Bytes of every buffer of each kind the engine makes: an upper bound of what it allocates (GpuEngine.allocated). */
+  buffers: Record<BufferKind, number>;
   total: number;
   /** The largest buffer that must be one binding, and the field it is refused by. */
   largest: number;
@@ -47,38 +59,87 @@ export interface GpuFootprint {
   stores: number;
 }
 
-/** What the GPU backend will allocate for `net`, by part, from the description alone. */
-export function gpuFootprint(net: Network, options: GpuSizeOptions = {}): GpuFootprint {
-  const B = net.batch?.copies ?? 1, k = options.stepsPerSubmit ?? 250, P = net.populations.length;
-  const size = new Map(net.populations.map((p) => [p.name, p.size]));
-  const n = net.populations.reduce((a, p) => a + p.size, 0);
-  let tables = 0, stores = 0, rowStarts = 0, buildTemps = 0;
-  for (const pr of net.projections ?? []) {
-    if (pr.storage === 'procedural') continue;
-    const nPre = size.get(pr.source)!, nPost = size.get(pr.target)!, rule = pr.connectivity.rule;
-    if (rule === 'dense' || rule === 'seed-random' || pr.storage === 'dense') { tables += 4 * nPre * nPost; continue; }
-    const synapses = synapseBound(pr, nPre, nPost), perSynapse = typeof pr.weight === 'object' ? 2 : 1;
-    rowStarts += 4 * (nPre + 1);
-    if (drawnOnGpu(pr)) {
-      stores += 4 * synapses * perSynapse;
-      buildTemps += 4 * (3 * nPre + nPost + 2);  // row lengths, row starts, fill cursors, in-degrees
-    } else tables += 4 * synapses * (perSynapse + (typeof pr.delay === 'object' ? 1 : 0));
-  }
-  const maxDelay = Math.max(0, ...(net.projections ?? []).map((pr) => (typeof pr.delay === 'number' ? pr.delay : 0)));
-  const state = net.populations.reduce((a, p) => { const m = populationModel(p); return a + 4 * B * p.size * ((typeof m === 'string' ? 1 : m.variables.length) + 2); }, 0);
-  const arrivals = (net.projections ?? []).reduce((a, pr) => a + 4 * (maxDelay + 1) * B * size.get(pr.target)!, 0);
-  const spikes = 4 * (2 + 2 * B * n);
-  const rec = net.record, recorded = Array.isArray(rec?.spikes) ? rec.spikes.length > 0 : rec?.spikes ?? true;
-  const capacity = options.spikeCapacity ?? defaultSpikeCapacity(B * n, k, recorded);
-  const probes = [...(rec?.probes ?? []).map((p) => ({ every: p.every, n: p.neurons.length })), ...(rec?.synapseProbes ?? []).map((p) => ({ every: p.every, n: p.synapses.length }))]
-    .reduce((a, p) => a + (Math.floor(k / (p.every ?? 1)) + 1) * B * p.n, 0);
-  const records = 4 * (5 + P + (rec?.rates ? k * B * P : 0) + probes + 2 * capacity);
-  const parts = { state, synapses: tables + stores, rowStarts, arrivals, spikes, records: 4 * records, buildTemps };
-  const single: [number, string][] = [[state, 'populations'], [tables + rowStarts, 'projections'], [arrivals, 'projections'], [spikes, 'populations'], [records, 'populations']];
-  const [largest, field] = single.reduce((a, b) => (b[0] > a[0] ? b : a));
-  return { parts, total: Object.values(parts).reduce((a, b) => a + b, 0), largest, field, stores };
+/** Bytes the GPU build holds while it draws one projection's rows (src/engine/gpu_build.ts countRows): thresholds, cursors, in-degrees, row lengths and starts, placeholders. */
+const buildTempBytes = (nPre: number, nPost: number) => 256 + 3 * bufferBytes(nPre + 1) + bufferBytes(nPost + 1) + 2 * 16;
+/** The build's uniform parameters (one per build; shaders/connectivity.wgsl BuildParams is 56 bytes). */
+const BUILD_UNIFORM_BYTES = 256;
+
+/** Words per neuron of a population: state variables, per-neuron parameters, refractory counters and periods. */
+function populationWords(p: Network['populations'][number], varied: ReadonlyMap<string, number>): { state: number; params: number; refr: number } {
+  const m = populationModel(p);
+  if (typeof m === 'string') return { state: 1, params: 0, refr: 0 };
+  // A parameter is kept per neuron unless one number holds for every neuron of every copy (src/compile/plan.ts).
+  const perNeuron = m.parameters.filter((k) => { const v = p.parameters?.[k]; return (v !== undefined && typeof v !== 'number') || varied.has(parameterPath(p.name, k)); }).length;
+  return { state: m.variables.length, params: perNeuron, refr: m.refractory ? (perNeuron > 0 ? 2 : 1) : 0 };
 }
 
+/** What the GPU backend will allocate for `net`, buffer by buffer, from the description alone: never less than it does. */
+export function gpuFootprint(net: Network, options: GpuSizeOptions = {}): GpuFootprint {
+  const B = net.batch?.copies ?? 1, k = options.stepsPerSubmit ?? DEFAULT_STEPS_PER_SUBMIT, P = net.populations.length;
+  const size = new Map(net.populations.map((p) => [p.name, p.size]));
+  const n = net.populations.reduce((a, p) => a + p.size, 0);
+  const varied = new Map((net.batch?.vary ?? []).map((v) => [v.path, v.values.length]));
+  const projections = net.projections ?? [], rec = net.record;
+  const M = projections.map((pr) => synapseBound(pr, size.get(pr.source)!, size.get(pr.target)!));
+  const perCopy = projections.map((pr) => { const path = weightPath(pr); return path === undefined ? 0 : varied.get(path) ?? 0; });
+  const where = projections.map((pr, q) => placement(pr, perCopy[q]! > 0));
+  let state = 0, params = 0, refr = 0, inputs = 0;
+  for (const p of net.populations) {
+    const w = populationWords(p, varied);
+    state += B * p.size * w.state; params += B * p.size * w.params; refr += B * p.size * w.refr;
+  }
+  projections.forEach((pr, q) => {
+    if (pr.synapse.kind === 'exponential' && pr.synapse.target === 'I') state += B * size.get(pr.target)!;  // its own decaying current
+    if (pr.synapse.kind === 'diffusion') state += 4 * B * M[q]!;  // r, steps released, releasing, last V_pre
+  });
+  if (projections.some((pr) => !isChemical(pr))) state += B * n;  // the continuous synapses' current per element
+  if ((rec?.probes ?? []).some((p) => p.variable === 'I')) state += B * n;
+  // The currents synapse probes read, kept per synapse once per (projection, variable); r is in the diffusion state.
+  const kept = new Set<string>();
+  for (const p of rec?.synapseProbes ?? []) {
+    const q = projections.findIndex((pr) => pr.name === p.projection), key = `${q}:${p.variable}`;
+    if (p.variable !== 'r' && !kept.has(key)) { kept.add(key); state += B * M[q]!; }
+  }
+  for (const inp of net.inputs ?? []) {
+    const target = size.get(inp.target)!;
+    if (inputValueOf(inp)?.value !== undefined || (inp.neurons?.length ?? target) < target) inputs += B * target;
+    if (inp.kind === 'waveform') inputs += inp.samples.length;
+  }
+  // The synapse table: row (and column) starts, per-synapse words, the rest; synapse stores and the build's buffers.
+  let rowStarts = 0, synapses = 0, tableOther = 0, stores = 0, buildTemps = 0;
+  projections.forEach((pr, q) => {
+    const nPre = size.get(pr.source)!, nPost = size.get(pr.target)!, m = M[q]!, per = perSynapse(pr);
+    tableOther += perCopy[q]!;
+    if (where[q] === 'procedural') tableOther += 2 * BLOCK;  // binomial thresholds
+    else if (where[q] === 'drawn') {
+      rowStarts += nPre + 1;
+      stores += 4 * m * (isUniform(pr.weight) ? 2 : 1) + 2 * 16;  // targets and weight words, each at least 16 bytes
+      buildTemps += buildTempBytes(nPre, nPost);
+    } else if (where[q] === 'dense') synapses += nPre * nPost;
+    else if (where[q] === 'rows') { rowStarts += nPre + 1; synapses += m * (1 + +per.weight + +per.delay); }
+    else { rowStarts += nPre + 1 + nPost + 1; synapses += m * (3 + +per.weight + +per.g2 + +per.delay); }  // targets, synapses by target, sources
+  });
+  if (stores > 0) { stores += 16; buildTemps += BUILD_UNIFORM_BYTES; }  // the store placeholder
+  // Arrival rings per slot, and spike masks per population that sends dense projections.
+  const ring = ringDepth(projections.map((pr) => delayBound(pr.delay)));
+  const slots = new Map(projections.flatMap((pr, q) => (isChemical(pr) ? [[slotKey(pr, q), size.get(pr.target)!] as const] : [])));
+  const dense = projections.filter((_, q) => where[q] === 'dense');
+  const masks = [...new Set(dense.map((pr) => pr.source))].reduce((a, s) => a + Math.ceil(size.get(s)! / 32), 0);
+  const acc = ring * B * [...slots.values()].reduce((a, b) => a + b, 0) + maskRingDepth(dense.map((pr) => delayBound(pr.delay))) * B * masks;
+  const recorded = Array.isArray(rec?.spikes) ? rec.spikes.length > 0 : rec?.spikes ?? true;
+  const capacity = options.spikeCapacity ?? defaultSpikeCapacity(B * n, k, recorded);
+  const probes = [...(rec?.probes ?? []).map((p) => ({ every: p.every ?? 1, width: B * p.neurons.length })), ...(rec?.synapseProbes ?? []).map((p) => ({ every: p.every ?? 1, width: B * p.synapses.length }))];
+  const records = recordLayout(P, B, rec?.rates ?? false, probes, k, capacity).words;
+  const words = { state, params: tableWords(params), syn: tableWords(rowStarts + synapses + tableOther), inputs: tableWords(inputs), refr: tableWords(refr), acc: tableWords(acc), records };
+  const one = engineBuffers(words, B, B * n, k);
+  const buffers = { ...one, records: 2 * one.records, readback: 2 * one.readback, stores, buildTemps };
+  const parts = {
+    state: one.state + one.refractory, parameters: 4 * (params + inputs), synapses: 4 * synapses + stores, rowStarts: 4 * rowStarts, arrivals: one.arrivals,
+    spikes: one.spikes, records: buffers.records + buffers.readback, buildTemps, other: one.uniforms + one.tables - 4 * (params + inputs + synapses + rowStarts),
+  };
+  const { bytes: largest, field } = largestBinding(one);
+  return { parts, buffers, total: Object.values(buffers).reduce((a, b) => a + b, 0), largest, field, stores };
+}
 
 /** The footprint with every projection that can draw its rows again at each spike made procedural; null when none is stored. */
 export function proceduralFootprint(net: Network, options: GpuSizeOptions = {}): GpuFootprint | null {
@@ -92,6 +153,14 @@ export function formatBytes(bytes: number): string {
   return bytes < 2 ** 30 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }
 
+/** The most bytes one buffer may hold on a device with these limits: one binding, one buffer. */
+export const bindingLimit = (limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'>) => Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+
+/** The refusal, by field, of a network that needs `bytes` in one GPU buffer where the device allows `allowed`. */
+export function bufferTooLarge(bytes: number, allowed: number, path: string): NetworkSpecError {
+  return new NetworkSpecError([{ path, message: `the network needs about ${bytes} bytes in one GPU buffer; this device allows ${allowed} (maxStorageBufferBindingSize, maxBufferSize)` }]);
+}
+
 /**
  * Refuses, by field, a network the GPU cannot hold: a buffer larger than one binding of a device
  * with these limits, or more bytes in all than `memoryLimit` (WebGPU does not report a device's
@@ -101,12 +170,11 @@ export function checkGpuMemory(net: Network, limits: Pick<GPUSupportedLimits, 'm
   const { memoryLimit } = options;
   if (memoryLimit !== undefined && !(memoryLimit > 0)) throw new RangeError(`memoryLimit must be a number of bytes > 0, got ${memoryLimit}`);
   const fp = gpuFootprint(net, options);
-  const allowed = limits ? Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) : Infinity;
+  const allowed = limits ? bindingLimit(limits) : Infinity;
   if (fp.largest > allowed) {
     // A batch whose one copy would fit is refused by its copies.
     const { batch, ...one } = net;
-    const field = batch && batch.copies > 1 && gpuFootprint(one, options).largest <= allowed ? 'batch.copies' : fp.field;
-    throw new NetworkSpecError([{ path: field, message: `the network needs about ${fp.largest} bytes in one GPU buffer; this device allows ${allowed} (maxStorageBufferBindingSize, maxBufferSize)` }]);
+    throw bufferTooLarge(fp.largest, allowed, batch && batch.copies > 1 && gpuFootprint(one, options).largest <= allowed ? 'batch.copies' : fp.field);
   }
   const limit = memoryLimit ?? limits?.maxBufferSize ?? Infinity;
   if (fp.total <= limit) return fp;

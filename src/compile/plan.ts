@@ -70,6 +70,10 @@ export interface Plan {
 }
 
 
+/** The batch paths that vary a population's parameter and a projection's weight (none for an unnamed projection). */
+export const parameterPath = (population: string, parameter: string) => `populations.${population}.parameters.${parameter}`;
+export const weightPath = (spec: Projection) => (spec.name === undefined ? undefined : `projections.${spec.name}.weight`);
+
 /** Repeats per-neuron values over the copies, then applies a batch's per-copy value. */
 function perCopy(x: number | Float64Array, size: number, copies: number, varied: readonly number[] | undefined): number | Float64Array {
   if (!varied && (typeof x === 'number' || copies === 1)) return x;
@@ -101,7 +105,7 @@ export function compileValidated(net: Network): Plan {
   const populations = net.populations.map((p, index): PopulationPlan => {
     const model = populationModel(p) as ParsedModel;
     const values = populationValues(p, model, start, net.seed);
-    const params = values.params.map((x, k) => perCopy(x, p.size, copies, vary.get(`populations.${p.name}.parameters.${model.parameters[k]}`)));
+    const params = values.params.map((x, k) => perCopy(x, p.size, copies, vary.get(parameterPath(p.name, model.parameters[k]!))));
     const init = values.init.map((x, d) => perCopyArray(x, p.size, copies, vary.get(`populations.${p.name}.init.${model.variables[d]}`)));
     let refractory: number | Int32Array | null = null;
     if (model.refractory) {
@@ -125,7 +129,7 @@ export function compileValidated(net: Network): Plan {
     const target = byName.get(spec.target)!;
     const s = spec.synapse;
     const variable = (s.kind === 'pulse' || s.kind === 'exponential') && s.target !== 'I' ? target.model.variables.indexOf(s.target) : -1;
-    const varied = spec.name === undefined ? undefined : vary.get(`projections.${spec.name}.weight`);
+    const path = weightPath(spec), varied = path === undefined ? undefined : vary.get(path);
     return {
       index, name: spec.name ?? `projections[${index}]`, spec, source: byName.get(spec.source)!, target, synapse: s, variable,
       weightPerCopy: varied ? Float64Array.from(varied) : null,

@@ -2,12 +2,14 @@
 // dispatch each per step, many steps per submit, recordings read back per chunk while the next
 // chunk runs (double-buffered). Fills the same Recorder as the CPU backend.
 import { NonFiniteStateError } from '../run/guard';
-import { checkGpuMemory, defaultSpikeCapacity } from '../compile/memory';
+import { bindingLimit, bufferTooLarge, checkGpuMemory, defaultSpikeCapacity } from '../compile/memory';
+import { BUFFER_KINDS, type BufferKind, DEFAULT_STEPS_PER_SUBMIT, STEP_ALIGN, engineBuffers, largestBinding } from '../compile/gpu_sizes';
 import type { Plan } from '../compile/plan';
 import type { Network } from '../spec/network';
-import { NetworkSpecError } from '../spec/validate';
 import { WGSL_HELPERS } from '../equations/emit';
-import { GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, offsetTable, readBuffer, releaseGpu, runChunks, sortSpikePairs } from '../gpu/chunks';
+import {
+  GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, dispatchGrid, offsetTable, readBuffer, releaseGpu, runChunks, sortSpikePairs,
+} from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, acquireGpu } from '../gpu/device';
 import { ShaderReflection } from '../gpu/reflect';
 import { CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, PHILOX_WGSL } from '../gpu/shaders';
@@ -50,7 +52,6 @@ export interface SpikeTapChunk {
 }
 export interface SpikeTap { encode(encoder: GPUCommandEncoder, chunk: SpikeTapChunk): void }
 
-const STEP_ALIGN = 256;
 const MAX_STEPS_PER_SUBMIT = 100_000;
 /** Largest network (copies × neurons) 'auto' runs in one workgroup: a guess from the dispatch costs in docs/platform.md, not yet measured on hardware. */
 const ONE_WORKGROUP_MAX_ELEMENTS = 4096;
@@ -88,7 +89,7 @@ export class GpuEngine {
     private readonly k: number,
     private readonly pipes: Pipelines,
     private readonly groups: { main: GPUBindGroup[]; step: GPUBindGroup },
-    private readonly bufs: { params: GPUBuffer; state: GPUBuffer; refr: GPUBuffer; rec: GPUBuffer[]; readback: GPUBuffer[]; all: GPUBuffer[] },
+    private readonly bufs: { params: GPUBuffer; state: GPUBuffer; refr: GPUBuffer; rec: GPUBuffer[]; readback: GPUBuffer[]; all: GPUBuffer[]; allocated: Record<BufferKind, number> },
     private readonly probeWidth: number,
   ) {
     this.watch = new GpuErrorWatch(gpu.device);
@@ -105,6 +106,8 @@ export class GpuEngine {
     return () => { this.taps.delete(tap); };
   }
 
+  /** Bytes of the buffers this engine made, by kind (gpuFootprint's `buffers` bounds them), the build's temporary ones included. */
+  get allocated(): Readonly<Record<BufferKind, number>> { return this.bufs.allocated; }
   /** Synapses each projection stores (null: procedural rows, drawn at each spike). */
   synapseCounts(): (number | null)[] { return this.L.projections.map((pl) => (pl.procedural ? null : pl.rows ? pl.rows.synapses : pl.synapses.post.length)); }
   /** The launch shape this network runs in. */
@@ -144,16 +147,12 @@ export class GpuEngine {
     checkCountOptions({ stepsPerSubmit: options.stepsPerSubmit }, MAX_STEPS_PER_SUBMIT);
     checkCountOptions({ stepsPerDispatch: options.stepsPerDispatch, spikeCapacity: options.spikeCapacity }, 1 << 26);
     checkCountOptions({ maxStoreSynapses: options.maxStoreSynapses }, 2 ** 30);
-    const k = options.stepsPerSubmit ?? 250;
+    const k = options.stepsPerSubmit ?? DEFAULT_STEPS_PER_SUBMIT;
     const total = (net.batch?.copies ?? 1) * net.populations.reduce((n, p) => n + p.size, 0);
-    const refuse = (bytes: number, allowed: number, path = 'populations') => new NetworkSpecError([{
-      path, message: `the network needs about ${bytes} bytes in one GPU buffer; this device allows ${allowed} (maxStorageBufferBindingSize, maxBufferSize)`,
-    }]);
     let fused: { wg: number; steps: number } | null = null;
     // Before the host builds anything: a device that cannot hold the estimate is refused naming the limit.
     const gpu = await acquireGpu((limits, software) => {
-      const allowed = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-      const fp = checkGpuMemory(net, limits, options);
+      const allowed = bindingLimit(limits), fp = checkGpuMemory(net, limits, options);
       const launch = options.launch ?? 'auto';
       // No more invocations than elements (a few idle lanes at most); on a software adapter at most
       // 256 (llvmpipe, seed network in one workgroup: 403–455 µs a step with 256, 568–601 with 1024).
@@ -183,9 +182,8 @@ export class GpuEngine {
       const synapseCurrents = synapseCurrentSlots(L, probes, L.words.state + (probedInput === null ? 0 : L.total));
       kept = synapseCurrents.at;
       stateWords = L.words.state + (probedInput === null ? 0 : L.total) + synapseCurrents.words;
-      const largest = 4 * Math.max(stateWords, L.words.acc, R.words, L.words.params + L.words.syn + L.words.inputs, 2 + 2 * L.total);
-      const allowed = Math.min(gpu.device.limits.maxStorageBufferBindingSize, gpu.device.limits.maxBufferSize);
-      if (largest > allowed) throw refuse(largest, allowed);
+      const words = { ...L.words, state: stateWords, records: R.words }, largest = largestBinding(engineBuffers(words, L.B, L.total, k));
+      if (largest.bytes > bindingLimit(gpu.device.limits)) throw bufferTooLarge(largest.bytes, bindingLimit(gpu.device.limits), largest.field);
     } catch (e) {
       gpu.destroy();
       throw e;
@@ -206,29 +204,33 @@ export class GpuEngine {
     probes: { width: number }[], wanted: { wg: number; steps: number } | null, make: MakeBuffer, all: GPUBuffer[], options: GpuEngineOptions,
   ): Promise<GpuEngine> {
     const { device } = gpu;
+    const allocated = Object.fromEntries(BUFFER_KINDS.map((kind) => [kind, 0])) as Record<BufferKind, number>;
+    const made = (kind: BufferKind, ...args: Parameters<MakeBuffer>) => { const b = make(...args); allocated[kind] += b.size; return b; };
+    // The GPU build's own buffers are temporary; its synapse stores stay.
+    const building: MakeBuffer = (...args) => made(args[0].startsWith('build') ? 'buildTemps' : 'stores', ...args);
     const maxWords = storeWords(device, options.maxStoreSynapses);
-    const conn = await buildStores(device, make, L, maxWords, wanted !== null);
+    const conn = await buildStores(device, building, L, maxWords, wanted !== null);
     const fused = fusedWithStores(L, wanted, options.launch, maxWords), code = codeFor();
     const S = GPUBufferUsage.STORAGE, SRC = GPUBufferUsage.COPY_SRC, DST = GPUBufferUsage.COPY_DST;
     const reflection = new ShaderReflection(code);
-    const params = make('engine params', 32, GPUBufferUsage.UNIFORM | DST);
+    const params = made('uniforms', 'engine params', 32, GPUBufferUsage.UNIFORM | DST);
     const state = new Float32Array(stateWords);
     state.set(L.stateData);
-    const stateBuf = make('engine state', 4 * stateWords, S | SRC, state);
+    const stateBuf = made('state', 'engine state', 4 * stateWords, S | SRC, state);
     const tab = new Uint32Array(L.words.params + L.words.syn + L.words.inputs);
     tab.set(new Uint32Array(L.paramData.buffer), 0);
     tab.set(L.synData, L.words.params);
     tab.set(new Uint32Array(L.inputData.buffer), L.words.params + L.words.syn);
-    const tabBuf = make('engine tables', 4 * tab.length, S, tab);
+    const tabBuf = made('tables', 'engine tables', 4 * tab.length, S, tab);
     const refr = new Uint32Array(L.words.refr + 2 * L.B);
     refr.set(L.refrData);
     refr.fill(0xffffffff, L.words.refr + L.B);  // no bad element yet (atomicMin keeps the first)
-    const refrBuf = make('engine refractory and frozen copies', 4 * refr.length, S | SRC, refr);
-    const acc = make('engine arrival rings', 4 * L.words.acc, S);
-    const spk = make('engine spike lists', 4 * (2 + 2 * L.total), S);
-    const rec = [0, 1].map((q) => make(`engine records ${q}`, 4 * R.words, S | SRC | DST));
-    const readback = [0, 1].map((q) => make(`engine readback ${q}`, 4 * (R.words + 2 * L.B), GPUBufferUsage.MAP_READ | DST));
-    const steps = make('engine step table', STEP_ALIGN * k, GPUBufferUsage.UNIFORM, offsetTable(k, STEP_ALIGN, (q) => q));
+    const refrBuf = made('refractory', 'engine refractory and frozen copies', 4 * refr.length, S | SRC, refr);
+    const acc = made('arrivals', 'engine arrival rings', 4 * L.words.acc, S);
+    const spk = made('spikes', 'engine spike lists', 4 * (2 + 2 * L.total), S);
+    const rec = [0, 1].map((q) => made('records', `engine records ${q}`, 4 * R.words, S | SRC | DST));
+    const readback = [0, 1].map((q) => made('readback', `engine readback ${q}`, 4 * (R.words + 2 * L.B), GPUBufferUsage.MAP_READ | DST));
+    const steps = made('uniforms', 'engine step table', STEP_ALIGN * k, GPUBufferUsage.UNIFORM, offsetTable(k, STEP_ALIGN, (q) => q));
     const mainLayout = device.createBindGroupLayout({ label: 'spikegpu engine', entries: reflection.layoutEntries(0) });
     const stepLayout = device.createBindGroupLayout({ label: 'spikegpu engine step', entries: reflection.layoutEntries(1, new Set(['S'])) });
     const byName = (r: GPUBuffer): Record<string, GPUBufferBinding> => ({
@@ -241,7 +243,7 @@ export class GpuEngine {
     const step = device.createBindGroup({ label: 'spikegpu engine step', layout: stepLayout, entries: [{ binding: 0, resource: { buffer: steps, size: 16 } }] });
     const layout = device.createPipelineLayout({ bindGroupLayouts: [mainLayout, stepLayout] });
     const module = device.createShaderModule({ label: 'spikegpu engine (generated)', code });
-    const stores = await storeRuns(device, make, reflection, module, [mainLayout, stepLayout], conn, fused !== null);
+    const stores = await storeRuns(device, building, reflection, module, [mainLayout, stepLayout], conn, fused !== null);
     const pipeline = (entryPoint: string, constants?: Record<string, number>, with3 = layout) =>
       device.createComputePipelineAsync({ label: `spikegpu engine ${entryPoint}`, layout: with3, compute: { module, entryPoint, constants } });
     const none = Promise.resolve(null);
@@ -253,14 +255,12 @@ export class GpuEngine {
     ]);
     const width = Math.max(0, ...probes.map((p) => p.width));
     return new GpuEngine(plan, gpu, L, R, k, { neurons, propagate, sample, release: release && { pipeline: release, items: releasing }, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null, stores: stores.runs }, { main, step },
-      { params, state: stateBuf, refr: refrBuf, rec, readback, all }, width);
+      { params, state: stateBuf, refr: refrBuf, rec, readback, all, allocated }, width);
   }
 
   private dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, items: number): void {
-    const groups = Math.max(1, Math.ceil(items / WG));
-    const x = Math.min(groups, this.gpu.device.limits.maxComputeWorkgroupsPerDimension);
     pass.setPipeline(pipeline);
-    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+    pass.dispatchWorkgroups(...dispatchGrid(Math.ceil(items / WG), this.gpu.device.limits.maxComputeWorkgroupsPerDimension));
   }
 
   private submit(t0: number, m: number, which: number, rb: GPUBuffer): void {

@@ -2,11 +2,12 @@
 // (10⁹ synapses are too many to draw on the host). Row lengths are counted on the GPU and read
 // back (4 bytes per pre neuron) so the host can pack whole rows of every projection into synapse
 // stores no larger than one binding; the fill kernels then write each row straight into its store.
-import { type MakeBuffer, bindBuffers, readBuffer } from '../gpu/chunks';
+import { type MakeBuffer, bindBuffers, dispatchGrid, readBuffer } from '../gpu/chunks';
 import { ShaderReflection, packStruct } from '../gpu/reflect';
 import { CONNECTIVITY_WGSL } from '../gpu/shaders';
 import { seedKey } from '../rng/philox';
 import { BLOCK, type BuildSpec, type Csr, binomialThresholds, buildCsr, rowStarts } from '../compile/csr';
+import { NetworkSpecError } from '../spec/validate';
 
 /**
  * Rows [row0, row1) of projection `projection` (its synapses first .. first + count − 1) lie in
@@ -22,10 +23,11 @@ export interface StorePlan { size: number; words: boolean }
  * possible. Projections share stores, so one dispatch propagates all of a store's projections.
  * Those with weight words go apart from those without (no store carries words it does not use)
  * unless `together` (one workgroup running many steps binds a single store). A row larger than
- * `maxWords` throws (it could not be bound).
+ * `maxWords` is refused at the connectivity of its projection, named by `indices` (the
+ * description's index of each; by default its position here): it could not be bound.
  */
 export function packRows(
-  rowStarts: readonly Uint32Array[], hasWords: readonly boolean[], maxWords: number, together = false,
+  rowStarts: readonly Uint32Array[], hasWords: readonly boolean[], maxWords: number, together = false, indices: readonly number[] = rowStarts.map((_, q) => q),
 ): { pieces: Piece[]; stores: StorePlan[] } {
   const pieces: Piece[] = [];
   const stores: StorePlan[] = [];
@@ -44,7 +46,7 @@ export function packRows(
         while (row1 < nRows && rs[row1 + 1]! - first <= maxWords - store.size) row1++;
         if (row1 === row0) {
           if (store.size === 0) {
-            throw new RangeError(`row ${row0} of projection ${projection} holds ${rs[row0 + 1]! - first} synapses, more than one binding holds (${maxWords})`);
+            throw new NetworkSpecError([{ path: `projections[${indices[projection]}].connectivity`, message: `row ${row0} holds ${rs[row0 + 1]! - first} synapses, more than one GPU buffer binding holds (${maxWords})` }]);
           }
           open = -1; // full: the row starts the next store
           continue;
@@ -65,12 +67,6 @@ export function segmentWords(limits: GPUSupportedLimits, cap = Infinity): number
 }
 
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-
-/** A 2-D grid for `groups` workgroups (each dimension ≤ 65535). */
-function grid(groups: number): [number, number] {
-  const x = Math.max(1, Math.min(groups, 65535));
-  return [x, Math.max(1, Math.ceil(groups / x))];
-}
 
 class Builder {
   private readonly layout: GPUBindGroupLayout;
@@ -107,7 +103,7 @@ class Builder {
 
   /** Runs one entry point over `groups` workgroups with the given buffers bound. */
   run(entry: string, groups: number, values: Record<string, number | readonly number[]>, bind: GPUBuffer[]): void {
-    const [gx, gy] = grid(groups);
+    const [gx, gy] = dispatchGrid(groups, this.device.limits.maxComputeWorkgroupsPerDimension);
     this.device.queue.writeBuffer(this.params, 0, packStruct(this.reflect.struct('BuildParams'), { ...values, groups_x: gx }));
     const bg = bindBuffers(this.device, this.layout, [this.params, ...bind]);
     const enc = this.device.createCommandEncoder();
@@ -142,10 +138,12 @@ export interface GpuConnectivity {
  * device's limits; tests pass less), packed as packRows says. Drawn rules run on the GPU; lists
  * are built on the host and uploaded, their words being list indices (the simulation replaces
  * them with fixed-point weights). Projections marked `procedural` (canRegenerate rules only) are
- * drawn once to count their in-degrees and not stored.
+ * drawn once to count their in-degrees and not stored. `indices`: each spec's projection in the
+ * description, named by errors (by default its position in `specs`).
  */
 export async function buildConnectivityGpu(
   device: GPUDevice, make: MakeBuffer, specs: readonly BuildSpec[], maxWords: number, together = false, procedural: readonly boolean[] = [],
+  indices: readonly number[] = specs.map((_, q) => q),
 ): Promise<GpuConnectivity> {
   const b = new Builder(device, make);
   try {
@@ -154,11 +152,12 @@ export async function buildConnectivityGpu(
     for (const [q, s] of specs.entries()) counted.push(await countRows(b, device, s, procedural[q] ?? false));
     const stored = specs.map((_, q) => !procedural[q]);
     const rowStartsAll = counted.map((c) => c.rowStart);
+    // packRows numbers the stored projections only.
+    const storedIndex = specs.flatMap((_, q) => (stored[q] ? [q] : []));
     const { pieces, stores: plans } = packRows(
       rowStartsAll.filter((_, q) => stored[q]), specs.filter((_, q) => stored[q]).map((s) => s.randomWeights || s.connect.rule === 'list'), maxWords, together,
+      storedIndex.map((q) => indices[q]!),
     );
-    // packRows numbered the stored projections only.
-    const storedIndex = specs.flatMap((_, q) => (stored[q] ? [q] : []));
     for (const piece of pieces) piece.projection = storedIndex[piece.projection]!;
     const stores = plans.map((p, k) => ({
       size: p.size,

@@ -6,6 +6,7 @@
 import { REFRACTORY_LEFT, SPIKED } from '../equations/compile';
 import { local, wgslStatements } from '../equations/emit';
 import type { Plan, PopulationPlan } from '../compile/plan';
+import { HEADER, type RecordLayout, STEPS_DONE, recordLayout as sharedRecordLayout } from '../compile/gpu_sizes';
 import { foldedStep, populationResolver } from './cpu_neurons';
 import type { GpuLayout } from './gpu_layout';
 import { inputCode } from './gpu_inputs';
@@ -19,24 +20,12 @@ import { storesWgsl } from './gpu_stores';
 export const scatters = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense && !pl.rows);
 
 export const WG = 64;
-/** Words of the records header: spike pairs, bad count, bad step, bad element, steps done; then spikes per population. */
-export const HEADER = 5;
-export const STEPS_DONE = 4;
+export { HEADER, type RecordLayout, STEPS_DONE };
 
-export interface RecordLayout { rates: number; pairs: number; capacity: number; probes: number[]; probeWidth: number[]; words: number }
-
-/** Where one chunk of `steps` steps records what: rates, probe samples, then (step, element) pairs (last: read only up to their count). */
+/** Where one chunk of `steps` steps records what (src/compile/gpu_sizes.ts recordLayout). */
 export function recordLayout(plan: Plan, L: GpuLayout, probes: readonly { every: number; width: number }[], steps: number, capacity: number): RecordLayout {
-  let at = HEADER + plan.populations.length;
-  const rates = at;
-  if (plan.recordRates) at += steps * L.B * plan.populations.length;
-  const probeAt = probes.map((p) => { const o = at; at += (Math.floor(steps / p.every) + 1) * p.width; return o; });
-  const pairs = at;
-  at += 2 * capacity;
-  return { rates, pairs, capacity, probes: probeAt, probeWidth: probes.map((p) => p.width), words: at };
+  return sharedRecordLayout(plan.populations.length, L.B, plan.recordRates, probes, steps, capacity);
 }
-
-
 
 function neuronFunction(plan: Plan, L: GpuLayout, p: PopulationPlan, probedInput: number | null): string {
   const m = p.model, q = p.index, size = p.size, T = tableBases(L);

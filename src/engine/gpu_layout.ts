@@ -2,7 +2,8 @@
 // allocated: the element order (population, copy, neuron), the state and per-neuron parameter
 // offsets, the arrival rings with their fixed-point scales (integer atomics make the order of
 // additions irrelevant), the synapse tables, the input tables, and the byte size of each buffer.
-import { buildSynapses, drawnOnGpu, type Synapses } from '../compile/connectivity';
+import { buildSynapses, type Synapses } from '../compile/connectivity';
+import { delayBound, maskRingDepth, placement, ringDepth, slotKey, tableWords } from '../compile/gpu_sizes';
 import type { Plan, ProjectionPlan } from '../compile/plan';
 import { BLOCK, type BuildSpec, type ConnectRule, binomialThresholds, scaleWord } from '../compile/csr';
 import type { Piece } from './gpu_build';
@@ -108,6 +109,12 @@ function uniformFixed(w: { uniform: [number, number] }, scale: number): { low: n
   return { low, span: high - low + 1 };
 }
 
+/** A procedural or GPU-drawn projection's fixed-point weight: one number (span 0), or a uniform range drawn from each synapse's weight word. */
+function fixedWeight(w: Projection['weight'], scale: number): { low: number; span: number; random: boolean } {
+  if (isUniform(w)) return { ...uniformFixed(w, scale), random: true };
+  return { low: Math.round((typeof w === 'number' ? w : 1) * scale), span: 0, random: false };
+}
+
 /** The largest |weight| a procedural projection draws. */
 const procedureWeight = (w: Projection['weight']) => (typeof w === 'number' ? Math.abs(w) : isUniform(w) ? Math.max(...w.uniform.map(Math.abs)) : 1);
 
@@ -139,12 +146,12 @@ export function gpuLayout(plan: Plan): GpuLayout {
   const take = (n: number) => { const at = words; words += n; return at; };
   const state = plan.populations.map((p) => p.model.variables.map(() => take(B * p.size)));
   const own = plan.projections.map((pr) => (pr.synapse.kind === 'exponential' && pr.variable < 0 ? take(B * pr.target.size) : null));
-  const hasContinuous = plan.projections.some((pr) => pr.synapse.kind === 'electrical' || pr.synapse.kind === 'diffusion');
-  const cont = hasContinuous ? take(B * plan.n) : null;
+  const where = plan.projections.map((pr) => placement(pr.spec, pr.weightPerCopy !== null));
+  const cont = where.includes('continuous') ? take(B * plan.n) : null;
   // Procedural projections are never built on the host: their rows are drawn again at each spike.
-  const procedural = plan.projections.map((pr) => pr.spec.storage === 'procedural');
+  const procedural = where.map((w) => w === 'procedural');
   // Nor are the rows the GPU draws itself (src/engine/gpu_stores.ts).
-  const gpuRows = plan.projections.map((pr, k) => !procedural[k] && drawnOnGpu(pr.spec));
+  const gpuRows = where.map((w) => w === 'drawn');
   const built = plan.projections.map((pr, k) => (procedural[k] || gpuRows[k] ? null : buildSynapses(pr.spec, pr.index, plan.seed, pr.source, pr.target)));
   const dstate = plan.projections.map((pr, k) => (pr.synapse.kind === 'diffusion' ? take(4 * B * built[k]!.post.length) : null));
   const stateData = new Float32Array(words);
@@ -161,33 +168,31 @@ export function gpuLayout(plan: Plan): GpuLayout {
 
   words = 0;
   const params = plan.populations.map((p) => p.params.map((x) => (typeof x === 'number' ? null : take(B * p.size))));
-  const paramData = new Float32Array(Math.max(words, 4));
+  const paramData = new Float32Array(tableWords(words));
   plan.populations.forEach((p, q) => p.params.forEach((x, k) => { if (typeof x !== 'number') paramData.set(x, params[q]![k]!); }));
 
   words = 0;
   const refr = plan.populations.map((p) => (p.refractory === null ? null : take(B * p.size)));
   const refrPeriod = plan.populations.map((p) => (p.refractory instanceof Int32Array ? take(B * p.size) : null));
-  const refrData = new Uint32Array(Math.max(words, 4));
+  const refrData = new Uint32Array(tableWords(words));
   plan.populations.forEach((p, q) => { if (p.refractory instanceof Int32Array) refrData.set(p.refractory, refrPeriod[q]!); });
-  const refrWords = Math.max(words, 4);
+  const refrWords = tableWords(words);
 
   // The arrival slots chemical synapses feed, with a bound on one step's arrivals.
-  const ring = 1 + Math.max(0, ...plan.projections.map((pr, k) => (built[k] ? built[k]!.maxDelay : (pr.spec.delay as number | undefined) ?? 0)));
-  const slotKey = new Map<string, number>();
+  const ring = ringDepth(plan.projections.map((pr, k) => built[k]?.maxDelay ?? delayBound(pr.spec.delay)));
+  const slotIndex = new Map<string, number>();
   const slots: Slot[] = [];
   const bounds: number[] = [];
   const slotOf = (pr: ProjectionPlan) => {
-    const own = pr.synapse.kind === 'exponential' && pr.variable < 0 ? pr.index : -1;
-    const key = `${pr.target.index}:${pr.variable}:${own}`;
-    if (!slotKey.has(key)) { slotKey.set(key, slots.length); slots.push({ population: pr.target.index, variable: pr.variable, own, offset: 0, scale: 1 }); bounds.push(0); }
-    return slotKey.get(key)!;
+    const key = slotKey(pr.spec, pr.index);
+    if (!slotIndex.has(key)) {
+      const own = pr.synapse.kind === 'exponential' && pr.variable < 0 ? pr.index : -1;
+      slotIndex.set(key, slots.length); slots.push({ population: pr.target.index, variable: pr.variable, own, offset: 0, scale: 1 }); bounds.push(0);
+    }
+    return slotIndex.get(key)!;
   };
   // Dense gathers: a dense rule (or storage 'dense') with one delay and one weight set for all copies.
-  const isDense = plan.projections.map((pr, k) => {
-    const storage = pr.spec.storage ?? 'auto', rule = pr.spec.connectivity.rule;
-    return built[k] !== null && (pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential') && typeof built[k]!.delay === 'number' && !pr.weightPerCopy
-      && (storage === 'dense' || (storage === 'auto' && (rule === 'dense' || rule === 'seed-random')));
-  });
+  const isDense = where.map((w) => w === 'dense');
   const chemical = plan.projections.filter((pr) => (pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential') && !isDense[pr.index]);
   plan.projections.forEach((pr) => { if (isDense[pr.index]) slotOf(pr); });
   for (const pr of chemical) {
@@ -200,13 +205,13 @@ export function gpuLayout(plan: Plan): GpuLayout {
   }
   words = 0;
   slots.forEach((s, k) => { s.scale = fixedScale(bounds[k]!); s.offset = take(ring * B * plan.populations[s.population]!.size); });
-  const maskRing = 3 + Math.max(0, ...built.map((b, k) => (isDense[k] ? b!.maxDelay : 0)));
+  const maskRing = maskRingDepth(built.flatMap((b, k) => (isDense[k] ? [b!.maxDelay] : [])));
   const masks = plan.populations.map((p) => {
     if (!plan.projections.some((pr) => isDense[pr.index] && pr.source === p)) return null;
     const w = Math.ceil(p.size / 32);
     return { offset: take(maskRing * B * w), words: w };
   });
-  const accWords = Math.max(words, 4);
+  const accWords = tableWords(words);
 
   // Synapse tables: u32 words; fixed-point weights as i32 bits.
   words = 0;
@@ -226,28 +231,35 @@ export function gpuLayout(plan: Plan): GpuLayout {
         parts.push({ at: cdf, data: binomialThresholds(BLOCK, c.p) });
         parts.push({ at: cdf + BLOCK, data: binomialThresholds(pr.target.size % BLOCK || BLOCK, c.p) });
       }
-      const w = pr.spec.weight, random = isUniform(w);
-      const [low, high] = random ? w.uniform : [typeof w === 'number' ? w : 1, 0];
-      const noSelf = excludesSelf(pr.spec);
-      const q = random ? uniformFixed({ uniform: [low, high] }, scale) : { low: Math.round(low * scale), span: 0 };
+      const q = fixedWeight(pr.spec.weight, scale);
       return {
         plan: pr, synapses: unstored(pr), rowStart: 0, post: 0, weight: null, delay: null, constant: q.low, slot, continuous: null, dense: null,
-        procedural: { cdf, noSelf, low: q.low, span: q.span, random }, rows: null, perCopy: perCopyTable(pr, scale),
+        procedural: { cdf, noSelf: excludesSelf(pr.spec), ...q }, rows: null, perCopy: perCopyTable(pr, scale),
       };
     }
     if (gpuRows[k]) {
-      const slot = slotOf(pr), scale = slots[slot]!.scale, w = pr.spec.weight, random = isUniform(w);
-      const q = random ? uniformFixed(w, scale) : { low: Math.round((typeof w === 'number' ? w : 1) * scale), span: 0 };
+      const slot = slotOf(pr), scale = slots[slot]!.scale, q = fixedWeight(pr.spec.weight, scale);
       const spec: BuildSpec = {
-        connect: pr.spec.connectivity as ConnectRule, nPre: pr.source.size, nPost: pr.target.size, stream: pr.index, seed: plan.seed, noSelf: excludesSelf(pr.spec), randomWeights: random,
+        connect: pr.spec.connectivity as ConnectRule, nPre: pr.source.size, nPost: pr.target.size, stream: pr.index, seed: plan.seed, noSelf: excludesSelf(pr.spec), randomWeights: q.random,
       };
       return {
         plan: pr, synapses: unstored(pr), rowStart: take(pr.source.size + 1), post: 0, weight: null, delay: null, constant: q.low, slot, continuous: null, dense: null, procedural: null,
-        rows: { spec, low: q.low, span: q.span, random, degreeBound: rowsDegreeBound(pr), pieces: [], synapses: 0, maxInDegree: 0 }, perCopy: perCopyTable(pr, scale),
+        rows: { spec, ...q, degreeBound: rowsDegreeBound(pr), pieces: [], synapses: 0, maxInDegree: 0 }, perCopy: perCopyTable(pr, scale),
       };
     }
     const s = built[k]!;
-    const chemicalSlot = pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential' ? slotOf(pr) : -1;
+    if (isDense[k]) {
+      // Only the weight matrix: the gathers read neither rows nor per-synapse weights.
+      const W = new Float32Array(s.nPre * s.nPost);
+      for (let i = 0; i < s.nPre; i++) for (let q = s.rowStart[i]!; q < s.rowStart[i + 1]!; q++) W[s.post[q]! * s.nPre + i]! += typeof s.weight === 'number' ? s.weight : s.weight[q]!;
+      const at = take(W.length);
+      parts.push({ at, data: new Uint32Array(W.buffer) });
+      return {
+        plan: pr, synapses: s, rowStart: 0, post: 0, weight: null, delay: null, constant: 0, slot: slotOf(pr), continuous: null,
+        dense: { weights: at, delay: s.delay as number }, procedural: null, rows: null, perCopy: null,
+      };
+    }
+    const chemicalSlot = where[k] === 'rows' ? slotOf(pr) : -1;
     const scale = chemicalSlot >= 0 ? slots[chemicalSlot]!.scale : 1;
     const rowStart = take(s.rowStart.length); parts.push({ at: rowStart, data: s.rowStart });
     const post = take(s.post.length); parts.push({ at: post, data: s.post });
@@ -261,14 +273,6 @@ export function gpuLayout(plan: Plan): GpuLayout {
     if (typeof s.delay !== 'number') { delay = take(s.post.length); parts.push({ at: delay, data: s.delay }); }
     const constant = typeof s.weight === 'number' ? Math.round(s.weight * scale) : 0;
     let continuous: ProjectionLayout['continuous'] = null;
-    let dense: ProjectionLayout['dense'] = null;
-    if (isDense[k]) {
-      const W = new Float32Array(s.nPre * s.nPost);
-      for (let i = 0; i < s.nPre; i++) for (let q = s.rowStart[i]!; q < s.rowStart[i + 1]!; q++) W[s.post[q]! * s.nPre + i]! += typeof s.weight === 'number' ? s.weight : s.weight[q]!;
-      const at = take(W.length);
-      parts.push({ at, data: new Uint32Array(W.buffer) });
-      dense = { weights: at, delay: s.delay as number };
-    }
     if (chemicalSlot < 0) {
       const f32 = (a: Float64Array) => { const at = take(a.length); parts.push({ at, data: new Uint32Array(Float32Array.from(a).buffer) }); return at; };
       const cw = typeof s.weight === 'number' ? null : f32(s.weight);
@@ -285,9 +289,9 @@ export function gpuLayout(plan: Plan): GpuLayout {
       const preAt = take(pre.length); parts.push({ at: preAt, data: pre });
       continuous = { weight: cw, g2: cg, colStart, colSyn, pre: preAt, state: dstate[k]! };
     }
-    return { plan: pr, synapses: s, rowStart, post, weight, delay, constant, slot: chemicalSlot, continuous, dense, procedural: null, rows: null, perCopy: perCopyTable(pr, chemicalSlot >= 0 ? scale : null) };
+    return { plan: pr, synapses: s, rowStart, post, weight, delay, constant, slot: chemicalSlot, continuous, dense: null, procedural: null, rows: null, perCopy: perCopyTable(pr, chemicalSlot >= 0 ? scale : null) };
   });
-  const synData = new Uint32Array(Math.max(words, 4));
+  const synData = new Uint32Array(tableWords(words));
   for (const { at, data } of parts) synData.set(new Uint32Array(data.buffer, data.byteOffset, data.length), at);
 
   // Inputs: per element values of amplitude, σ or rate, and waveform samples.
@@ -296,7 +300,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
   const masked = (inp: Plan['inputs'][number]) => !inp.values && inp.neurons.length < inp.target.size;
   const inputs = plan.inputs.map((inp) => (inp.values || masked(inp) ? take(B * inp.target.size) : null));
   const waves = plan.inputs.map((inp) => (inp.spec.kind === 'waveform' ? take(inp.spec.samples.length) : null));
-  const inputData = new Float32Array(Math.max(words, 4));
+  const inputData = new Float32Array(tableWords(words));
   plan.inputs.forEach((inp, q) => {
     const m = inp.neurons.length;
     if (inputs[q] !== null) for (let c = 0; c < B; c++) for (let k = 0; k < m; k++) inputData[inputs[q]! + c * inp.target.size + inp.neurons[k]!] = inp.values ? inp.values[c * m + k]! : 1;

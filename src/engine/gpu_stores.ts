@@ -7,7 +7,8 @@ import { GpuLimitError } from '../gpu/device';
 import type { ShaderReflection } from '../gpu/reflect';
 import { type GpuConnectivity, buildConnectivityGpu, segmentWords } from './gpu_build';
 import type { GpuLayout } from './gpu_layout';
-import { tableBases, u } from './gpu_tables';
+import { NetworkSpecError } from '../spec/validate';
+import { rowHead, spikeWeight, tableBases, u } from './gpu_tables';
 
 /** The group the store being propagated is bound at. */
 export const STORE_GROUP = 2;
@@ -21,11 +22,13 @@ export const STORE_GROUP = 2;
 export async function buildStores(device: GPUDevice, make: MakeBuffer, L: GpuLayout, maxWords: number, together: boolean): Promise<GpuConnectivity | null> {
   const drawn = L.projections.filter((pl) => pl.rows);
   if (drawn.length === 0) return null;
-  const conn = await buildConnectivityGpu(device, make, drawn.map((pl) => pl.rows!.spec), maxWords, together);
+  const conn = await buildConnectivityGpu(device, make, drawn.map((pl) => pl.rows!.spec), maxWords, together, [], drawn.map((pl) => pl.plan.index));
   drawn.forEach((pl, q) => {
     const built = conn.projections[q]!, rows = pl.rows!;
     // The fixed-point scale was chosen for at most degreeBound arrivals per target and step.
-    if (built.maxInDegree > rows.degreeBound) throw new Error(`${pl.plan.name}: a target received ${built.maxInDegree} synapses, past the bound ${rows.degreeBound} its arrivals were scaled for`);
+    if (built.maxInDegree > rows.degreeBound) {
+      throw new NetworkSpecError([{ path: `projections[${pl.plan.index}].connectivity`, message: `a target received ${built.maxInDegree} synapses, past the bound ${rows.degreeBound} its arrivals were scaled for` }]);
+    }
     L.synData.set(built.rowStart, pl.rowStart);
     rows.pieces = conn.pieces.filter((p) => p.projection === q);
     rows.synapses = built.synapses;
@@ -76,19 +79,14 @@ export function storesWgsl(L: GpuLayout, wg: number): string {
     for (const pl of L.projections) {
       const mine = pl.rows?.pieces.filter((p) => p.store === st && p.count > 0) ?? [];
       if (mine.length === 0) continue;
-      const R = pl.rows!, src = pl.plan.source, nPost = pl.plan.target.size, slot = L.slots[pl.slot]!;
       // The synapse s of the projection is word s + (at − first) of its store (mod 2³²).
-      const weight = (w: string) => (pl.perCopy !== null ? `bitcast<i32>(tab[${u(T.syn + pl.perCopy)} + copy])`
-        : R.random ? `(${R.low}i + i32(philox_mulhi(store_words[${w}], ${u(R.span)})))` : `${pl.constant}i`);
       out.push(
-        `  if (g >= ${u(L.popBase[src.index]!)} && g < ${u(L.popBase[src.index]! + L.B * src.size)}) {`,
-        `    let e = g - ${u(L.popBase[src.index]!)}; let copy = e / ${u(src.size)}; let i = e - copy * ${u(src.size)};`,
-        `    let base = ${u(slot.offset)} + ((t + 1u + ${u(pl.synapses.delay as number)}) % ${u(L.ring)}) * ${u(L.B * nPost)} + copy * ${u(nPost)};`,
+        ...rowHead(L, pl),
         ...mine.map((p) => [
           `    if (i >= ${u(p.row0)} && i < ${u(p.row1)}) {`,
           `      for (var s = tab[${u(T.syn + pl.rowStart)} + i]; s < tab[${u(T.syn + pl.rowStart)} + i + 1u]; s++) {`,
           `        let w = s + ${u((p.at - p.first) >>> 0)};`,
-          `        atomicAdd(&acc[base + store_targets[w]], ${weight('w')});`,
+          `        atomicAdd(&acc[base + store_targets[w]], ${spikeWeight(L, pl, 'store_words[w]')});`,
           '      }', '    }'].join('\n')),
         '  }');
     }

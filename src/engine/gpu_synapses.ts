@@ -7,7 +7,7 @@ import { wgslStatements } from '../equations/emit';
 import { DT, INPUT } from '../equations/model';
 import { RELEASE_MODEL, releaseParameters } from '../models/registry';
 import type { GpuLayout } from './gpu_layout';
-import { f, tableBases, u } from './gpu_tables';
+import { elementOf, f, inPopulation, ringAt, rowHead, spikeWeight, tableBases, u } from './gpu_tables';
 
 
 /** Whether electrical or diffusion synapses send currents into population q. */
@@ -43,18 +43,16 @@ export function currentsCode(plan: Plan, L: GpuLayout, kept: ReadonlyMap<string,
     };
     const src = pr.source, dst = pr.target;
     const w = (syn: string) => (pl.perCopy !== null ? `tabf(${u(T.syn + pl.perCopy)} + copy)` : c.weight !== null ? `tabf(${u(T.syn + c.weight)} + ${syn})` : f(pl.synapses.weight as number));
-    const range = (p: PopulationPlan) => `g >= ${u(L.popBase[p.index]!)} && g < ${u(L.popBase[p.index]! + L.B * p.size)}`;
-    const local = (p: PopulationPlan) => `let e = g - ${u(L.popBase[p.index]!)}; let copy = e / ${u(p.size)}; let i = e - copy * ${u(p.size)};`;
     if (s.kind === 'electrical') {
       // g2 is the weight unless given (a batch varying the weight varies both, as on the CPU).
       const g2 = (syn: string) => (s.g2 === undefined ? w(syn) : c.g2 !== null ? `tabf(${u(T.syn + c.g2)} + ${syn})` : f(pl.synapses.g2 as number));
-      out.push(`  if (${range(src)}) { ${local(src)}`,
+      out.push(`  if (${inPopulation(L, src)}) { ${elementOf(L, src)}`,
         `    for (var q = tab[${u(T.syn + pl.rowStart)} + i]; q < tab[${u(T.syn + pl.rowStart)} + i + 1u]; q++) { ${add(1, `${w('q')} * (${v(dst, `copy * ${u(dst.size)} + tab[${u(T.syn + pl.post)} + q]`)} - ${v(src, 'e')})`)} }`, '  }');
-      out.push(`  if (${range(dst)}) { ${local(dst)}`,
+      out.push(`  if (${inPopulation(L, dst)}) { ${elementOf(L, dst)}`,
         `    for (var k = tab[${u(T.syn + c.colStart)} + i]; k < tab[${u(T.syn + c.colStart)} + i + 1u]; k++) { let q = tab[${u(T.syn + c.colSyn)} + k];`,
         `      ${add(0, `${g2('q')} * (${v(src, `copy * ${u(src.size)} + tab[${u(T.syn + c.pre)} + q]`)} - ${v(dst, 'e')})`)} }`, '  }');
     } else if (s.kind === 'diffusion') {
-      out.push(`  if (${range(dst)}) { ${local(dst)}`,
+      out.push(`  if (${inPopulation(L, dst)}) { ${elementOf(L, dst)}`,
         `    for (var k = tab[${u(T.syn + c.colStart)} + i]; k < tab[${u(T.syn + c.colStart)} + i + 1u]; k++) { let q = tab[${u(T.syn + c.colSyn)} + k];`,
         `      ${add(0, `${w('q')} * state[${u(c.state!)} + 4u * (copy * ${u(M)} + q)] * (${v(dst, 'e')} - ${f(s.esyn)})`)} }`, '  }');
     }
@@ -193,15 +191,10 @@ export function maskClear(L: GpuLayout): string[] {
  * synapse's weight word, added in fixed point.
  */
 function proceduralCode(L: GpuLayout, pl: GpuLayout['projections'][number]): string[] {
-  const T = tableBases(L), pr = pl.plan, src = pr.source, nPost = pr.target.size, slot = L.slots[pl.slot]!, c = pr.spec.connectivity;
+  const T = tableBases(L), pr = pl.plan, nPost = pr.target.size, c = pr.spec.connectivity;
   const P = pl.procedural!, stream = pr.index, noSelf = P.noSelf ? 'true' : 'false';
-  const weight = (word: string) => (pl.perCopy !== null ? `bitcast<i32>(tab[${u(T.syn + pl.perCopy)} + copy])`
-    : P.random ? `(${P.low}i + i32(philox_mulhi(${word}, ${u(P.span)})))` : `${pl.constant}i`);
-  const head = [
-    `  if (g >= ${u(L.popBase[src.index]!)} && g < ${u(L.popBase[src.index]! + L.B * src.size)}) {`,
-    `    let e = g - ${u(L.popBase[src.index]!)}; let copy = e / ${u(src.size)}; let i = e - copy * ${u(src.size)};`,
-    `    let base = ${u(slot.offset)} + ((t + 1u + ${u(pl.synapses.delay as number)}) % ${u(L.ring)}) * ${u(L.B * nPost)} + copy * ${u(nPost)};`,
-  ];
+  const weight = (word: string) => spikeWeight(L, pl, word);
+  const head = rowHead(L, pl);
   if (c.rule === 'fixed-out-degree') {
     return [...head,
       `    for (var j = 0u; j < ${u(c.k)}; j++) {`,
@@ -232,16 +225,13 @@ export function propagateCode(plan: Plan, L: GpuLayout): string[] {
   const T = tableBases(L), out: string[] = [];
   for (const pl of L.projections) {
     if (pl.slot < 0 || pl.dense || pl.rows) continue;  // rows the GPU drew propagate from their stores (gpu_stores.ts)
-    const pr = pl.plan, src = pr.source, slot = L.slots[pl.slot]!, nPost = pr.target.size;
-    const weight = pl.perCopy !== null ? `bitcast<i32>(tab[${u(T.syn + pl.perCopy)} + copy])` : pl.weight !== null ? `bitcast<i32>(tab[${u(T.syn + pl.weight)} + s])` : `${pl.constant}i`;
-    const delay = pl.delay !== null ? `tab[${u(T.syn + pl.delay)} + s]` : u(pl.synapses.delay as number);
     if (pl.procedural) { out.push(...proceduralCode(L, pl)); continue; }
+    // With per-synapse delays each synapse finds its own ring slot.
+    const base = pl.delay !== null ? ringAt(L, pl, `tab[${u(T.syn + pl.delay)} + s]`) : 'base';
     out.push(
-      `  if (g >= ${u(L.popBase[src.index]!)} && g < ${u(L.popBase[src.index]! + L.B * src.size)}) {`,
-      `    let e = g - ${u(L.popBase[src.index]!)}; let copy = e / ${u(src.size)}; let i = e - copy * ${u(src.size)};`,
+      ...rowHead(L, pl),
       `    for (var s = tab[${u(T.syn + pl.rowStart)} + i]; s < tab[${u(T.syn + pl.rowStart)} + i + 1u]; s++) {`,
-      `      let at = ${u(slot.offset)} + ((t + 1u + ${delay}) % ${u(L.ring)}) * ${u(L.B * nPost)} + copy * ${u(nPost)} + tab[${u(T.syn + pl.post)} + s];`,
-      `      atomicAdd(&acc[at], ${weight});`,
+      `      atomicAdd(&acc[${base} + tab[${u(T.syn + pl.post)} + s]], ${spikeWeight(L, pl)});`,
       '    }',
       '  }',
     );

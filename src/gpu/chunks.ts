@@ -40,6 +40,12 @@ export async function allocateScoped<T>(
   return { value: value as T, buffers };
 }
 
+/** A 2-D grid of at least `groups` workgroups (at least one), each dimension at most `perDimension` (maxComputeWorkgroupsPerDimension). */
+export function dispatchGrid(groups: number, perDimension: number): [number, number] {
+  const x = Math.max(1, Math.min(groups, perDimension));
+  return [x, Math.max(1, Math.ceil(groups / x))];
+}
+
 export interface ChunkLoop {
   /** Readback buffers, used in turn (two: one mapped while the other's chunk runs). */
   readback: readonly GPUBuffer[];
