@@ -27,7 +27,7 @@ export interface ProjectionLayout {
   slot: number;
   /**
    * Stored dense and gathered by each target neuron from the source's spike masks in ascending
-   * source order (the CPU's order of additions): the weight matrix [post · nPre + pre] in `syn`
+   * source order (the CPU's order of additions): the weight matrix [pre · nPost + post] in `syn`
    * (f32), and the constant delay. Null: stored as rows and scattered with fixed-point atomics.
    */
   dense: { weights: number; delay: number } | null;
@@ -249,9 +249,10 @@ export function gpuLayout(plan: Plan): GpuLayout {
     }
     const s = built[k]!;
     if (isDense[k]) {
-      // Only the weight matrix: the gathers read neither rows nor per-synapse weights.
+      // Only the weight matrix, by source neuron ([pre][post]): the invocations of a gather read one
+      // spiking source's weights side by side (coalesced), not a target's row each.
       const W = new Float32Array(s.nPre * s.nPost);
-      for (let i = 0; i < s.nPre; i++) for (let q = s.rowStart[i]!; q < s.rowStart[i + 1]!; q++) W[s.post[q]! * s.nPre + i]! += typeof s.weight === 'number' ? s.weight : s.weight[q]!;
+      for (let i = 0; i < s.nPre; i++) for (let q = s.rowStart[i]!; q < s.rowStart[i + 1]!; q++) W[i * s.nPost + s.post[q]!]! += typeof s.weight === 'number' ? s.weight : s.weight[q]!;
       const at = take(W.length);
       parts.push({ at, data: new Uint32Array(W.buffer) });
       return {

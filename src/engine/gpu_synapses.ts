@@ -164,7 +164,7 @@ export function denseGathers(plan: Plan, L: GpuLayout): string[] {
         `      var bits = ${shared ? 'wmask[base + w]' : 'bitcast<u32>(atomicLoad(&acc[base + w]))'};`,
         '      loop {',
         '        if (bits == 0u) { break; }',
-        `        sum += tabf(${u(T.syn + d.weights)} + k * ${u(src.size)} + w * 32u + countTrailingZeros(bits));`,
+        `        sum += tabf(${u(T.syn + d.weights)} + (w * 32u + countTrailingZeros(bits)) * ${u(pl.plan.target.size)} + k);`,
         '        bits &= bits - 1u;',
         '      }', '    } }',
       ].join('\n');
