@@ -170,4 +170,12 @@ describe('worker threads', () => {
     expect(ended).toBe(true);
     await expect(sim.run({ steps: 1 })).rejects.toThrow(/destroyed/);
   });
+
+  test('destroy() during a run (in onProgress) ends it with an error, not a wait for workers that have gone', async () => {
+    const sim = await Simulation.create(seedNetwork({ neurons: 100 }), { threads: 2 });
+    const run = sim.run({ steps: 1000, onProgress: (done) => { if (done >= 200) sim.destroy(); } });
+    const settled = await Promise.race([run.then(() => 'finished', (e: Error) => e.message), new Promise((resolve) => setTimeout(() => resolve('hung'), 10_000))]);
+    expect(settled).toMatch(/destroyed during its run/);
+    expect(sim.step).toBe(200);
+  });
 });

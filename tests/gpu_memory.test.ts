@@ -49,6 +49,16 @@ const diffusion = (): Network => ({
   batch: { copies: 2 },
 });
 
+/** Drawn rows with a constant and with a uniform weight, small enough for one workgroup: its single store carries weight words for both. */
+const mixedWeights = (): Network => ({
+  dt: 0.1, seed: 5,
+  populations: [{ name: 'e', size: 160, model: 'lif' }, { name: 'i', size: 40, model: 'lif' }],
+  projections: [
+    { source: 'e', target: 'i', connectivity: { rule: 'fixed-probability', p: 0.3 }, synapse: { kind: 'pulse', target: 'v' }, weight: 0.5 },
+    { source: 'i', target: 'e', connectivity: { rule: 'fixed-probability', p: 0.3 }, synapse: { kind: 'pulse', target: 'v' }, weight: { uniform: [-1, 0] } },
+  ],
+});
+
 const networks: [string, () => Network][] = [
   ['seed network (dense S)', () => seedNetwork({ neurons: 100 })],
   ['seed network stored as rows', () => { const n = seedNetwork({ neurons: 100, seed: 2 }); return { ...n, projections: n.projections!.map((p) => ({ ...p, storage: 'csr' as const })) }; }],
@@ -64,6 +74,7 @@ const networks: [string, () => Network][] = [
   ['Izhikevich with LIF', () => izhikevichWithLif()],
   ['delay distributions', delayDistributions],
   ['diffusion synapses', diffusion],
+  ['a constant and a uniform weight drawn into one store', mixedWeights],
 ];
 
 describe('the GPU memory estimate bounds what the engine allocates', () => {

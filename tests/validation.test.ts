@@ -134,10 +134,16 @@ describe('bad simulation options', () => {
 });
 
 describe('the backend options', () => {
-  it.each([['backend', 'GPU'], ['precision', 'f16'], ['launch', 'perstep']] as const)('%s = %s is refused by name', async (name, value) => {
+  it.each([['backend', 'GPU'], ['precision', 'f16'], ['launch', 'perstep'], ['adapter', 'Software']] as const)('%s = %s is refused by name', async (name, value) => {
     const err = await createSimulation(seedNetwork({ neurons: 50 }), { [name]: value } as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RangeError);
     expect((err as Error).message).toMatch(new RegExp(`^${name} must be .* got "${value}"`));
+  });
+  it('a bad count or memoryLimit is named, not taken for a network too large for its memory', async () => {
+    const refusal = (o: object) => createSimulation(seedNetwork({ neurons: 50 }), { backend: 'gpu', device: fakeDevice(), ...o }).then(() => 'built', (e: Error) => e.message);
+    expect(await refusal({ memoryLimit: 1e9, stepsPerSubmit: 1e7 })).toMatch(/^stepsPerSubmit must be an integer in \[1, 100000\], got 10000000/);
+    expect(await refusal({ spikeCapacity: 1e12 })).toMatch(/^spikeCapacity must be an integer in \[1, 67108864\]/);
+    expect(await refusal({ memoryLimit: '1e9' })).toMatch(/^memoryLimit must be a number of bytes > 0, got "1e9"/);
   });
   it('a device given without a backend runs on the GPU', async () => {
     const sim = await createSimulation(seedNetwork({ neurons: 50 }), { device: (await testGpu()).device });

@@ -107,13 +107,15 @@ export function gpuFootprint(net: Network, options: GpuSizeOptions = {}): GpuFoo
   }
   // The synapse table: row (and column) starts, per-synapse words, the rest; synapse stores and the build's buffers.
   let rowStarts = 0, synapses = 0, tableOther = 0, stores = 0, buildTemps = 0;
+  // One workgroup binds a single store, which then carries weight words for every drawn projection if any has them.
+  const anyWords = projections.some((pr, q) => where[q] === 'drawn' && isUniform(pr.weight));
   projections.forEach((pr, q) => {
     const nPre = size.get(pr.source)!, nPost = size.get(pr.target)!, m = M[q]!, per = perSynapse(pr);
     tableOther += perCopy[q]!;
     if (where[q] === 'procedural') tableOther += 2 * BLOCK;  // binomial thresholds
     else if (where[q] === 'drawn') {
       rowStarts += nPre + 1;
-      stores += 4 * m * (isUniform(pr.weight) ? 2 : 1) + 2 * 16;  // targets and weight words, each at least 16 bytes
+      stores += 4 * m * (anyWords ? 2 : 1) + 2 * 16;  // targets and weight words, each at least 16 bytes
       buildTemps += buildTempBytes(nPre, nPost);
     } else if (where[q] === 'dense') synapses += nPre * nPost;
     else if (where[q] === 'rows') { rowStarts += nPre + 1; synapses += m * (1 + +per.weight + +per.delay); }

@@ -19,6 +19,8 @@ export const NOISE = 1, STEP = 2;
 const CTL = { gen: 0, job: 1, t: 2, left: 3, error: 4 } as const;
 /** Atomics.load polls before a thread blocks in Atomics.wait (a wake-up costs ~15 µs on the 2-core machine). */
 const SPIN = 256;
+/** How long a phase may make no progress before a worker counts as lost. */
+const STALL_MS = 60_000;
 /** Bytes kept of a worker's error message. */
 const ERROR_BYTES = 2048;
 
@@ -202,6 +204,7 @@ export class ThreadPool {
           w.on('error', () => {});
           ready.push(new Promise((resolve, reject) => {
             w.once('error', reject);
+            w.once('exit', (code: number) => reject(new Error(`a CPU worker thread exited (code ${code}) before it started`)));
             w.once('message', (m: unknown) => (m === 'ready' ? resolve() : reject(new Error(`a CPU worker thread failed to start: ${(m as { error: string }).error}`))));
           }));
           w.postMessage(parts[j]);
@@ -234,6 +237,7 @@ export class ThreadPool {
 
   /** Runs one phase (NOISE, STEP or both) of step t on every thread, the main thread's part included. */
   run(job: number, t: number): void {
+    if (this.ended) throw new Error('this simulation was destroyed');
     const ctl = this.ctl;
     Atomics.store(ctl, CTL.job, job);
     Atomics.store(ctl, CTL.t, t | 0);
@@ -243,12 +247,18 @@ export class ThreadPool {
     let failure: unknown = null;
     try { runPart(this.main, job, t); } catch (e) { failure = e; }
     // A browser's main thread may not block (Atomics.wait throws there): it polls.
+    // A worker that died mid-phase never answers (its exit event cannot run while this thread waits): give up after STALL_MS without progress.
+    let seen = -1, since = 0;
     for (let s = 0, left = Atomics.load(ctl, CTL.left); left !== 0; s++, left = Atomics.load(ctl, CTL.left)) {
+      if (left !== seen) { seen = left; since = performance.now(); } else if (s % 1024 === 0 && performance.now() - since > STALL_MS) {
+        throw new Error(`a CPU worker thread stopped answering in step ${t} (${left} of ${this.workers.length} had not finished after ${STALL_MS / 1000} s)`);
+      }
       if (isNode && s > SPIN) Atomics.wait(ctl, CTL.left, left, 1000);
     }
     if (failure) throw failure;
     if (Atomics.load(ctl, CTL.error) !== 0) {
       const text = new TextDecoder().decode(this.errorText.slice()).replace(/\0+$/, '');
+      Atomics.store(ctl, CTL.error, 0);  // reported once: a later phase starts clean
       throw new Error(`a CPU worker thread failed in step ${t}: ${text}`);
     }
   }

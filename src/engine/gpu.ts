@@ -8,7 +8,7 @@ import type { Plan } from '../compile/plan';
 import type { Network } from '../spec/network';
 import { WGSL_HELPERS } from '../equations/emit';
 import {
-  GpuErrorWatch, type MakeBuffer, allocateScoped, checkCountOptions, cutShortError, dispatchGrid, offsetTable, readBuffer, releaseGpu, runChunks, sortSpikePairs,
+  GpuErrorWatch, type MakeBuffer, allocateScoped, checkGpuOptions, cutShortError, dispatchGrid, offsetTable, readBuffer, releaseGpu, runChunks, sortSpikePairs,
 } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, acquireGpu } from '../gpu/device';
 import { ShaderReflection } from '../gpu/reflect';
@@ -52,7 +52,6 @@ export interface SpikeTapChunk {
 }
 export interface SpikeTap { encode(encoder: GPUCommandEncoder, chunk: SpikeTapChunk): void }
 
-const MAX_STEPS_PER_SUBMIT = 100_000;
 /** Largest network (copies × neurons) 'auto' runs in one workgroup: a guess from the dispatch costs in docs/platform.md, not yet measured on hardware. */
 const ONE_WORKGROUP_MAX_ELEMENTS = 4096;
 const SOFTWARE_ONE_WORKGROUP_MAX = 256;
@@ -144,9 +143,7 @@ export class GpuEngine {
    */
   static async create(net: Network, compile: () => { plan: Plan; rec: Recorder }, options: GpuEngineOptions = {}): Promise<GpuEngine> {
     // stepsPerSubmit sizes a table of STEP_ALIGN bytes a step (uniform buffer and host copy): 10⁵ steps are 25.6 MB.
-    checkCountOptions({ stepsPerSubmit: options.stepsPerSubmit }, MAX_STEPS_PER_SUBMIT);
-    checkCountOptions({ stepsPerDispatch: options.stepsPerDispatch, spikeCapacity: options.spikeCapacity }, 1 << 26);
-    checkCountOptions({ maxStoreSynapses: options.maxStoreSynapses }, 2 ** 30);
+    checkGpuOptions(options);
     const k = options.stepsPerSubmit ?? DEFAULT_STEPS_PER_SUBMIT;
     const total = (net.batch?.copies ?? 1) * net.populations.reduce((n, p) => n + p.size, 0);
     let fused: { wg: number; steps: number } | null = null;

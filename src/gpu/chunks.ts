@@ -122,12 +122,24 @@ export class GpuErrorWatch {
 }
 
 /** Throws a RangeError naming the first option that is not an integer in [1, max]. */
-export function checkCountOptions(options: Record<string, number | undefined>, max: number): void {
+function checkCountOptions(options: Record<string, number | undefined>, max: number): void {
   for (const [name, value] of Object.entries(options)) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > max)) {
       throw new RangeError(`${name} must be an integer in [1, ${max}], got ${value}`);
     }
   }
+}
+
+/** stepsPerSubmit sizes a step table of 256 bytes a step (uniform buffer and host copy): 10⁵ steps are 25.6 MB. */
+const MAX_STEPS_PER_SUBMIT = 100_000;
+
+/** Refuses, by name, GPU option values the engine cannot take (before anything is sized or allocated). */
+export function checkGpuOptions(o: { stepsPerSubmit?: number; stepsPerDispatch?: number; spikeCapacity?: number; maxStoreSynapses?: number; memoryLimit?: number }): void {
+  checkCountOptions({ stepsPerSubmit: o.stepsPerSubmit }, MAX_STEPS_PER_SUBMIT);
+  checkCountOptions({ stepsPerDispatch: o.stepsPerDispatch, spikeCapacity: o.spikeCapacity }, 1 << 26);
+  checkCountOptions({ maxStoreSynapses: o.maxStoreSynapses }, 2 ** 30);
+  const m = o.memoryLimit;
+  if (m !== undefined && !(typeof m === 'number' && m > 0 && Number.isFinite(m))) throw new RangeError(`memoryLimit must be a number of bytes > 0, got ${JSON.stringify(m)}`);
 }
 
 /**

@@ -29,6 +29,9 @@ export class RunGuard {
     }
   }
 
+  /** Whether destroy() was called (a run checks it between slices: destroy() in onProgress stops the run). */
+  get destroyed(): boolean { return this.ended; }
+
   /** Marks the simulation destroyed; false when it already was (destroy() is idempotent). */
   end(): boolean {
     if (this.ended) return false;

@@ -3,6 +3,7 @@
 // and state in one shape whatever the backend. Spike times follow one rule: a spike detected in
 // step s is at s·dt (docs/conventions.md#spike-times).
 import { NonFiniteStateError, RunGuard } from './guard';
+import { checkGpuOptions } from '../gpu/chunks';
 import { checkSize, formatBytes } from '../compile/memory';
 import { type Plan, compileValidated } from '../compile/plan';
 import { NetworkSpecError, assertNetwork } from '../spec/validate';
@@ -33,6 +34,8 @@ function checkOptions(o: SimulationOptions): 'cpu' | 'gpu' {
   one('backend', o.backend, ['cpu', 'gpu']);
   one('precision', o.precision, ['f64', 'f32']);
   one('launch', o.launch, ['auto', 'one-workgroup', 'per-step']);
+  one('adapter', o.adapter, ['auto', 'hardware', 'software', 'vulkan']);
+  checkGpuOptions(o);  // before the footprint is sized with them
   return o.backend ?? (o.device ? 'gpu' : 'cpu');
 }
 
@@ -106,6 +109,7 @@ export class Simulation {
       const t0 = performance.now(), before = this.recorder.totals.reduce((a, b) => a + b, 0);
       for (let done = 0; done < steps;) {
         if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+        if (this.guard.destroyed) throw new Error('this simulation was destroyed during its run');
         const k = Math.min(this.engine.slice, steps - done);
         await this.engine.advance(k, this.recorder);
         done += k;
