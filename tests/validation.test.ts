@@ -55,6 +55,9 @@ const BAD: [string, string, Mutate, RegExp][] = [
   ['negative noise', 'inputs[0].sigma', (d) => { d.inputs = [{ kind: 'noise', target: 'e', sigma: -1 }]; }, /must be in \[0, inf\], got -1/],
   ['neuron index out of range', 'inputs[0].neurons[0]', (d) => { d.inputs = [{ kind: 'constant', target: 'i', neurons: [2], amplitude: 1 }]; }, /must be below 2/],
   ['stop before start', 'inputs[0].stop', (d) => { d.inputs = [{ kind: 'constant', target: 'e', amplitude: 1, start: 10, stop: 5 }]; }, /must be after start \(10\)/],
+  ['probability above 1', 'projections[0].connectivity.p', (d) => { d.projections![0]!.connectivity = { rule: 'fixed-probability', p: 1.5 }; }, /must be at most 1, got 1\.5/],
+  ['NaN time step', 'dt', (d) => { d.dt = NaN; }, /must be a number, got NaN/],
+  ['a bad delay in a per-synapse list', 'projections[0].delay[1]', (d) => { d.projections![0]!.connectivity = { rule: 'one-to-one' }; d.projections![0]!.delay = [1, 2.5, 3, 4]; }, /must be whole steps in \[0, 4096\], got 2\.5/],
   ['probed neuron out of range', 'record.probes[0].neurons[0]', (d) => { d.record = { probes: [{ population: 'i', variable: 'v', neurons: [2] }] }; }, /must be below 2/],
 ];
 

@@ -134,7 +134,8 @@ function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Popu
   const delays: ArrayLike<number> = isArray(pr.delay) ? pr.delay : typeof pr.delay === 'number' ? [pr.delay] : pr.delay ? pr.delay.uniform : [];
   for (let q = 0; q < delays.length; q++) {
     const d = delays[q]!;
-    if (!Number.isInteger(d) || d < 0 || d > MAX_DELAY) { report(`${at}.delay`, `must be whole steps in [0, ${MAX_DELAY}], got ${d}`); break; }
+    const where = isArray(pr.delay) ? `${at}.delay[${q}]` : isUniform(pr.delay) ? `${at}.delay.uniform[${q}]` : `${at}.delay`;
+    if (!Number.isInteger(d) || d < 0 || d > MAX_DELAY) { report(where, `must be whole steps in [0, ${MAX_DELAY}], got ${d}`); break; }
   }
   const m = dst.m, s = pr.synapse;
   if (m && (s.kind === 'pulse' || s.kind === 'exponential') && s.target !== 'I' && !m.variables.includes(s.target)) {

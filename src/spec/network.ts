@@ -4,7 +4,7 @@
 import * as v from 'valibot';
 import { ModelDeclarationSchema } from './model_schema';
 import {
-  type InputValue, MAX_ARRAY, MAX_NEURONS, about, atMost, notEmpty, delayValue, f32, index, inputValue, key, name, neuronValue, numbers, positive, steps, stepsFrom, synapseValue, whole,
+  type InputValue, MAX_ARRAY, MAX_NEURONS, about, atMost, bool, notEmpty, num, delayValue, f32, index, inputValue, key, name, neuronValue, numbers, positive, steps, stepsFrom, synapseValue, whole,
 } from './values';
 
 export const PopulationSchema = v.strictObject({
@@ -19,11 +19,11 @@ export const PopulationSchema = v.strictObject({
   integrator: v.optional(about(key, "'euler', 'rk4', 'rk6', 'exponential_euler' or one of the model's schemes (the model's default when omitted)")),
 });
 
-const autapses = v.optional(about(v.boolean(), 'allow a neuron to connect to itself when source and target are one population (default false)'));
+const autapses = v.optional(about(bool(), 'allow a neuron to connect to itself when source and target are one population (default false)'));
 export const ConnectivitySchema = v.variant('rule', [
   v.strictObject({ rule: v.literal('all-to-all'), autapses }),
   v.strictObject({ rule: v.literal('one-to-one') }),
-  v.strictObject({ rule: v.literal('fixed-probability'), p: v.pipe(v.number(), v.minValue(0), v.maxValue(1)), autapses }),
+  v.strictObject({ rule: v.literal('fixed-probability'), p: v.pipe(num(), v.minValue(0, 'must be at least 0'), v.maxValue(1, (i) => `must be at most 1, got ${i.input}`)), autapses }),
   v.strictObject({ rule: v.literal('fixed-in-degree'), k: about(steps, 'synapses onto each target neuron'), autapses }),
   v.strictObject({ rule: v.literal('fixed-out-degree'), k: about(steps, 'synapses from each source neuron'), autapses }),
   v.strictObject({ rule: v.literal('fixed-total'), n: about(steps, 'synapses in all'), autapses }),
@@ -102,8 +102,8 @@ export const SynapseProbeSchema = v.strictObject({
 });
 
 export const RecordSchema = v.strictObject({
-  spikes: v.optional(about(v.union([v.boolean(), v.array(name)]), 'every spike (default), none, or those of these populations')),
-  rates: v.optional(about(v.boolean(), 'spikes per step and population')),
+  spikes: v.optional(about(v.union([bool(), v.array(name)]), 'every spike (default), none, or those of these populations')),
+  rates: v.optional(about(bool(), 'spikes per step and population')),
   probes: v.optional(v.pipe(v.array(ProbeSchema), atMost(64))),
   synapseProbes: v.optional(v.pipe(v.array(SynapseProbeSchema), atMost(64))),
 });

@@ -21,13 +21,18 @@ export const about = <T extends v.GenericSchema>(schema: T, text: string) => v.p
 export const atMost = <T extends string | unknown[]>(n: number) => v.maxLength<T, number, (i: v.MaxLengthIssue<T, number>) => string>(n, (i) => `must have at most ${n} ${typeof i.input === 'string' ? 'characters' : 'entries'}, got ${i.received}`);
 export const notEmpty = <T extends string | unknown[]>() => v.minLength<T, 1, string>(1, 'must not be empty');
 
-export const f32 = v.pipe(v.number(), v.check((x) => Math.abs(x) <= F32_MAX, `must fit an f32 (|x| ≤ ${F32_MAX.toPrecision(5)})`));
+/** A number of any value (NaN is none), with the message in the description's words. */
+export const num = () => v.number((i) => `must be a number, got ${i.received}`);
+/** true or false, named so. */
+export const bool = () => v.boolean((i) => `must be true or false, got ${i.received}`);
+
+export const f32 = v.pipe(num(), v.check((x) => Math.abs(x) <= F32_MAX, `must fit an f32 (|x| ≤ ${F32_MAX.toPrecision(5)})`));
 export const positive = v.pipe(f32, v.check((x) => x > 0, 'must be > 0'));
 export const whole = (lo: number, hi: number, what = 'a whole number') =>
-  v.pipe(v.number(), v.integer(`must be ${what}`), v.minValue(lo, `must be at least ${lo}`), v.maxValue(hi, `must be at most ${hi}`));
+  v.pipe(num(), v.integer(`must be ${what}`), v.minValue(lo, `must be at least ${lo}`), v.maxValue(hi, `must be at most ${hi}`));
 
 /** A count or a time in steps: an integer in [0, MAX_STEP], so no GPU counter can wrap. */
-export const steps = v.pipe(v.number(), v.integer('must be a whole number of steps'), v.minValue(0, 'must be at least 0'),
+export const steps = v.pipe(num(), v.integer('must be a whole number of steps'), v.minValue(0, 'must be at least 0'),
   v.maxValue(MAX_STEP, `must be at most ${MAX_STEP} steps (the GPU counts steps in 32 bits)`));
 export const stepsFrom = (lo: number) => v.pipe(steps, v.minValue(lo, `must be at least ${lo} step${lo === 1 ? '' : 's'}`));
 export const index = whole(0, MAX_NEURONS - 1);
@@ -52,7 +57,7 @@ const f32Elements = <T extends ArrayLike<unknown>>() => v.rawCheck<T>(({ dataset
 // Typed as numbers: f32Elements has checked every element (an array of v.number() would lose the index inside the union).
 /** The element schema of a JSON array of numbers: any value here, checked by f32Elements; 'number' in the JSON Schema. */
 export const numberElement = v.unknown();
-const jsonNumbers = v.pipe(v.array(numberElement), v.maxLength(MAX_ARRAY, `must have at most ${MAX_ARRAY} values`), f32Elements<unknown[]>()) as unknown as
+const jsonNumbers = v.pipe(v.array(numberElement), atMost(MAX_ARRAY), f32Elements<unknown[]>()) as unknown as
   v.SchemaWithPipe<readonly [v.ArraySchema<v.NumberSchema<undefined>, undefined>, v.MaxLengthAction<number[], number, string>]>;
 /** Numbers, one per neuron or synapse: a JSON array, or a typed array from code. */
 export const numbers = v.union([
