@@ -16,6 +16,7 @@ describe('probesOf', () => {
     ]);
     expect(probesOf(two, [5], ['v'])).toEqual([{ population: 'exc', variable: 'v', neurons: [5] }]);
     expect(probesOf(two, [], ['v'])).toEqual([]);
+    expect(probesOf(two, [5, 5, 900, 5], ['v'])).toEqual([{ population: 'exc', variable: 'v', neurons: [5] }, { population: 'inh', variable: 'v', neurons: [100] }]);  // each once
   });
 
   test('three populations, a population with none skipped, variables per population', () => {
@@ -55,6 +56,7 @@ describe('locate and globalIndex', () => {
     expect(() => locate(three, 8)).toThrow(new RangeError('neuron 8 is not in the network: global indices are 0 to 7 (8 neurons)'));
     expect(() => locate(two, -1)).toThrow(RangeError);
     expect(() => globalIndex(three, 'b', 1)).toThrow(new RangeError('neuron 1 is not in population b (indices 0 to 0)'));
+    expect(() => globalIndex(three, 'x', 0)).toThrow(RangeError);
     expect(() => globalIndex(three, 'd', 0)).toThrow('no population named d');
   });
 });

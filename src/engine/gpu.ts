@@ -25,7 +25,7 @@ export interface GpuEngineOptions extends GpuOptions {
   /**
    * 'per-step': one dispatch per phase per step (any size); 'one-workgroup': one workgroup loops
    * over many steps with barriers between the phases (no dispatch cost per step: small networks);
-   * 'auto' (default): one workgroup for at most ONE_WORKGROUP_MAX_ELEMENTS elements.
+   * 'auto' (default): one workgroup for at most 4096 elements (copies × neurons; 256 on a software adapter).
    */
   launch?: 'auto' | 'one-workgroup' | 'per-step';
   /** Steps one dispatch loops over in the one-workgroup shape (drivers cut long dispatches short: detected, reported). */

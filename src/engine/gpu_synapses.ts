@@ -109,7 +109,6 @@ export function releaseItems(L: GpuLayout): number {
   return L.projections.reduce((n, pl) => n + (pl.plan.synapse.kind === 'diffusion' ? L.B * pl.synapses.post.length : 0), 0);
 }
 
-/** Per slot fed by dense projections: the sum over this step's arrivals, gathered in ascending source order. */
 /** Most mask words a workgroup copies into its own memory before the gathers (two steps' worth: 16 KiB). */
 const MAX_SHARED_MASK_WORDS = 2048;
 
@@ -148,6 +147,7 @@ ${reads.map((r) => {
 }`;
 }
 
+/** Per slot fed by dense projections: the sum over this step's arrivals, gathered in ascending source order. */
 export function denseGathers(plan: Plan, L: GpuLayout): string[] {
   const T = tableBases(L), reads = maskReads(L);
   return L.slots.map((s, q) => {

@@ -37,13 +37,14 @@ export function globalIndex(net: Populations, population: string, neuron: number
     }
     start += p.size;
   }
-  throw new Error(`no population named ${population}`);
+  throw new RangeError(`no population named ${population}; there are ${net.populations.map((q) => q.name).join(', ')}`);
 }
 
-/** Per population holding any of `neurons` (in order), one probe per variable (a list, or one per population). */
+/** Per population holding any of `neurons` (in order, each once: a probe names a neuron once), one probe per variable (a list, or one per population). */
 export function probesOf(net: Populations, neurons: readonly number[], variables: readonly string[] | ((p: Population) => readonly string[])): Probe[] {
   const n = networkSize(net);
   for (const i of neurons) checkGlobal(n, i);
+  neurons = [...new Set(neurons)];
   let start = 0;
   return net.populations.flatMap((p) => {
     const mine = neurons.filter((i) => i >= start && i < start + p.size).map((i) => i - start);
