@@ -18,7 +18,7 @@ import type { ProbeSpec, Recorder } from '../run/recorder';
 import type { CopyFailure } from './cpu';
 import { HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, scatters } from './gpu_code';
 import { releaseItems, synapseCurrentSlots } from './gpu_synapses';
-import { type GpuLayout, gpuLayout } from './gpu_layout';
+import { type GpuLayout, gpuLayout, releaseHostData } from './gpu_layout';
 import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores';
 
 export interface GpuEngineOptions extends GpuOptions {
@@ -81,6 +81,7 @@ export class GpuEngine {
   private readonly taps = new Set<SpikeTap>();
 
   private constructor(
+    private readonly counts: (number | null)[],
     readonly plan: Plan,
     private readonly gpu: GpuContext,
     private readonly L: GpuLayout,
@@ -108,7 +109,8 @@ export class GpuEngine {
   /** Bytes of the buffers this engine made, by kind (gpuFootprint's `buffers` bounds them), the build's temporary ones included. */
   get allocated(): Readonly<Record<BufferKind, number>> { return this.bufs.allocated; }
   /** Synapses each projection stores (null: procedural rows, drawn at each spike). */
-  synapseCounts(): (number | null)[] { return this.L.projections.map((pl) => (pl.procedural ? null : pl.rows ? pl.rows.synapses : pl.synapses.post.length)); }
+  /** The synapses each projection holds (null: procedural rows, drawn again at each spike). */
+  synapseCounts(): (number | null)[] { return [...this.counts]; }
   /** The launch shape this network runs in. */
   get launch(): 'one-workgroup' | 'per-step' { return this.pipes.fused ? 'one-workgroup' : 'per-step'; }
 
@@ -251,7 +253,9 @@ export class GpuEngine {
       fused ? pipeline('run_steps', { FUSED_WG: fused.wg }, stores.layout ?? layout) : none,
     ]);
     const width = Math.max(0, ...probes.map((p) => p.width));
-    return new GpuEngine(plan, gpu, L, R, k, { neurons, propagate, sample, release: release && { pipeline: release, items: releasing }, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null, stores: stores.runs }, { main, step },
+    const counts = L.projections.map((pl) => (pl.procedural ? null : pl.rows ? pl.rows.synapses : pl.synapses.post.length));
+    releaseHostData(L);
+    return new GpuEngine(counts, plan, gpu, L, R, k, { neurons, propagate, sample, release: release && { pipeline: release, items: releasing }, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null, stores: stores.runs }, { main, step },
       { params, state: stateBuf, refr: refrBuf, rec, readback, all, allocated }, width);
   }
 

@@ -313,3 +313,17 @@ export function gpuLayout(plan: Plan): GpuLayout {
     stateData, paramData, refrData, synData, inputData,
   };
 }
+
+/**
+ * Drops the host copies a built engine no longer reads (the uploaded tables, the host-built
+ * synapses): for a 10⁴-neuron dense network they are about a gigabyte kept for nothing.
+ */
+export function releaseHostData(L: GpuLayout): void {
+  const none = new Uint32Array(0), noF32 = new Float32Array(0);
+  L.stateData = noF32; L.paramData = noF32; L.inputData = noF32; L.refrData = none; L.synData = none;
+  for (const pl of L.projections) {
+    const s = pl.synapses;
+    pl.synapses = { ...s, rowStart: none, post: none, weight: typeof s.weight === 'number' ? s.weight : new Float64Array(0), g2: s.g2 instanceof Float64Array ? new Float64Array(0) : s.g2, delay: typeof s.delay === 'number' ? s.delay : none, words: null };
+  }
+}
+
