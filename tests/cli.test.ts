@@ -216,6 +216,7 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     expect(summary.projections.map((p: { delay: number }) => p.delay)).toEqual([2, 2, 2, 2]);
     // Fixed in-degree 30 = 24 excitatory + 6 inhibitory onto each of 240 + 60 neurons.
     expect(summary.projections.map((p: { synapses: number }) => p.synapses)).toEqual([24 * 240, 24 * 60, 6 * 240, 6 * 60]);
+    expect(summary.projections.map((p: { maxInDegree: number }) => p.maxInDegree)).toEqual([24, 24, 6, 6]);  // as the earlier summary had it
   });
 
   it('--trace writes every state variable of those neurons after every step, and their v as a picture', async () => {

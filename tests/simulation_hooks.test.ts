@@ -15,11 +15,14 @@ describe('Simulation.synapseCounts', () => {
         const counts = cpu.synapseCounts();
         expect(counts).toHaveLength(4);
         expect(gpu.synapseCounts()).toEqual(counts);
+        // The most synapses onto one neuron: the GPU's drawn rows count it on the GPU, the CPU from its synapses.
+        expect(gpu.maxInDegrees()).toEqual(cpu.maxInDegrees());
         expect(cpu.device).toBeNull();
         expect(gpu.device).toBe(device);
         if (net.populations[0]!.model === 'izhikevich') {
           // Fixed in-degree: k·0.8 from exc, k·0.2 from inh onto every neuron.
           expect(counts).toEqual([16 * 120, 16 * 30, 4 * 120, 4 * 30]);
+          expect(cpu.maxInDegrees()).toEqual([16, 16, 4, 4]);
         } else {
           // p = 0.02 of 160·160, 160·40, 40·160, 40·40 pairs (within 6σ).
           [160 * 160, 160 * 40, 40 * 160, 40 * 40].forEach((pairs, k) => expect(Math.abs(counts[k]! - 0.02 * pairs)).toBeLessThan(6 * Math.sqrt(0.02 * pairs) + 1));
@@ -33,6 +36,7 @@ describe('Simulation.synapseCounts', () => {
     drawn.projections = drawn.projections!.map((pr) => ({ ...pr, storage: 'procedural' as const }));
     const gpu = await createSimulation(drawn, { backend: 'gpu', device });
     expect(gpu.synapseCounts()).toEqual([null, null, null, null]);
+    expect(gpu.maxInDegrees()).toEqual([null, null, null, null]);
     gpu.destroy();
   });
 });

@@ -143,7 +143,7 @@ export async function networkMain(name: string, rest: string[]): Promise<number>
   try {
     const { plan } = sim;
     const { wallSeconds } = await sim.run({ duration: args.duration, onProgress: progress(args.quiet) });
-    const s = sim.summary(), synapses = sim.synapseCounts();
+    const s = sim.summary(), synapses = sim.synapseCounts(), inDegrees = sim.maxInDegrees();
     const models = [...new Set(plan.populations.map((p) => p.model.name))];
     const summary = {
       network: net.name ?? name, model: models.length === 1 ? models[0] : models, neurons: plan.n,
@@ -151,7 +151,7 @@ export async function networkMain(name: string, rest: string[]): Promise<number>
       populations: plan.populations.map((p) => ({ name: p.name, start: p.start, size: p.size, model: p.model.name })),
       projections: plan.projections.map((p, k) => ({
         name: p.name, pre: p.source.name, post: p.target.name,
-        synapses: synapses[k] ?? null, delay: p.spec.delay ?? 0,
+        synapses: synapses[k] ?? null, maxInDegree: inDegrees[k] ?? null, delay: p.spec.delay ?? 0,
       })),
       dt: plan.dt, steps: s.steps, durationMs: s.durationMs, seed: net.seed, record: args.record,
       traced: [...new Set((net.record?.probes ?? []).flatMap((p) => p.neurons.map((j) => globalIndex(net, p.population, j))))],

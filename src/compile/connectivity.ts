@@ -165,3 +165,10 @@ export function buildSynapses(pr: Projection, stream: number, seed: number, sour
   const uniformWords = isUniform(pr.weight) && r.words ? r.words : null;
   return { nPre, nPost, rowStart: r.rowStart, post: r.targets, weight, g2, delay, maxDelay, words: uniformWords };
 }
+
+/** The most synapses any target neuron receives. */
+export function maxInDegree(s: Synapses): number {
+  const deg = new Uint32Array(s.nPost);
+  for (let k = 0; k < s.post.length; k++) deg[s.post[k]!]!++;
+  return deg.reduce((a, b) => Math.max(a, b), 0);
+}

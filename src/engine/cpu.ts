@@ -3,7 +3,7 @@
 // docs/conventions.md#order-of-a-step gives: inputs, then arrivals and continuous synapses into I
 // and the state, then every neuron's step, then the spikes travel (arriving 1 + delay steps later).
 import { NonFiniteStateError } from '../run/guard';
-import { buildSynapses, type Synapses } from '../compile/connectivity';
+import { buildSynapses, maxInDegree, type Synapses } from '../compile/connectivity';
 import type { Plan, PopulationPlan, ProjectionPlan } from '../compile/plan';
 import { type ArrayStep, arrayStepJs } from '../equations/functions';
 import { RELEASE_MODEL, releaseParameters } from '../models/registry';
@@ -340,9 +340,14 @@ export class CpuEngine {
   }
 
   /** Synapses each projection holds, in the description's order. */
-  synapseCounts(): number[] {
+  synapseCounts(): number[] { return this.built().map((s) => s.post.length); }
+
+  /** The most synapses a target neuron receives from each projection. */
+  maxInDegrees(): number[] { return this.built().map(maxInDegree); }
+
+  private built(): Synapses[] {
     const built = [...this.chemical, ...this.continuous];
-    return this.plan.projections.map((pr) => built.find((c) => c.projection === pr)!.synapses.post.length);
+    return this.plan.projections.map((pr) => built.find((c) => c.projection === pr)!.synapses);
   }
 
   /** A copy of one state variable of one population, [copy · size + neuron]. */

@@ -5,6 +5,7 @@ import { NonFiniteStateError } from '../run/guard';
 import { bindingLimit, bufferTooLarge, checkGpuMemory, defaultSpikeCapacity } from '../compile/memory';
 import { BUFFER_KINDS, type BufferKind, DEFAULT_STEPS_PER_SUBMIT, STEP_ALIGN, engineBuffers, largestBinding } from '../compile/gpu_sizes';
 import type { Plan } from '../compile/plan';
+import { maxInDegree } from '../compile/connectivity';
 import type { Network } from '../spec/network';
 import { WGSL_HELPERS } from '../equations/emit';
 import {
@@ -81,7 +82,7 @@ export class GpuEngine {
   private readonly taps = new Set<SpikeTap>();
 
   private constructor(
-    private readonly counts: (number | null)[],
+    private readonly built: { counts: (number | null)[]; inDegrees: (number | null)[] },
     readonly plan: Plan,
     private readonly gpu: GpuContext,
     private readonly L: GpuLayout,
@@ -110,7 +111,8 @@ export class GpuEngine {
   get allocated(): Readonly<Record<BufferKind, number>> { return this.bufs.allocated; }
   /** Synapses each projection stores (null: procedural rows, drawn at each spike). */
   /** The synapses each projection holds (null: procedural rows, drawn again at each spike). */
-  synapseCounts(): (number | null)[] { return [...this.counts]; }
+  synapseCounts(): (number | null)[] { return [...this.built.counts]; }
+  maxInDegrees(): (number | null)[] { return [...this.built.inDegrees]; }
   /** The launch shape this network runs in. */
   get launch(): 'one-workgroup' | 'per-step' { return this.pipes.fused ? 'one-workgroup' : 'per-step'; }
 
@@ -254,8 +256,9 @@ export class GpuEngine {
     ]);
     const width = Math.max(0, ...probes.map((p) => p.width));
     const counts = L.projections.map((pl) => (pl.procedural ? null : pl.rows ? pl.rows.synapses : pl.synapses.post.length));
+    const inDegrees = L.projections.map((pl) => (pl.procedural ? null : pl.rows ? pl.rows.maxInDegree : maxInDegree(pl.synapses)));
     releaseHostData(L);
-    return new GpuEngine(counts, plan, gpu, L, R, k, { neurons, propagate, sample, release: release && { pipeline: release, items: releasing }, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null, stores: stores.runs }, { main, step },
+    return new GpuEngine({ counts, inDegrees }, plan, gpu, L, R, k, { neurons, propagate, sample, release: release && { pipeline: release, items: releasing }, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null, stores: stores.runs }, { main, step },
       { params, state: stateBuf, refr: refrBuf, rec, readback, all, allocated }, width);
   }
 

@@ -2,7 +2,7 @@
 // allocated: the element order (population, copy, neuron), the state and per-neuron parameter
 // offsets, the arrival rings with their fixed-point scales (integer atomics make the order of
 // additions irrelevant), the synapse tables, the input tables, and the byte size of each buffer.
-import { buildSynapses, type Synapses } from '../compile/connectivity';
+import { buildSynapses, maxInDegree, type Synapses } from '../compile/connectivity';
 import { delayBound, maskRingDepth, placement, ringDepth, slotKey, tableWords } from '../compile/gpu_sizes';
 import type { Plan, ProjectionPlan } from '../compile/plan';
 import { BLOCK, type BuildSpec, type ConnectRule, binomialThresholds, scaleWord } from '../compile/csr';
@@ -96,12 +96,6 @@ export interface GpuLayout {
 
 /** Largest fixed-point scale (a power of two) at which `bound` fits a 31-bit integer. */
 const fixedScale = (bound: number) => (bound > 0 ? 2 ** Math.min(30, Math.floor(Math.log2((2 ** 31 - 1) / bound))) : 2 ** 20);
-
-function maxInDegree(s: Synapses): number {
-  const deg = new Uint32Array(s.nPost);
-  for (let k = 0; k < s.post.length; k++) deg[s.post[k]!]!++;
-  return deg.reduce((a, b) => Math.max(a, b), 0);
-}
 
 /** A uniform weight range in fixed point: low + ⌊word · span / 2³²⌋ covers [low, high] in integers. */
 function uniformFixed(w: { uniform: [number, number] }, scale: number): { low: number; span: number } {

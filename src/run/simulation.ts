@@ -48,6 +48,7 @@ interface Engine {
   advance(steps: number, rec: Recorder): void | Promise<void>;
   readState(population: number, variable: number): Float64Array | Promise<Float64Array>;
   synapseCounts(): (number | null)[];
+  maxInDegrees(): (number | null)[];
   destroy?(): void;
 }
 
@@ -209,6 +210,9 @@ export class Simulation {
 
   /** Synapses each projection holds, in the description's order (null: procedural rows on the GPU, drawn at each spike). */
   synapseCounts(): (number | null)[] { return this.engine.synapseCounts(); }
+
+  /** The most synapses a target neuron receives from each projection (null for procedural rows). */
+  maxInDegrees(): (number | null)[] { return this.engine.maxInDegrees(); }
 
   /** The GPU backend's launch shape (null on the CPU). */
   get launch(): 'one-workgroup' | 'per-step' | null { return this.engine instanceof GpuEngine ? this.engine.launch : null; }
