@@ -27,6 +27,26 @@ describe('acquireGpu', () => {
     mine.destroy();
   });
 
+  it("shares the caller's device without listening to it: the host's GPU errors do not reach a simulation, nor the simulation's the host", async () => {
+    const mine = await acquireGpu();
+    const listen = vi.spyOn(mine.device, 'addEventListener');
+    const hostErrors: string[] = [];
+    const onError = (ev: Event) => hostErrors.push((ev as GPUUncapturedErrorEvent).error.message);
+    mine.device.addEventListener('uncapturederror', onError);
+    const sim = await createSimulation(seedNetwork({ neurons: 100 }), { backend: 'gpu', device: mine.device });
+    await sim.run({ steps: 10 });
+    // The host makes an invalid call outside any scope of its own: an uncaptured error for the host alone.
+    mine.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE });
+    await sim.run({ steps: 10 });
+    expect(sim.step).toBe(20);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(hostErrors).toHaveLength(1);  // the host's own, and nothing of the simulation's work
+    expect(listen.mock.calls.filter(([type]) => type === 'uncapturederror')).toHaveLength(1);  // the host's listener only
+    sim.destroy();
+    mine.device.removeEventListener('uncapturederror', onError);
+    mine.destroy();
+  });
+
   it('keeps the adapter and the dawn.node instance alive through garbage collection', async () => {
     // A bundled build once let them be collected; dawn.node then aborted the whole process.
     const collect = (globalThis as { gc?: () => void }).gc;

@@ -380,7 +380,7 @@ export class GpuEngine {
     this.step = await runChunks(this.step, steps, {
       readback: this.bufs.readback,
       length: (_step, remaining) => Math.min(remaining, this.k),
-      submit: (t0, m, rb) => { this.submit(t0, m, which, rb); which = 1 - which; },
+      submit: (t0, m, rb) => { this.watch.scoped(() => this.submit(t0, m, which, rb)); which = 1 - which; },
       // Counted chunk by chunk: after a failure, the chunks before it stay counted with their recordings.
       collect: async (rb, t0, m) => { await this.collect(rb, t0, m, rec); this.step = t0 + m; },
       check: () => this.watch.check(),
@@ -389,7 +389,8 @@ export class GpuEngine {
 
   async readState(population: number, variable: number): Promise<Float64Array> {
     const p = this.plan.populations[population]!, size = this.L.B * p.size;
-    const bytes = await readBuffer(this.gpu.device, this.bufs.state, 4 * size, 'spikegpu engine state readback', 4 * this.L.state[population]![variable]!);
+    const bytes = await this.watch.scoped(() => readBuffer(this.gpu.device, this.bufs.state, 4 * size, 'spikegpu engine state readback', 4 * this.L.state[population]![variable]!));
+    await this.watch.check();
     return Float64Array.from(new Float32Array(bytes));
   }
 

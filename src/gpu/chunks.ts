@@ -56,7 +56,7 @@ export interface ChunkLoop {
   /** Reads a mapped `rb` holding steps [t0, t0 + m) and unmaps it. */
   collect(rb: GPUBuffer, t0: number, m: number): void | Promise<void>;
   /** Throws the first asynchronous GPU error seen (validation, device lost). */
-  check(): void;
+  check(): void | Promise<void>;
 }
 
 /** Advances `steps` steps from `start` in chunks; returns the step reached. */
@@ -81,7 +81,7 @@ export async function runChunks(start: number, steps: number, loop: ChunkLoop): 
     }
     if (pending) {
       await pending.mapped;
-      loop.check();
+      await loop.check();
       await loop.collect(pending.rb, pending.t0, pending.m);
     }
     pending = next;
@@ -97,27 +97,43 @@ export function releaseGpu(watch: GpuErrorWatch, buffers: readonly GPUBuffer[], 
 }
 
 /**
- * Remembers the first GPU error raised outside an error scope (validation, out of memory) or
- * a lost device, so the chunk loop can throw it; `detach()` before destroying the device.
+ * Remembers the first GPU error of the work it scoped, or a lost device, so the chunk loop can
+ * throw it. Error scopes of its own, never a device-wide listener: an embedder's errors never
+ * reach a simulation, and a simulation's never reach the embedder (docs/platform.md).
  */
 export class GpuErrorWatch {
   error: Error | null = null;
   private detached = false;
-  private readonly onError = (ev: Event) => {
-    this.error ??= new Error(`GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
-  };
+  private pending: Promise<void>[] = [];
   constructor(private readonly device: GPUDevice) {
-    device.addEventListener('uncapturederror', this.onError);
+    // Through a weak reference: the device's lost promise does not keep a destroyed simulation alive.
+    const ref = new WeakRef(this);
     device.lost.then((info) => {
-      if (!this.detached) this.error ??= new Error(`GPU device lost (${info.reason}): ${info.message}`);
+      const watch = ref.deref();
+      if (watch && !watch.detached) watch.error ??= new Error(`GPU device lost (${info.reason}): ${info.message}`);
     });
   }
-  check(): void {
+  /** Runs the synchronous GPU calls of `f` (encoding, submitting) inside validation, out-of-memory and internal error scopes. */
+  scoped<T>(f: () => T): T {
+    const filters: GPUErrorFilter[] = ['validation', 'out-of-memory', 'internal'];
+    for (const filter of filters) this.device.pushErrorScope(filter);
+    try {
+      return f();
+    } finally {
+      for (let k = 0; k < filters.length; k++) {
+        this.pending.push(this.device.popErrorScope().then((e) => { if (e) this.error ??= new Error(`GPU error: ${e.message}`); }, () => {}));
+      }
+    }
+  }
+  /** Throws the first error of the scoped work so far (once its scopes have resolved). */
+  async check(): Promise<void> {
+    const pending = this.pending;
+    this.pending = [];
+    await Promise.all(pending);
     if (this.error) throw this.error;
   }
   detach(): void {
     this.detached = true;
-    this.device.removeEventListener('uncapturederror', this.onError);
   }
 }
 
