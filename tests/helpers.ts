@@ -16,13 +16,16 @@ export function testGpu(): Promise<GpuContext> {
   if (choice && !['auto', 'hardware', 'software', 'vulkan'].includes(choice)) {
     throw new Error(`SPIKEGPU_TEST_ADAPTER must be auto, hardware, software or vulkan, got ${choice}`);
   }
-  ctx ??= acquireGpu((limits) => ({
-    maxStorageBuffersPerShaderStage: 8,
-    maxComputeInvocationsPerWorkgroup: Math.min(1024, limits.maxComputeInvocationsPerWorkgroup),
-    maxComputeWorkgroupSizeX: Math.min(1024, limits.maxComputeWorkgroupSizeX),
-  }), { adapter: choice });
+  ctx ??= acquireGpu(testLimits, { adapter: choice });
   return ctx;
 }
+
+/** The limits the tests' devices ask for: workgroups as large as the adapter allows (up to 1024), 8 storage buffers. */
+export const testLimits = (limits: GPUSupportedLimits) => ({
+  maxStorageBuffersPerShaderStage: 8,
+  maxComputeInvocationsPerWorkgroup: Math.min(1024, limits.maxComputeInvocationsPerWorkgroup),
+  maxComputeWorkgroupSizeX: Math.min(1024, limits.maxComputeWorkgroupSizeX),
+});
 
 /** Runs a compute shader once over `inputs` (read-only u32 storage at binding 0) into a u32 output at binding 1. */
 export async function runKernel(code: string, input: Uint32Array, outputWords: number, workgroups: number): Promise<Uint32Array> {

@@ -6,6 +6,7 @@ import { bindingLimit, bufferTooLarge, checkGpuMemory, defaultSpikeCapacity } fr
 import { BUFFER_KINDS, type BufferKind, DEFAULT_STEPS_PER_SUBMIT, STEP_ALIGN, engineBuffers, largestBinding } from '../compile/gpu_sizes';
 import type { Plan } from '../compile/plan';
 import { maxInDegree } from '../compile/connectivity';
+import { cachedPipeline } from '../gpu/pipelines';
 import type { Network } from '../spec/network';
 import { WGSL_HELPERS } from '../equations/emit';
 import {
@@ -19,7 +20,7 @@ import type { ProbeSpec, Recorder } from '../run/recorder';
 import type { CopyFailure } from './cpu';
 import { HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, scatters } from './gpu_code';
 import { releaseItems, synapseCurrentSlots } from './gpu_synapses';
-import { type GpuLayout, gpuLayout, releaseHostData } from './gpu_layout';
+import { type GpuLayout, gpuLayout, releaseHostData, trafficOf } from './gpu_layout';
 import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores';
 
 export interface GpuEngineOptions extends GpuOptions {
@@ -116,27 +117,12 @@ export class GpuEngine {
   /** The launch shape this network runs in. */
   get launch(): 'one-workgroup' | 'per-step' { return this.pipes.fused ? 'one-workgroup' : 'per-step'; }
 
-  /**
-   * What a step costs, from the plan: dispatches per step, and the bytes of memory the neuron
-   * phase moves per neuron-step (state read and written, per-neuron parameters and input values
-   * read, arrival-ring words taken, refractory counters) and the propagation per synaptic event
-   * (target, weight and delay words read, the atomic add's read and write).
-   */
+  /** What a step costs, from the plan: dispatches per step, and the memory traffic (trafficOf). */
   costs(): { dispatchesPerStep: number; bytesPerNeuronStep: number; bytesPerSynapticEvent: number } {
-    const { plan, L, pipes } = this;
+    const pipes = this.pipes;
     const dispatches = pipes.fused ? 1 / pipes.fused.steps
       : 1 + (pipes.propagate ? 1 : 0) + pipes.stores.length + (pipes.sample ? 1 : 0) + (pipes.release ? 1 : 0) + (pipes.currents ? 1 : 0);
-    let bytes = 0;
-    for (const p of plan.populations) {
-      const elements = plan.copies * p.size;
-      const perNeuron = 8 * p.model.variables.length + 4 * L.params[p.index]!.filter((x) => x !== null).length
-        + 8 * L.slots.filter((s) => s.population === p.index).length + (p.refractory !== null ? 8 : 0)
-        + 4 * plan.inputs.filter((i) => i.target === p && L.inputs[i.index] !== null).length;
-      bytes += perNeuron * elements;
-    }
-    const rows = L.projections.filter((pl) => pl.slot >= 0 && !pl.dense);
-    const perEvent = rows.length === 0 ? 0 : rows.reduce((n, pl) => n + (pl.procedural ? 8 : 4 + 8 + (pl.weight !== null || pl.rows?.random ? 4 : 0) + (pl.delay !== null ? 4 : 0)), 0) / rows.length;
-    return { dispatchesPerStep: dispatches, bytesPerNeuronStep: bytes / (plan.copies * plan.n), bytesPerSynapticEvent: perEvent };
+    return { dispatchesPerStep: dispatches, ...trafficOf(this.plan, this.L) };
   }
   /** Steps between progress reports: several chunks, so that readback overlaps the next chunk. */
   get slice(): number { return 8 * this.k; }
@@ -232,8 +218,9 @@ export class GpuEngine {
     const rec = [0, 1].map((q) => made('records', `engine records ${q}`, 4 * R.words, S | SRC | DST));
     const readback = [0, 1].map((q) => made('readback', `engine readback ${q}`, 4 * (R.words + 2 * L.B), GPUBufferUsage.MAP_READ | DST));
     const steps = made('uniforms', 'engine step table', STEP_ALIGN * k, GPUBufferUsage.UNIFORM, offsetTable(k, STEP_ALIGN, (q) => q));
-    const mainLayout = device.createBindGroupLayout({ label: 'spikegpu engine', entries: reflection.layoutEntries(0) });
-    const stepLayout = device.createBindGroupLayout({ label: 'spikegpu engine step', entries: reflection.layoutEntries(1, new Set(['S'])) });
+    const groups = [reflection.layoutEntries(0), reflection.layoutEntries(1, new Set(['S']))];
+    const mainLayout = device.createBindGroupLayout({ label: 'spikegpu engine', entries: groups[0]! });
+    const stepLayout = device.createBindGroupLayout({ label: 'spikegpu engine step', entries: groups[1]! });
     const byName = (r: GPUBuffer): Record<string, GPUBufferBinding> => ({
       P: { buffer: params }, state: { buffer: stateBuf }, tab: { buffer: tabBuf }, refr: { buffer: refrBuf }, acc: { buffer: acc }, spk: { buffer: spk }, rec: { buffer: r },
     });
@@ -243,10 +230,12 @@ export class GpuEngine {
     }));
     const step = device.createBindGroup({ label: 'spikegpu engine step', layout: stepLayout, entries: [{ binding: 0, resource: { buffer: steps, size: 16 } }] });
     const layout = device.createPipelineLayout({ bindGroupLayouts: [mainLayout, stepLayout] });
-    const module = device.createShaderModule({ label: 'spikegpu engine (generated)', code });
-    const stores = await storeRuns(device, building, reflection, module, [mainLayout, stepLayout], conn, fused !== null);
-    const pipeline = (entryPoint: string, constants?: Record<string, number>, with3 = layout) =>
-      device.createComputePipelineAsync({ label: `spikegpu engine ${entryPoint}`, layout: with3, compute: { module, entryPoint, constants } });
+    let shader: GPUShaderModule | null = null;  // compiled only if a pipeline is not cached yet
+    const module = () => (shader ??= device.createShaderModule({ label: 'spikegpu engine (generated)', code }));
+    const stores = await storeRuns(device, building, reflection, { code, module, groups }, [mainLayout, stepLayout], conn, fused !== null);
+    const pipeline = (entryPoint: string, constants?: Record<string, number>, with3 = layout) => cachedPipeline(device, {
+      label: `spikegpu engine ${entryPoint}`, code, entryPoint, constants, module, layout: with3, groups: with3 === layout ? groups : [...groups, stores.group!],
+    });
     const none = Promise.resolve(null);
     const releasing = releaseItems(L);
     const [neurons, propagate, sample, release, currents, run] = await Promise.all([

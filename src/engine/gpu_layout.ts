@@ -321,3 +321,20 @@ export function releaseHostData(L: GpuLayout): void {
   }
 }
 
+/**
+ * The bytes of memory the neuron phase moves per neuron-step (state read and written, per-neuron
+ * parameters and input values read, arrival-ring words taken, refractory counters) and the
+ * propagation per synaptic event (target, weight and delay words read, the atomic add's read and write).
+ */
+export function trafficOf(plan: Plan, L: GpuLayout): { bytesPerNeuronStep: number; bytesPerSynapticEvent: number } {
+  let bytes = 0;
+  for (const p of plan.populations) {
+    const perNeuron = 8 * p.model.variables.length + 4 * L.params[p.index]!.filter((x) => x !== null).length
+      + 8 * L.slots.filter((s) => s.population === p.index).length + (p.refractory !== null ? 8 : 0)
+      + 4 * plan.inputs.filter((i) => i.target === p && L.inputs[i.index] !== null).length;
+    bytes += perNeuron * plan.copies * p.size;
+  }
+  const rows = L.projections.filter((pl) => pl.slot >= 0 && !pl.dense);
+  const perEvent = rows.length === 0 ? 0 : rows.reduce((n, pl) => n + (pl.procedural ? 8 : 4 + 8 + (pl.weight !== null || pl.rows?.random ? 4 : 0) + (pl.delay !== null ? 4 : 0)), 0) / rows.length;
+  return { bytesPerNeuronStep: bytes / (plan.copies * plan.n), bytesPerSynapticEvent: perEvent };
+}

@@ -2,6 +2,7 @@
 // by src/engine/gpu_build.ts, never on the host (10⁹ synapses are too many to draw there), whole
 // rows packed into synapse stores of at most one binding each. Each store is bound at group 2 and
 // propagated by an entry point of its own; one workgroup looping over steps binds a single store.
+import { cachedPipeline } from '../gpu/pipelines';
 import { type MakeBuffer, bindBuffers } from '../gpu/chunks';
 import { GpuLimitError } from '../gpu/device';
 import type { ShaderReflection } from '../gpu/reflect';
@@ -53,17 +54,22 @@ export interface StoreRun { pipeline: GPUComputePipeline | null; group: GPUBindG
 
 /** The pipeline layout with the store group after `groups`, and each store's run; no layout and no runs without stores. */
 export async function storeRuns(
-  device: GPUDevice, make: MakeBuffer, reflection: ShaderReflection, module: GPUShaderModule, groups: GPUBindGroupLayout[], conn: GpuConnectivity | null, fused: boolean,
-): Promise<{ layout: GPUPipelineLayout | null; runs: StoreRun[] }> {
-  if (!conn) return { layout: null, runs: [] };
-  const storeLayout = device.createBindGroupLayout({ label: 'spikegpu synapse store', entries: reflection.layoutEntries(STORE_GROUP) });
+  device: GPUDevice, make: MakeBuffer, reflection: ShaderReflection,
+  shader: { code: string; module: () => GPUShaderModule; groups: readonly (readonly GPUBindGroupLayoutEntry[])[] },
+  groups: GPUBindGroupLayout[], conn: GpuConnectivity | null, fused: boolean,
+): Promise<{ layout: GPUPipelineLayout | null; group: GPUBindGroupLayoutEntry[] | null; runs: StoreRun[] }> {
+  if (!conn) return { layout: null, group: null, runs: [] };
+  const group = reflection.layoutEntries(STORE_GROUP);
+  const storeLayout = device.createBindGroupLayout({ label: 'spikegpu synapse store', entries: group });
   const layout = device.createPipelineLayout({ bindGroupLayouts: [...groups, storeLayout] });
   const placeholder = make('synapse store placeholder', 16, GPUBufferUsage.STORAGE);
   const runs = await Promise.all(conn.stores.map(async (st, k) => ({
-    pipeline: fused ? null : await device.createComputePipelineAsync({ label: `spikegpu engine propagate_store_${k}`, layout, compute: { module, entryPoint: `propagate_store_${k}` } }),
+    pipeline: fused ? null : await cachedPipeline(device, {
+      label: `spikegpu engine propagate_store_${k}`, code: shader.code, entryPoint: `propagate_store_${k}`, module: shader.module, layout, groups: [...shader.groups, group],
+    }),
     group: bindBuffers(device, storeLayout, [st.targets, st.words ?? placeholder]),
   })));
-  return { layout, runs };
+  return { layout, group, runs };
 }
 
 /** WGSL: the store bindings, and per store a propagate phase (do_propagate_store_k) and its entry point (one workgroup: store 0 only). */
