@@ -112,6 +112,19 @@ describe('against Brian2 2.5.1', () => {
   }, 120_000);
 });
 
+describe('progress', () => {
+  test('a large network reports progress (and can be stopped) every 2·10⁵ neuron-steps, a small one every 200 steps', async () => {
+    const seen = async (size: number, steps: number) => {
+      const sim = await Simulation.create({ dt: 0.1, seed: 0, populations: [{ name: 'a', size, model: 'lif' }] });
+      const done: number[] = [];
+      await sim.run({ steps, onProgress: (d) => done.push(d) });
+      return done;
+    };
+    expect(await seen(20_000, 30)).toEqual([10, 20, 30]);
+    expect(await seen(100, 450)).toEqual([200, 400, 450]);
+  });
+});
+
 describe('non-finite states', () => {
   // AdEx started far above its cut overflows exp((v − vT)/ΔT) in its first step.
   test('stop a run naming the neuron and the step', async () => {

@@ -57,8 +57,11 @@ export class CpuEngine {
   readonly failures: CopyFailure[] = [];
   private readonly frozen: Uint8Array;
   step = 0;
-  /** Steps between yields to the event loop (progress, abort, a page that stays responsive). */
-  readonly slice = 200;
+  /**
+   * Steps between yields to the event loop (progress, abort, a page that stays responsive): 200,
+   * fewer for large networks, so a slice is about 2·10⁵ neuron-steps (a 10⁶-neuron network yields every step).
+   */
+  get slice(): number { return Math.max(1, Math.min(200, Math.round(2e5 / (this.plan.copies * this.plan.n)))); }
   readonly threads: number;
   private pool: ThreadPool | null = null;
 
