@@ -47,6 +47,16 @@ describe('acquireGpu', () => {
     mine.destroy();
   });
 
+  it('a lost device is named in the errors it causes, not a bare AbortError', async () => {
+    const mine = await acquireGpu();
+    const sim = await createSimulation(seedNetwork({ neurons: 100 }), { backend: 'gpu', device: mine.device });
+    await sim.run({ steps: 10 });
+    mine.device.destroy();  // the caller's own doing: the simulation must say what happened
+    await expect(sim.readState('excitatory', 'v')).rejects.toThrow(/^GPU device lost \(destroyed\)/);
+    await expect(sim.run({ steps: 10 })).rejects.toThrow(/^GPU device lost \(destroyed\)/);
+    sim.destroy();
+  });
+
   it('keeps the adapter and the dawn.node instance alive through garbage collection', async () => {
     // A bundled build once let them be collected; dawn.node then aborted the whole process.
     const collect = (globalThis as { gc?: () => void }).gc;

@@ -373,12 +373,13 @@ export class GpuEngine {
       // Counted chunk by chunk: after a failure, the chunks before it stay counted with their recordings.
       collect: async (rb, t0, m) => { await this.collect(rb, t0, m, rec); this.step = t0 + m; },
       check: () => this.watch.check(),
-    });
+    }).catch(async (e: unknown) => { throw await this.watch.explain(e); });
   }
 
   async readState(population: number, variable: number): Promise<Float64Array> {
     const p = this.plan.populations[population]!, size = this.L.B * p.size;
-    const bytes = await this.watch.scoped(() => readBuffer(this.gpu.device, this.bufs.state, 4 * size, 'spikegpu engine state readback', 4 * this.L.state[population]![variable]!));
+    const bytes = await this.watch.scoped(() => readBuffer(this.gpu.device, this.bufs.state, 4 * size, 'spikegpu engine state readback', 4 * this.L.state[population]![variable]!))
+      .catch(async (e: unknown) => { throw await this.watch.explain(e); });
     await this.watch.check();
     return Float64Array.from(new Float32Array(bytes));
   }

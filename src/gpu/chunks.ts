@@ -132,6 +132,14 @@ export class GpuErrorWatch {
     await Promise.all(pending);
     if (this.error) throw this.error;
   }
+  /**
+   * What a failed GPU call means: a lost device answers a pending map with a bare AbortError, so
+   * when the device is lost (or is within a moment) the loss is named instead.
+   */
+  async explain(failure: unknown): Promise<unknown> {
+    const lost = await Promise.race([this.device.lost, new Promise<null>((resolve) => setTimeout(() => resolve(null), 50))]);
+    return lost ? new Error(`GPU device lost (${lost.reason}): ${lost.message || 'no message'}; this simulation cannot go on`, { cause: failure }) : failure;
+  }
   detach(): void {
     this.detached = true;
   }
