@@ -82,7 +82,7 @@ export class CpuEngine {
     return engine;
   }
 
-  constructor(readonly plan: Plan, options: CpuEngineOptions = {}) {
+  private constructor(readonly plan: Plan, options: CpuEngineOptions = {}) {
     this.precision = options.precision ?? 'f64';
     this.threads = options.threads ?? 1;
     const r = (this.r = this.precision === 'f32' ? Math.fround : (x: number) => x);
