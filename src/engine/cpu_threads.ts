@@ -127,8 +127,10 @@ export async function resolveThreads(threads: unknown): Promise<number> {
     n = isNode ? (await import(/* @vite-ignore */ 'node:os')).availableParallelism() : (globalThis.navigator?.hardwareConcurrency ?? 1);
     n = Math.max(1, Math.min(MAX_THREADS, n));
   }
-  // A browser shares memory with workers only when the page is cross-origin isolated (COOP + COEP headers).
+  // A browser shares memory with workers only when the page is cross-origin isolated (COOP + COEP headers):
+  // 'auto' then means the one thread there is; a number asked for is refused, saying why.
   if (n > 1 && !isNode && !(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) {
+    if (threads === 'auto') return 1;
     throw new RangeError(`threads: ${String(threads)} needs SharedArrayBuffer, which this page lacks: serve it cross-origin isolated (headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), or use threads: 1`);
   }
   return n;
