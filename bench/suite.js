@@ -65,7 +65,7 @@ async function sparseCase(suite, desc, n, backend, launch, connectivity = 'store
     const bytes = bytesMoved(sim.costs(), n, r.steps, events);
     const perSimSecond = r.wallSeconds / (durationMs / 1000);
     rows.push({
-      suite, n, backend, adapter: sim.backend.adapter, synapses, simulatedMs: durationMs, wallSeconds: r.wallSeconds,
+      suite, n, backend, adapter: sim.backend, synapses, simulatedMs: durationMs, wallSeconds: r.wallSeconds,
       secondsPerSimulatedSecond: perSimSecond, realTime: 1 / perSimSecond,
       neuronUpdatesPerSecond: (n * r.steps) / r.wallSeconds,
       synapticEventsPerSecond: events / r.wallSeconds,

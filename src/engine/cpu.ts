@@ -144,10 +144,13 @@ export class CpuEngine {
   }
 
   private live = (copy: number) => this.frozen[copy] === 0;
+  private sampled: { rec: Recorder; probes: ProbeSampler[] } | null = null;
 
   /** Advances `steps` steps, recording into `rec`; throws NonFiniteStateError (policy 'stop'). */
   advance(steps: number, rec: Recorder): void {
-    const probes = this.probeSamplers(rec);
+    // Made once per recorder: a 10⁶-neuron network advances one step per slice.
+    if (this.sampled?.rec !== rec) this.sampled = { rec, probes: this.probeSamplers(rec) };
+    const probes = this.sampled.probes;
     // Counted step by step: after a failure, the steps before it stay counted with their recordings.
     for (let k = 0; k < steps; k++, this.step++) this.stepOnce(this.step, rec, probes);
   }

@@ -81,6 +81,10 @@ export class GpuEngine {
   /** Pairs the readback of each records buffer copied. */
   private readonly copied = [0, 0];
   private readonly taps = new Set<SpikeTap>();
+  private readonly grids = new Map<number, [number, number]>();
+  private readonly key: [number, number];
+  /** Where the last located element lies (reused: locate runs once per recorded spike). */
+  private readonly at = { population: 0, copy: 0, neuron: 0 };
 
   private constructor(
     private readonly built: { counts: (number | null)[]; inDegrees: (number | null)[] },
@@ -95,6 +99,7 @@ export class GpuEngine {
     private readonly probeWidth: number,
   ) {
     this.watch = new GpuErrorWatch(gpu.device);
+    this.key = seedKey(plan.seed);
   }
 
   get adapter(): string { return this.gpu.adapterName; }
@@ -253,14 +258,16 @@ export class GpuEngine {
 
   private dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, items: number): void {
     pass.setPipeline(pipeline);
-    pass.dispatchWorkgroups(...dispatchGrid(Math.ceil(items / WG), this.gpu.device.limits.maxComputeWorkgroupsPerDimension));
+    // Grids by item count, worked out once: the dispatches of every step reuse them.
+    let grid = this.grids.get(items);
+    if (!grid) this.grids.set(items, (grid = dispatchGrid(Math.ceil(items / WG), this.gpu.device.limits.maxComputeWorkgroupsPerDimension)));
+    pass.dispatchWorkgroups(grid[0], grid[1]);
   }
 
   private submit(t0: number, m: number, which: number, rb: GPUBuffer): void {
     const { device } = this.gpu;
-    const key = seedKey(this.plan.seed);
     const fused = this.pipes.fused;
-    device.queue.writeBuffer(this.bufs.params, 0, Uint32Array.of(key[0], key[1], t0, m, fused?.steps ?? 1));
+    device.queue.writeBuffer(this.bufs.params, 0, Uint32Array.of(this.key[0], this.key[1], t0, m, fused?.steps ?? 1));
     const enc = device.createCommandEncoder({ label: `spikegpu engine steps ${t0}..${t0 + m}` });
     // The pairs are read only up to their count: everything before them alone needs clearing.
     enc.clearBuffer(this.bufs.rec[which]!, 0, 4 * this.R.pairs);
@@ -293,13 +300,14 @@ export class GpuEngine {
     device.queue.submit([enc.finish()]);
   }
 
-  /** The element g's population, copy and neuron. */
+  /** The element g's population, copy and neuron (in this.at, overwritten by the next call). */
   private locate(g: number): { population: number; copy: number; neuron: number } {
-    const { popBase } = this.L;
+    const { popBase } = this.L, at = this.at;
     let q = 0;
     while (q + 1 < popBase.length && g >= popBase[q + 1]!) q++;
     const size = this.plan.populations[q]!.size, e = g - popBase[q]!, copy = Math.floor(e / size);
-    return { population: q, copy, neuron: e - copy * size };
+    at.population = q; at.copy = copy; at.neuron = e - copy * size;
+    return at;
   }
 
   /** Reads a chunk's readback (then unmaps it), and any spike pairs it did not copy from the records buffer. */
@@ -344,12 +352,12 @@ export class GpuEngine {
     plan.populations.forEach((p) => rec.count(p.index, words[HEADER + p.index]!));
     if (plan.recordRates) {
       const width = plan.copies * plan.populations.length;
-      for (let s = 0; s < m; s++) rec.rates(words.subarray(R.rates + s * width, R.rates + (s + 1) * width));
+      rec.rates(words.subarray(R.rates, R.rates + m * width));  // the chunk's steps, contiguous
     }
     const f = new Float32Array(words.buffer, words.byteOffset, words.length);
     rec.probes.forEach((p, q) => {
       const width = R.probeWidth[q]!, first = Math.floor((t0 + p.every) / p.every), last = Math.floor((t0 + m) / p.every);
-      for (let s = 0; s < last - first + 1 && first + s <= last; s++) rec.sample(q, f.subarray(R.probes[q]! + s * width, R.probes[q]! + (s + 1) * width));
+      rec.sample(q, f.subarray(R.probes[q]!, R.probes[q]! + Math.max(0, last - first + 1) * width));
     });
     if (plan.freeze) {
       const base = R.words;

@@ -46,15 +46,16 @@ export function currentsCode(plan: Plan, L: GpuLayout, kept: ReadonlyMap<string,
     if (s.kind === 'electrical') {
       // g2 is the weight unless given (a batch varying the weight varies both, as on the CPU).
       const g2 = (syn: string) => (s.g2 === undefined ? w(syn) : c.g2 !== null ? `tabf(${u(T.syn + c.g2)} + ${syn})` : f(pl.synapses.g2 as number));
-      out.push(`  if (${inPopulation(L, src)}) { ${elementOf(L, src)}`,
-        `    for (var q = tab[${u(T.syn + pl.rowStart)} + i]; q < tab[${u(T.syn + pl.rowStart)} + i + 1u]; q++) { ${add(1, `${w('q')} * (${v(dst, `copy * ${u(dst.size)} + tab[${u(T.syn + pl.post)} + q]`)} - ${v(src, 'e')})`)} }`, '  }');
-      out.push(`  if (${inPopulation(L, dst)}) { ${elementOf(L, dst)}`,
+      // The element's own voltage once, before its synapses (nothing in this phase changes it).
+      out.push(`  if (${inPopulation(L, src)}) { ${elementOf(L, src)} let v_e = ${v(src, 'e')};`,
+        `    for (var q = tab[${u(T.syn + pl.rowStart)} + i]; q < tab[${u(T.syn + pl.rowStart)} + i + 1u]; q++) { ${add(1, `${w('q')} * (${v(dst, `copy * ${u(dst.size)} + tab[${u(T.syn + pl.post)} + q]`)} - v_e)`)} }`, '  }');
+      out.push(`  if (${inPopulation(L, dst)}) { ${elementOf(L, dst)} let v_e = ${v(dst, 'e')};`,
         `    for (var k = tab[${u(T.syn + c.colStart)} + i]; k < tab[${u(T.syn + c.colStart)} + i + 1u]; k++) { let q = tab[${u(T.syn + c.colSyn)} + k];`,
-        `      ${add(0, `${g2('q')} * (${v(src, `copy * ${u(src.size)} + tab[${u(T.syn + c.pre)} + q]`)} - ${v(dst, 'e')})`)} }`, '  }');
+        `      ${add(0, `${g2('q')} * (${v(src, `copy * ${u(src.size)} + tab[${u(T.syn + c.pre)} + q]`)} - v_e)`)} }`, '  }');
     } else if (s.kind === 'diffusion') {
-      out.push(`  if (${inPopulation(L, dst)}) { ${elementOf(L, dst)}`,
+      out.push(`  if (${inPopulation(L, dst)}) { ${elementOf(L, dst)} let v_e = ${v(dst, 'e')};`,
         `    for (var k = tab[${u(T.syn + c.colStart)} + i]; k < tab[${u(T.syn + c.colStart)} + i + 1u]; k++) { let q = tab[${u(T.syn + c.colSyn)} + k];`,
-        `      ${add(0, `${w('q')} * state[${u(c.state!)} + 4u * (copy * ${u(M)} + q)] * (${v(dst, 'e')} - ${f(s.esyn)})`)} }`, '  }');
+        `      ${add(0, `${w('q')} * state[${u(c.state!)} + 4u * (copy * ${u(M)} + q)] * (v_e - ${f(s.esyn)})`)} }`, '  }');
     }
   }
   return out;

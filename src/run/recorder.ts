@@ -13,6 +13,16 @@ class Grow<T extends Int32Array | Float64Array | Uint32Array> {
     if (this.length === this.data.length) { const d = this.make(2 * this.data.length); d.set(this.data); this.data = d; }
     this.data[this.length++] = x;
   }
+  /** Appends every value of `xs` (one copy, growing at most once). */
+  append(xs: ArrayLike<number>): void {
+    if (this.length + xs.length > this.data.length) {
+      const d = this.make(Math.max(2 * this.data.length, this.length + xs.length));
+      d.set(this.data.subarray(0, this.length));
+      this.data = d;
+    }
+    this.data.set(xs, this.length);
+    this.length += xs.length;
+  }
   view(from = 0): T { return this.data.subarray(from, this.length) as T; }
 }
 
@@ -79,16 +89,11 @@ export class Recorder {
     this.copies.push(copy);
   }
 
-  /** Counts of one step, [copy][population]. */
-  rates(counts: ArrayLike<number>): void {
-    for (let k = 0; k < counts.length; k++) this.counts.push(counts[k]!);
-  }
+  /** Counts of one or more steps, [step][copy][population]. */
+  rates(counts: ArrayLike<number>): void { this.counts.append(counts); }
 
-  /** One sample of probe q: one value per copy and neuron. */
-  sample(q: number, values: ArrayLike<number>): void {
-    const g = this.samples[q]!;
-    for (let k = 0; k < values.length; k++) g.push(values[k]!);
-  }
+  /** Samples of probe q, [sample][copy][neuron]. */
+  sample(q: number, values: ArrayLike<number>): void { this.samples[q]!.append(values); }
 
   spikes(fromStep = 0): Spikes {
     const steps = this.steps.view();
