@@ -218,12 +218,14 @@ describe('reading recordings from a step on', () => {
           for (const p of ['exc', 'inh']) {
             expect(sim.rates(p)).toHaveLength(130);
             expect(Array.from(sim.rates(p))).toEqual(Array.from(whole.rates(p)));
+            for (const from of [0, 60, 129, 200]) expect(Array.from(sim.rates(p, undefined, from))).toEqual(Array.from(sim.rates(p)).slice(from));
           }
           for (const [population, neuron] of [['exc', 7], ['inh', 10]] as const) {
             for (const variable of ['v', 'I', 'u']) {
               const probe = { population, variable, neuron };
               expect(sim.trace(probe)).toHaveLength(130);
               expect(Array.from(sim.trace(probe))).toEqual(Array.from(whole.trace(probe)));
+              for (const from of [0, 25, 129, 130, 200]) expect(Array.from(sim.trace(probe, from))).toEqual(Array.from(sim.trace(probe)).slice(from));
             }
           }
         } finally { whole.destroy(); }

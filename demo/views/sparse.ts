@@ -174,12 +174,12 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
         ctx.fillRect(Math.floor((fresh.step[k]! / stepsTotal) * (RASTER_WIDTH - 1)), rowOf(i), 2, 2);
       }
       // The completed 1 ms bins since the last slice, from the GPU's counts (spikes per step).
-      const rates = plan.populations.map((p) => sim!.rates(p.name));
+      const first = binned, rates = plan.populations.map((p) => sim!.rates(p.name, undefined, first));  // only the steps not binned yet
       for (; binned + bin <= done; binned += bin) {
         t.push(binned * plan.dt);
         plan.populations.forEach((p, k) => {
           let c = 0;
-          for (let q = binned; q < binned + bin; q++) c += rates[k]![q]!;
+          for (let q = binned; q < binned + bin; q++) c += rates[k]![q - first]!;
           series[k]!.push(c / p.size / (bin * plan.dt / 1000));
         });
       }
@@ -187,7 +187,7 @@ export function sparseView(root: HTMLElement, session: GpuSession): View {
       // This slice's trace samples: value k is the state after step from + k.
       if (trace) {
         for (let k = from; k < done; k++) traceT.push((k + 1) * plan.dt);
-        probeOf.forEach((probe, q) => traceV[q]!.push(...sim!.trace(probe).subarray(from)));
+        probeOf.forEach((probe, q) => traceV[q]!.push(...sim!.trace(probe, from)));
         trace.setData([traceT, ...traceV]);
         document.body.dataset.sparseTraceSamples = String(traceT.length);
       }

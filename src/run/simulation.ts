@@ -132,21 +132,22 @@ export class Simulation {
   }
 
   /** Spikes per step of population `name` (all copies when copy is omitted); needs record.rates. */
-  rates(population: string, copy?: number): Uint32Array {
+  rates(population: string, copy?: number, fromStep = 0): Uint32Array {
     const p = this.population(population), P = this.plan.populations.length, B = this.plan.copies;
-    const counts = this.recorder.rateCounts(), steps = counts.length / (P * B);
-    const out = new Uint32Array(steps);
-    for (let s = 0; s < steps; s++) {
-      for (let b = 0; b < B; b++) if (copy === undefined || copy === b) out[s]! += counts[(s * B + b) * P + p.index]!;
+    const counts = this.recorder.rateCounts(), steps = counts.length / (P * B), from = Math.min(Math.max(0, fromStep), steps);
+    const out = new Uint32Array(steps - from);
+    for (let s = from; s < steps; s++) {
+      for (let b = 0; b < B; b++) if (copy === undefined || copy === b) out[s - from]! += counts[(s * B + b) * P + p.index]!;
     }
     return out;
   }
 
   /**
    * Samples of one probed neuron's variable, or of one probed synapse's: the probe's index (record.probes,
-   * then record.synapseProbes), or what it names. A copy that turned non-finite throws NonFiniteStateError.
+   * then record.synapseProbes), or what it names, from sample `fromSample` on. A copy that turned
+   * non-finite throws NonFiniteStateError.
    */
-  trace(probe: number | { population: string; variable: string; neuron: number; copy?: number } | { projection: string; variable: string; synapse: number; copy?: number }): Float64Array {
+  trace(probe: number | { population: string; variable: string; neuron: number; copy?: number } | { projection: string; variable: string; synapse: number; copy?: number }, fromSample = 0): Float64Array {
     const probes = this.recorder.probes;
     let q: number, j: number, copy: number;
     if (typeof probe === 'number') { q = probe; j = 0; copy = 0; } else if ('projection' in probe) {
@@ -166,8 +167,9 @@ export class Simulation {
     // A copy frozen by batch.nonFinite = 'freeze-copy' has no trace to read past its failure: refused, naming it.
     const failed = this.engine.failures.find((f) => f.copy === copy);
     if (failed) throw new NonFiniteStateError(this.population(failed.population).start + failed.neuron, failed.step, this.plan.dt, copy);
-    const all = this.recorder.probe(q), width = this.plan.copies * pr.neurons.length, out = new Float64Array(all.length / width);
-    for (let k = 0; k < out.length; k++) out[k] = all[k * width + copy * pr.neurons.length + j]!;
+    const all = this.recorder.probe(q), width = this.plan.copies * pr.neurons.length, samples = all.length / width;
+    const from = Math.min(Math.max(0, fromSample), samples), out = new Float64Array(samples - from);
+    for (let k = 0; k < out.length; k++) out[k] = all[(from + k) * width + copy * pr.neurons.length + j]!;
     return out;
   }
 
