@@ -13,17 +13,25 @@ const MAX_DELAY = 4096;
 
 export type Report = (path: string, message: string) => void;
 
+/** Declared models parsed once (validation, the size checks and the plan all ask for them). */
+const parsed = new WeakMap<object, ParsedModel | string>();
+
 /** The model a population names or declares, or a message saying why there is none. */
 export function populationModel(p: Population): ParsedModel | string {
   if (typeof p.model === 'string') {
     return Object.hasOwn(MODELS, p.model) ? MODELS[p.model]! : `unknown model '${p.model}'; built in: ${Object.keys(MODELS).join(', ')}`;
   }
-  try {
-    return parseModel(p.model);
-  } catch (e) {
-    if (e instanceof ModelError) return e.message;
-    throw e;
+  let m = parsed.get(p.model);
+  if (m === undefined) {
+    try {
+      m = parseModel(p.model);
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      m = e.message;
+    }
+    parsed.set(p.model, m);
   }
+  return m;
 }
 
 

@@ -42,8 +42,14 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function reservedKeys(x: unknown, path: string, out: SpecIssue[], depth = 0): void {
   if (x === null || typeof x !== 'object' || ArrayBuffer.isView(x) || depth > 12 || out.length > MAX_ISSUES) return;
+  if (Array.isArray(x)) {
+    // By index, into objects only: Object.keys of a 10⁸-weight array would make a string per weight.
+    for (const k of RESERVED_KEYS) if (Object.hasOwn(x, k)) out.push({ path: `${path}[${k}]`, message: `'${k}' cannot be a key here (JavaScript objects reserve it)` });
+    for (let i = 0; i < x.length; i++) if (typeof x[i] === 'object') reservedKeys(x[i], `${path}[${i}]`, out, depth + 1);
+    return;
+  }
   for (const k of Object.keys(x)) {
-    const at = Array.isArray(x) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+    const at = path ? `${path}.${k}` : k;
     if (RESERVED_KEYS.has(k)) out.push({ path: at, message: `'${k}' cannot be a key here (JavaScript objects reserve it)` });
     else reservedKeys((x as Record<string, unknown>)[k], at, out, depth + 1);
   }
