@@ -137,28 +137,19 @@ export interface GpuConnectivity {
  * Builds every projection into shared stores of at most `maxWords` synapses (segmentWords of the
  * device's limits; tests pass less), packed as packRows says. Drawn rules run on the GPU; lists
  * are built on the host and uploaded, their words being list indices (the simulation replaces
- * them with fixed-point weights). Projections marked `procedural` (canRegenerate rules only) are
- * drawn once to count their in-degrees and not stored. `indices`: each spec's projection in the
- * description, named by errors (by default its position in `specs`).
+ * them with fixed-point weights). `indices`: each spec's projection in the description, named by
+ * errors (by default its position in `specs`).
  */
 export async function buildConnectivityGpu(
-  device: GPUDevice, make: MakeBuffer, specs: readonly BuildSpec[], maxWords: number, together = false, procedural: readonly boolean[] = [],
+  device: GPUDevice, make: MakeBuffer, specs: readonly BuildSpec[], maxWords: number, together = false,
   indices: readonly number[] = specs.map((_, q) => q),
 ): Promise<GpuConnectivity> {
   const b = new Builder(device, make);
   try {
-    // Pass 1: row lengths of every stored projection.
+    // Pass 1: row lengths of every projection.
     const counted = [];
-    for (const [q, s] of specs.entries()) counted.push(await countRows(b, device, s, procedural[q] ?? false));
-    const stored = specs.map((_, q) => !procedural[q]);
-    const rowStartsAll = counted.map((c) => c.rowStart);
-    // packRows numbers the stored projections only.
-    const storedIndex = specs.flatMap((_, q) => (stored[q] ? [q] : []));
-    const { pieces, stores: plans } = packRows(
-      rowStartsAll.filter((_, q) => stored[q]), specs.filter((_, q) => stored[q]).map((s) => s.randomWeights || s.connect.rule === 'list'), maxWords, together,
-      storedIndex.map((q) => indices[q]!),
-    );
-    for (const piece of pieces) piece.projection = storedIndex[piece.projection]!;
+    for (const s of specs) counted.push(await countRows(b, device, s));
+    const { pieces, stores: plans } = packRows(counted.map((c) => c.rowStart), specs.map((s) => s.randomWeights || s.connect.rule === 'list'), maxWords, together, indices);
     const stores = plans.map((p, k) => ({
       size: p.size,
       targets: make(`synapse store ${k} targets`, 4 * Math.max(1, p.size), USAGE()),
@@ -181,30 +172,14 @@ export async function buildConnectivityGpu(
       else if (rule.rule === 'fixed-out-degree') b.run('out_degree_fill', Math.ceil(((piece.row1 - piece.row0) * rule.k) / 256), values, bind);
       else b.run('in_degree_fill', Math.ceil((s.nPost * (rule as { k: number }).k) / 256), values, bind);
     }
-    // Procedural projections: drawn once, counting in-degrees only.
-    for (const [q, s] of specs.entries()) {
-      if (stored[q]) continue;
-      const c = counted[q]!, rule = s.connect;
-      const values = { ...c.base, row0: 0, row1: s.nPre, store: 0 };
-      const bind = [c.cdf!, c.spare![0]!, c.cursor!, c.spare![1]!, c.dummy!, c.indeg!];
-      if (rule.rule === 'fixed-probability') b.run('probability_fill', s.nPre, values, bind);
-      else if (rule.rule === 'fixed-out-degree') b.run('out_degree_fill', Math.ceil((s.nPre * rule.k) / 256), values, bind);
-      else throw new RangeError(`a ${rule.rule} projection cannot be procedural (its rows are not drawn by pre)`);
-    }
     const projections: BuiltProjection[] = [];
     for (const [q, s] of specs.entries()) {
       const c = counted[q]!;
-      let synapses = c.rowStart[s.nPre] ?? 0, maxInDegree: number;
+      let maxInDegree: number;
       if (c.host) maxInDegree = c.host.maxInDegree;
       else if (s.connect.rule === 'fixed-in-degree') maxInDegree = s.nPost > 0 ? s.connect.k : 0;
-      else if (stored[q]) maxInDegree = new Uint32Array(await readBuffer(device, c.indeg!, 4, 'spikegpu max in-degree'))[0]!;
-      else {
-        const indeg = new Uint32Array(await readBuffer(device, c.indeg!, 4 * (1 + s.nPost), 'spikegpu in-degrees'));
-        maxInDegree = indeg[0]!;
-        synapses = 0;
-        for (let j = 1; j <= s.nPost; j++) synapses += indeg[j]!;
-      }
-      projections.push({ nPre: s.nPre, nPost: s.nPost, synapses, maxInDegree, rowStart: c.rowStart, host: c.host });
+      else maxInDegree = new Uint32Array(await readBuffer(device, c.indeg!, 4, 'spikegpu max in-degree'))[0]!;
+      projections.push({ nPre: s.nPre, nPost: s.nPost, synapses: c.rowStart[s.nPre] ?? 0, maxInDegree, rowStart: c.rowStart, host: c.host });
     }
     return { projections, pieces, stores };
   } finally {
@@ -218,14 +193,11 @@ interface Counted {
   host?: Csr;
   /** Drawn rules: the build parameters and the buffers the fill kernels bind. */
   base?: Record<string, number | readonly number[]>;
-  cdf?: GPUBuffer; rowStartBuffer?: GPUBuffer; cursor?: GPUBuffer; indeg?: GPUBuffer; dummy?: GPUBuffer; spare?: GPUBuffer[];
+  cdf?: GPUBuffer; rowStartBuffer?: GPUBuffer; cursor?: GPUBuffer; indeg?: GPUBuffer; dummy?: GPUBuffer;
 }
 
-/**
- * Pass 1 for one projection: row lengths (GPU for drawn rules; none when procedural) and the fill
- * kernels' buffers.
- */
-async function countRows(b: Builder, device: GPUDevice, s: BuildSpec, procedural: boolean): Promise<Counted> {
+/** Pass 1 for one projection: row lengths (on the GPU for drawn rules) and the fill kernels' buffers. */
+async function countRows(b: Builder, device: GPUDevice, s: BuildSpec): Promise<Counted> {
   const c = s.connect;
   if (c.rule === 'list') {
     const host = buildCsr(s);
@@ -245,8 +217,6 @@ async function countRows(b: Builder, device: GPUDevice, s: BuildSpec, procedural
   const cursor = b.temp('build cursor', 4 * (c.rule === 'fixed-in-degree' ? s.nPre : 1));
   const indeg = b.temp('build in-degree', 4 * (1 + s.nPost));
   const dummy = b.temp('build placeholder', 16), dummy2 = b.temp('build placeholder 2', 16);
-  // Procedural: the fill kernels bind placeholders for rows, targets and words (distinct: writable bindings must not alias).
-  if (procedural) return { rowStart: new Uint32Array(0), base, cdf: cdfBuf, cursor, indeg, dummy: dummy2, spare: [dummy, b.temp('build placeholder 3', 16)] };
   let rowLen: Uint32Array;
   if (c.rule === 'fixed-out-degree') {
     rowLen = new Uint32Array(s.nPre).fill(c.k);

@@ -23,7 +23,7 @@ export const STORE_GROUP = 2;
 export async function buildStores(device: GPUDevice, make: MakeBuffer, L: GpuLayout, maxWords: number, together: boolean): Promise<GpuConnectivity | null> {
   const drawn = L.projections.filter((pl) => pl.rows);
   if (drawn.length === 0) return null;
-  const conn = await buildConnectivityGpu(device, make, drawn.map((pl) => pl.rows!.spec), maxWords, together, [], drawn.map((pl) => pl.plan.index));
+  const conn = await buildConnectivityGpu(device, make, drawn.map((pl) => pl.rows!.spec), maxWords, together, drawn.map((pl) => pl.plan.index));
   drawn.forEach((pl, q) => {
     const built = conn.projections[q]!, rows = pl.rows!;
     // The fixed-point scale was chosen for at most degreeBound arrivals per target and step.
