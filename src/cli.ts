@@ -2,7 +2,7 @@
 // The `spikegpu` command line: `spikegpu run <preset | FILE.json>` runs any network description
 // through the one API (src/run/simulation.ts) and writes its results into --out.
 import { NetworkSpecError } from './spec/validate';
-import { UsageError, outAndBackend, parseOptions, prepareOut, progress } from './cli/args';
+import { UsageError, numberOption, outAndBackend, parseOptions, prepareOut, progress } from './cli/args';
 import { EXPERIMENTS, EXPERIMENT_INTEGRATORS, type ExperimentName, isExperiment, runExperiment } from './cli/experiments';
 import { NETWORKS, NETWORK_USAGE, isNetwork, networkMain } from './cli/network';
 import { writeFiles } from './cli/outputs';
@@ -23,12 +23,8 @@ async function experimentMain(experiment: ExperimentName, rest: string[]): Promi
   const { out, backend } = outAndBackend(opts);
   const integrator = opts.integrator as (typeof EXPERIMENT_INTEGRATORS)[number] | undefined;
   if (integrator !== undefined && !EXPERIMENT_INTEGRATORS.includes(integrator)) throw new UsageError(`--integrator must be ${EXPERIMENT_INTEGRATORS.join(', ')}, got ${integrator}`);
-  const ms = (name: string, hi: number) => {
-    if (opts[name] === undefined) return undefined;
-    const x = Number(opts[name]);
-    if (!(Number.isFinite(x) && x > 0 && x <= hi)) throw new UsageError(`--${name} must be in (0, ${hi}] ms, got ${opts[name]}`);
-    return x;
-  };
+  const number = numberOption(opts);
+  const ms = (name: string, hi: number) => number(name, undefined, (x) => Number.isFinite(x) && x > 0 && x <= hi, `in (0, ${hi}] ms`);
   const dt = ms('dt', 10), duration = ms('duration', 1e6), quiet = flags.has('quiet');
   await prepareOut(out, flags.has('force'), EXPERIMENTS[experiment].outputs);
   const { files, summary: s } = await runExperiment(experiment, { backend, integrator, dt, duration, onProgress: progress(quiet) });

@@ -121,9 +121,10 @@ export async function runExperiment(
       files['v.svg'] = chart(r.cols.map((y, k) => ({ x: r.t, y, label: `Neuron ${k + 1}` })), 'Chain of 3 coupled neurons', 'Time (ms)', 'Membrane potential (mV)');
     } else {
       const failed = new Map(s.failures.map((f) => [f.copy, f]));
-      const pair = (b: number) => [sim.trace(v('h1', 'v', b)), sim.trace(v('h2', 'v', b))] as const;
-      const corr = SCAN.map((_, b) => (failed.has(b) ? NaN : correlation(...pair(b))));
-      const mad = SCAN.map((_, b) => (failed.has(b) ? NaN : meanAbsDifference(...pair(b))));
+      // Each copy's pair of traces read once, for both measures.
+      const pairs = SCAN.map((_, b) => (failed.has(b) ? null : [sim.trace(v('h1', 'v', b)), sim.trace(v('h2', 'v', b))] as const));
+      const corr = pairs.map((p) => (p ? correlation(...p) : NaN));
+      const mad = pairs.map((p) => (p ? meanAbsDifference(...p) : NaN));
       const divergedAt = SCAN.map((_, b) => (failed.has(b) ? failed.get(b)!.step * dt : NaN));
       files['scan.csv'] = csv(['g', 'correlation', 'mean_abs_difference_mV', 'diverged_at_ms'], [SCAN, corr, mad, divergedAt]);
       files['scan.svg'] = lineChartSvg([{ x: SCAN, y: corr, markers: true }], {

@@ -9,7 +9,7 @@ import { type ArrayStep, arrayStepJs } from '../equations/functions';
 import { RELEASE_MODEL, releaseParameters } from '../models/registry';
 import type { ProbeSpec, Recorder } from '../run/recorder';
 import { CpuInputs } from './cpu_inputs';
-import { type PopulationStep, populationStepBody, populationStepJs } from './cpu_neurons';
+import { type PopulationStep, populationStepBody, populationStepJs, stepRange } from './cpu_neurons';
 import { NOISE, STEP, ThreadPool, sharedF64, sharedI32 } from './cpu_threads';
 import { Purpose } from '../rng/philox';
 
@@ -84,6 +84,7 @@ export class CpuEngine {
 
   private constructor(readonly plan: Plan, options: CpuEngineOptions = {}) {
     this.precision = options.precision ?? 'f64';
+    this.failedScratch = new Int32Array(1 + 2 * plan.copies);
     this.threads = options.threads ?? 1;
     const r = (this.r = this.precision === 'f32' ? Math.fround : (x: number) => x);
     const B = plan.copies;
@@ -145,6 +146,8 @@ export class CpuEngine {
 
   private live = (copy: number) => this.frozen[copy] === 0;
   private sampled: { rec: Recorder; probes: ProbeSampler[] } | null = null;
+  /** stepRange's failures, [count, population, element, …]: one per copy at most. */
+  private readonly failedScratch: Int32Array;
 
   /** Advances `steps` steps, recording into `rec`; throws NonFiniteStateError (policy 'stop'). */
   advance(steps: number, rec: Recorder): void {
@@ -187,12 +190,12 @@ export class CpuEngine {
         if (pool.failed()) pool.failures(p.index, (bad) => this.nonFinite(p, bad, t));
         pool.collect(p.index, out);
       } else {
+        // The loop each worker runs over its range, here over the whole population.
         out[0] = 0;
-        for (let b = 0; b < B; b++) {
-          if (!this.live(b)) continue;
-          const bad = this.steps[p.index]!(this.S[p.index]!, this.P[p.index]!, this.I[p.index]!, this.R[p.index]!, this.RS[p.index]!, b * p.size, (b + 1) * p.size, out);
-          if (bad >= 0) this.nonFinite(p, bad, t);
-        }
+        const failed = this.failedScratch;
+        failed[0] = 0;
+        stepRange(this.steps[p.index]!, this.S[p.index]!, this.P[p.index]!, this.I[p.index]!, this.R[p.index]!, this.RS[p.index]!, 0, B * p.size, p.size, p.index, this.frozen, plan.freeze, out, failed);
+        for (let k = 0; k < failed[0]!; k++) this.nonFinite(p, failed[2 + 2 * k]!, t);
       }
     }
     // Recorded once every population has stepped: a step that fails records nothing of itself.
