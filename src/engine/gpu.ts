@@ -115,7 +115,6 @@ export class GpuEngine {
 
   /** Bytes of the buffers this engine made, by kind (gpuFootprint's `buffers` bounds them), the build's temporary ones included. */
   get allocated(): Readonly<Record<BufferKind, number>> { return this.bufs.allocated; }
-  /** Synapses each projection stores (null: procedural rows, drawn at each spike). */
   /** The synapses each projection holds (null: procedural rows, drawn again at each spike). */
   synapseCounts(): (number | null)[] { return [...this.built.counts]; }
   maxInDegrees(): (number | null)[] { return [...this.built.inDegrees]; }
@@ -204,24 +203,26 @@ export class GpuEngine {
     const conn = await buildStores(device, building, L, maxWords, wanted !== null);
     const fused = fusedWithStores(L, wanted, options.launch, maxWords), code = codeFor();
     const S = GPUBufferUsage.STORAGE, SRC = GPUBufferUsage.COPY_SRC, DST = GPUBufferUsage.COPY_DST;
+    // Sized by the rules the estimate uses (src/compile/gpu_sizes.ts), not again here.
+    const sizes = engineBuffers({ ...L.words, state: stateWords, records: R.words }, L.B, L.total, k);
     const reflection = new ShaderReflection(code);
     const params = made('uniforms', 'engine params', 32, GPUBufferUsage.UNIFORM | DST);
     const state = new Float32Array(stateWords);
     state.set(L.stateData);
-    const stateBuf = made('state', 'engine state', 4 * stateWords, S | SRC, state);
+    const stateBuf = made('state', 'engine state', sizes.state, S | SRC, state);
     const tab = new Uint32Array(L.words.params + L.words.syn + L.words.inputs);
     tab.set(new Uint32Array(L.paramData.buffer), 0);
     tab.set(L.synData, L.words.params);
     tab.set(new Uint32Array(L.inputData.buffer), L.words.params + L.words.syn);
-    const tabBuf = made('tables', 'engine tables', 4 * tab.length, S, tab);
+    const tabBuf = made('tables', 'engine tables', sizes.tables, S, tab);
     const refr = new Uint32Array(L.words.refr + 2 * L.B);
     refr.set(L.refrData);
     refr.fill(0xffffffff, L.words.refr + L.B);  // no bad element yet (atomicMin keeps the first)
-    const refrBuf = made('refractory', 'engine refractory and frozen copies', 4 * refr.length, S | SRC, refr);
-    const acc = made('arrivals', 'engine arrival rings', 4 * L.words.acc, S);
-    const spk = made('spikes', 'engine spike lists', 4 * (2 + 2 * L.total), S);
-    const rec = [0, 1].map((q) => made('records', `engine records ${q}`, 4 * R.words, S | SRC | DST));
-    const readback = [0, 1].map((q) => made('readback', `engine readback ${q}`, 4 * (R.words + 2 * L.B), GPUBufferUsage.MAP_READ | DST));
+    const refrBuf = made('refractory', 'engine refractory and frozen copies', sizes.refractory, S | SRC, refr);
+    const acc = made('arrivals', 'engine arrival rings', sizes.arrivals, S);
+    const spk = made('spikes', 'engine spike lists', sizes.spikes, S);
+    const rec = [0, 1].map((q) => made('records', `engine records ${q}`, sizes.records, S | SRC | DST));
+    const readback = [0, 1].map((q) => made('readback', `engine readback ${q}`, sizes.readback, GPUBufferUsage.MAP_READ | DST));
     const steps = made('uniforms', 'engine step table', STEP_ALIGN * k, GPUBufferUsage.UNIFORM, offsetTable(k, STEP_ALIGN, (q) => q));
     const groups = [reflection.layoutEntries(0), reflection.layoutEntries(1, new Set(['S']))];
     const mainLayout = device.createBindGroupLayout({ label: 'spikegpu engine', entries: groups[0]! });
