@@ -1,8 +1,32 @@
 // Builds the library (dist/spikegpu.js) and the CLI (dist/cli.js) for Node and browsers; vitest
-// shares the config, so `?raw` WGSL imports work the same in tests.
+// shares the config, so `?raw` WGSL imports and `.wat` modules work the same in tests.
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * WebAssembly text (`.wat`) assembled by wabt at build time: the module's default export is its
+ * binary as a Uint8Array, so the WAT is the one source and no generated file is committed.
+ */
+export function webAssemblyText(): Plugin {
+  return {
+    name: 'spikegpu:wat',
+    async transform(text, id) {
+      if (!id.endsWith('.wat')) return null;
+      const wabt = await (await import('wabt')).default();
+      const module = wabt.parseWat(id, text);
+      try {
+        module.validate();
+        const base64 = Buffer.from(module.toBinary({}).buffer).toString('base64');
+        return { code: `export default Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0));`, map: null };
+      } finally {
+        module.destroy();
+      }
+    },
+  };
+}
+
 export default defineConfig({
+  plugins: [webAssemblyText()],
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -1,6 +1,9 @@
-// Philox4x32-10: known-answer vectors (docs/conventions.md#random-numbers) in TS and WGSL, and TS ≡ WGSL on many counters.
+// Philox4x32-10: known-answer vectors (docs/conventions.md#random-numbers) in TS, WebAssembly and
+// WGSL, and TS ≡ WebAssembly ≡ WGSL on many counters.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { philox4x32, normalFromWords, uniform01, PhiloxStream, Purpose } from '../src/rng/philox';
+import { PHILOX_WASM, philoxBlocks } from '../src/rng/philox_blocks';
 import { PHILOX_WGSL } from '../src/gpu/shaders';
 import { runKernel } from './helpers';
 
@@ -51,6 +54,40 @@ describe('Philox4x32-10 in TypeScript', () => {
   it('streams differ by purpose and by seed', () => {
     expect(new PhiloxStream(1, Purpose.noise).uniform(5, 6)).not.toBe(new PhiloxStream(1, Purpose.weights).uniform(5, 6));
     expect(new PhiloxStream(1, Purpose.noise).uniform(5, 6)).not.toBe(new PhiloxStream(2, Purpose.noise).uniform(5, 6));
+  });
+});
+
+describe('Philox4x32-10 in WebAssembly, over runs of counters (the CPU noise)', () => {
+  const blocks = philoxBlocks(PHILOX_WASM);
+  const word = fc.integer({ min: 0, max: 0xffffffff });
+
+  it.each(KNOWN)('counter %j key %j gives the known answer', (c, k, want) => {
+    blocks.fill(c[0]!, c[1]!, c[2]!, c[3]!, k[0]!, k[1]!, 1);
+    expect(hex(blocks.words.slice(0, 4))).toEqual(hex(want));
+  });
+
+  it('every word equals philox4x32 of its counter, bit for bit (random counters, keys and lengths; c1 + i wrapping past 2³²)', () => {
+    const want = new Uint32Array(4);
+    fc.assert(fc.property(word, fc.oneof(word, fc.integer({ min: 0xffffff00, max: 0xffffffff })), word, word, word, word, fc.integer({ min: 1, max: blocks.size }),
+      (c0, c1, c2, c3, k0, k1, count) => {
+        blocks.fill(c0, c1, c2, c3, k0, k1, count);
+        for (const i of [0, count >> 1, count - 1]) {
+          philox4x32(c0, (c1 + i) >>> 0, c2, c3, k0, k1, want);
+          for (let j = 0; j < 4; j++) if (blocks.words[4 * i + j] !== want[j]) return false;
+        }
+        return true;
+      }), { numRuns: 300 });
+  });
+
+  it('a whole block of 4096 counters, every word', () => {
+    const want = new Uint32Array(4);
+    blocks.fill(17, 2 ** 31 - 100, Purpose.noise, 0, 0x12345678, 7, blocks.size);
+    let wrong = 0;
+    for (let i = 0; i < blocks.size; i++) {
+      philox4x32(17, 2 ** 31 - 100 + i, Purpose.noise, 0, 0x12345678, 7, want);
+      for (let j = 0; j < 4; j++) if (blocks.words[4 * i + j] !== want[j]) wrong++;
+    }
+    expect(wrong).toBe(0);
   });
 });
 

@@ -4,6 +4,7 @@
 // description's order. A current goes into I; an input naming a state variable jumps it.
 import type { InputPlan, Plan } from '../compile/plan';
 import { Purpose, normalFromWords, philox4x32, seedKey, uniform01 } from '../rng/philox';
+import { PHILOX_WASM, type PhiloxBlocks, philoxBlocks } from '../rng/philox_blocks';
 
 /** Where one step's inputs land: I per population, and the state arrays for jumps. */
 export interface InputTargets {
@@ -17,6 +18,7 @@ export class CpuInputs {
   private readonly live = (copy: number) => this.frozen[copy] === 0;
   private readonly key: [number, number];
   private readonly words = new Uint32Array(4);
+  private readonly blocks: PhiloxBlocks = philoxBlocks(PHILOX_WASM);
   /** Per population, per element: the summed variance of the noise active this step. */
   private readonly variance: Float64Array[];
   private readonly noisy: InputPlan[];
@@ -141,7 +143,7 @@ export class CpuInputs {
   private applyNoise(t: number, to: InputTargets): void {
     const { plan } = this, sigma = this.sigmas(t);
     for (const p of plan.populations) {
-      addNoise(to.I[p.index]!, sigma[p.index]!, t, 0, plan.copies * p.size, p.size, plan.n, p.start, Purpose.noise, this.key[0], this.key[1], this.frozen, this.words, this.r, philox4x32, normalFromWords);
+      addNoise(to.I[p.index]!, sigma[p.index]!, t, 0, plan.copies * p.size, p.size, plan.n, p.start, Purpose.noise, this.key[0], this.key[1], this.frozen, this.blocks, this.r, normalFromWords);
     }
   }
 
@@ -166,21 +168,27 @@ export class CpuInputs {
 /**
  * Adds step t's noise into I for elements from .. to − 1 of one population (element = copy · size
  * + neuron), skipping frozen copies and σ = 0: σ·N(0, 1), the normal keyed by (t, copy · n + start
- * + neuron, purpose, 0), so any split of the elements draws the same numbers. Self-contained
- * (Philox and the normal passed in): CPU worker threads run its source.
+ * + neuron, purpose, 0), so any split of the elements draws the same numbers. The words come in
+ * blocks of consecutive counters (src/rng/philox_blocks.ts). Self-contained (the blocks and the
+ * normal passed in): CPU worker threads run its source.
  */
 export function addNoise(
   I: Float64Array, sd: Float64Array, t: number, from: number, to: number, size: number, n: number, start: number,
-  purpose: number, k0: number, k1: number, frozen: Uint8Array, words: Uint32Array, r: (x: number) => number,
-  philox: typeof philox4x32, normal: typeof normalFromWords,
+  purpose: number, k0: number, k1: number, frozen: Uint8Array, blocks: PhiloxBlocks, r: (x: number) => number,
+  normal: typeof normalFromWords,
 ): void {
+  const w = blocks.words;
   for (let c = Math.floor(from / size); c * size < to; c++) {
     if (frozen[c] !== 0) continue;
     const g = c * n + start - c * size, hi = Math.min(to, (c + 1) * size);
-    for (let e = Math.max(from, c * size); e < hi; e++) {
-      if (sd[e] === 0) continue;
-      const w = philox(t, g + e, purpose, 0, k0, k1, words);
-      I[e] = r(I[e]! + r(r(sd[e]!) * r(normal(w[0]!, w[1]!))));
+    for (let e0 = Math.max(from, c * size); e0 < hi; e0 += blocks.size) {
+      const e1 = Math.min(hi, e0 + blocks.size);
+      blocks.fill(t, g + e0, purpose, 0, k0, k1, e1 - e0);
+      for (let e = e0; e < e1; e++) {
+        if (sd[e] === 0) continue;
+        const j = 4 * (e - e0);
+        I[e] = r(I[e]! + r(r(sd[e]!) * r(normal(w[j]!, w[j + 1]!))));
+      }
     }
   }
 }

@@ -3,9 +3,11 @@
 // the workers (parts 1…). The arrays live in SharedArrayBuffers; a shared control Int32Array and
 // Atomics.wait/notify start and end each phase (no message and no allocation per step). Workers run
 // the same functions as the main thread, rebuilt from their source (Function.prototype.toString):
-// the generated steps' bodies, JS_HELPERS, Philox, the normal, addNoise and stepRange.
+// the generated steps' bodies, JS_HELPERS, the Philox blocks (each thread instantiates its own
+// philox.wat), the normal, addNoise and stepRange.
 import { compileWith, jsHelpersSource } from '../equations/emit';
-import { normalFromWords, philox4x32 } from '../rng/philox';
+import { normalFromWords } from '../rng/philox';
+import { PHILOX_WASM, type PhiloxBlocks, philoxBlocks } from '../rng/philox_blocks';
 import { addNoise } from './cpu_inputs';
 import { type PopulationStep, STEP_PARAMS, stepRange } from './cpu_neurons';
 
@@ -38,7 +40,7 @@ export interface SharedPopulation {
 export interface ThreadData {
   pops: SharedPopulation[];
   n: number; purpose: number; k0: number; k1: number; f32: boolean; freeze: boolean;
-  frozen: Uint8Array; ctl: Int32Array; errorText: Uint8Array; ctlSlots: typeof CTL; spin: number;
+  frozen: Uint8Array; philoxWasm: Uint8Array<ArrayBuffer>; ctl: Int32Array; errorText: Uint8Array; ctlSlots: typeof CTL; spin: number;
   /** Per population: this thread's elements lo .. hi − 1. */
   lo: Int32Array; hi: Int32Array;
   /** Per population: this thread's spikes (count, then elements); its failures ([count, population, element, …]). */
@@ -47,8 +49,8 @@ export interface ThreadData {
 
 /** ThreadData with the functions a thread runs (the main thread's own, or rebuilt from source in a worker). */
 interface ThreadContext extends ThreadData {
-  steps: PopulationStep[]; words: Uint32Array; r: (x: number) => number;
-  philox: typeof philox4x32; normal: typeof normalFromWords; addNoise: typeof addNoise; stepRange: typeof stepRange;
+  steps: PopulationStep[]; blocks: PhiloxBlocks; r: (x: number) => number;
+  normal: typeof normalFromWords; addNoise: typeof addNoise; stepRange: typeof stepRange;
 }
 
 /** One phase of one thread over its ranges. Self-contained: workers run its source. */
@@ -57,7 +59,7 @@ function runPart(x: ThreadContext, job: number, t: number): void {
   if ((job & 1) !== 0) {
     for (let q = 0; q < pops.length; q++) {
       const p = pops[q]!;
-      if (p.sd) x.addNoise(p.I, p.sd, t, x.lo[q]!, x.hi[q]!, p.size, x.n, p.start, x.purpose, x.k0, x.k1, x.frozen, x.words, x.r, x.philox, x.normal);
+      if (p.sd) x.addNoise(p.I, p.sd, t, x.lo[q]!, x.hi[q]!, p.size, x.n, p.start, x.purpose, x.k0, x.k1, x.frozen, x.blocks, x.r, x.normal);
     }
   }
   if ((job & 2) !== 0) {
@@ -77,7 +79,7 @@ interface Port { once(e: 'message', f: (d: unknown) => void): void; postMessage(
  * A worker's life: on its one message (ThreadData), compile the steps, say 'ready', then run
  * phases as the control array starts them until the job is −1. Self-contained: its source is the worker.
  */
-function workerMain(port: Port | null, fns: Pick<ThreadContext, 'philox' | 'normal' | 'addNoise' | 'stepRange'>, helpers: Record<string, unknown>,
+function workerMain(port: Port | null, fns: Pick<ThreadContext, 'normal' | 'addNoise' | 'stepRange'> & { philoxBlocks: typeof philoxBlocks }, helpers: Record<string, unknown>,
   compile: typeof compileWith, run: typeof runPart, params: readonly string[]): void {
   const g = globalThis as unknown as { postMessage(m: unknown): void; onmessage: ((e: { data: unknown }) => void) | null };
   const post = (m: unknown) => (port ? port.postMessage(m) : g.postMessage(m));
@@ -86,7 +88,7 @@ function workerMain(port: Port | null, fns: Pick<ThreadContext, 'philox' | 'norm
     let x: ThreadContext;
     try {
       const steps = d.pops.map((p) => compile<PopulationStep>(helpers, params, p.body));
-      x = { ...d, ...fns, steps, words: new Uint32Array(4), r: d.f32 ? Math.fround : (v: number) => v };
+      x = { ...d, ...fns, steps, blocks: fns.philoxBlocks(d.philoxWasm), r: d.f32 ? Math.fround : (v: number) => v };
     } catch (e) {
       post({ error: String((e as Error)?.stack ?? e) });
       return;
@@ -111,7 +113,7 @@ function workerMain(port: Port | null, fns: Pick<ThreadContext, 'philox' | 'norm
 
 /** A worker's whole source: the functions it shares with the main thread, as their source text. */
 export function workerSource(): string {
-  const fns = `{ philox: (${philox4x32.toString()}), normal: (${normalFromWords.toString()}), addNoise: (${addNoise.toString()}), stepRange: (${stepRange.toString()}) }`;
+  const fns = `{ philoxBlocks: (${philoxBlocks.toString()}), normal: (${normalFromWords.toString()}), addNoise: (${addNoise.toString()}), stepRange: (${stepRange.toString()}) }`;
   // Node's eval'd worker script has require (CommonJS); a browser's Blob worker has none.
   const port = `typeof require === 'function' ? require('node:worker_threads').parentPort : null`;
   return `'use strict';\n(${workerMain.toString()})(${port}, ${fns}, ${jsHelpersSource()}, (${compileWith.toString()}), (${runPart.toString()}), ${JSON.stringify(STEP_PARAMS)});\n`;
@@ -169,7 +171,7 @@ export class ThreadPool {
     this.errorText = parts[0]!.errorText;
     this.exited = exited;
     const r = parts[0]!.f32 ? Math.fround : (v: number) => v;
-    this.main = { ...parts[0]!, steps, words: new Uint32Array(4), r, philox: philox4x32, normal: normalFromWords, addNoise, stepRange };
+    this.main = { ...parts[0]!, steps, blocks: philoxBlocks(PHILOX_WASM), r, normal: normalFromWords, addNoise, stepRange };
   }
 
   /** Threads in all (the main thread and the workers). */
@@ -179,12 +181,12 @@ export class ThreadPool {
    * Starts `threads` − 1 workers over `pops`; each thread's ranges come from splitRanges.
    * `steps` are the main thread's compiled steps (the workers compile the same bodies).
    */
-  static async start(o: Omit<ThreadData, 'lo' | 'hi' | 'out' | 'failed' | 'ctl' | 'errorText' | 'ctlSlots' | 'spin'> & { copies: number; threads: number; steps: PopulationStep[] }): Promise<ThreadPool> {
+  static async start(o: Omit<ThreadData, 'lo' | 'hi' | 'out' | 'failed' | 'ctl' | 'errorText' | 'ctlSlots' | 'spin' | 'philoxWasm'> & { copies: number; threads: number; steps: PopulationStep[] }): Promise<ThreadPool> {
     const ctl = sharedI32(8), errorText = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
     const ranges = o.pops.map((p) => splitRanges(o.copies, p.size, o.threads, o.freeze));
     const P = o.pops.length;
     const parts: ThreadData[] = Array.from({ length: o.threads }, (_, j) => ({
-      pops: o.pops, n: o.n, purpose: o.purpose, k0: o.k0, k1: o.k1, f32: o.f32, freeze: o.freeze, frozen: o.frozen,
+      pops: o.pops, n: o.n, purpose: o.purpose, k0: o.k0, k1: o.k1, f32: o.f32, freeze: o.freeze, frozen: o.frozen, philoxWasm: PHILOX_WASM,
       ctl, errorText, ctlSlots: CTL, spin: SPIN,
       lo: Int32Array.from(ranges, (r) => r[j]![0]), hi: Int32Array.from(ranges, (r) => r[j]![1]),
       out: ranges.map((r) => sharedI32(r[j]![1] - r[j]![0] + 1)),
