@@ -41,7 +41,7 @@ function python(script, args) {
 }
 
 const cores = availableParallelism();
-const oursName = (threads) => `spikegpu CPU (f64, generated JS), ${threads === 1 ? '1 thread' : `threads 'auto' (${cores})`}`;
+const oursName = (threads) => `spikegpu CPU (f64, generated WebAssembly SIMD), ${threads === 1 ? '1 thread' : `threads 'auto' (${cores})`}`;
 const rows = [];
 const seedNet = seedNetwork({ seed: 0 }), cobNet = cobahh({ n: 4000, seed: 1 }), cobSteps = Math.round(cobahhMs / 0.1);
 const seed = await ours(seedNet, 1000), seedAuto = await ours(seedNet, 1000, 'auto');

@@ -125,7 +125,7 @@ describe('threads: the same results as one thread, bit for bit', () => {
 describe('worker threads', () => {
   test("a worker's noise draws are philox4x32 and normalFromWords, bit for bit (counters past 2³¹ included)", async () => {
     const N = 600, [k0, k1] = [0x12345678, 7];
-    const pop = { S: [], P: [], I: sharedF64(N), R: null, RS: null, sd: sharedF64(N).fill(1), size: N, start: 3, body: 'return -1;' };
+    const pop = { S: [], P: [], I: sharedF64(N), R: null, RS: null, sd: sharedF64(N).fill(1), size: N, start: 3, body: 'return -1;', wasm: null };
     const pool = await ThreadPool.start({ pops: [pop], n: N + 3, purpose: Purpose.noise, k0, k1, f32: false, freeze: false, frozen: new Uint8Array(new SharedArrayBuffer(1)), copies: 1, threads: 2, steps: [() => -1] });
     try {
       for (const t of [0, 17, 2 ** 31 + 5, 2 ** 32 - 2]) {

@@ -9,7 +9,7 @@ import { type ArrayStep, arrayStepJs } from '../equations/functions';
 import { RELEASE_MODEL, releaseParameters } from '../models/registry';
 import type { ProbeSpec, Recorder } from '../run/recorder';
 import { CpuInputs } from './cpu_inputs';
-import { type PopulationStep, populationStepBody, populationStepJs, stepRange } from './cpu_neurons';
+import { type PopulationStep, populationStepJs, populationStepSource, stepRange } from './cpu_neurons';
 import { NOISE, STEP, ThreadPool, sharedF64, sharedI32 } from './cpu_threads';
 import { Purpose } from '../rng/philox';
 
@@ -73,7 +73,7 @@ export class CpuEngine {
       engine.pool = await ThreadPool.start({
         pops: plan.populations.map((p) => ({
           S: engine.S[p.index]!, P: engine.P[p.index]!, I: engine.I[p.index]!, R: engine.R[p.index] ?? null, RS: engine.RS[p.index] ?? null,
-          sd: sd ? sd[p.index]! : null, size: p.size, start: p.start, body: populationStepBody(p, plan.dt, engine.precision),
+          sd: sd ? sd[p.index]! : null, size: p.size, start: p.start, ...populationStepSource(p, plan.dt, engine.precision),
         })),
         n: plan.n, purpose: Purpose.noise, k0, k1, f32: engine.precision === 'f32', freeze: plan.freeze, frozen: engine.frozen,
         copies: plan.copies, threads: engine.threads, steps: engine.steps,

@@ -3,10 +3,11 @@
 // in as constants, refractory count-down, the non-finite check and the spike list. The GPU
 // backend generates the same statements as WGSL; this is the plain-loop form of them.
 import { REFRACTORY_LEFT, SPIKED, stepStatements } from '../equations/compile';
-import { compileJs, jsStatements, literal, local } from '../equations/emit';
+import { JS_HELPERS, compileJs, compileWith, jsStatements, literal, local } from '../equations/emit';
 import { foldStatements } from '../equations/fold';
 import { DT, INPUT, type Statement } from '../equations/model';
 import type { PopulationPlan } from '../compile/plan';
+import { instantiateStep, wasmStepSource } from './cpu_wasm';
 
 /**
  * Advances elements from .. to − 1 (element = copy · size + neuron) of one population by one step.
@@ -45,12 +46,29 @@ export function populationResolver(p: PopulationPlan, dt: number, literalOf: (x:
 /** The parameters of every generated population step. */
 export const STEP_PARAMS = ['_S', '_P', '_I', '_R', '_RS', '_from', '_to', '_out'] as const;
 
-/** Generates the step of population `p` at time step dt, in f64 or rounding every operation to f32. */
-export function populationStepJs(p: PopulationPlan, dt: number, precision: 'f64' | 'f32'): PopulationStep {
-  return compileJs<PopulationStep>(STEP_PARAMS, populationStepBody(p, dt, precision));
+/** A step's source: the JavaScript body (parameters STEP_PARAMS) and, when it drives one, its WebAssembly module (`_X` in the body). */
+export interface StepSource { body: string; wasm: Uint8Array<ArrayBuffer> | null }
+
+/** The step of population `p`: in f64 through WebAssembly SIMD where the model allows (cpu_wasm.ts), else a JavaScript loop. */
+export function populationStepSource(p: PopulationPlan, dt: number, precision: 'f64' | 'f32'): StepSource {
+  const wasm = precision === 'f64' ? wasmStepSource(p, dt, foldedStep(p, dt).statements) : null;
+  return wasm ?? { body: populationStepBody(p, dt, precision), wasm: null };
 }
 
-/** The body of populationStepJs's function (CPU worker threads compile the same source). */
+/** Compiled steps by source; an instance's memory is scratch within one call, so one thread may share it. */
+const wasmSteps = new Map<string, PopulationStep>();
+
+/** Generates the step of population `p` at time step dt, in f64 or rounding every operation to f32. */
+export function populationStepJs(p: PopulationPlan, dt: number, precision: 'f64' | 'f32'): PopulationStep {
+  const src = populationStepSource(p, dt, precision);
+  if (!src.wasm) return compileJs<PopulationStep>(STEP_PARAMS, src.body);
+  const key = `${src.body}\n${src.wasm.join(',')}`;
+  let step = wasmSteps.get(key);
+  if (!step) wasmSteps.set(key, step = compileWith<PopulationStep>({ ...JS_HELPERS, _X: instantiateStep(src.wasm) }, STEP_PARAMS, src.body));
+  return step;
+}
+
+/** The step's body as a plain JavaScript loop. */
 export function populationStepBody(p: PopulationPlan, dt: number, precision: 'f64' | 'f32'): string {
   const m = p.model;
   const lang = precision === 'f32' ? 'js32' : 'js64';

@@ -10,6 +10,7 @@ import { normalFromWords } from '../rng/philox';
 import { PHILOX_WASM, type PhiloxBlocks, philoxBlocks } from '../rng/philox_blocks';
 import { addNoise } from './cpu_inputs';
 import { type PopulationStep, STEP_PARAMS, stepRange } from './cpu_neurons';
+import { instantiateStep } from './cpu_wasm';
 
 /** The most threads the option accepts (a guard against a typo spawning thousands of workers). */
 export const MAX_THREADS = 256;
@@ -33,7 +34,9 @@ export interface SharedPopulation {
   S: Float64Array[]; P: (Float64Array | null)[]; I: Float64Array; R: Int32Array | null; RS: Int32Array | null;
   /** σ of the noise into I per element, or null when the network has no noise. */
   sd: Float64Array | null;
-  size: number; start: number; body: string;
+  size: number; start: number;
+  /** The step's source (cpu_neurons.ts StepSource): each thread compiles it, and instantiates the module if any. */
+  body: string; wasm: Uint8Array<ArrayBuffer> | null;
 }
 
 /** What a thread needs: the shared arrays, its ranges and its own lists. Posted once to a worker. */
@@ -79,7 +82,7 @@ interface Port { once(e: 'message', f: (d: unknown) => void): void; postMessage(
  * A worker's life: on its one message (ThreadData), compile the steps, say 'ready', then run
  * phases as the control array starts them until the job is −1. Self-contained: its source is the worker.
  */
-function workerMain(port: Port | null, fns: Pick<ThreadContext, 'normal' | 'addNoise' | 'stepRange'> & { philoxBlocks: typeof philoxBlocks }, helpers: Record<string, unknown>,
+function workerMain(port: Port | null, fns: Pick<ThreadContext, 'normal' | 'addNoise' | 'stepRange'> & { philoxBlocks: typeof philoxBlocks; instantiateStep: typeof instantiateStep }, helpers: Record<string, unknown>,
   compile: typeof compileWith, run: typeof runPart, params: readonly string[]): void {
   const g = globalThis as unknown as { postMessage(m: unknown): void; onmessage: ((e: { data: unknown }) => void) | null };
   const post = (m: unknown) => (port ? port.postMessage(m) : g.postMessage(m));
@@ -87,7 +90,7 @@ function workerMain(port: Port | null, fns: Pick<ThreadContext, 'normal' | 'addN
     const d = data as ThreadData, C = d.ctlSlots, ctl = d.ctl;
     let x: ThreadContext;
     try {
-      const steps = d.pops.map((p) => compile<PopulationStep>(helpers, params, p.body));
+      const steps = d.pops.map((p) => compile<PopulationStep>(p.wasm ? { ...helpers, _X: fns.instantiateStep(p.wasm) } : helpers, params, p.body));
       x = { ...d, ...fns, steps, blocks: fns.philoxBlocks(d.philoxWasm), r: d.f32 ? Math.fround : (v: number) => v };
     } catch (e) {
       post({ error: String((e as Error)?.stack ?? e) });
@@ -113,7 +116,7 @@ function workerMain(port: Port | null, fns: Pick<ThreadContext, 'normal' | 'addN
 
 /** A worker's whole source: the functions it shares with the main thread, as their source text. */
 export function workerSource(): string {
-  const fns = `{ philoxBlocks: (${philoxBlocks.toString()}), normal: (${normalFromWords.toString()}), addNoise: (${addNoise.toString()}), stepRange: (${stepRange.toString()}) }`;
+  const fns = `{ philoxBlocks: (${philoxBlocks.toString()}), instantiateStep: (${instantiateStep.toString()}), normal: (${normalFromWords.toString()}), addNoise: (${addNoise.toString()}), stepRange: (${stepRange.toString()}) }`;
   // Node's eval'd worker script has require (CommonJS); a browser's Blob worker has none.
   const port = `typeof require === 'function' ? require('node:worker_threads').parentPort : null`;
   return `'use strict';\n(${workerMain.toString()})(${port}, ${fns}, ${jsHelpersSource()}, (${compileWith.toString()}), (${runPart.toString()}), ${JSON.stringify(STEP_PARAMS)});\n`;
