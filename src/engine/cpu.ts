@@ -22,7 +22,18 @@ export interface CpuEngineOptions {
 /** A copy that turned non-finite under batch.nonFinite = 'freeze-copy'. */
 export interface CopyFailure { copy: number; population: string; neuron: number; step: number }
 
-interface Chemical { projection: ProjectionPlan; synapses: Synapses; ring: Float64Array; own: Float64Array | null; decay: number }
+interface Chemical {
+  projection: ProjectionPlan; synapses: Synapses; ring: Float64Array; own: Float64Array | null; decay: number;
+  /** Every row holds targets 0 … nPost − 1 in order (a dense matrix, the seed's S): propagation skips the index array. */
+  full: boolean;
+}
+
+/** Whether each row of `syn` is every target in ascending order. */
+function fullRows(syn: Synapses): boolean {
+  if (syn.post.length !== syn.nPre * syn.nPost) return false;
+  for (let s = 0; s < syn.post.length; s++) if (syn.post[s] !== s % syn.nPost) return false;
+  return true;
+}
 interface Continuous {
   projection: ProjectionPlan; synapses: Synapses; state: Float64Array | null;
   /** Diffusion: sub-steps per step, their length, how many sub-steps a release lasts, (alpha, beta, T). */
@@ -118,7 +129,7 @@ export class CpuEngine {
       if (s.kind === 'pulse' || s.kind === 'exponential') {
         const tau = s.kind === 'exponential' && s.target === 'I' ? s.tau! : null;
         const own = tau === null ? null : new Float64Array(size);
-        this.chemical.push({ projection: pr, synapses, ring: new Float64Array(0), own, decay: tau === null ? 1 : r(Math.exp(-plan.dt / tau)) });
+        this.chemical.push({ projection: pr, synapses, ring: new Float64Array(0), own, decay: tau === null ? 1 : r(Math.exp(-plan.dt / tau)), full: fullRows(synapses) });
       } else {
         // Diffusion: per synapse and copy r, release time, releasing, last V_pre.
         const values = s.kind === 'diffusion' ? releaseParameters(s) : null;
@@ -247,6 +258,7 @@ export class CpuEngine {
         const base = ((t + 1 + (syn.delay as number)) % R) * size + b * nPost;
         if (weights && !perCopy) {
           if (f32) for (let s = from; s < to; s++) { const k = base + post[s]!; ring[k] = Math.fround(ring[k]! + weights[s]!); }
+          else if (c.full) for (let s = from, k = base; s < to; s++, k++) ring[k]! += weights[s]!;
           else for (let s = from; s < to; s++) ring[base + post[s]!]! += weights[s]!;
         } else if (f32) for (let s = from; s < to; s++) { const k = base + post[s]!; ring[k] = Math.fround(ring[k]! + w0); }
         else for (let s = from; s < to; s++) ring[base + post[s]!]! += w0;
