@@ -16,19 +16,29 @@ const quick = flag('quick');
 const built = execFileSync('bash', [join(here, 'baseline.sh'), arg('baseline', 'dcb5109')], { encoding: 'utf8' }).trim().split('\n').pop();
 const before = await import(pathToFileURL(built).href);
 
-/** Median wall seconds of `steps` steps after a warm-up of 20 (pipelines compiled, first chunk read). */
+/** Wall seconds of `steps` steps after a warm-up of 20 (pipelines compiled, first chunk read); the simulation is kept. */
 async function wall(make, steps) {
-  const walls = [];
-  let sim;
+  const sim = await make();
+  await sim.run({ steps: Math.min(20, steps) });
+  const t0 = performance.now();
+  await sim.run({ steps });
+  return { seconds: (performance.now() - t0) / 1000, sim };
+}
+
+/** Median wall seconds of each engine, their runs taken in turn (before, one, before, …) so drift in this shared machine's speed falls on both. */
+async function inTurn(before, one, steps) {
+  const a = [], b = [];
+  let last = null;
   for (let r = 0; r < repeats; r++) {
-    sim = await make();
-    await sim.run({ steps: Math.min(20, steps) });
-    const t0 = performance.now();
-    await sim.run({ steps });
-    walls.push((performance.now() - t0) / 1000);
-    if (r < repeats - 1) sim.destroy();
+    const x = await wall(before, steps);
+    x.sim.destroy();
+    a.push(x.seconds);
+    const y = await wall(one, steps);
+    if (last) last.destroy();
+    last = y.sim;
+    b.push(y.seconds);
   }
-  return { seconds: median(walls), sim };
+  return { before: median(a), one: median(b), sim: last };
 }
 
 const HH_BATCH = quick ? 10_000 : 100_000;
@@ -50,17 +60,15 @@ const cases = [
     () => createSimulation(hhBatch(HH_BATCH), { backend: 'gpu' })],
 ];
 
-console.log(`the one engine against main before it (${built}), median of ${repeats} (a warm-up of 20 steps excluded)\n`);
+console.log(`the one engine against main before it (${built}), median of ${repeats} runs each, taken in turn (a warm-up of 20 steps excluded)\n`);
 console.log('| network | steps | before s | one engine s | one / before | launch | dispatches per step | bytes per neuron-step | bytes per synaptic event |');
 console.log('|---|---:|---:|---:|---:|---|---:|---:|---:|');
 let adapter = '';
 for (const [name, steps, today, one] of cases) {
-  const a = await wall(today, steps);
-  a.sim.destroy();
-  const b = await wall(one, steps);
-  const c = b.sim.costs();
-  adapter = b.sim.backend;
-  console.log(`| ${name} | ${steps} | ${a.seconds.toFixed(3)} | ${b.seconds.toFixed(3)} | ${(b.seconds / a.seconds).toFixed(2)} | ${b.sim.launch} | ${c.dispatchesPerStep.toFixed(2)} | ${c.bytesPerNeuronStep.toFixed(0)} | ${c.bytesPerSynapticEvent.toFixed(0)} |`);
-  b.sim.destroy();
+  const t = await inTurn(today, one, steps);
+  const c = t.sim.costs();
+  adapter = t.sim.backend;
+  console.log(`| ${name} | ${steps} | ${t.before.toFixed(3)} | ${t.one.toFixed(3)} | ${(t.one / t.before).toFixed(2)} | ${t.sim.launch} | ${c.dispatchesPerStep.toFixed(2)} | ${c.bytesPerNeuronStep.toFixed(0)} | ${c.bytesPerSynapticEvent.toFixed(0)} |`);
+  t.sim.destroy();
 }
 console.log(`\nadapter: ${adapter}`);

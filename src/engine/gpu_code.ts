@@ -18,6 +18,8 @@ import { storesWgsl } from './gpu_stores';
 
 /** Whether any projection scatters spikes into the rings from the tables (else no propagate phase is needed; rows in synapse stores have their own). */
 export const scatters = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense && !pl.rows);
+/** Whether any phase reads the step's spike list (propagation from it, or from stored rows); dense gathers read masks. */
+const readsSpikeList = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense);
 
 export const WG = 64;
 export { HEADER, type RecordLayout, STEPS_DONE };
@@ -133,10 +135,8 @@ fn report_bad(g: u32, t: u32, copy: u32) {
 }
 
 fn spiked(g: u32, copy: u32, pop: u32, t: u32, tc: u32, record: bool) {
-  let parity = t & 1u;
-  let j = atomicAdd(&spk[parity], 1u);
   atomicAdd(&rec[${u(HEADER)} + pop], 1u);
-  atomicStore(&spk[2u + parity * ${u(L.total)} + j], g);
+  ${readsSpikeList(L) ? `let parity = t & 1u; let j = atomicAdd(&spk[parity], 1u); atomicStore(&spk[2u + parity * ${u(L.total)} + j], g);` : ''}
   ${plan.recordRates ? `atomicAdd(&rec[${u(R.rates)} + (tc * ${u(L.B)} + copy) * ${u(plan.populations.length)} + pop], 1u);` : ''}
   if (record) {
     let r = atomicAdd(&rec[0], 1u);
@@ -155,7 +155,7 @@ fn flat(id: vec3u, n: vec3u) -> u32 { return id.x + id.y * n.x * ${u(WG)}; }
 fn do_neurons(g: u32, t: u32, tc: u32) {
   if (g >= ${u(L.total)}) { return; }
   // The spike list of step t + 1 and the mask slot of step t + 1 start empty (both unused in this step).
-  if (g == 0u) { atomicStore(&spk[1u - (t & 1u)], 0u); }
+  ${readsSpikeList(L) ? 'if (g == 0u) { atomicStore(&spk[1u - (t & 1u)], 0u); }' : ''}
   let i = g;
 ${maskClear(L).join('\n')}
   ${popBranch('neuron')}
