@@ -3,7 +3,7 @@
 // tests/combinations.test.ts, each with its tolerance. Runs on any adapter (llvmpipe in CI).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { Simulation } from '../src/run/simulation';
 import type { Network } from '../src/spec/network';
 import { seedNetwork } from '../src/spec/presets/seed_network';
@@ -15,10 +15,16 @@ import { compileNetwork } from '../src/compile/plan';
 import { gpuLayout } from '../src/engine/gpu_layout';
 import { hhPulsesAndGaps, izhikevichDenseDelayed, izhikevichWithLif } from './combination_networks';
 
+/** What both() made, destroyed after each test whatever it asserted (destroy twice is harmless). */
+const made: Simulation[] = [];
+afterEach(() => { for (const sim of made.splice(0)) sim.destroy(); });
+
 async function both(net: Network, steps: number) {
   const { device } = await testGpu();
   const cpu = await Simulation.create(net);
+  made.push(cpu);
   const gpu = await Simulation.create(net, { backend: 'gpu', device });
+  made.push(gpu);
   await cpu.run({ steps });
   await gpu.run({ steps });
   return { cpu, gpu };
