@@ -111,6 +111,12 @@ describe('arithmetic and conditions: bit for bit the JavaScript emitter', () => 
     expect(c!.filter((v) => v === 1).length).toBeGreaterThan(10);
   });
 
+  test('−0 and 0 constants stay apart as the JavaScript emitter keeps them (it writes both as 0)', () => {
+    const stmts: Statement[] = [{ kind: 'set', target: 'a', expr: parse('x * -0') }, { kind: 'set', target: 'b', expr: parse('x * 0') }];
+    const wasm = viaWasm(stmts, values(), ['a', 'b'])!, js = viaJs(stmts, values(), ['a', 'b']);
+    for (const k of [0, 1]) for (let i = 0; i < BLOCK; i++) expect(Object.is(wasm[k]![i], js[k]![i]), `${k} ${i}`).toBe(true);
+  });
+
   test('what it cannot express is left to JavaScript: other functions, a condition as a number', () => {
     for (const text of ['log(x)', 'pow(x, 2.5)', 'x ** 1.5', 'tanh(x)', '(x > 0) * 2']) {
       expect(viaWasm([{ kind: 'set', target: 'z', expr: parse(text) }], values(), ['z']), text).toBeNull();

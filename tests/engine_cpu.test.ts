@@ -112,6 +112,40 @@ describe('against Brian2 2.5.1', () => {
   }, 120_000);
 });
 
+describe('propagation', () => {
+  // Both neurons of a fire together (the same cell and drive), so each target's input is its row sum.
+  const net = (connectivity: NonNullable<Network['projections']>[number]['connectivity'], weight?: number[]): Network => ({
+    dt: 1, seed: 0,
+    populations: [{ name: 'a', size: 2, model: 'izhikevich', preset: 'RS' }, { name: 'b', size: 2, model: 'izhikevich', preset: 'RS' }],
+    projections: [{ name: 'p', source: 'a', target: 'b', connectivity, synapse: { kind: 'pulse', target: 'I' }, ...(weight ? { weight } : {}), delay: 1 }],
+    inputs: [{ kind: 'constant', target: 'a', amplitude: 15 }],
+    record: { spikes: true, probes: [{ population: 'b', variable: 'I', neurons: [0, 1] }] },
+  });
+  const inputs = async (n: Network) => {
+    const sim = await runNew(n, 200);
+    const I = [0, 1].map((neuron) => Array.from(sim.trace({ population: 'b', variable: 'I', neuron })));
+    sim.destroy();
+    return I;
+  };
+
+  test('rows holding every target in order (added without the index array) give what the same synapses listed otherwise give', async () => {
+    const dense = await inputs(net({ rule: 'dense', weights: [1, 4, 2, 8] })); // weights[post · 2 + pre]
+    const listed = await inputs(net({ rule: 'list', pre: [1, 0, 1, 0], post: [1, 1, 0, 0] }, [8, 2, 4, 1]));
+    expect(dense).toEqual(listed);
+    expect(new Set(dense[0])).toEqual(new Set([0, 5]));
+    expect(new Set(dense[1])).toEqual(new Set([0, 10]));
+  });
+
+  test('a list whose targets repeat in a pattern like full rows is not taken for them', async () => {
+    // Rows [0, 1, 0] and [1]: post = 0, 1, 0, 1 as in a full 2 × 2 matrix, but not row by row.
+    const a = await inputs(net({ rule: 'list', pre: [0, 0, 0, 1], post: [0, 1, 0, 1] }, [1, 2, 4, 8]));
+    const b = await inputs(net({ rule: 'list', pre: [0, 0, 0, 1], post: [0, 0, 1, 1] }, [1, 4, 2, 8]));
+    expect(a).toEqual(b);
+    expect(new Set(a[0])).toEqual(new Set([0, 5]));
+    expect(new Set(a[1])).toEqual(new Set([0, 10]));
+  });
+});
+
 describe('progress', () => {
   test('a large network reports progress (and can be stopped) every 2·10⁵ neuron-steps, a small one every 200 steps', async () => {
     const seen = async (size: number, steps: number) => {

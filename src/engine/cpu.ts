@@ -9,7 +9,7 @@ import { type ArrayStep, arrayStepJs } from '../equations/functions';
 import { RELEASE_MODEL, releaseParameters } from '../models/registry';
 import type { ProbeSpec, Recorder } from '../run/recorder';
 import { CpuInputs } from './cpu_inputs';
-import { type PopulationStep, populationStepJs, populationStepSource, stepRange } from './cpu_neurons';
+import { type PopulationStep, type StepSource, populationStep, stepRange } from './cpu_neurons';
 import { NOISE, STEP, ThreadPool, sharedF64, sharedI32 } from './cpu_threads';
 import { Purpose } from '../rng/philox';
 
@@ -28,9 +28,10 @@ interface Chemical {
   full: boolean;
 }
 
-/** Whether each row of `syn` is every target in ascending order. */
+/** Whether each row of `syn` is every target in ascending order (a list may repeat targets: rows are checked too). */
 function fullRows(syn: Synapses): boolean {
   if (syn.post.length !== syn.nPre * syn.nPost) return false;
+  for (let i = 0; i <= syn.nPre; i++) if (syn.rowStart[i] !== i * syn.nPost) return false;
   for (let s = 0; s < syn.post.length; s++) if (syn.post[s] !== s % syn.nPost) return false;
   return true;
 }
@@ -54,6 +55,8 @@ export class CpuEngine {
   private readonly R: (Int32Array | null)[];
   private readonly RS: (Int32Array | null)[];
   private readonly steps: PopulationStep[];
+  /** What each step was compiled from, for worker threads to compile the same. */
+  private readonly sources: StepSource[];
   private readonly inputs: CpuInputs;
   private readonly targets: { I: Float64Array[]; S: Float64Array[][] };
   private readonly chemical: Chemical[] = [];
@@ -84,7 +87,7 @@ export class CpuEngine {
       engine.pool = await ThreadPool.start({
         pops: plan.populations.map((p) => ({
           S: engine.S[p.index]!, P: engine.P[p.index]!, I: engine.I[p.index]!, R: engine.R[p.index] ?? null, RS: engine.RS[p.index] ?? null,
-          sd: sd ? sd[p.index]! : null, size: p.size, start: p.start, ...populationStepSource(p, plan.dt, engine.precision),
+          sd: sd ? sd[p.index]! : null, size: p.size, start: p.start, ...engine.sources[p.index]!,
         })),
         n: plan.n, purpose: Purpose.noise, k0, k1, f32: engine.precision === 'f32', freeze: plan.freeze, frozen: engine.frozen,
         copies: plan.copies, threads: engine.threads, steps: engine.steps,
@@ -109,7 +112,9 @@ export class CpuEngine {
     this.R = plan.populations.map((p) => (p.refractory === null ? null : i32(B * p.size)));
     const copyI32 = (a: Int32Array) => { const x = i32(a.length); x.set(a); return x; };
     this.RS = plan.populations.map((p) => (p.refractory instanceof Int32Array ? (shared ? copyI32(p.refractory) : p.refractory) : null));
-    this.steps = plan.populations.map((p) => populationStepJs(p, plan.dt, this.precision));
+    const compiled = plan.populations.map((p) => populationStep(p, plan.dt, this.precision));
+    this.steps = compiled.map((c) => c.step);
+    this.sources = compiled.map((c) => c.source);
     this.out = plan.populations.map((p) => new Int32Array(B * p.size + 1));
     this.frozen = shared ? new Uint8Array(new SharedArrayBuffer(B)) : new Uint8Array(B);
     this.inputs = new CpuInputs(plan, r, this.frozen, f64);

@@ -181,8 +181,12 @@ export function addNoise(
   for (let c = Math.floor(from / size); c * size < to; c++) {
     if (frozen[c] !== 0) continue;
     const g = c * n + start - c * size, hi = Math.min(to, (c + 1) * size);
-    for (let e0 = Math.max(from, c * size); e0 < hi; e0 += blocks.size) {
-      const e1 = Math.min(hi, e0 + blocks.size);
+    for (let b = Math.max(from, c * size); b < hi; b += blocks.size) {
+      // Draws only from the block's first to its last element with noise (σ = 0 elsewhere is common).
+      let e0 = b, e1 = Math.min(hi, b + blocks.size);
+      while (e0 < e1 && sd[e0] === 0) e0++;
+      while (e1 > e0 && sd[e1 - 1] === 0) e1--;
+      if (e0 === e1) continue;
       blocks.fill(t, g + e0, purpose, 0, k0, k1, e1 - e0);
       for (let e = e0; e < e1; e++) {
         if (sd[e] === 0) continue;

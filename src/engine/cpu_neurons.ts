@@ -55,18 +55,40 @@ export function populationStepSource(p: PopulationPlan, dt: number, precision: '
   return wasm ?? { body: populationStepBody(p, dt, precision), wasm: null };
 }
 
-/** Compiled steps by source; an instance's memory is scratch within one call, so one thread may share it. */
-const wasmSteps = new Map<string, PopulationStep>();
+/** Compiled WebAssembly steps by source, the most recent first; an instance's memory is scratch within one call, so one thread may share it. */
+const wasmSteps: { body: string; wasm: Uint8Array; step: PopulationStep }[] = [];
+const WASM_STEPS_KEPT = 32;
 
-/** Generates the step of population `p` at time step dt, in f64 or rounding every operation to f32. */
-export function populationStepJs(p: PopulationPlan, dt: number, precision: 'f64' | 'f32'): PopulationStep {
+/**
+ * The step of population `p` at time step dt, in f64 or rounding every operation to f32, and the
+ * source it was compiled from (CPU worker threads compile the same one).
+ */
+export function populationStep(p: PopulationPlan, dt: number, precision: 'f64' | 'f32'): { step: PopulationStep; source: StepSource } {
   const src = populationStepSource(p, dt, precision);
-  if (!src.wasm) return compileJs<PopulationStep>(STEP_PARAMS, src.body);
-  const key = `${src.body}\n${src.wasm.join(',')}`;
-  let step = wasmSteps.get(key);
-  if (!step) wasmSteps.set(key, step = compileWith<PopulationStep>({ ...JS_HELPERS, _X: instantiateStep(src.wasm) }, STEP_PARAMS, src.body));
-  return step;
+  const plain = () => {
+    const source = src.wasm ? { body: populationStepBody(p, dt, precision), wasm: null } : src;
+    return { step: compileJs<PopulationStep>(STEP_PARAMS, source.body), source };
+  };
+  if (!src.wasm) return plain();
+  const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, k) => x === b[k]);
+  let k = wasmSteps.findIndex((c) => c.body === src.body && same(c.wasm, src.wasm!));
+  if (k < 0) {
+    let instance;
+    try {
+      instance = instantiateStep(src.wasm);
+    } catch {
+      // A browser that refuses to compile a large module on its main thread: the JavaScript loop.
+      return plain();
+    }
+    wasmSteps.unshift({ body: src.body, wasm: src.wasm, step: compileWith<PopulationStep>({ ...JS_HELPERS, _X: instance }, STEP_PARAMS, src.body) });
+    wasmSteps.length = Math.min(wasmSteps.length, WASM_STEPS_KEPT);
+    k = 0;
+  }
+  return { step: wasmSteps[k]!.step, source: src };
 }
+
+/** populationStep's function alone. */
+export const populationStepJs = (p: PopulationPlan, dt: number, precision: 'f64' | 'f32'): PopulationStep => populationStep(p, dt, precision).step;
 
 /** The step's body as a plain JavaScript loop. */
 export function populationStepBody(p: PopulationPlan, dt: number, precision: 'f64' | 'f32'): string {

@@ -45,12 +45,13 @@ class StepEmitter {
   }
 
   /** A constant, splatted once before the loop into a local (re-materialising it each turn is slow in V8). */
-  private constant(x: number): void {
-    const key = Object.is(x, -0) ? -0 : x;
-    let i = this.constants.get(key);
+  private constant(value: number): void {
+    // −0 is 0, as the JavaScript emitter writes it (a Map would also give both one local).
+    const x = value === 0 ? 0 : value;
+    let i = this.constants.get(x);
     if (i === undefined) {
       i = this.code.local(V128);
-      this.constants.set(key, i);
+      this.constants.set(x, i);
       this.prologue.f64x2(x).set(i);
     }
     this.code.get(i);
