@@ -2,7 +2,8 @@
 // GPU). A test that needs the GPU fails, never skips, when no adapter comes back.
 import { expect } from 'vitest';
 import { type AdapterChoice, acquireGpu, type GpuContext } from '../src/gpu/device';
-import { ShaderReflection } from '../src/gpu/reflect';
+import { layoutEntries } from '../src/gpu/layout';
+import { ShaderReflection } from './reflect';
 
 let ctx: Promise<GpuContext> | null = null;
 
@@ -35,7 +36,7 @@ export async function runKernel(code: string, input: Uint32Array, outputWords: n
   inBuf.unmap();
   const outBuf = device.createBuffer({ size: 4 * outputWords, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const read = device.createBuffer({ size: 4 * outputWords, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const layout = device.createBindGroupLayout({ entries: new ShaderReflection(code).layoutEntries(0) });
+  const layout = device.createBindGroupLayout({ entries: layoutEntries(new ShaderReflection(code).bindings(0)) });
   const pipeline = await device.createComputePipelineAsync({
     layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
     compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },

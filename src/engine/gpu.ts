@@ -13,12 +13,12 @@ import {
   GpuErrorWatch, type MakeBuffer, allocateScoped, checkGpuOptions, cutShortError, dispatchGrid, offsetTable, readBuffer, releaseGpu, runChunks, sortSpikePairs,
 } from '../gpu/chunks';
 import { type GpuContext, type GpuOptions, acquireGpu } from '../gpu/device';
-import { ShaderReflection } from '../gpu/reflect';
+import { bindNamed, layoutEntries, packStruct, uniformBytes } from '../gpu/layout';
 import { CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, PHILOX_WGSL } from '../gpu/shaders';
 import { seedKey } from '../rng/philox';
 import type { ProbeSpec, Recorder } from '../run/recorder';
 import type { CopyFailure } from './cpu';
-import { HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, scatters } from './gpu_code';
+import { ENGINE_BINDINGS, ENGINE_PARAMS, ENGINE_STEP, HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, scatters } from './gpu_code';
 import { releaseItems, synapseCurrentSlots } from './gpu_synapses';
 import { type GpuLayout, gpuLayout, releaseHostData, trafficOf } from './gpu_layout';
 import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores';
@@ -205,8 +205,7 @@ export class GpuEngine {
     const S = GPUBufferUsage.STORAGE, SRC = GPUBufferUsage.COPY_SRC, DST = GPUBufferUsage.COPY_DST;
     // Sized by the rules the estimate uses (src/compile/gpu_sizes.ts), not again here.
     const sizes = engineBuffers({ ...L.words, state: stateWords, records: R.words }, L.B, L.total, k);
-    const reflection = new ShaderReflection(code);
-    const params = made('uniforms', 'engine params', 32, GPUBufferUsage.UNIFORM | DST);
+    const params = made('uniforms', 'engine params', uniformBytes(ENGINE_PARAMS), GPUBufferUsage.UNIFORM | DST);
     const state = new Float32Array(stateWords);
     state.set(L.stateData);
     const stateBuf = made('state', 'engine state', sizes.state, S | SRC, state);
@@ -224,21 +223,17 @@ export class GpuEngine {
     const rec = [0, 1].map((q) => made('records', `engine records ${q}`, sizes.records, S | SRC | DST));
     const readback = [0, 1].map((q) => made('readback', `engine readback ${q}`, sizes.readback, GPUBufferUsage.MAP_READ | DST));
     const steps = made('uniforms', 'engine step table', STEP_ALIGN * k, GPUBufferUsage.UNIFORM, offsetTable(k, STEP_ALIGN, (q) => q));
-    const groups = [reflection.layoutEntries(0), reflection.layoutEntries(1, new Set(['S']))];
+    const groups = [layoutEntries(ENGINE_BINDINGS.main), layoutEntries(ENGINE_BINDINGS.step)];
     const mainLayout = device.createBindGroupLayout({ label: 'spikegpu engine', entries: groups[0]! });
     const stepLayout = device.createBindGroupLayout({ label: 'spikegpu engine step', entries: groups[1]! });
-    const byName = (r: GPUBuffer): Record<string, GPUBufferBinding> => ({
+    const main = rec.map((r, q) => bindNamed(device, `spikegpu engine ${q}`, mainLayout, ENGINE_BINDINGS.main, {
       P: { buffer: params }, state: { buffer: stateBuf }, tab: { buffer: tabBuf }, refr: { buffer: refrBuf }, acc: { buffer: acc }, spk: { buffer: spk }, rec: { buffer: r },
-    });
-    const main = rec.map((r, q) => device.createBindGroup({
-      label: `spikegpu engine ${q}`, layout: mainLayout,
-      entries: reflection.bindings(0).map((b) => ({ binding: b.binding, resource: byName(r)[b.name]! })),
     }));
-    const step = device.createBindGroup({ label: 'spikegpu engine step', layout: stepLayout, entries: [{ binding: 0, resource: { buffer: steps, size: 16 } }] });
+    const step = bindNamed(device, 'spikegpu engine step', stepLayout, ENGINE_BINDINGS.step, { S: { buffer: steps, size: uniformBytes(ENGINE_STEP) } });
     const layout = device.createPipelineLayout({ bindGroupLayouts: [mainLayout, stepLayout] });
     let shader: GPUShaderModule | null = null;  // compiled only if a pipeline is not cached yet
     const module = () => (shader ??= device.createShaderModule({ label: 'spikegpu engine (generated)', code }));
-    const stores = await storeRuns(device, building, reflection, { code, module, groups }, [mainLayout, stepLayout], conn, fused !== null);
+    const stores = await storeRuns(device, building, { code, module, groups }, [mainLayout, stepLayout], conn, fused !== null);
     const pipeline = (entryPoint: string, constants?: Record<string, number>, with3 = layout) => cachedPipeline(device, {
       label: `spikegpu engine ${entryPoint}`, code, entryPoint, constants, module, layout: with3, groups: with3 === layout ? groups : [...groups, stores.group!],
     });
@@ -268,7 +263,7 @@ export class GpuEngine {
   private submit(t0: number, m: number, which: number, rb: GPUBuffer): void {
     const { device } = this.gpu;
     const fused = this.pipes.fused;
-    device.queue.writeBuffer(this.bufs.params, 0, Uint32Array.of(this.key[0], this.key[1], t0, m, fused?.steps ?? 1));
+    device.queue.writeBuffer(this.bufs.params, 0, packStruct(ENGINE_PARAMS, { seed: this.key, first: t0, steps: m, per_dispatch: fused?.steps ?? 1 }));
     const enc = device.createCommandEncoder({ label: `spikegpu engine steps ${t0}..${t0 + m}` });
     // The pairs are read only up to their count: everything before them alone needs clearing.
     enc.clearBuffer(this.bufs.rec[which]!, 0, 4 * this.R.pairs);

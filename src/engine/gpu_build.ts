@@ -3,7 +3,7 @@
 // back (4 bytes per pre neuron) so the host can pack whole rows of every projection into synapse
 // stores no larger than one binding; the fill kernels then write each row straight into its store.
 import { type MakeBuffer, bindBuffers, dispatchGrid, readBuffer } from '../gpu/chunks';
-import { ShaderReflection, packStruct } from '../gpu/reflect';
+import { type ShaderLayout, bindGroup, layoutEntries, packStruct, readOnly, storage, struct, uniform, uniformBytes } from '../gpu/layout';
 import { CONNECTIVITY_WGSL } from '../gpu/shaders';
 import { seedKey } from '../rng/philox';
 import { BLOCK, type BuildSpec, type Csr, binomialThresholds, buildCsr, rowStarts } from '../compile/csr';
@@ -66,20 +66,30 @@ export function segmentWords(limits: GPUSupportedLimits, cap = Infinity): number
   return Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, cap) / 4);
 }
 
+const BUILD_PARAMS = struct('BuildParams', {
+  n_pre: 'u32', n_post: 'u32', k: 'u32', stream: 'u32', seed: 'vec2u', no_self: 'u32', random_weights: 'u32',
+  row0: 'u32', row1: 'u32', seg_base: 'u32', store: 'u32', groups_x: 'u32',
+});
+const BUILD_BINDINGS = bindGroup(0, [
+  uniform('B', BUILD_PARAMS), readOnly('cdf', 'array<u32, 64>'), storage('rows', 'array<atomic<u32>>'), storage('cursor', 'array<atomic<u32>>'),
+  storage('targets', 'array<u32>'), storage('words', 'array<u32>'), storage('indeg', 'array<atomic<u32>>'),
+]);
+/** shaders/connectivity.wgsl's layout, its buffers bound in this order (tests/gpu_layouts.test.ts checks it against the shader). */
+export const CONNECTIVITY_LAYOUT: ShaderLayout = { structs: [BUILD_PARAMS], groups: [BUILD_BINDINGS] };
+
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 class Builder {
   private readonly layout: GPUBindGroupLayout;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly module: GPUShaderModule;
-  private readonly reflect = new ShaderReflection(CONNECTIVITY_WGSL);
   private readonly params: GPUBuffer;
   private readonly temps: GPUBuffer[] = [];
 
   constructor(private readonly device: GPUDevice, private readonly make: MakeBuffer) {
-    this.layout = device.createBindGroupLayout({ entries: this.reflect.layoutEntries(0) });
+    this.layout = device.createBindGroupLayout({ entries: layoutEntries(BUILD_BINDINGS) });
     this.module = device.createShaderModule({ code: CONNECTIVITY_WGSL, label: 'spikegpu connectivity' });
-    this.params = this.temp('build params', Math.ceil(this.reflect.struct('BuildParams').size / 16) * 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.params = this.temp('build params', uniformBytes(BUILD_PARAMS), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
   }
 
   temp(label: string, size: number, usage: number = USAGE(), data?: ArrayBufferView): GPUBuffer {
@@ -104,7 +114,7 @@ class Builder {
   /** Runs one entry point over `groups` workgroups with the given buffers bound. */
   run(entry: string, groups: number, values: Record<string, number | readonly number[]>, bind: GPUBuffer[]): void {
     const [gx, gy] = dispatchGrid(groups, this.device.limits.maxComputeWorkgroupsPerDimension);
-    this.device.queue.writeBuffer(this.params, 0, packStruct(this.reflect.struct('BuildParams'), { ...values, groups_x: gx }));
+    this.device.queue.writeBuffer(this.params, 0, packStruct(BUILD_PARAMS, { ...values, groups_x: gx }));
     const bg = bindBuffers(this.device, this.layout, [this.params, ...bind]);
     const enc = this.device.createCommandEncoder();
     const pass = enc.beginComputePass();

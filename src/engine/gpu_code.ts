@@ -15,6 +15,7 @@ import {
 } from './gpu_synapses';
 import { f, tableBases, u } from './gpu_tables';
 import { storesWgsl } from './gpu_stores';
+import { type ShaderLayout, bindGroup, declarationsWgsl, readOnly, storage, struct, uniform } from '../gpu/layout';
 
 /** Whether any projection scatters spikes into the rings from the tables (else no propagate phase is needed; rows in synapse stores have their own). */
 export const scatters = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense && !pl.rows);
@@ -23,6 +24,26 @@ const readsSpikeList = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0
 
 export const WG = 64;
 export { HEADER, type RecordLayout, STEPS_DONE };
+
+/** The uniforms of a chunk, written at each submit. */
+export const ENGINE_PARAMS = struct('Params', { seed: 'vec2u', first: 'u32', steps: 'u32', per_dispatch: 'u32' });
+/** The uniforms of one step: a slot of the step table per step, bound at a dynamic offset. */
+export const ENGINE_STEP = struct('Step', { tc: 'u32' });
+/** The engine's groups: 0 the buffers of a chunk, 1 the step; the synapse stores' group is gpu_stores.ts STORE_BINDINGS. */
+export const ENGINE_BINDINGS = {
+  main: bindGroup(0, [
+    uniform('P', ENGINE_PARAMS),
+    storage('state', 'array<f32>'),
+    readOnly('tab', 'array<u32>'),
+    // Refractory counters and periods, then per copy: frozen at step + 1, first bad element.
+    storage('refr', 'array<atomic<u32>>'),
+    storage('acc', 'array<atomic<i32>>'),
+    storage('spk', 'array<atomic<u32>>'),
+    storage('rec', 'array<atomic<u32>>'),
+  ]),
+  step: bindGroup(1, [uniform('S', ENGINE_STEP, true)]),
+};
+export const ENGINE_LAYOUT: ShaderLayout = { structs: [ENGINE_PARAMS, ENGINE_STEP], groups: [ENGINE_BINDINGS.main, ENGINE_BINDINGS.step] };
 
 /** Where one chunk of `steps` steps records what (src/compile/gpu_sizes.ts recordLayout). */
 export function recordLayout(plan: Plan, L: GpuLayout, probes: readonly { every: number; width: number }[], steps: number, capacity: number): RecordLayout {
@@ -108,16 +129,7 @@ export function engineWgsl(
   });
   const probeNeurons = probes.map((pr, q) => `fn probe_neuron_${q}(j: u32) -> u32 {\n  switch j {\n${Array.from(pr.neurons, (k, j) => `    case ${u(j)}: { return ${u(k)}; }`).join('\n')}\n    default: { return 0u; }\n  }\n}`);
   return `
-struct Params { seed: vec2u, first: u32, steps: u32, per_dispatch: u32 }
-struct Step { tc: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> state: array<f32>;
-@group(0) @binding(2) var<storage, read> tab: array<u32>;
-@group(0) @binding(3) var<storage, read_write> refr: array<atomic<u32>>;  // refractory counters and periods, then per copy: frozen at step + 1, first bad element
-@group(0) @binding(4) var<storage, read_write> acc: array<atomic<i32>>;
-@group(0) @binding(5) var<storage, read_write> spk: array<atomic<u32>>;
-@group(0) @binding(6) var<storage, read_write> rec: array<atomic<u32>>;
-@group(1) @binding(0) var<uniform> S: Step;
+${declarationsWgsl(ENGINE_LAYOUT)}
 
 fn tabf(k: u32) -> f32 { return bitcast<f32>(tab[k]); }
 

@@ -3,9 +3,9 @@
 // rows packed into synapse stores of at most one binding each. Each store is bound at group 2 and
 // propagated by an entry point of its own; one workgroup looping over steps binds a single store.
 import { cachedPipeline } from '../gpu/pipelines';
-import { type MakeBuffer, bindBuffers } from '../gpu/chunks';
+import type { MakeBuffer } from '../gpu/chunks';
 import { GpuLimitError } from '../gpu/device';
-import type { ShaderReflection } from '../gpu/reflect';
+import { bindGroup, bindNamed, bindingWgsl, layoutEntries, readOnly } from '../gpu/layout';
 import { type GpuConnectivity, buildConnectivityGpu, segmentWords } from './gpu_build';
 import type { GpuLayout } from './gpu_layout';
 import { NetworkSpecError } from '../spec/validate';
@@ -13,6 +13,8 @@ import { rowHead, spikeWeight, tableBases, u } from './gpu_tables';
 
 /** The group the store being propagated is bound at. */
 export const STORE_GROUP = 2;
+/** A store's targets, then its weight words (a placeholder in a store without them). */
+export const STORE_BINDINGS = bindGroup(STORE_GROUP, [readOnly('store_targets', 'array<u32>'), readOnly('store_words', 'array<u32>')]);
 
 /**
  * Builds the rows of every projection the GPU draws into stores of at most `maxWords` synapses
@@ -54,12 +56,12 @@ export interface StoreRun { pipeline: GPUComputePipeline | null; group: GPUBindG
 
 /** The pipeline layout with the store group after `groups`, and each store's run; no layout and no runs without stores. */
 export async function storeRuns(
-  device: GPUDevice, make: MakeBuffer, reflection: ShaderReflection,
+  device: GPUDevice, make: MakeBuffer,
   shader: { code: string; module: () => GPUShaderModule; groups: readonly (readonly GPUBindGroupLayoutEntry[])[] },
   groups: GPUBindGroupLayout[], conn: GpuConnectivity | null, fused: boolean,
 ): Promise<{ layout: GPUPipelineLayout | null; group: GPUBindGroupLayoutEntry[] | null; runs: StoreRun[] }> {
   if (!conn) return { layout: null, group: null, runs: [] };
-  const group = reflection.layoutEntries(STORE_GROUP);
+  const group = layoutEntries(STORE_BINDINGS);
   const storeLayout = device.createBindGroupLayout({ label: 'spikegpu synapse store', entries: group });
   const layout = device.createPipelineLayout({ bindGroupLayouts: [...groups, storeLayout] });
   const placeholder = make('synapse store placeholder', 16, GPUBufferUsage.STORAGE);
@@ -67,7 +69,7 @@ export async function storeRuns(
     pipeline: fused ? null : await cachedPipeline(device, {
       label: `spikegpu engine propagate_store_${k}`, code: shader.code, entryPoint: `propagate_store_${k}`, module: shader.module, layout, groups: [...shader.groups, group],
     }),
-    group: bindBuffers(device, storeLayout, [st.targets, st.words ?? placeholder]),
+    group: bindNamed(device, `spikegpu synapse store ${k}`, storeLayout, STORE_BINDINGS, { store_targets: { buffer: st.targets }, store_words: { buffer: st.words ?? placeholder } }),
   })));
   return { layout, group, runs };
 }
@@ -75,10 +77,7 @@ export async function storeRuns(
 /** WGSL: the store bindings, and per store a propagate phase (do_propagate_store_k) and its entry point (one workgroup: store 0 only). */
 export function storesWgsl(L: GpuLayout, wg: number): string {
   if (L.stores === 0) return '';
-  const T = tableBases(L), out = [
-    `@group(${STORE_GROUP}) @binding(0) var<storage, read> store_targets: array<u32>;`,
-    `@group(${STORE_GROUP}) @binding(1) var<storage, read> store_words: array<u32>;`,
-  ];
+  const T = tableBases(L), out = STORE_BINDINGS.map(bindingWgsl);
   for (let st = 0; st < L.stores; st++) {
     out.push(`fn do_propagate_store_${st}(j: u32, t: u32) {`, '  let parity = t & 1u;', '  if (j >= atomicLoad(&spk[parity])) { return; }',
       `  let g = atomicLoad(&spk[2u + parity * ${u(L.total)} + j]);`);

@@ -4,7 +4,7 @@
 // shader bins them into pixels. `rasterClasses` is the CPU reference of the shader's binning;
 // `paintRaster` turns it into RGBA for a 2D canvas (the page's fallback without WebGPU).
 import type { SpikeTap, SpikeTapChunk } from '../engine/gpu';
-import { ShaderReflection, type StructLayout, packStruct } from '../gpu/reflect';
+import { type ShaderLayout, bindGroup, bindNamed, layoutEntries, packStruct, readOnly, storage, struct, uniform, uniformBytes } from '../gpu/layout';
 import type { SpikeList } from '../run/recorder';
 import SPIKE_RASTER_WGSL from '../../shaders/spike_raster.wgsl?raw';
 
@@ -19,6 +19,14 @@ export interface RasterGeometry {
   /** Neurons below this index are excitatory (dark); the rest inhibitory (red). Default: all excitatory. */
   split?: number;
 }
+
+const RASTER_PARAMS = struct('RasterParams', { n: 'u32', words: 'u32', window: 'u32', head: 'u32', width: 'u32', height: 'u32', split: 'u32', pad: 'u32' });
+const SCATTER_PARAMS = struct('ScatterParams', { count_word: 'u32', pairs_word: 'u32', capacity: 'u32', first: 'u32', n: 'u32', words: 'u32', window: 'u32', pad: 'u32' });
+/** Group 0 is the drawing's (fragment stage), group 1 the scatter's (compute). */
+const DRAW_BINDINGS = bindGroup(0, [uniform('R', RASTER_PARAMS), readOnly('history', 'array<u32>')]);
+const SCATTER_BINDINGS = bindGroup(1, [uniform('C', SCATTER_PARAMS), readOnly('records', 'array<u32>'), storage('ring', 'array<atomic<u32>>')]);
+/** shaders/spike_raster.wgsl's layout (tests/gpu_layouts.test.ts checks it against the shader). */
+export const SPIKE_RASTER_LAYOUT: ShaderLayout = { structs: [RASTER_PARAMS, SCATTER_PARAMS], groups: [DRAW_BINDINGS, SCATTER_BINDINGS] };
 
 export const MAX_RASTER_PIXELS = 8192;
 export const MAX_RASTER_WINDOW = 1 << 20;
@@ -114,21 +122,16 @@ export class GpuSpikeRaster implements SpikeTap {
 
   private constructor(
     readonly device: GPUDevice, readonly geometry: Required<RasterGeometry>, readonly format: GPUTextureFormat,
-    private readonly pipeline: GPURenderPipeline, layout: StructLayout,
-    private readonly scatter: { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout; params: StructLayout },
+    private readonly pipeline: GPURenderPipeline, private readonly scatter: { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout },
   ) {
     this.words = Math.ceil(geometry.neurons / 32);
     const { neurons: n, window, split } = geometry;
-    this.packParams = (v) => packStruct(layout, { n, words: this.words, window, split, ...v });
-    this.packScatter = (v) => packStruct(scatter.params, { n, words: this.words, window, ...v });
-    this.uniform = device.createBuffer({ label: 'spikegpu raster params', size: Math.ceil(layout.size / 16) * 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.scatterUniform = device.createBuffer({ label: 'spikegpu raster scatter params', size: Math.ceil(scatter.params.size / 16) * 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.packParams = (v) => packStruct(RASTER_PARAMS, { n, words: this.words, window, split, ...v });
+    this.packScatter = (v) => packStruct(SCATTER_PARAMS, { n, words: this.words, window, ...v });
+    this.uniform = device.createBuffer({ label: 'spikegpu raster params', size: uniformBytes(RASTER_PARAMS), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.scatterUniform = device.createBuffer({ label: 'spikegpu raster scatter params', size: uniformBytes(SCATTER_PARAMS), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.history = device.createBuffer({ label: 'spikegpu raster history', size: 4 * window * this.words, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    this.bindGroup = device.createBindGroup({
-      label: 'spikegpu raster',
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [{ binding: 0, resource: { buffer: this.uniform } }, { binding: 1, resource: { buffer: this.history } }],
-    });
+    this.bindGroup = bindNamed(device, 'spikegpu raster', pipeline.getBindGroupLayout(0), DRAW_BINDINGS, { R: { buffer: this.uniform }, history: { buffer: this.history } });
   }
 
   /** Checks the geometry against the device, then builds the pipelines (drawing for `format` targets). */
@@ -137,9 +140,8 @@ export class GpuSpikeRaster implements SpikeTap {
     const bytes = 4 * geometry.window * Math.ceil(geometry.neurons / 32);
     const cap = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
     if (bytes > cap) throw new RangeError(`raster window × neurons need ${bytes} bytes of history; this device allows ${cap} in one buffer: show fewer steps`);
-    const reflection = new ShaderReflection(SPIKE_RASTER_WGSL);
-    const bindLayout = device.createBindGroupLayout({ label: 'spikegpu raster', entries: reflection.layoutEntries(0, new Set(), GPUShaderStage.FRAGMENT) });
-    const scatterLayout = device.createBindGroupLayout({ label: 'spikegpu raster scatter', entries: reflection.layoutEntries(1) });
+    const bindLayout = device.createBindGroupLayout({ label: 'spikegpu raster', entries: layoutEntries(DRAW_BINDINGS, GPUShaderStage.FRAGMENT) });
+    const scatterLayout = device.createBindGroupLayout({ label: 'spikegpu raster scatter', entries: layoutEntries(SCATTER_BINDINGS) });
     const module = device.createShaderModule({ label: 'spikegpu spike_raster.wgsl', code: SPIKE_RASTER_WGSL });
     const [pipeline, scatter] = await Promise.all([
       device.createRenderPipelineAsync({
@@ -156,8 +158,7 @@ export class GpuSpikeRaster implements SpikeTap {
         compute: { module, entryPoint: 'scatter' },
       }),
     ]);
-    return new GpuSpikeRaster(device, { split: geometry.neurons, ...geometry }, format, pipeline, reflection.struct('RasterParams'),
-      { pipeline: scatter, layout: scatterLayout, params: reflection.struct('ScatterParams') });
+    return new GpuSpikeRaster(device, { split: geometry.neurons, ...geometry }, format, pipeline, { pipeline: scatter, layout: scatterLayout });
   }
 
   /** Steps seen so far (the newest shown step is head − 1). */
@@ -179,10 +180,7 @@ export class GpuSpikeRaster implements SpikeTap {
     this.device.queue.writeBuffer(this.scatterUniform, 0, this.packScatter({ count_word: chunk.countWord, pairs_word: chunk.pairsWord, capacity: chunk.capacity, first: start }));
     let group = this.scatterGroups.get(chunk.buffer);
     if (!group) {
-      group = this.device.createBindGroup({
-        label: 'spikegpu raster scatter', layout: this.scatter.layout,
-        entries: [{ binding: 0, resource: { buffer: this.scatterUniform } }, { binding: 1, resource: { buffer: chunk.buffer } }, { binding: 2, resource: { buffer: this.history } }],
-      });
+      group = bindNamed(this.device, 'spikegpu raster scatter', this.scatter.layout, SCATTER_BINDINGS, { C: { buffer: this.scatterUniform }, records: { buffer: chunk.buffer }, ring: { buffer: this.history } });
       this.scatterGroups.set(chunk.buffer, group);
     }
     const pass = encoder.beginComputePass({ label: 'spikegpu raster scatter' });
