@@ -1,5 +1,6 @@
 // Builds the library (dist/spikegpu.js) and the CLI (dist/cli.js) for Node and browsers; vitest
 // shares the config, so `?raw` WGSL imports and `.wat` modules work the same in tests.
+import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
@@ -25,6 +26,8 @@ export function webAssemblyText(): Plugin {
   };
 }
 
+const pkg = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+
 export default defineConfig({
   plugins: [webAssemblyText()],
   build: {
@@ -33,16 +36,21 @@ export default defineConfig({
     emptyOutDir: true,
     minify: false,
     sourcemap: true,
+    // Three entries (package.json "exports"): the browser library, the Node library (which adds
+    // Node's WebGPU) and the CLI. Modules stay files of their own so a consumer's bundler keeps only
+    // what a page imports; packages are the consumer's to resolve.
     lib: {
-      entry: { spikegpu: 'src/index.ts', cli: 'src/cli.ts' },
+      entry: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts' },
       formats: ['es'],
     },
     rollupOptions: {
-      external: ['webgpu', /^node:/],
+      external: [...Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).map((name) => new RegExp(`^${name}(/|$)`)), /^node:/],
+      output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
     },
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    setupFiles: ['tests/setup.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
     pool: 'forks',

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg, median } from './common.js';
-import { cobahh, createSimulation, seedNetwork } from '../dist/spikegpu.js';
+import { cobahh, createSimulation, seedNetwork } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repeats = Number(arg('repeats', 3));

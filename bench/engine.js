@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { arg, flag, hhBatch, median } from './common.js';
-import { createSimulation, seedNetwork, cobahh, sparseIzhikevich } from '../dist/spikegpu.js';
+import { createSimulation, seedNetwork, cobahh, sparseIzhikevich } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repeats = Number(arg('repeats', 3));

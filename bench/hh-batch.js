@@ -6,7 +6,7 @@
 // adapters. Rates are measured over the steps actually run, never extrapolated to a time.
 import { writeFileSync } from 'node:fs';
 import { arg, hhBatch } from './common.js';
-import { createSimulation } from '../dist/spikegpu.js';
+import { createSimulation } from '../dist/node.js';
 
 const batches = arg('batches', '1,1000,100000,1000000').split(',').map(Number);
 const gpuMs = Number(arg('ms', 100));

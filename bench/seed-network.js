@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg, median } from './common.js';
-import { createSimulation, seedNetwork } from '../dist/spikegpu.js';
+import { createSimulation, seedNetwork } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repeats = Number(arg('repeats', 5));

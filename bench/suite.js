@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg, flag } from './common.js';
-import { cobahh, createSimulation, lineChartSvg, seedNetwork, sparseIzhikevich } from '../dist/spikegpu.js';
+import { cobahh, createSimulation, lineChartSvg, seedNetwork, sparseIzhikevich } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = flag('quick');

@@ -1,63 +1,44 @@
 #!/usr/bin/env node
-// The `spikegpu` command line: `spikegpu run <preset | FILE.json>` runs any network description
-// through the one API (src/run/simulation.ts) and writes its results into --out.
+// The `spikegpu` command line (docs/cli.md): `spikegpu run <network | experiment | FILE.json>`
+// runs it through the one API (src/run/simulation.ts) and writes its results into --out.
+import { UsageError } from './cli/args';
+import { Exit } from './cli/command';
+import { RUN_NAMES } from './cli/catalog';
+import { createProgram } from './cli/program';
+import { endProgressLine } from './cli/progress';
 import { NetworkSpecError } from './spec/validate';
-import { UsageError, numberOption, outAndBackend, parseOptions, prepareOut, progress } from './cli/args';
-import { EXPERIMENTS, EXPERIMENT_INTEGRATORS, type ExperimentName, isExperiment, runExperiment } from './cli/experiments';
-import { NETWORKS, NETWORK_USAGE, isNetwork, networkMain } from './cli/network';
-import { writeFiles } from './cli/outputs';
-import { SEED_USAGE, seedMain } from './cli/seed';
 
-const USAGE = `usage: spikegpu run izhikevich2003 --out DIR [options]
-       spikegpu run EXPERIMENT --out DIR [--backend gpu|cpu] [--integrator euler|rk4|rk6] [--dt MS] [--duration MS] [--force] [--quiet]
-
-${SEED_USAGE}
-
-${NETWORK_USAGE}
-
-experiments (the seeds' examples; CSV, summary.json and SVG pictures):
-${Object.entries(EXPERIMENTS).map(([name, e]) => `  ${name.padEnd(22)} ${e.about}`).join('\n')}`;
-
-async function experimentMain(experiment: ExperimentName, rest: string[]): Promise<number> {
-  const { opts, flags } = parseOptions(rest, ['out', 'backend', 'integrator', 'dt', 'duration'], ['force', 'quiet'], ` for ${experiment}`);
-  const { out, backend } = outAndBackend(opts);
-  const integrator = opts.integrator as (typeof EXPERIMENT_INTEGRATORS)[number] | undefined;
-  if (integrator !== undefined && !EXPERIMENT_INTEGRATORS.includes(integrator)) throw new UsageError(`--integrator must be ${EXPERIMENT_INTEGRATORS.join(', ')}, got ${integrator}`);
-  const number = numberOption(opts);
-  const ms = (name: string, hi: number) => number(name, undefined, (x) => Number.isFinite(x) && x > 0 && x <= hi, `in (0, ${hi}] ms`);
-  const dt = ms('dt', 10), duration = ms('duration', 1e6), quiet = flags.has('quiet');
-  await prepareOut(out, flags.has('force'), EXPERIMENTS[experiment].outputs);
-  const { files, summary: s } = await runExperiment(experiment, { backend, integrator, dt, duration, onProgress: progress(quiet) });
-  await writeFiles(out, files);
-  if (!quiet) {
-    const first = s.diverged[0];
-    const diverged = !first ? '' : first.message ? ` — ${first.message}`
-      : ` — ${s.diverged.length} diverged, the first at ${Math.min(...s.diverged.map((d) => d.atMs))} ms`;
-    console.log(`${experiment}: ${s.spikes} spikes, ${s.wallSeconds.toFixed(3)} s wall on ${s.adapter}${diverged}; wrote ${out}/{${Object.keys(files).join(',')}}`);
-  }
-  return 0;
+/** Where to read the usage of what went wrong: the run command's own help when one was named. */
+function hint(argv: readonly string[]): string {
+  const target = argv[0] === 'run' ? argv[1] : undefined;
+  if (target?.endsWith('.json')) return "run 'spikegpu help run file' for its options";
+  return target && RUN_NAMES.includes(target) ? `run 'spikegpu help run ${target}' for its options` : "run 'spikegpu --help' for usage";
 }
 
-async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) { console.log(USAGE); return 0; }
-  const [command, name, ...rest] = argv;
-  if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)}; expected: run`);
-  if (name === 'izhikevich2003') return seedMain(rest);
-  if (name !== undefined && isExperiment(name)) return experimentMain(name, rest);
-  if (name !== undefined && isNetwork(name)) return networkMain(name, rest);
-  throw new UsageError(`unknown network ${JSON.stringify(name ?? '')}; available: izhikevich2003, ${[...NETWORKS, 'FILE.json'].join(', ')}, ${Object.keys(EXPERIMENTS).join(', ')}`);
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    const err = e as Error;
-    // Bad arguments, and descriptions with bad fields (including networks too large to build), exit 2; anything else 1.
-    const bad = err instanceof UsageError || err instanceof NetworkSpecError;
+/** The exit code: 0, 2 for a bad command line or network description, 1 for any other failure (printed on stderr). */
+async function main(argv: readonly string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    // The Node entry registers Node's WebGPU and worker threads (src/platform.ts); imported by
+    // value, since a bare side-effect import is dropped where package.json lists no side effects for it.
+    await import('./node');
+    if (argv.length === 0) program.outputHelp();
+    else await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof Exit) return e.code;
+    endProgressLine();
+    const err = e instanceof Error ? e : new Error(String(e));
+    if (err instanceof UsageError) {
+      console.error(`spikegpu: ${err.message}\n${err.hint ?? hint(argv)}`);
+      return 2;
+    }
+    // Descriptions with bad fields (including networks too large to build) are bad input too: exit 2.
     const text = err instanceof NetworkSpecError ? err.issues.map((i) => `${i.path || '(description)'}: ${i.message}`).join('; ')
-      : (err.message ?? String(e)).split('\n')[0];
-    console.error((err instanceof UsageError ? 'spikegpu: ' : `spikegpu: ${err.name}: `) + text);
-    if (err instanceof UsageError) console.error("run 'spikegpu --help' for usage");
-    process.exit(bad ? 2 : 1);
-  },
-);
+      : (err.message || String(err)).split('\n')[0];
+    console.error(`spikegpu: ${err.name}: ${text}`);
+    return err instanceof NetworkSpecError ? 2 : 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));

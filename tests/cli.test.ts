@@ -1,26 +1,15 @@
-// The built command line (dist/cli.js, made by `npm test`'s build step) end to end.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// The built command line (dist/cli.js, made by `npm test`'s build step, or $SPIKEGPU_CLI) end to
+// end: what each command writes. Usage errors, help and list: tests/cli_usage.test.ts; the output
+// folder and the progress bar: tests/cli_results.test.ts; docs/cli.md's examples: tests/cli_docs.test.ts.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const CLI = join(__dirname, '..', 'dist', 'cli.js');
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'spikegpu-cli-'));
-const ownLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('spikegpu'));
+import { CLI, ownLines, run, tmp } from './cli_helpers';
 
 describe('spikegpu run izhikevich2003', () => {
   it('is built', () => {
-    expect(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` (npm test does)').toBe(true);
+    expect(existsSync(CLI), `${CLI} is missing: run \`npm run build\` (npm test does), or set SPIKEGPU_CLI to a build`).toBe(true);
   });
 
   it.each(['gpu', 'cpu'])('writes spikes.csv, summary.json and raster.svg (%s)', async (backend) => {
@@ -40,7 +29,7 @@ describe('spikegpu run izhikevich2003', () => {
     const svg = readFileSync(join(out, 'raster.svg'), 'utf8');
     expect(svg).toMatch(/^<svg/);
     expect((svg.match(/h0/g) ?? []).length).toBe(rows.length); // one dot per spike
-    expect(r.stderr).toMatch(/100%/); // progress
+    expect(r.stderr).not.toMatch(/\d%|steps/); // no progress bar on a pipe
   });
 
   it('runs Euler with a finer dt: steps = duration / dt, spike times in ms', async () => {
@@ -65,7 +54,7 @@ describe('spikegpu run izhikevich2003', () => {
 
   it.each([
     [['run', 'izhikevich2003', '--out', 'x', '--scenario', 'S9'], /--scenario must be one of original, S1, S2, S3, S4, S5, got S9/],
-    [['run', 'izhikevich2003', '--out', 'x', '--neurons', '0'], /--neurons must be an integer in \[2, 1048576\], got 0/],
+    [['run', 'izhikevich2003', '--out', 'x', '--neurons', '0'], /--neurons must be an integer in \[3, 1048576\], got 0/],
     [['run', 'izhikevich2003', '--out', 'x', '--duration', '-5'], /--duration must be/],
     [['run', 'izhikevich2003', '--out', 'x', '--types', 'RS,XX'], /--types must be EXC,INH/],
     [['run', 'izhikevich2003', '--out', 'x', '--backend', 'tpu'], /--backend must be gpu or cpu/],
@@ -101,7 +90,8 @@ describe('spikegpu run izhikevich2003', () => {
   it('--help prints the usage and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/usage: spikegpu run izhikevich2003 --out DIR/);
+    expect(r.stdout).toMatch(/^Usage: spikegpu \[options\] \[command\]/);
+    for (const command of ['run', 'list', 'help']) expect(r.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 });
 
@@ -166,7 +156,7 @@ describe("spikegpu run EXPERIMENT (the seeds' experiments)", () => {
   it('refuses a bad option for an experiment with exit code 2', async () => {
     const r = await run(['run', 'neun-pair', '--integrator', 'rk5', '--out', tmp()]);
     expect(r.code).toBe(2);
-    expect(ownLines(r.stderr)[0]).toMatch(/--integrator must be euler, rk4, rk6/);
+    expect(ownLines(r.stderr)[0]).toMatch(/--integrator must be euler, rk4 or rk6, got rk5/);
   });
 });
 
@@ -177,7 +167,7 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     const out = join(tmp(), 'cob');
     const r = await run(['run', 'cobahh', '--neurons', '400', '--duration', '50', '--seed', '3', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/100%\s+500\/500 steps/); // progress
+    expect(r.stderr).not.toMatch(/\d%|steps/); // no progress bar on a pipe
     // Procedural connectivity: the same spikes.
     const drawn = join(tmp(), 'cob-procedural');
     expect((await run(['run', 'cobahh', '--neurons', '400', '--duration', '50', '--seed', '3', '--connectivity', 'procedural', '--quiet', '--out', drawn])).code).toBe(0);
@@ -208,9 +198,9 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     const a = join(tmp(), 'rates'), b = join(tmp(), 'none');
     const common = ['run', 'sparse-izhikevich', '--backend', 'cpu', '--neurons', '300', '--in-degree', '30', '--delay', '2', '--duration', '100', '--quiet'];
     expect((await run([...common, '--record', 'rates', '--out', a])).code).toBe(0);
-    expect(readdirSync(a).sort()).toEqual(['rates.csv', 'summary.json']);
+    expect(readdirSync(a).sort()).toEqual(['.spikegpu-run.json', 'rates.csv', 'summary.json']);
     expect((await run([...common, '--record', 'none', '--out', b])).code).toBe(0);
-    expect(readdirSync(b)).toEqual(['summary.json']);
+    expect(readdirSync(b).sort()).toEqual(['.spikegpu-run.json', 'summary.json']);
     const summary = JSON.parse(readFileSync(join(b, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ neurons: 300, spikes: null, meanRatesHz: null, launch: null });
     expect(summary.projections.map((p: { delay: number }) => p.delay)).toEqual([2, 2, 2, 2]);
@@ -283,8 +273,8 @@ describe('spikegpu run cobahh | sparse-izhikevich | FILE.json (sparse networks)'
     [['run', 'cobahh', '--record', 'some', '--out', 'x'], /--record must be all, rates or none, got some/],
     [['run', 'cobahh', '--launch', 'warp', '--out', 'x'], /--launch must be auto, one-workgroup or per-step, got warp/],
     [['run', 'cobahh', '--connectivity', 'dense', '--out', 'x'], /--connectivity must be stored or procedural, got dense/],
-    [['run', 'cobahh', '--neurons', '1', '--out', 'x'], /--neurons must be an integer in \[2, 67108864\], got 1/],
-    [['run', 'sparse-izhikevich', '--neurons', '100', '--in-degree', '101', '--out', 'x'], /--in-degree must be an integer in \[0, 100\], got 101/],
+    [['run', 'cobahh', '--neurons', '1', '--out', 'x'], /--neurons must be an integer in \[3, 67108864\], got 1/],
+    [['run', 'sparse-izhikevich', '--neurons', '100', '--in-degree', '101', '--out', 'x'], /--in-degree must be an integer in \[1, 100\], got 101/],
     [['run', join(tmpdir(), 'spikegpu-missing.json'), '--out', 'x'], /cannot read .*spikegpu-missing\.json/],
     [['run', 'cobahh', '--trace', '1,x', '--out', 'x'], /--trace must be neuron indices separated by commas, got 1,x/],
     // The command line turns --trace into probes of each population, so it checks the global indices itself.

@@ -71,9 +71,18 @@ describe('acquireGpu', () => {
     sim.destroy();
   });
 
+  it("the browser entry alone in Node (no Node entry registered) says to import the package's Node entry", async () => {
+    vi.resetModules();
+    const fresh = await import('../src/gpu/device');
+    const err = await fresh.acquireGpu().catch((e: unknown) => e);
+    expect((err as Error).name).toBe('GpuUnavailableError');
+    expect((err as Error).message).toMatch(/browser entry.*"node" export condition/);
+  });
+
   it('says what to install when no adapter comes back', async () => {
     vi.resetModules();
     vi.doMock('webgpu', () => ({ create: () => ({ requestAdapter: async () => null }), globals: {} }));
+    await import('../src/node');  // registers Node's WebGPU (the mock) with the fresh modules
     const fresh = await import('../src/gpu/device');
     const err = await fresh.acquireGpu().catch((e: unknown) => e);
     expect((err as Error).name).toBe('GpuUnavailableError');

@@ -1,65 +1,85 @@
-// What every `spikegpu run` command shares: option parsing, the output folder check, progress.
-import { mkdir, readdir } from 'node:fs/promises';
+// The option values every `spikegpu run` command shares, parsed so that a bad or empty value is a
+// UsageError naming the option and its limit before any work starts.
+import { Option } from 'commander';
 
-/** A bad command line: exit code 2 and a one-line reason. */
-export class UsageError extends Error {}
-
-/**
- * `--name value`, `--name=value` and bare flags from `rest`; anything else is a UsageError
- * (`context` is added to the unknown-option message).
- */
-export function parseOptions(
-  rest: readonly string[], names: readonly string[], flagNames: readonly string[], context = '',
-): { opts: Record<string, string>; flags: Set<string> } {
-  const opts: Record<string, string> = {};
-  const flags = new Set<string>();
-  for (let k = 0; k < rest.length; k++) {
-    const a = rest[k]!;
-    if (a.startsWith('--') && flagNames.includes(a.slice(2))) { flags.add(a.slice(2)); continue; }
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m || !names.includes(m[1]!)) throw new UsageError(`unknown option ${a}${context}`);
-    const value = m[2] ?? rest[++k];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${m[1]} needs a value`);
-    opts[m[1]!] = value;
-  }
-  return { opts, flags };
+/** A bad command line: exit code 2, a one-line reason and a hint where to read the usage (`hint` when it knows a better one). */
+export class UsageError extends Error {
+  constructor(message: string, readonly hint?: string) { super(message); }
 }
 
-/** Reads numeric options: `fallback` when absent, a UsageError naming `what` when `check` fails. */
-export function numberOption(opts: Record<string, string>) {
-  return <T extends number | undefined>(name: string, fallback: T, check: (x: number) => boolean, what: string): number | T => {
-    if (opts[name] === undefined) return fallback;
-    const x = Number(opts[name]);
-    if (!check(x)) throw new UsageError(`--${name} must be ${what}, got ${opts[name]}`);
+/** A number as people type it (12, 0.5, 80e9); hex, Infinity and blanks are not. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** The text given for `flag`; an empty one, or the next option taken as the value, is refused. */
+export function given(flag: string, value: string): string {
+  if (value === '') throw new UsageError(`${flag} needs a value, got an empty one`);
+  if (value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+  return value;
+}
+
+/** A parser of `flag`'s number, which `ok` accepts; `what` is the limit the message names. */
+export function numberIn(flag: string, what: string, ok: (x: number) => boolean): (value: string) => number {
+  return (value) => {
+    const x = NUMBER.test(given(flag, value)) ? Number(value) : NaN;
+    if (!ok(x)) throw new UsageError(`${flag} must be ${what}, got ${value}`);
     return x;
   };
 }
 
-/** --out (required) and --backend gpu|cpu (default gpu). */
-export function outAndBackend(opts: Record<string, string>): { out: string; backend: 'gpu' | 'cpu' } {
-  if (!opts.out) throw new UsageError('--out DIR is required');
-  const backend = opts.backend ?? 'gpu';
-  if (backend !== 'gpu' && backend !== 'cpu') throw new UsageError(`--backend must be gpu or cpu, got ${backend}`);
-  return { out: opts.out, backend };
+export const integerIn = (flag: string, lo: number, hi: number): ((value: string) => number) =>
+  numberIn(flag, `an integer in [${lo}, ${hi}]`, (x) => Number.isInteger(x) && x >= lo && x <= hi);
+
+/** "a or b", "a, b or c", and "one of a, b, c, d" for longer lists. */
+export function choiceList(choices: readonly string[]): string {
+  if (choices.length > 3) return `one of ${choices.join(', ')}`;
+  return choices.length === 1 ? choices[0]! : `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
 }
 
-/** Refuses to overwrite a user's files silently. */
-export async function prepareOut(dir: string, force: boolean, outputs: readonly string[]): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const clash = (await readdir(dir)).filter((f) => outputs.includes(f));
-  if (clash.length > 0 && !force) throw new UsageError(`${dir} already holds ${clash.join(', ')}; choose another --out or pass --force to overwrite`);
-}
-
-/** A progress callback printing "pct%  done/total steps  seconds" to stderr at most twice a second. */
-export function progress(quiet: boolean): (done: number, total: number) => void {
-  const t0 = performance.now();
-  let lastPrint = 0;
-  return (done, total) => {
-    const now = performance.now();
-    if (quiet || (now - lastPrint < 500 && done < total)) return;
-    lastPrint = now;
-    const pct = ((100 * done) / total).toFixed(0).padStart(3);
-    process.stderr.write(`\r${pct}%  ${done}/${total} steps  ${((now - t0) / 1000).toFixed(1)} s`);
-    if (done === total) process.stderr.write('\n');
+export function oneOf<T extends string>(flag: string, choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(choices as readonly string[]).includes(given(flag, value))) throw new UsageError(`${flag} must be ${choiceList(choices)}, got ${value}`);
+    return value as T;
   };
+}
+
+/** An option whose value goes through `parse`; help shows `fallback` as its default. */
+export function valueOption(flags: string, description: string, parse: (value: string) => unknown, fallback?: unknown): Option {
+  const option = new Option(flags, description).argParser((value: string) => parse(value));
+  return fallback === undefined ? option : option.default(fallback);
+}
+
+/** An option with a fixed set of values, listed in the help. */
+export function choiceOption<T extends string>(flags: string, description: string, choices: readonly T[], fallback?: T): Option {
+  const option = valueOption(flags, description, oneOf(flags.split(' ')[0]!, choices), fallback);
+  option.argChoices = [...choices];
+  return option;
+}
+
+export const BACKENDS = ['gpu', 'cpu'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+/** What every run command has: the result folder, the backend, --force and --quiet (absent flags are undefined). */
+export interface CommonOptions { out: string; backend: Backend; force?: boolean; quiet?: boolean }
+
+export function commonOptions(): Option[] {
+  return [
+    valueOption('--out <DIR>', 'folder the results are written into (created; see docs/cli.md for --force)', (v) => given('--out', v)).makeOptionMandatory(),
+    choiceOption('--backend <NAME>', 'where to simulate (a software GPU when the machine has none)', BACKENDS, 'gpu'),
+    new Option('--force', 'replace the results of an earlier run in DIR (files spikegpu did not write stay)'),
+    new Option('--quiet', 'print nothing but errors (no progress bar, no summary line)'),
+  ];
+}
+
+/** --duration in ms, in (0, max]. */
+export function durationOption(fallback: number, max: number): Option {
+  return valueOption('--duration <MS>', `simulated time in ms, in (0, ${max}]`,
+    numberIn('--duration', `a duration in ms in (0, ${max}]`, (x) => x > 0 && x <= max), fallback);
+}
+
+/**
+ * A run must make at least one step: shorter, it would write empty results and exit 0.
+ * `step` names where dt came from ("--dt 10 ms", "the network's dt, 0.1 ms").
+ */
+export function checkSteps(duration: number, dt: number, step: string): void {
+  if (duration < dt) throw new UsageError(`--duration must be at least one step (${step}), got ${duration}`);
 }

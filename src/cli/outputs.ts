@@ -1,7 +1,5 @@
 // What the run commands write, in one format whatever the network: spikes.csv, rates.csv, the
 // raster, the probes' traces and summary.json (docs/conventions.md#spike-times: a spike of step s is at s·dt).
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { lineChartSvg } from '../plot/lines';
 import { rasterSvg } from '../plot/raster';
 import type { Simulation } from '../run/simulation';
@@ -21,10 +19,6 @@ export function csv(header: readonly string[], columns: readonly ArrayLike<numbe
 
 /** JSON with non-finite numbers (a diverged copy's measures) as null. */
 export const json = (x: unknown): string => JSON.stringify(x, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
-
-export async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
-  for (const [file, text] of Object.entries(files)) await writeFile(join(dir, file), text);
-}
 
 /** t_ms,neuron (global index) per recorded spike, in step order; a batch adds the copy. */
 export function spikesCsv(sim: Simulation): string {

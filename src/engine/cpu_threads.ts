@@ -11,6 +11,7 @@ import { PHILOX_WASM, type PhiloxBlocks, philoxBlocks } from '../rng/philox_bloc
 import { addNoise } from './cpu_inputs';
 import { type PopulationStep, STEP_PARAMS, stepRange } from './cpu_neurons';
 import { instantiateStep } from './cpu_wasm';
+import { isNode, nodePlatform } from '../platform';
 
 /** The most threads the option accepts (a guard against a typo spawning thousands of workers). */
 export const MAX_THREADS = 256;
@@ -27,7 +28,6 @@ const STALL_MS = 60_000;
 /** Bytes kept of a worker's error message. */
 const ERROR_BYTES = 2048;
 
-const isNode = typeof process !== 'undefined' && !!(process as { versions?: { node?: string } }).versions?.node;
 
 /** One population as every thread sees it (shared memory, plus the step's generated body). */
 export interface SharedPopulation {
@@ -129,12 +129,12 @@ export async function resolveThreads(threads: unknown): Promise<number> {
   if (!ok) throw new RangeError(`threads: a whole number from 1 to ${MAX_THREADS}, or 'auto' (every core), got ${typeof threads === 'string' ? `'${threads}'` : String(threads)}`);
   let n = threads as number;
   if (threads === 'auto') {
-    n = isNode ? (await import(/* @vite-ignore */ 'node:os')).availableParallelism() : (globalThis.navigator?.hardwareConcurrency ?? 1);
+    n = isNode() ? await nodePlatform().cores() : (globalThis.navigator?.hardwareConcurrency ?? 1);
     n = Math.max(1, Math.min(MAX_THREADS, n));
   }
   // A browser shares memory with workers only when the page is cross-origin isolated (COOP + COEP headers):
   // 'auto' then means the one thread there is; a number asked for is refused, saying why.
-  if (n > 1 && !isNode && !(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) {
+  if (n > 1 && !isNode() && !(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) {
     if (threads === 'auto') return 1;
     throw new RangeError(`threads: ${String(threads)} needs SharedArrayBuffer, which this page lacks: serve it cross-origin isolated (headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), or use threads: 1`);
   }
@@ -201,10 +201,10 @@ export class ThreadPool {
     const ready: Promise<void>[] = [], exits: Promise<void>[] = [];
     let cleanup = () => {};  // the browser's Blob URL, revoked once the workers have loaded it
     try {
-      if (isNode) {
-        const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads');
+      if (isNode()) {
+        const platform = nodePlatform();
         for (let j = 1; j < o.threads; j++) {
-          const w = new Worker(code, { eval: true });
+          const w = await platform.worker(code);
           workers.push(w);
           exits.push(new Promise((resolve) => w.once('exit', () => resolve())));
           // Failures inside a phase come back through the control array; this keeps a late one from crashing the process.
@@ -260,7 +260,7 @@ export class ThreadPool {
       if (left !== seen) { seen = left; since = performance.now(); } else if (s % 1024 === 0 && performance.now() - since > STALL_MS) {
         throw new Error(`a CPU worker thread stopped answering in step ${t} (${left} of ${this.workers.length} had not finished after ${STALL_MS / 1000} s)`);
       }
-      if (isNode && s > SPIN) Atomics.wait(ctl, CTL.left, left, 1000);
+      if (isNode() && s > SPIN) Atomics.wait(ctl, CTL.left, left, 1000);
     }
     if (failure) throw failure;
     if (Atomics.load(ctl, CTL.error) !== 0) {

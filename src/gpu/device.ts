@@ -1,5 +1,7 @@
 // One GPU entry point: the browser's navigator.gpu, Node's `webgpu` (dawn.node, with a software
-// fallback on Mesa llvmpipe), or a GPUDevice the caller already owns.
+// fallback on Mesa llvmpipe; loaded only through the Node entry, src/node.ts), or a GPUDevice the
+// caller already owns.
+import { type NodeWebGpu, isNode, nodePlatform } from '../platform';
 
 export type AdapterChoice = 'auto' | 'hardware' | 'software' | 'vulkan';
 
@@ -48,13 +50,28 @@ interface AdapterFound {
   keepAlive: unknown;
 }
 
-async function nodeAdapter(choice: AdapterChoice): Promise<AdapterFound | null> {
-  let mod: { create(flags: string[]): GPU; globals: Record<string, unknown> };
+async function nodeWebGpu(): Promise<NodeWebGpu> {
+  let platform;
   try {
-    mod = (await import(/* @vite-ignore */ 'webgpu')) as typeof mod;
+    platform = nodePlatform();
   } catch (e) {
-    throw new GpuUnavailableError(`${NO_ADAPTER_HELP} (loading the \`webgpu\` package failed: ${(e as Error).message})`);
+    throw new GpuUnavailableError(`${NO_ADAPTER_HELP} (${(e as Error).message})`);
   }
+  try {
+    return await platform.webgpu();
+  } catch (e) {
+    throw new GpuUnavailableError(`${NO_ADAPTER_HELP} (loading the optional \`webgpu\` package failed: ${(e as Error).message}; install it with npm install webgpu)`);
+  }
+}
+
+/** In Node, WebGPU's constants (GPUBufferUsage, GPUMapMode, …) as globals, which a caller's own device does not bring. */
+async function installNodeGlobals(): Promise<void> {
+  if (!isNode() || typeof (globalThis as { GPUBufferUsage?: unknown }).GPUBufferUsage !== 'undefined') return;
+  Object.assign(globalThis, (await nodeWebGpu()).globals);
+}
+
+async function nodeAdapter(choice: AdapterChoice): Promise<AdapterFound | null> {
+  const mod = await nodeWebGpu();
   Object.assign(globalThis, mod.globals); // GPUBufferUsage and friends
   if (choice !== 'software') {
     const gpu = mod.create([]);
@@ -80,7 +97,7 @@ async function findAdapter(choice: AdapterChoice): Promise<AdapterFound> {
       const software = adapter.info?.isFallbackAdapter ?? false;
       found = { adapter, software, backend: 'browser', keepAlive: null };
     }
-  } else if (typeof process !== 'undefined' && process.versions?.node) {
+  } else if (isNode()) {
     found = await nodeAdapter(choice);
   }
   if (!found) throw new GpuUnavailableError(NO_ADAPTER_HELP);
@@ -124,6 +141,7 @@ export async function acquireGpu(
   const resolve = (limits: GPUSupportedLimits, software: boolean) => (typeof needs === 'function' ? needs(limits, software) : needs);
   if (options.device) {
     const device = options.device;
+    await installNodeGlobals();
     const software = device.adapterInfo?.isFallbackAdapter === true || /llvmpipe|swiftshader/i.test(describe(device.adapterInfo, ''));
     checkLimits(device.limits, resolve(device.limits, software), 'the supplied GPUDevice');
     return { device, adapterName: describe(device.adapterInfo, 'caller device'), software, destroy() {} };
