@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // The `spikegpu` command line (docs/cli.md): `spikegpu run <network | experiment | FILE.json>`
 // runs it through the one API (src/run/simulation.ts) and writes its results into --out.
-import { UsageError } from './cli/args';
-import { Exit } from './cli/command';
-import { RUN_NAMES } from './cli/catalog';
-import { createProgram } from './cli/program';
-import { endProgressLine } from './cli/progress';
-import { NetworkSpecError } from './spec/validate';
+import { UsageError } from './cli/args.js';
+import { Exit } from './cli/command.js';
+import { RUN_NAMES } from './cli/catalog.js';
+import { createProgram } from './cli/program.js';
+import { endProgressLine } from './cli/progress.js';
+import { NetworkSpecError } from './spec/validate.js';
 
 /** Where to read the usage of what went wrong: the run command's own help when one was named. */
 function hint(argv: readonly string[]): string {
@@ -21,7 +21,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     // The Node entry registers Node's WebGPU and worker threads (src/platform.ts); imported by
     // value, since a bare side-effect import is dropped where package.json lists no side effects for it.
-    await import('./node');
+    await import('./node.js');
     if (argv.length === 0) program.outputHelp();
     else await program.parseAsync([...argv], { from: 'user' });
     return 0;

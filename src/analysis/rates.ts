@@ -1,5 +1,5 @@
 // Rates and synchrony computed from recorded spikes (never from simulator internals).
-import type { SpikeList } from '../run/recorder';
+import type { SpikeList } from '../run/recorder.js';
 
 /** Mean firing rate in Hz over `neurons` neurons and `steps` steps of `dt` ms. */
 export function meanRateHz(spikes: SpikeList, neurons: number, steps: number, dt: number): number {

@@ -1,7 +1,7 @@
 // What `spikegpu run` can run and which models a description can name, with one line each: for
 // `spikegpu list`, the help and the messages that list what is available.
-import { MODELS } from '../models/registry';
-import { EXPERIMENTS } from './experiments';
+import { MODELS } from '../models/registry.js';
+import { EXPERIMENTS } from './experiments.js';
 
 export const SEED_ABOUT = "the seed's Izhikevich network: 80 % excitatory, dense random weights, noise (seed 002)";
 

@@ -2,8 +2,8 @@
 // errors, so that every bad command line gets the same one-line reason and exit code 2.
 import { Command, type CommanderError } from 'commander';
 import { version } from '../../package.json';
-import { UsageError } from './args';
-import { ResultFolder } from './result_folder';
+import { UsageError } from './args.js';
+import { ResultFolder } from './result_folder.js';
 
 export const VERSION: string = version;
 

@@ -1,11 +1,11 @@
 // `spikegpu run hh-double-impulse | neun-pair | neun-chain | neun-coupling-scan`: the seeds'
 // experiments (./experiments), each written as CSV, summary.json and SVG pictures.
 import type { Command } from 'commander';
-import { assertNetwork } from '../spec/validate';
-import { type CommonOptions, checkSteps, choiceOption, commonOptions, durationOption, numberIn, valueOption } from './args';
-import { intoResultFolder, subcommand } from './command';
-import { EXPERIMENTS, EXPERIMENT_INTEGRATORS, type ExperimentName, type ExperimentRun, runExperiment } from './experiments';
-import { endProgressLine, progressBar } from './progress';
+import { assertNetwork } from '../spec/validate.js';
+import { type CommonOptions, checkSteps, choiceOption, commonOptions, durationOption, numberIn, valueOption } from './args.js';
+import { intoResultFolder, subcommand } from './command.js';
+import { EXPERIMENTS, EXPERIMENT_INTEGRATORS, type ExperimentName, type ExperimentRun, runExperiment } from './experiments.js';
+import { endProgressLine, progressBar } from './progress.js';
 
 const MAX_DURATION = 1e6;
 

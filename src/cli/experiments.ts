@@ -1,12 +1,12 @@
 // The seeds' experiments end to end on the one API: run a preset (src/spec/presets/neun.ts),
 // analyse it, and return the files it writes (CSV and SVG pictures). `spikegpu run <experiment>`.
-import { correlation, meanAbsDifference } from '../analysis/continuous';
-import { lineChartSvg } from '../plot/lines';
-import { NonFiniteStateError } from '../run/guard';
-import { type Simulation, type SimulationOptions, createSimulation } from '../run/simulation';
-import type { Network } from '../spec/network';
-import { type ExperimentOptions, hhDoubleImpulse, linspace, neunChain, neunCoupledPair, neunCouplingScan } from '../spec/presets/neun';
-import { csv, json } from './outputs';
+import { correlation, meanAbsDifference } from '../analysis/continuous.js';
+import { lineChartSvg } from '../plot/lines.js';
+import { NonFiniteStateError } from '../run/guard.js';
+import { type Simulation, type SimulationOptions, createSimulation } from '../run/simulation.js';
+import type { Network } from '../spec/network.js';
+import { type ExperimentOptions, hhDoubleImpulse, linspace, neunChain, neunCoupledPair, neunCouplingScan } from '../spec/presets/neun.js';
+import { csv, json } from './outputs.js';
 
 /** The conductances of seed 003's scan. */
 const SCAN = linspace(0.0001, 0.01, 20);

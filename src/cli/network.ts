@@ -3,16 +3,16 @@
 // raster.svg and, with probes, traces.csv and v.svg.
 import { type Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
-import type { Network, Probe } from '../spec/network';
-import { cobahh, sparseIzhikevich } from '../spec/presets/sparse';
-import { populationModel } from '../spec/check';
-import { networkSize, probesOf } from '../spec/probes';
-import { MAX_NEURONS } from '../spec/values';
-import { assertNetwork } from '../spec/validate';
-import { type CommonOptions, UsageError, checkSteps, choiceOption, commonOptions, durationOption, given, integerIn, numberIn, valueOption } from './args';
-import { FILE_ABOUT, LIST_HINT, NETWORKS, type NetworkName, RUN_NAMES } from './catalog';
-import { subcommand } from './command';
-import { type NetworkRun, runNetwork } from './network_run';
+import type { Network, Probe } from '../spec/network.js';
+import { cobahh, sparseIzhikevich } from '../spec/presets/sparse.js';
+import { populationModel } from '../spec/check.js';
+import { networkSize, probesOf } from '../spec/probes.js';
+import { MAX_NEURONS } from '../spec/values.js';
+import { assertNetwork } from '../spec/validate.js';
+import { type CommonOptions, UsageError, checkSteps, choiceOption, commonOptions, durationOption, given, integerIn, numberIn, valueOption } from './args.js';
+import { FILE_ABOUT, LIST_HINT, NETWORKS, type NetworkName, RUN_NAMES } from './catalog.js';
+import { subcommand } from './command.js';
+import { type NetworkRun, runNetwork } from './network_run.js';
 
 /** 80 % of 3 rounds to 2, so 3 is the smallest network with both an excitatory and an inhibitory neuron. */
 const NEURONS = [3, MAX_NEURONS] as const;

@@ -1,12 +1,12 @@
 // A network's run for `spikegpu run cobahh | sparse-izhikevich | FILE.json`: simulate, then write
 // summary.json, rates.csv, spikes.csv, raster.svg and the probes' traces into the result folder.
-import { createSimulation } from '../run/simulation';
-import type { Network } from '../spec/network';
-import { globalIndex } from '../spec/probes';
-import type { Backend } from './args';
-import { intoResultFolder } from './command';
-import { json, rasterFile, ratesCsv, spikesCsv, traceFileNames, traceFiles } from './outputs';
-import { endProgressLine, progressBar } from './progress';
+import { createSimulation } from '../run/simulation.js';
+import type { Network } from '../spec/network.js';
+import { globalIndex } from '../spec/probes.js';
+import type { Backend } from './args.js';
+import { intoResultFolder } from './command.js';
+import { json, rasterFile, ratesCsv, spikesCsv, traceFileNames, traceFiles } from './outputs.js';
+import { endProgressLine, progressBar } from './progress.js';
 
 const RASTER_NEURONS = 1000;
 

@@ -1,10 +1,10 @@
 // What the run commands write, in one format whatever the network: spikes.csv, rates.csv, the
 // raster, the probes' traces and summary.json (docs/conventions.md#spike-times: a spike of step s is at s·dt).
-import { lineChartSvg } from '../plot/lines';
-import { rasterSvg } from '../plot/raster';
-import type { Simulation } from '../run/simulation';
-import type { Network } from '../spec/network';
-import { globalIndex } from '../spec/probes';
+import { lineChartSvg } from '../plot/lines.js';
+import { rasterSvg } from '../plot/raster.js';
+import type { Simulation } from '../run/simulation.js';
+import type { Network } from '../spec/network.js';
+import { globalIndex } from '../spec/probes.js';
 
 /** A time in ms with at most 10 significant digits, so that 3 steps of 0.1 ms print as 0.3. */
 export const ms = (x: number): number => +x.toPrecision(10);

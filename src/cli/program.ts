@@ -1,12 +1,12 @@
 // The `spikegpu` command line as commander commands: `run NAME` (one subcommand per network and
 // experiment, FILE.json by default), `list`, `help [command...]` and --version (docs/cli.md).
 import { Command } from 'commander';
-import { UsageError } from './args';
-import { catalogText } from './catalog';
-import { VERSION, subcommand, translate } from './command';
-import { addExperimentCommands } from './experiment_commands';
-import { addNetworkCommands } from './network';
-import { addSeedCommand } from './seed';
+import { UsageError } from './args.js';
+import { catalogText } from './catalog.js';
+import { VERSION, subcommand, translate } from './command.js';
+import { addExperimentCommands } from './experiment_commands.js';
+import { addNetworkCommands } from './network.js';
+import { addSeedCommand } from './seed.js';
 
 const EXAMPLES = `
 Examples:

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, rmSync, rmdirSync } from 'node:fs';
 import { access, copyFile, lstat, mkdir, mkdtemp, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { UsageError } from './args';
+import { UsageError } from './args.js';
 
 /** The list of what a run wrote, so that --force removes exactly that and never a user's own files. */
 export const MANIFEST = '.spikegpu-run.json';

@@ -1,16 +1,16 @@
 // `spikegpu run izhikevich2003`: the seed's network (src/spec/presets/seed_network.ts) through the
 // one API, written as spikes.csv, summary.json and raster.svg.
 import type { Command } from 'commander';
-import { synchronyIndex } from '../analysis/rates';
-import { IZHIKEVICH_TYPES, type IzhikevichType } from '../models/izhikevich';
-import { createSimulation } from '../run/simulation';
-import { SCENARIOS, type Scenario, type SeedNetworkOptions, TYPE_COMBINATIONS, seedNetwork } from '../spec/presets/seed_network';
-import { assertNetwork } from '../spec/validate';
-import { type CommonOptions, UsageError, checkSteps, choiceOption, commonOptions, durationOption, given, integerIn, numberIn, valueOption } from './args';
-import { SEED_ABOUT } from './catalog';
-import { intoResultFolder, subcommand } from './command';
-import { json, rasterFile, spikesCsv } from './outputs';
-import { endProgressLine, progressBar } from './progress';
+import { synchronyIndex } from '../analysis/rates.js';
+import { IZHIKEVICH_TYPES, type IzhikevichType } from '../models/izhikevich.js';
+import { createSimulation } from '../run/simulation.js';
+import { SCENARIOS, type Scenario, type SeedNetworkOptions, TYPE_COMBINATIONS, seedNetwork } from '../spec/presets/seed_network.js';
+import { assertNetwork } from '../spec/validate.js';
+import { type CommonOptions, UsageError, checkSteps, choiceOption, commonOptions, durationOption, given, integerIn, numberIn, valueOption } from './args.js';
+import { SEED_ABOUT } from './catalog.js';
+import { intoResultFolder, subcommand } from './command.js';
+import { json, rasterFile, spikesCsv } from './outputs.js';
+import { endProgressLine, progressBar } from './progress.js';
 
 const INTEGRATORS: readonly NonNullable<SeedNetworkOptions['integrator']>[] = ['izhikevich2003', 'euler'];
 const OUTPUTS = ['spikes.csv', 'summary.json', 'raster.svg'];

@@ -2,11 +2,11 @@
 // delay (docs/network.md#projections). The random rules are built draw for draw as the GPU builds
 // them (src/compile/csr.ts); per-synapse draws are keyed by (source neuron, slot in its
 // row), never by build order, so every backend draws the same numbers.
-import { PhiloxStream, Purpose, normalFromWords, philox4x32, seedKey, uniform01 } from '../rng/philox';
-import { type ConnectRule, buildCsr, drawOther, rowStarts, scaleWord } from './csr';
-import { excludesSelf } from '../spec/check';
-import type { Projection } from '../spec/network';
-import { type DelayValue, type SynapseValue, isArray, isUniform } from '../spec/values';
+import { PhiloxStream, Purpose, normalFromWords, philox4x32, seedKey, uniform01 } from '../rng/philox.js';
+import { type ConnectRule, buildCsr, drawOther, rowStarts, scaleWord } from './csr.js';
+import { excludesSelf } from '../spec/check.js';
+import type { Projection } from '../spec/network.js';
+import { type DelayValue, type SynapseValue, isArray, isUniform } from '../spec/values.js';
 
 export interface Synapses {
   nPre: number;

@@ -19,7 +19,7 @@
 // bit) are the choice when the synapses do not fit the memory. Which of the two is faster on a
 // GPU has NOT been measured yet (no GPU was lent to the sessions that wrote this): bench/suite.js
 // times both on the scaled COBAHH, and the default follows its result.
-import { Purpose, philox4x32, seedKey } from '../rng/philox';
+import { Purpose, philox4x32, seedKey } from '../rng/philox.js';
 
 export type ConnectRule =
   /** Each (pre, post) pair is connected independently with probability p. */

@@ -2,9 +2,9 @@
 // from a compiled plan) and for the estimate made from the description alone (memory.ts): where
 // each projection's synapses live and which per-synapse tables it keeps, the arrival slots and
 // ring depths, the records, and how the engine's buffers are made of these words.
-import { drawnOnGpu } from './connectivity';
-import type { Projection } from '../spec/network';
-import { type DelayValue, isArray } from '../spec/values';
+import { drawnOnGpu } from './connectivity.js';
+import type { Projection } from '../spec/network.js';
+import { type DelayValue, isArray } from '../spec/values.js';
 
 /** Steps per submit and per readback chunk unless the caller says otherwise. */
 export const DEFAULT_STEPS_PER_SUBMIT = 250;

@@ -4,17 +4,17 @@
 // engine's own sizing rules (gpu_sizes.ts), never less than it allocates.
 // Networks too large for the host build or the device are refused here, naming the field and the
 // limit (a 10⁶-neuron COBAHH takes a minute to compile: refusals come first).
-import { drawnOnGpu } from './connectivity';
-import { BLOCK, type ConnectRule, canRegenerate } from './csr';
+import { drawnOnGpu } from './connectivity.js';
+import { BLOCK, type ConnectRule, canRegenerate } from './csr.js';
 import {
   type BufferKind, DEFAULT_STEPS_PER_SUBMIT, bufferBytes, delayBound, engineBuffers, isChemical, largestBinding, maskRingDepth, perSynapse, placement,
   recordLayout, ringDepth, slotKey, tableWords,
-} from './gpu_sizes';
-import { parameterPath, weightPath } from './plan';
-import { excludesSelf, fixedCount, populationModel } from '../spec/check';
-import { NetworkSpecError } from '../spec/validate';
-import { type Network, type Projection, inputValueOf } from '../spec/network';
-import { isUniform } from '../spec/values';
+} from './gpu_sizes.js';
+import { parameterPath, weightPath } from './plan.js';
+import { excludesSelf, fixedCount, populationModel } from '../spec/check.js';
+import { NetworkSpecError } from '../spec/validate.js';
+import { type Network, type Projection, inputValueOf } from '../spec/network.js';
+import { isUniform } from '../spec/values.js';
 
 /** Synapses the host may build for one network (about 24 bytes each while building). */
 const MAX_HOST_SYNAPSES = 2 ** 27;

@@ -2,13 +2,13 @@
 // population's model, integrator, parameters and initial state per neuron and copy, refractory
 // periods in steps; each projection's synapse kind and where its spikes land; the inputs; the
 // batch's variations resolved. Built on the host in f64; nothing here knows about the GPU.
-import { evaluate } from '../equations/compile';
-import type { ParsedModel } from '../equations/model';
-import { populationModel } from '../spec/check';
-import { type Input, type Network, type Projection, type Synapse, inputValueOf } from '../spec/network';
-import { assertNetwork } from '../spec/validate';
-import { isArray } from '../spec/values';
-import { INPUT_DRAWS, drawnPerNeuron, populationValues } from './values';
+import { evaluate } from '../equations/compile.js';
+import type { ParsedModel } from '../equations/model.js';
+import { populationModel } from '../spec/check.js';
+import { type Input, type Network, type Projection, type Synapse, inputValueOf } from '../spec/network.js';
+import { assertNetwork } from '../spec/validate.js';
+import { isArray } from '../spec/values.js';
+import { INPUT_DRAWS, drawnPerNeuron, populationValues } from './values.js';
 
 export interface PopulationPlan {
   index: number;

@@ -2,12 +2,12 @@
 // population's random variables, evaluated once on the host (docs/network.md#populations).
 // A value that depends on a random draw is rounded to f32 once computed, so the CPU reference
 // (f64) and the GPU (f32) start from the same random state; every other value is used as written.
-import { evaluate, initialState, parameterValues } from '../equations/compile';
-import { parseExpression, symbols } from '../equations/expression';
-import type { ParsedModel } from '../equations/model';
-import { PhiloxStream, Purpose } from '../rng/philox';
-import type { Population } from '../spec/network';
-import { type NeuronValue, isArray } from '../spec/values';
+import { evaluate, initialState, parameterValues } from '../equations/compile.js';
+import { parseExpression, symbols } from '../equations/expression.js';
+import type { ParsedModel } from '../equations/model.js';
+import { PhiloxStream, Purpose } from '../rng/philox.js';
+import type { Population } from '../spec/network.js';
+import { type NeuronValue, isArray } from '../spec/values.js';
 
 /** Counter word 2 offsets of distribution-valued parameters and initial values (after the random variables). */
 const PARAMETER_DRAWS = 256;

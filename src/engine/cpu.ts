@@ -2,16 +2,16 @@
 // JavaScript per population, in f64 or rounding every operation to f32. One step, in the order
 // docs/conventions.md#order-of-a-step gives: inputs, then arrivals and continuous synapses into I
 // and the state, then every neuron's step, then the spikes travel (arriving 1 + delay steps later).
-import { NonFiniteStateError } from '../run/guard';
-import { buildSynapses, maxInDegree, type Synapses } from '../compile/connectivity';
-import type { Plan, PopulationPlan, ProjectionPlan } from '../compile/plan';
-import { type ArrayStep, arrayStepJs } from '../equations/functions';
-import { RELEASE_MODEL, releaseParameters } from '../models/registry';
-import type { ProbeSpec, Recorder } from '../run/recorder';
-import { CpuInputs } from './cpu_inputs';
-import { type PopulationStep, type StepSource, populationStep, stepRange } from './cpu_neurons';
-import { NOISE, STEP, ThreadPool, sharedF64, sharedI32 } from './cpu_threads';
-import { Purpose } from '../rng/philox';
+import { NonFiniteStateError } from '../run/guard.js';
+import { buildSynapses, maxInDegree, type Synapses } from '../compile/connectivity.js';
+import type { Plan, PopulationPlan, ProjectionPlan } from '../compile/plan.js';
+import { type ArrayStep, arrayStepJs } from '../equations/functions.js';
+import { RELEASE_MODEL, releaseParameters } from '../models/registry.js';
+import type { ProbeSpec, Recorder } from '../run/recorder.js';
+import { CpuInputs } from './cpu_inputs.js';
+import { type PopulationStep, type StepSource, populationStep, stepRange } from './cpu_neurons.js';
+import { NOISE, STEP, ThreadPool, sharedF64, sharedI32 } from './cpu_threads.js';
+import { Purpose } from '../rng/philox.js';
 
 export interface CpuEngineOptions {
   precision?: 'f64' | 'f32';

@@ -2,9 +2,9 @@
 // Gaussian noise of every noise input active on a neuron, as one draw with their variances summed
 // (keyed by step and neuron: independent of the launch shape), then every other input in the
 // description's order. A current goes into I; an input naming a state variable jumps it.
-import type { InputPlan, Plan } from '../compile/plan';
-import { Purpose, normalFromWords, philox4x32, seedKey, uniform01 } from '../rng/philox';
-import { PHILOX_WASM, type PhiloxBlocks, philoxBlocks } from '../rng/philox_blocks';
+import type { InputPlan, Plan } from '../compile/plan.js';
+import { Purpose, normalFromWords, philox4x32, seedKey, uniform01 } from '../rng/philox.js';
+import { PHILOX_WASM, type PhiloxBlocks, philoxBlocks } from '../rng/philox_blocks.js';
 
 /** Where one step's inputs land: I per population, and the state arrays for jumps. */
 export interface InputTargets {

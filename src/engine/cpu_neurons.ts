@@ -2,12 +2,11 @@
 // neurons that runs the model's step (src/equations/) with parameters every neuron shares folded
 // in as constants, refractory count-down, the non-finite check and the spike list. The GPU
 // backend generates the same statements as WGSL; this is the plain-loop form of them.
-import { REFRACTORY_LEFT, SPIKED, stepStatements } from '../equations/compile';
-import { JS_HELPERS, compileJs, compileWith, jsStatements, literal, local } from '../equations/emit';
-import { foldStatements } from '../equations/fold';
-import { DT, INPUT, type Statement } from '../equations/model';
-import type { PopulationPlan } from '../compile/plan';
-import { instantiateStep, wasmStepSource } from './cpu_wasm';
+import { REFRACTORY_LEFT, SPIKED } from '../equations/compile.js';
+import { JS_HELPERS, compileJs, compileWith, jsStatements, literal, local } from '../equations/emit.js';
+import type { PopulationPlan } from '../compile/plan.js';
+import { instantiateStep, wasmStepSource } from './cpu_wasm.js';
+import { foldedStep, populationResolver } from './population_step.js';
 
 /**
  * Advances elements from .. to − 1 (element = copy · size + neuron) of one population by one step.
@@ -20,28 +19,6 @@ export type PopulationStep = (
   S: readonly Float64Array[], P: readonly (Float64Array | null)[], I: Float64Array,
   R: Int32Array | null, RS: Int32Array | null, from: number, to: number, out: Int32Array,
 ) => number;
-
-/**
- * One step of population p with the values every neuron shares and dt folded in (both backends
- * generate it), and the locals it keeps: the state variables and the refractory count.
- */
-export function foldedStep(p: PopulationPlan, dt: number): { statements: Statement[]; locals: Set<string> } {
-  const values = new Map<string, number>([[DT, dt]]);
-  p.model.parameters.forEach((name, k) => { if (typeof p.params[k] === 'number') values.set(name, p.params[k] as number); });
-  const locals = new Set([...p.model.variables, REFRACTORY_LEFT]);
-  return { statements: foldStatements(stepStatements(p.model, p.integrator, p.refractory !== null), values, locals), locals };
-}
-
-/** What a name in the step is: a shared parameter's literal, a per-element parameter, the input, or dt. */
-export function populationResolver(p: PopulationPlan, dt: number, literalOf: (x: number) => string, perElement: (k: number) => string) {
-  return (name: string): string | undefined => {
-    const k = p.model.parameters.indexOf(name);
-    if (k >= 0) return typeof p.params[k] === 'number' ? literalOf(p.params[k] as number) : perElement(k);
-    if (name === INPUT) return '_in';
-    if (name === DT) return literalOf(dt);
-    return undefined;
-  };
-}
 
 /** The parameters of every generated population step. */
 export const STEP_PARAMS = ['_S', '_P', '_I', '_R', '_RS', '_from', '_to', '_out'] as const;

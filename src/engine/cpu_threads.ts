@@ -5,13 +5,13 @@
 // the same functions as the main thread, rebuilt from their source (Function.prototype.toString):
 // the generated steps' bodies, JS_HELPERS, the Philox blocks (each thread instantiates its own
 // philox.wat), the normal, addNoise and stepRange.
-import { compileWith, jsHelpersSource } from '../equations/emit';
-import { normalFromWords } from '../rng/philox';
-import { PHILOX_WASM, type PhiloxBlocks, philoxBlocks } from '../rng/philox_blocks';
-import { addNoise } from './cpu_inputs';
-import { type PopulationStep, STEP_PARAMS, stepRange } from './cpu_neurons';
-import { instantiateStep } from './cpu_wasm';
-import { isNode, nodePlatform } from '../platform';
+import { compileWith, jsHelpersSource } from '../equations/emit.js';
+import { normalFromWords } from '../rng/philox.js';
+import { PHILOX_WASM, type PhiloxBlocks, philoxBlocks } from '../rng/philox_blocks.js';
+import { addNoise } from './cpu_inputs.js';
+import { type PopulationStep, STEP_PARAMS, stepRange } from './cpu_neurons.js';
+import { instantiateStep } from './cpu_wasm.js';
+import { isNode, nodePlatform } from '../platform.js';
 
 /** The most threads the option accepts (a guard against a typo spawning thousands of workers). */
 export const MAX_THREADS = 256;

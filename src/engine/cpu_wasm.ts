@@ -4,10 +4,10 @@
 // each neuron for a non-finite state, copies its state back, and records spikes and the refractory
 // count. Same contract as the plain loop (PopulationStep); two to three times faster where the
 // model calls exp or exprel, as HH's rates do (bench/cpu-baseline.js).
-import { REFRACTORY_LEFT, SPIKED } from '../equations/compile';
-import { wasmStep } from '../equations/emit_wasm';
-import { DT, INPUT, type Statement } from '../equations/model';
-import type { PopulationPlan } from '../compile/plan';
+import { REFRACTORY_LEFT, SPIKED } from '../equations/compile.js';
+import { wasmStep } from '../equations/emit_wasm.js';
+import { DT, INPUT, type Statement } from '../equations/model.js';
+import type { PopulationPlan } from '../compile/plan.js';
 
 /** Neurons per block. */
 const BLOCK = 256;

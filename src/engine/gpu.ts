@@ -1,27 +1,27 @@
 // The GPU backend of the one engine: the kernels src/engine/gpu_code.ts generates for a plan, one
 // dispatch each per step, many steps per submit, recordings read back per chunk while the next
 // chunk runs (double-buffered). Fills the same Recorder as the CPU backend.
-import { NonFiniteStateError } from '../run/guard';
-import { bindingLimit, bufferTooLarge, checkGpuMemory, defaultSpikeCapacity } from '../compile/memory';
-import { BUFFER_KINDS, type BufferKind, DEFAULT_STEPS_PER_SUBMIT, STEP_ALIGN, engineBuffers, largestBinding } from '../compile/gpu_sizes';
-import type { Plan } from '../compile/plan';
-import { maxInDegree } from '../compile/connectivity';
-import { cachedPipeline } from '../gpu/pipelines';
-import type { Network } from '../spec/network';
-import { WGSL_HELPERS } from '../equations/emit';
+import { NonFiniteStateError } from '../run/guard.js';
+import { bindingLimit, bufferTooLarge, checkGpuMemory, defaultSpikeCapacity } from '../compile/memory.js';
+import { BUFFER_KINDS, type BufferKind, DEFAULT_STEPS_PER_SUBMIT, STEP_ALIGN, engineBuffers, largestBinding } from '../compile/gpu_sizes.js';
+import type { Plan } from '../compile/plan.js';
+import { maxInDegree } from '../compile/connectivity.js';
+import { cachedPipeline } from '../gpu/pipelines.js';
+import type { Network } from '../spec/network.js';
+import { WGSL_HELPERS } from '../equations/emit.js';
 import {
   GpuErrorWatch, type MakeBuffer, allocateScoped, checkGpuOptions, cutShortError, dispatchGrid, offsetTable, readBuffer, releaseGpu, runChunks, sortSpikePairs,
-} from '../gpu/chunks';
-import { type GpuContext, type GpuOptions, acquireGpu } from '../gpu/device';
-import { bindNamed, layoutEntries, packStruct, uniformBytes } from '../gpu/layout';
-import { CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, PHILOX_WGSL } from '../gpu/shaders';
-import { seedKey } from '../rng/philox';
-import type { ProbeSpec, Recorder } from '../run/recorder';
-import type { CopyFailure } from './cpu';
-import { ENGINE_BINDINGS, ENGINE_PARAMS, ENGINE_STEP, HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, scatters } from './gpu_code';
-import { releaseItems, synapseCurrentSlots } from './gpu_synapses';
-import { type GpuLayout, gpuLayout, releaseHostData, trafficOf } from './gpu_layout';
-import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores';
+} from '../gpu/chunks.js';
+import { type GpuContext, type GpuOptions, acquireGpu } from '../gpu/device.js';
+import { bindNamed, layoutEntries, packStruct, uniformBytes } from '../gpu/layout.js';
+import { CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, PHILOX_WGSL } from '../gpu/shaders.js';
+import { seedKey } from '../rng/philox.js';
+import type { ProbeSpec, Recorder } from '../run/recorder.js';
+import type { CopyFailure } from './cpu.js';
+import { ENGINE_BINDINGS, ENGINE_PARAMS, ENGINE_STEP, HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, scatters } from './gpu_code.js';
+import { releaseItems, synapseCurrentSlots } from './gpu_synapses.js';
+import { type GpuLayout, gpuLayout, releaseHostData, trafficOf } from './gpu_layout.js';
+import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores.js';
 
 export interface GpuEngineOptions extends GpuOptions {
   /**

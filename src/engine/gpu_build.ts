@@ -2,12 +2,16 @@
 // (10⁹ synapses are too many to draw on the host). Row lengths are counted on the GPU and read
 // back (4 bytes per pre neuron) so the host can pack whole rows of every projection into synapse
 // stores no larger than one binding; the fill kernels then write each row straight into its store.
-import { type MakeBuffer, bindBuffers, dispatchGrid, readBuffer } from '../gpu/chunks';
-import { type ShaderLayout, bindGroup, layoutEntries, packStruct, readOnly, storage, struct, uniform, uniformBytes } from '../gpu/layout';
-import { CONNECTIVITY_WGSL } from '../gpu/shaders';
-import { seedKey } from '../rng/philox';
-import { BLOCK, type BuildSpec, type Csr, binomialThresholds, buildCsr, rowStarts } from '../compile/csr';
-import { NetworkSpecError } from '../spec/validate';
+import { type MakeBuffer, bindBuffers, dispatchGrid, readBuffer } from '../gpu/chunks.js';
+import { type ShaderLayout, bindGroup, layoutEntries, packStruct, readOnly, storage, struct, uniform, uniformBytes } from '../gpu/layout.js';
+import connectivity from '../../shaders/connectivity.wgsl?raw';
+import { CONNECTIVITY_DRAWS_WGSL, PHILOX_WGSL } from '../gpu/shaders.js';
+
+/** Sparse connectivity built from Philox: RNG + the build kernels (here, so only a network with rows to draw loads them). */
+export const CONNECTIVITY_WGSL = [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, connectivity].join('\n');
+import { seedKey } from '../rng/philox.js';
+import { BLOCK, type BuildSpec, type Csr, binomialThresholds, buildCsr, rowStarts } from '../compile/csr.js';
+import { NetworkSpecError } from '../spec/validate.js';
 
 /**
  * Rows [row0, row1) of projection `projection` (its synapses first .. first + count − 1) lie in
@@ -59,11 +63,6 @@ export function packRows(
     });
   }
   return { pieces, stores };
-}
-
-/** Words a synapse buffer of one binding may hold: the binding and buffer limits, in u32. */
-export function segmentWords(limits: GPUSupportedLimits, cap = Infinity): number {
-  return Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, cap) / 4);
 }
 
 const BUILD_PARAMS = struct('BuildParams', {

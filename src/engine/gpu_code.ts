@@ -3,19 +3,19 @@
 // synapse kinds the network has are in it. `neurons` advances every element (copy, neuron) of
 // every population; `propagate` sends this step's spikes into the arrival rings (fixed-point
 // integer atomics: the order of additions cannot change a sum); `sample` records the probes.
-import { REFRACTORY_LEFT, SPIKED } from '../equations/compile';
-import { local, wgslStatements } from '../equations/emit';
-import type { Plan, PopulationPlan } from '../compile/plan';
-import { HEADER, type RecordLayout, STEPS_DONE, recordLayout as sharedRecordLayout } from '../compile/gpu_sizes';
-import { foldedStep, populationResolver } from './cpu_neurons';
-import type { GpuLayout } from './gpu_layout';
-import { inputCode } from './gpu_inputs';
+import { REFRACTORY_LEFT, SPIKED } from '../equations/compile.js';
+import { local, wgslStatements } from '../equations/emit.js';
+import type { Plan, PopulationPlan } from '../compile/plan.js';
+import { HEADER, type RecordLayout, STEPS_DONE, recordLayout as sharedRecordLayout } from '../compile/gpu_sizes.js';
+import { foldedStep, populationResolver } from './population_step.js';
+import type { GpuLayout } from './gpu_layout.js';
+import { inputCode } from './gpu_inputs.js';
 import {
   continuousInto, currentsCode, denseGathers, maskClear, maskCode, maskReads, preloadCode, propagateCode, releaseCode, releaseItems, voltageAtStart,
-} from './gpu_synapses';
-import { f, tableBases, u } from './gpu_tables';
-import { storesWgsl } from './gpu_stores';
-import { type ShaderLayout, bindGroup, declarationsWgsl, readOnly, storage, struct, uniform } from '../gpu/layout';
+} from './gpu_synapses.js';
+import { f, tableBases, u } from './gpu_tables.js';
+import { storesWgsl } from './gpu_stores.js';
+import { type ShaderLayout, bindGroup, declarationsWgsl, readOnly, storage, struct, uniform } from '../gpu/layout.js';
 
 /** Whether any projection scatters spikes into the rings from the tables (else no propagate phase is needed; rows in synapse stores have their own). */
 export const scatters = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense && !pl.rows);

@@ -1,9 +1,9 @@
 // The GPU kernels' external inputs of one population (docs/conventions.md#order-of-a-step), as
 // WGSL: noise as one draw of the summed variance per neuron, then every other input in the
 // description's order; the mirror of src/engine/cpu_inputs.ts.
-import type { Plan, PopulationPlan } from '../compile/plan';
-import type { GpuLayout } from './gpu_layout';
-import { f, tableBases, u } from './gpu_tables';
+import type { Plan, PopulationPlan } from '../compile/plan.js';
+import type { GpuLayout } from './gpu_layout.js';
+import { f, tableBases, u } from './gpu_tables.js';
 
 
 export function inputCode(plan: Plan, L: GpuLayout, p: PopulationPlan, into: (variable: number) => string): string[] {

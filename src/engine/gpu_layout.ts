@@ -2,14 +2,14 @@
 // allocated: the element order (population, copy, neuron), the state and per-neuron parameter
 // offsets, the arrival rings with their fixed-point scales (integer atomics make the order of
 // additions irrelevant), the synapse tables, the input tables, and the byte size of each buffer.
-import { buildSynapses, maxInDegree, type Synapses } from '../compile/connectivity';
-import { delayBound, maskRingDepth, placement, ringDepth, slotKey, tableWords } from '../compile/gpu_sizes';
-import type { Plan, ProjectionPlan } from '../compile/plan';
-import { BLOCK, type BuildSpec, type ConnectRule, binomialThresholds, scaleWord } from '../compile/csr';
-import type { Piece } from './gpu_build';
-import { excludesSelf } from '../spec/check';
-import type { Projection } from '../spec/network';
-import { isUniform } from '../spec/values';
+import { buildSynapses, maxInDegree, type Synapses } from '../compile/connectivity.js';
+import { delayBound, maskRingDepth, placement, ringDepth, slotKey, tableWords } from '../compile/gpu_sizes.js';
+import type { Plan, ProjectionPlan } from '../compile/plan.js';
+import { BLOCK, type BuildSpec, type ConnectRule, binomialThresholds, scaleWord } from '../compile/csr.js';
+import type { Piece } from './gpu_build.js';
+import { excludesSelf } from '../spec/check.js';
+import type { Projection } from '../spec/network.js';
+import { isUniform } from '../spec/values.js';
 
 /** Where one population's spikes, or one input, lands: a state variable's jumps, I, or a synapse's own current. */
 export interface Slot { population: number; variable: number; own: number; offset: number; scale: number }

@@ -2,14 +2,15 @@
 // by src/engine/gpu_build.ts, never on the host (10⁹ synapses are too many to draw there), whole
 // rows packed into synapse stores of at most one binding each. Each store is bound at group 2 and
 // propagated by an entry point of its own; one workgroup looping over steps binds a single store.
-import { cachedPipeline } from '../gpu/pipelines';
-import type { MakeBuffer } from '../gpu/chunks';
-import { GpuLimitError } from '../gpu/device';
-import { bindGroup, bindNamed, bindingWgsl, layoutEntries, readOnly } from '../gpu/layout';
-import { type GpuConnectivity, buildConnectivityGpu, segmentWords } from './gpu_build';
-import type { GpuLayout } from './gpu_layout';
-import { NetworkSpecError } from '../spec/validate';
-import { rowHead, spikeWeight, tableBases, u } from './gpu_tables';
+import { cachedPipeline } from '../gpu/pipelines.js';
+import type { MakeBuffer } from '../gpu/chunks.js';
+import { GpuLimitError } from '../gpu/device.js';
+import { bindGroup, bindNamed, bindingWgsl, layoutEntries, readOnly } from '../gpu/layout.js';
+// The builder (its kernels and their WGSL) is loaded only for a network that has rows to draw.
+import type { GpuConnectivity } from './gpu_build.js';
+import type { GpuLayout } from './gpu_layout.js';
+import { NetworkSpecError } from '../spec/validate.js';
+import { rowHead, spikeWeight, tableBases, u } from './gpu_tables.js';
 
 /** The group the store being propagated is bound at. */
 export const STORE_GROUP = 2;
@@ -25,6 +26,7 @@ export const STORE_BINDINGS = bindGroup(STORE_GROUP, [readOnly('store_targets', 
 export async function buildStores(device: GPUDevice, make: MakeBuffer, L: GpuLayout, maxWords: number, together: boolean): Promise<GpuConnectivity | null> {
   const drawn = L.projections.filter((pl) => pl.rows);
   if (drawn.length === 0) return null;
+  const { buildConnectivityGpu } = await import('./gpu_build.js');
   const conn = await buildConnectivityGpu(device, make, drawn.map((pl) => pl.rows!.spec), maxWords, together, drawn.map((pl) => pl.plan.index));
   drawn.forEach((pl, q) => {
     const built = conn.projections[q]!, rows = pl.rows!;
@@ -42,6 +44,11 @@ export async function buildStores(device: GPUDevice, make: MakeBuffer, L: GpuLay
 }
 
 /** Synapses one store may hold: one binding of the device, or fewer when the caller caps them (tests force splits so). */
+/** Words a synapse buffer of one binding may hold: the binding and buffer limits, in u32. */
+export function segmentWords(limits: GPUSupportedLimits, cap = Infinity): number {
+  return Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, cap) / 4);
+}
+
 export const storeWords = (device: GPUDevice, cap?: number) => segmentWords(device.limits, cap === undefined ? Infinity : 4 * cap);
 
 /** One workgroup binds one store: with more, 'auto' runs per step and 'one-workgroup' is refused by name. */

@@ -1,13 +1,13 @@
 // The GPU kernels' synapses, as WGSL: Neun's electrical and diffusion synapses gathered per
 // neuron, dense projections gathered from spike masks in ascending source order, and the rows
 // that propagate spikes into the arrival rings with fixed-point atomics.
-import type { Plan, PopulationPlan } from '../compile/plan';
-import { stepStatements } from '../equations/compile';
-import { wgslStatements } from '../equations/emit';
-import { DT, INPUT } from '../equations/model';
-import { RELEASE_MODEL, releaseParameters } from '../models/registry';
-import type { GpuLayout } from './gpu_layout';
-import { elementOf, f, inPopulation, ringAt, rowHead, spikeWeight, tableBases, u } from './gpu_tables';
+import type { Plan, PopulationPlan } from '../compile/plan.js';
+import { stepStatements } from '../equations/compile.js';
+import { wgslStatements } from '../equations/emit.js';
+import { DT, INPUT } from '../equations/model.js';
+import { RELEASE_MODEL, releaseParameters } from '../models/registry.js';
+import type { GpuLayout } from './gpu_layout.js';
+import { elementOf, f, inPopulation, ringAt, rowHead, spikeWeight, tableBases, u } from './gpu_tables.js';
 
 
 /** Whether electrical or diffusion synapses send currents into population q. */

@@ -1,8 +1,8 @@
 // Small pieces every generated GPU kernel file shares: where the three tables merged into the
 // kernels' one read-only buffer `tab` begin, WGSL literals, and the head of a row's propagation.
-import { literal } from '../equations/emit';
-import type { PopulationPlan } from '../compile/plan';
-import type { GpuLayout, ProjectionLayout } from './gpu_layout';
+import { literal } from '../equations/emit.js';
+import type { PopulationPlan } from '../compile/plan.js';
+import type { GpuLayout, ProjectionLayout } from './gpu_layout.js';
 
 /** Base words of the tables merged into `tab`: parameters, synapses, inputs. */
 export function tableBases(L: GpuLayout) { return { params: 0, syn: L.words.params, inputs: L.words.params + L.words.syn }; }

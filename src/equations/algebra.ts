@@ -1,6 +1,6 @@
 // Small symbolic algebra on expression trees: simplifying constructors and the split of a
 // right-hand side into a + b·x that exponential Euler needs (docs/equations.md#exponential-euler).
-import { type Expr, bin, num, symbols } from './expression';
+import { type Expr, bin, num, symbols } from './expression.js';
 
 const isNum = (e: Expr, v: number) => e.kind === 'num' && e.value === v;
 

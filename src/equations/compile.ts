@@ -1,9 +1,9 @@
 // A model's whole step (integration, threshold, reset) as statements, and its initial state:
 // what each backend wraps in its own calling convention (docs/equations.md#a-step).
-import { type Expr, sym } from './expression';
-import { compileJs, jsExpression } from './emit';
-import { integrate } from './integrators';
-import { type ParsedModel, type Statement, parameterValues } from './model';
+import { type Expr, sym } from './expression.js';
+import { compileJs, jsExpression } from './emit.js';
+import { integrate } from './integrators.js';
+import { type ParsedModel, type Statement, parameterValues } from './model.js';
 
 /** Local set to whether the neuron fired this step (absent for models without a threshold). */
 export const SPIKED = '_spiked';

@@ -1,6 +1,6 @@
 // A model declaration as Markdown: what docs/models.md shows for each built-in model (kept in
 // step with the declarations by tests/docs.test.ts), and what a user's own model looks like.
-import { type ModelDeclaration, parseModel } from './model';
+import { type ModelDeclaration, parseModel } from './model.js';
 
 const dedent = (text: string) => {
   const lines = text.replace(/^\n+|\s+$/g, '').split('\n');

@@ -1,8 +1,8 @@
 // The two emitters: WGSL for the GPU and JavaScript for the CPU, from the same statements, so
 // the backends cannot drift apart by hand (docs/equations.md#emitters). JavaScript can round every
 // operation to f32 (Math.fround), which is what the GPU computes, up to its per-operation error.
-import type { Expr } from './expression';
-import type { Statement } from './model';
+import type { Expr } from './expression.js';
+import type { Statement } from './model.js';
 
 /**
  * How symbols that are not locals are read: parameters, the input and dt (e.g. `p[3]`, or a

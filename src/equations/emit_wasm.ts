@@ -3,9 +3,9 @@
 // exp and exprel are inlined polynomials within a few ulp of Math.exp and expm1(x)/x; conditions
 // are lane masks, and a guarded block assigns under its mask. What it cannot express (other
 // functions, booleans used as numbers) returns null, and the step stays JavaScript.
-import { Code, I32, type SimdOp, V128, wasmModule } from './wasm_encode';
-import type { Expr } from './expression';
-import type { Statement } from './model';
+import { Code, I32, type SimdOp, V128, wasmModule } from './wasm_encode.js';
+import type { Expr } from './expression.js';
+import type { Statement } from './model.js';
 
 class Unsupported extends Error {}
 

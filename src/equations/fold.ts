@@ -2,10 +2,10 @@
 // neuron shares and dt become numbers, subtrees of numbers are computed once in f64 here, and a
 // local assigned a constant once carries it forward, so the loop over neurons computes none of it
 // (COBAHH's conductance decay exprel(−dt/τ) is one number, not two exp calls per neuron and step).
-import { JS_HELPERS } from './emit';
-import { type Expr, num, substitute } from './expression';
-import type { Statement } from './model';
-import { F32_MAX } from '../spec/values';
+import { JS_HELPERS } from './emit.js';
+import { type Expr, num, substitute } from './expression.js';
+import type { Statement } from './model.js';
+import { F32_MAX } from '../spec/values.js';
 
 type Fn = (...a: number[]) => number;
 /** A model function in f64 (the same ones the JS emitter calls: Math's, clip and exprel64). */

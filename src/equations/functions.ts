@@ -1,9 +1,9 @@
 // Generated statements wrapped as functions in a backend's calling convention: state variables
 // loaded into locals, the statements, then the locals stored or returned. Each backend says only
 // how its state and parameters are reached (a Binding); the maths comes from the declaration.
-import { type Resolve, compileJs, jsStatements, local, wgslStatements } from './emit';
-import { SPIKED, stepStatements } from './compile';
-import { DT, INPUT, type ParsedModel, type Statement } from './model';
+import { type Resolve, compileJs, jsStatements, local, wgslStatements } from './emit.js';
+import { SPIKED, stepStatements } from './compile.js';
+import { DT, INPUT, type ParsedModel, type Statement } from './model.js';
 
 export interface Binding {
   /** Code reading state variable number d (e.g. `_x.x`, `_x[0]`, `state[n + i]`). */

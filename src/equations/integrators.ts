@@ -2,9 +2,9 @@
 // of one step (docs/equations.md#integrators). Explicit Runge–Kutta methods come from their
 // tableau (Euler, RK4, Neun's RK6); exponential Euler splits each right-hand side into a + b·x.
 // The input I is held over all stages (Neun). Generated names start with '_', which no model name can.
-import { add, linearSplit, mul } from './algebra';
-import { type Expr, ModelError, num, substitute, sym, symbols } from './expression';
-import { DT, GENERIC_INTEGRATORS, type ParsedModel, type Statement } from './model';
+import { add, linearSplit, mul } from './algebra.js';
+import { type Expr, ModelError, num, substitute, sym, symbols } from './expression.js';
+import { DT, GENERIC_INTEGRATORS, type ParsedModel, type Statement } from './model.js';
 
 export interface Tableau {
   /** Stage rows: stage s evaluates f at x + dt·Σ_j rows[s-1][j]·k_j. */

@@ -2,10 +2,10 @@
 // (defaults, units, ranges), named presets, equations or explicit update schemes, threshold,
 // reset and refractory period. `parseModel` checks every line and symbol and turns the text into
 // expression trees, from which both backends' code is generated (src/equations/compile.ts).
-import type { ModelDeclaration } from '../spec/model_schema';
-import { type Expr, FUNCTIONS, ModelError, isBoolean, parseExpression, symbols } from './expression';
+import type { ModelDeclaration } from '../spec/model_schema.js';
+import { type Expr, FUNCTIONS, ModelError, isBoolean, parseExpression, symbols } from './expression.js';
 
-export type { ModelDeclaration, ParameterDeclaration, StateDeclaration } from '../spec/model_schema';
+export type { ModelDeclaration, ParameterDeclaration, StateDeclaration } from '../spec/model_schema.js';
 
 /** An assignment to a state variable or a local, or a guarded block. */
 export type Statement =

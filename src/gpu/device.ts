@@ -1,7 +1,7 @@
 // One GPU entry point: the browser's navigator.gpu, Node's `webgpu` (dawn.node, with a software
 // fallback on Mesa llvmpipe; loaded only through the Node entry, src/node.ts), or a GPUDevice the
 // caller already owns.
-import { type NodeWebGpu, isNode, nodePlatform } from '../platform';
+import { type NodeWebGpu, isNode, nodePlatform } from '../platform.js';
 
 export type AdapterChoice = 'auto' | 'hardware' | 'software' | 'vulkan';
 

@@ -2,7 +2,6 @@
 // shaders/ into a string); the rest is generated from the network (src/engine/gpu_code.ts).
 import philox from '../../shaders/philox.wgsl?raw';
 import isFinite from '../../shaders/is_finite.wgsl?raw';
-import connectivity from '../../shaders/connectivity.wgsl?raw';
 import connectivityDraws from '../../shaders/connectivity_draws.wgsl?raw';
 
 export const PHILOX_WGSL = philox;
@@ -10,5 +9,3 @@ export const PHILOX_WGSL = philox;
 export const IS_FINITE_WGSL = isFinite;
 /** The draws that define a projection's synapses, shared by the builds and procedural rows. */
 export const CONNECTIVITY_DRAWS_WGSL = connectivityDraws;
-/** Sparse connectivity built from Philox: RNG + the build kernels. */
-export const CONNECTIVITY_WGSL = [philox, connectivityDraws, connectivity].join('\n');

@@ -1,6 +1,6 @@
 // Adaptive exponential integrate-and-fire (Brette & Gerstner 2005), declared once
 // (docs/models.md#adex); defaults are the paper's regular-spiking cell (its Table 1).
-import type { ModelDeclaration } from '../equations/model';
+import type { ModelDeclaration } from '../equations/model.js';
 
 export const adex: ModelDeclaration = {
   name: 'adex',

@@ -1,7 +1,7 @@
 // COBAHH's neuron (Brette et al. 2007, benchmark 3), declared once (docs/models.md#cobahh):
 // Traub–Miles HH with exponentially decaying excitatory and inhibitory conductances, integrated by
 // exponential Euler as Brian2's example does. Units: mV, ms, nS, pF (so nS·mV/pF = mV/ms).
-import type { ModelDeclaration } from '../equations/model';
+import type { ModelDeclaration } from '../equations/model.js';
 
 /** Membrane area of the benchmark neuron: 20000 µm² = 2e-4 cm². */
 const AREA_CM2 = 2e-4;

@@ -1,7 +1,7 @@
 // The released-transmitter fraction r of Neun's diffusion synapse (Destexhe 1994), declared
 // once like a neuron model so every integrator applies (docs/models.md#diffusion_release).
 // Its input I is 1 while the synapse releases and 0 otherwise.
-import type { ModelDeclaration } from '../equations/model';
+import type { ModelDeclaration } from '../equations/model.js';
 
 export const diffusionRelease: ModelDeclaration = {
   name: 'diffusion_release',

@@ -1,5 +1,5 @@
 // Hindmarsh–Rose in Neun's generalised form, declared once (docs/models.md#hindmarsh_rose).
-import type { ModelDeclaration } from '../equations/model';
+import type { ModelDeclaration } from '../equations/model.js';
 
 const NEUN = { e: 3.281, mu: 0.0029, S: 4, a: 1, b: 3, c: 1, d: 5, xr: -1.6, vh: 1, threshold: 0 };
 

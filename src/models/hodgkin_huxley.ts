@@ -1,7 +1,7 @@
 // Hodgkin–Huxley (1952), declared once (docs/models.md#hodgkin_huxley). The rate functions take
 // u = v − vrest: vrest = 0 is the 1952 convention (seed 001, per cm²), vrest = −65 is Neun's
 // (absolute currents: Cm and every g scaled by the membrane area NEUN_AREA). State in Neun's order.
-import type { ModelDeclaration } from '../equations/model';
+import type { ModelDeclaration } from '../equations/model.js';
 
 /** Neun's membrane area in cm²: a Neun input current of 0.1 is 0.1 / NEUN_AREA µA/cm². */
 export const NEUN_AREA = 7.854e-3;

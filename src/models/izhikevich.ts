@@ -1,6 +1,6 @@
 // Izhikevich (2003), declared once (docs/models.md#izhikevich): the seed's scheme (two dt/2
 // half-steps of v with the same u and I, then u with the new v) and the generic equations.
-import type { ModelDeclaration } from '../equations/model';
+import type { ModelDeclaration } from '../equations/model.js';
 
 /** The named parameter sets of Izhikevich (2003), with their names. */
 export const IZHIKEVICH_TYPES = {

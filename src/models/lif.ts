@@ -1,6 +1,6 @@
 // Leaky integrate-and-fire with a current input, declared once (docs/models.md#lif); the
 // defaults are NEST's iaf_psc_exp as the cortical microcircuit (Potjans & Diesmann 2014) uses it.
-import type { ModelDeclaration } from '../equations/model';
+import type { ModelDeclaration } from '../equations/model.js';
 
 export const lif: ModelDeclaration = {
   name: 'lif',

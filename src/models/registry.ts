@@ -1,12 +1,12 @@
 // The built-in models, each declared once in its own file and parsed here once.
-import { type ModelDeclaration, type ParsedModel, parameterValues, parseModel } from '../equations/model';
-import { diffusionRelease } from './diffusion_release';
-import { adex } from './adex';
-import { cobahhNeuron } from './cobahh';
-import { hindmarshRose } from './hindmarsh_rose';
-import { hodgkinHuxley } from './hodgkin_huxley';
-import { izhikevich } from './izhikevich';
-import { lif } from './lif';
+import { type ModelDeclaration, type ParsedModel, parameterValues, parseModel } from '../equations/model.js';
+import { diffusionRelease } from './diffusion_release.js';
+import { adex } from './adex.js';
+import { cobahhNeuron } from './cobahh.js';
+import { hindmarshRose } from './hindmarsh_rose.js';
+import { hodgkinHuxley } from './hodgkin_huxley.js';
+import { izhikevich } from './izhikevich.js';
+import { lif } from './lif.js';
 
 export const MODEL_DECLARATIONS: readonly ModelDeclaration[] = [izhikevich, hodgkinHuxley, hindmarshRose, cobahhNeuron, lif, adex];
 

@@ -1,6 +1,6 @@
 // Line charts as standalone SVG: traces against time, phase planes (one variable against
 // another, the limit cycle), and scans (a measure against a parameter).
-import { esc, f1, frame } from './svg';
+import { esc, f1, frame } from './svg.js';
 
 export interface Series {
   x: ArrayLike<number>;

@@ -1,6 +1,6 @@
 // Spike raster as a standalone SVG, laid out like the seed's figure (time × neuron, population bands).
-import type { SpikeList } from '../run/recorder';
-import { esc, f1, frame } from './svg';
+import type { SpikeList } from '../run/recorder.js';
+import { esc, f1, frame } from './svg.js';
 
 export interface RasterOptions {
   steps: number;

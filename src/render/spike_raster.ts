@@ -3,9 +3,9 @@
 // into this view's history ring of bitmasks (GPU to GPU, nothing read back), and a fragment
 // shader bins them into pixels. `rasterClasses` is the CPU reference of the shader's binning;
 // `paintRaster` turns it into RGBA for a 2D canvas (the page's fallback without WebGPU).
-import type { SpikeTap, SpikeTapChunk } from '../engine/gpu';
-import { type ShaderLayout, bindGroup, bindNamed, layoutEntries, packStruct, readOnly, storage, struct, uniform, uniformBytes } from '../gpu/layout';
-import type { SpikeList } from '../run/recorder';
+import type { SpikeTap, SpikeTapChunk } from '../engine/gpu.js';
+import { type ShaderLayout, bindGroup, bindNamed, layoutEntries, packStruct, readOnly, storage, struct, uniform, uniformBytes } from '../gpu/layout.js';
+import type { SpikeList } from '../run/recorder.js';
 import SPIKE_RASTER_WGSL from '../../shaders/spike_raster.wgsl?raw';
 
 export interface RasterGeometry {

@@ -2,16 +2,17 @@
 // duration or a number of steps (with progress and abort), then read spikes, rates, probe traces
 // and state in one shape whatever the backend. Spike times follow one rule: a spike detected in
 // step s is at s·dt (docs/conventions.md#spike-times).
-import { NonFiniteStateError, RunGuard } from './guard';
-import { checkGpuOptions } from '../gpu/chunks';
-import { checkSize, formatBytes } from '../compile/memory';
-import { type Plan, compileValidated } from '../compile/plan';
-import { NetworkSpecError, assertNetwork } from '../spec/validate';
-import { type CopyFailure, CpuEngine } from '../engine/cpu';
-import { resolveThreads } from '../engine/cpu_threads';
-import { GpuEngine, type GpuEngineOptions, type SpikeTap } from '../engine/gpu';
-import { MAX_STEP } from '../spec/values';
-import { MAX_PROBE_BYTES, Recorder, type Spikes } from './recorder';
+import { NonFiniteStateError, RunGuard } from './guard.js';
+import { checkGpuOptions } from '../gpu/chunks.js';
+import { checkSize, formatBytes } from '../compile/memory.js';
+import { type Plan, compileValidated } from '../compile/plan.js';
+import { NetworkSpecError, assertNetwork } from '../spec/validate.js';
+// The backends are loaded when a simulation first needs one, so a page that runs only on the GPU
+// (or only on the CPU) does not ship the other.
+import type { CopyFailure } from '../engine/cpu.js';
+import type { GpuEngine, GpuEngineOptions, SpikeTap } from '../engine/gpu.js';
+import { MAX_STEP } from '../spec/values.js';
+import { MAX_PROBE_BYTES, Recorder, type Spikes } from './recorder.js';
 
 export interface SimulationOptions extends GpuEngineOptions {
   /** 'gpu' (WebGPU, f32) or 'cpu' (the reference; the default unless a device is given). */
@@ -73,24 +74,30 @@ export interface RunSummary {
 export class Simulation {
   private readonly guard = new RunGuard();
 
-  private constructor(readonly plan: Plan, private readonly engine: Engine, private readonly recorder: Recorder, readonly backend: string) {}
+  private constructor(
+    readonly plan: Plan, private readonly engine: Engine, private readonly recorder: Recorder, readonly backend: string,
+    /** The engine again when it is the GPU backend (its own methods). */
+    private readonly gpu: GpuEngine | null = null,
+  ) {}
 
   /** Validates and compiles `network` (NetworkSpecError names the field), then builds the backend. */
   static async create(network: unknown, options: SimulationOptions = {}): Promise<Simulation> {
     const backend = checkOptions(options);
     // threads before anything is built: a bad value is refused by name.
     if (backend === 'gpu' && options.threads !== undefined && options.threads !== 1) throw new RangeError(`threads: an option of the CPU backend; backend 'gpu' takes none (got threads ${String(options.threads)})`);
-    const threads = backend === 'gpu' ? 1 : await resolveThreads(options.threads);
+    const threads = backend === 'gpu' ? 1 : await (await import('../engine/cpu_threads.js')).resolveThreads(options.threads);
     const net = assertNetwork(network);
     checkSize(net, backend, options);  // before 10⁶ neurons' values are computed
     if (backend === 'gpu') {
       let made: { plan: Plan; rec: Recorder } | null = null;
       const compile = () => { const plan = compileValidated(net); return (made = { plan, rec: new Recorder(plan) }); };
+      const { GpuEngine } = await import('../engine/gpu.js');
       const engine = await GpuEngine.create(net, compile, options);
-      return new Simulation(made!.plan, engine, made!.rec, engine.adapter);
+      return new Simulation(made!.plan, engine, made!.rec, engine.adapter, engine);
     }
     const plan = compileValidated(net);
     const recorder = new Recorder(plan);
+    const { CpuEngine } = await import('../engine/cpu.js');
     const engine = await CpuEngine.create(plan, { precision: options.precision, threads });
     return new Simulation(plan, engine, recorder, `CPU reference (${engine.precision}${threads > 1 ? `, ${threads} threads` : ''})`);
   }
@@ -196,18 +203,18 @@ export class Simulation {
   }
 
   /** The GPU backend's costs per step from the plan (null on the CPU): see GpuEngine.costs. */
-  costs(): ReturnType<GpuEngine['costs']> | null { return this.engine instanceof GpuEngine ? this.engine.costs() : null; }
+  costs(): ReturnType<GpuEngine['costs']> | null { return this.gpu ? this.gpu.costs() : null; }
 
   /** What the GPU backend has read back: chunks, bytes, and chunks whose spikes needed a second read (null on the CPU). */
-  readbackStats(): GpuEngine['readbackStats'] | null { return this.engine instanceof GpuEngine ? { ...this.engine.readbackStats } : null; }
+  readbackStats(): GpuEngine['readbackStats'] | null { return this.gpu ? { ...this.gpu.readbackStats } : null; }
 
   /** The GPU backend's device (null on the CPU reference): a GpuSpikeRaster for this simulation is made on it. */
-  get device(): GPUDevice | null { return this.engine instanceof GpuEngine ? this.engine.device : null; }
+  get device(): GPUDevice | null { return this.gpu ? this.gpu.device : null; }
 
   /** Lets `tap` read every later chunk's spike pairs on the GPU as the chunk is encoded (a GpuSpikeRaster); returns its detach. */
   addSpikeTap(tap: SpikeTap): () => void {
-    if (!(this.engine instanceof GpuEngine)) throw new Error('addSpikeTap: spike taps read the GPU spike records; this simulation runs on the CPU reference (use sim.spikes())');
-    return this.engine.addSpikeTap(tap);
+    if (!this.gpu) throw new Error('addSpikeTap: spike taps read the GPU spike records; this simulation runs on the CPU reference (use sim.spikes())');
+    return this.gpu.addSpikeTap(tap);
   }
 
   /** Synapses each projection holds, in the description's order (null: procedural rows on the GPU, drawn at each spike). */
@@ -217,7 +224,7 @@ export class Simulation {
   maxInDegrees(): (number | null)[] { return this.engine.maxInDegrees(); }
 
   /** The GPU backend's launch shape (null on the CPU). */
-  get launch(): 'one-workgroup' | 'per-step' | null { return this.engine instanceof GpuEngine ? this.engine.launch : null; }
+  get launch(): 'one-workgroup' | 'per-step' | null { return this.gpu ? this.gpu.launch : null; }
 
   destroy(): void { if (this.guard.end()) this.engine.destroy?.(); }
 

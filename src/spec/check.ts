@@ -1,12 +1,12 @@
 // What the schema cannot say alone: references between parts of a network (populations by name,
 // model variables and parameters, presets, integrators), sizes that must match, ranges a model
 // declares, and limits that depend on sizes. Each problem names its field path.
-import { ModelError, parseExpression, symbols } from '../equations/expression';
-import { integrate, integratorsOf } from '../equations/integrators';
-import { type ParsedModel, parseModel } from '../equations/model';
-import { MODELS } from '../models/registry';
-import { type Input, type Network, type Population, type Projection, type SynapseProbe, inputValueOf } from './network';
-import { MAX_NEURONS, MAX_STEP, type NeuronValue, isArray, isUniform } from './values';
+import { ModelError, parseExpression, symbols } from '../equations/expression.js';
+import { integrate, integratorsOf } from '../equations/integrators.js';
+import { type ParsedModel, parseModel } from '../equations/model.js';
+import { MODELS } from '../models/registry.js';
+import { type Input, type Network, type Population, type Projection, type SynapseProbe, inputValueOf } from './network.js';
+import { MAX_NEURONS, MAX_STEP, type NeuronValue, isArray, isUniform } from './values.js';
 
 /** Longest axonal delay in steps: the arrival ring holds delay + 1 slots per neuron and target. */
 const MAX_DELAY = 4096;

@@ -1,7 +1,7 @@
 // The schema of a model declaration (docs/models.md): a built-in model's file and a user's model
 // in a network description are checked against it, and the TypeScript type comes from it.
 import * as v from 'valibot';
-import { about, atMost, bool, num } from './values';
+import { about, atMost, bool, num } from './values.js';
 
 const text = (limit: number) => v.pipe(v.string(), atMost(limit));
 const key = text(63);

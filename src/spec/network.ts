@@ -2,10 +2,10 @@
 // connectivity and synapse kind, inputs, recording, batches. Plain JSON-serialisable data; the
 // schema gives the TypeScript types, refuses unknown keys by path, and exports a JSON Schema.
 import * as v from 'valibot';
-import { ModelDeclarationSchema } from './model_schema';
+import { ModelDeclarationSchema } from './model_schema.js';
 import {
   type InputValue, MAX_ARRAY, MAX_NEURONS, about, atMost, bool, notEmpty, num, delayValue, f32, index, inputValue, key, name, neuronValue, numbers, positive, steps, stepsFrom, synapseValue, whole,
-} from './values';
+} from './values.js';
 
 export const PopulationSchema = v.strictObject({
   name,

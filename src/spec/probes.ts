@@ -1,6 +1,6 @@
 // Global neuron indices (populations numbered one after another in the description's order, as
 // spikes report them) to per-population probes, and back: written once for the CLI, the page and the tests.
-import type { Network, Population, Probe } from './network';
+import type { Network, Population, Probe } from './network.js';
 
 type Populations = Pick<Network, 'populations'>;
 

@@ -3,9 +3,9 @@
 // messages are bounded in length and in count, so a bad file never floods a terminal or a page.
 import * as v from 'valibot';
 import { toJsonSchema } from '@valibot/to-json-schema';
-import { checkNetwork } from './check';
-import { type Network, NetworkSchema } from './network';
-import { numberElement } from './values';
+import { checkNetwork } from './check.js';
+import { type Network, NetworkSchema } from './network.js';
+import { numberElement } from './values.js';
 
 export interface SpecIssue {
   /** e.g. "populations[0].parameters.a" ('' for the description itself). */

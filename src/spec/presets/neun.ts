@@ -1,6 +1,6 @@
 // Seed 001's HH experiment and seed 003's Neun circuits as network descriptions: one-neuron
 // populations, electrical projections with Neun's sign, and the coupling scan as one batch.
-import type { Network, Population } from '../network';
+import type { Network, Population } from '../network.js';
 
 export interface ExperimentOptions { integrator?: 'euler' | 'rk4' | 'rk6'; dt?: number }
 

@@ -1,7 +1,7 @@
 // Seed 002's network as a network description: Ne excitatory + Ni inhibitory Izhikevich neurons
 // with the seed's per-neuron randomisation, the dense random S, and Gaussian noise.
-import type { IzhikevichType } from '../../models/izhikevich';
-import type { Network } from '../network';
+import type { IzhikevichType } from '../../models/izhikevich.js';
+import type { Network } from '../network.js';
 
 /** Weight scenarios (wE, wI) of seed 002. */
 export const SCENARIOS = {

@@ -1,7 +1,7 @@
 // The sparse benchmark networks as network descriptions: COBAHH (Brette et al. 2007, benchmark
 // 3; original and scaled) and the seed's Izhikevich network made sparse with delays.
-import { COBAHH_WE, COBAHH_WI } from '../../models/cobahh';
-import type { Network } from '../network';
+import { COBAHH_WE, COBAHH_WI } from '../../models/cobahh.js';
+import type { Network } from '../network.js';
 
 /**
  * COBAHH: 80 % excitatory. The original example has n = 4000 and p = 0.02 with we = 6 nS and
