@@ -36,11 +36,11 @@ export default defineConfig({
     emptyOutDir: true,
     minify: false,
     sourcemap: true,
-    // Three entries (package.json "exports"): the browser library, the Node library (which adds
-    // Node's WebGPU) and the CLI. Modules stay files of their own so a consumer's bundler keeps only
+    // The entries of package.json "exports": the browser library, the Node library (which adds
+    // Node's WebGPU), the CLI, and the subpaths spikegpu/plot and spikegpu/analysis. Modules stay files of their own so a consumer's bundler keeps only
     // what a page imports; packages are the consumer's to resolve.
     lib: {
-      entry: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts' },
+      entry: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', 'plot/index': 'src/plot/index.ts', 'analysis/index': 'src/analysis/index.ts' },
       formats: ['es'],
     },
     rollupOptions: {

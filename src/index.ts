@@ -35,7 +35,5 @@ export {
 } from './render/spike_raster.js';
 export { acquireGpu, GpuUnavailableError, GpuLimitError, type GpuOptions, type GpuContext } from './gpu/device.js';
 export { philox4x32, PhiloxStream, Purpose, uniform01 } from './rng/philox.js';
-export * from './analysis/rates.js';
-export * from './analysis/continuous.js';
-export { rasterSvg, type RasterOptions } from './plot/raster.js';
-export { lineChartSvg, type LineChartOptions, type Series as ChartSeries } from './plot/lines.js';
+export * from './analysis/index.js';
+export * from './plot/index.js';

@@ -42,7 +42,7 @@ describe('the packed package', () => {
     const files = (dir: string, at = ''): string[] => readdirSync(join(dir, at), { withFileTypes: true })
       .flatMap((e) => (e.isDirectory() ? files(dir, join(at, e.name)) : [join(at, e.name)]));
     const all = files(join(app, 'node_modules', 'spikegpu'));
-    expect(all).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/node.js', 'dist/cli.js', 'dist/types/index.d.ts']));
+    expect(all).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/node.js', 'dist/cli.js', 'dist/types/index.d.ts', 'dist/plot/index.js', 'dist/analysis/index.js', 'dist/render/spike_raster.js']));
     expect(all.filter((f) => !/^(dist\/|package\.json$|README\.md$|LICENSE$)/.test(f))).toEqual([]);
     expect(all.filter((f) => f.endsWith('.map'))).toEqual([]);
   });
@@ -55,8 +55,9 @@ describe('the packed package', () => {
 
   test('a Node program runs it (the Node entry, CPU backend)', () => {
     sh(bin('esbuild'), ['src/node-app.ts', '--outfile=node-app.mjs', '--format=esm', '--platform=node', '--log-level=error']);
-    const r = JSON.parse(sh(process.execPath, ['node-app.mjs'])) as { spikes: number; steps: number; backend: string };
+    const r = JSON.parse(sh(process.execPath, ['node-app.mjs'])) as { spikes: number; steps: number; backend: string; svg: boolean; synchrony: boolean };
     expect(r.steps).toBe(200);
+    expect(r).toMatchObject({ svg: true, synchrony: true });  // the subpaths spikegpu/plot and spikegpu/analysis
     expect(r.backend).toMatch(/CPU/);
     expect(r.spikes).toBeGreaterThan(50);
   }, 60_000);
