@@ -44,7 +44,7 @@ function files(dir: string): string[] {
 
 test('every docs/FILE.md#anchor the code points to exists', () => {
   const anchors = new Map<string, Set<string>>();
-  for (const f of readdirSync(join(root, 'docs'))) {
+  for (const f of readdirSync(join(root, 'docs')).filter((n) => n.endsWith('.md'))) {
     const headings = readFileSync(join(root, 'docs', f), 'utf8').split('\n').filter((l) => /^#{1,4} /.test(l));
     anchors.set(f, new Set(headings.map((h) => anchor(h.replace(/^#+ /, '')))));
   }

@@ -59,7 +59,10 @@ export interface Csr {
   maxInDegree: number;
 }
 
-/** What a build needs to know beyond the rule. */
+/**
+ * What a build needs to know beyond the rule.
+ * @inline
+ */
 export interface BuildSpec {
   connect: ConnectRule;
   nPre: number;

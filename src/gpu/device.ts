@@ -3,6 +3,10 @@
 // caller already owns.
 import { type NodeWebGpu, isNode, nodePlatform } from '../platform.js';
 
+/**
+ * Which adapter Node's `webgpu` gives (see GpuOptions.adapter).
+ * @inline
+ */
 export type AdapterChoice = 'auto' | 'hardware' | 'software' | 'vulkan';
 
 export interface GpuOptions {
@@ -26,7 +30,10 @@ export interface GpuContext {
   destroy(): void;
 }
 
-/** Limits a simulation needs; checked against the adapter before the device is requested. */
+/**
+ * Limits a simulation needs; checked against the adapter before the device is requested.
+ * @inline
+ */
 export type LimitRequest = Partial<Record<keyof GPUSupportedLimits, number>>;
 
 export class GpuUnavailableError extends Error {

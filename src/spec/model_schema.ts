@@ -39,4 +39,8 @@ export const ModelDeclarationSchema = v.strictObject({
 
 export type StateDeclaration = v.InferOutput<typeof StateDeclarationSchema>;
 export type ParameterDeclaration = v.InferOutput<typeof ParameterDeclarationSchema>;
+/**
+ * A neuron model declared as text (docs/models.md), checked by `parseModel`.
+ * @useDeclaredType
+ */
 export type ModelDeclaration = v.InferOutput<typeof ModelDeclarationSchema>;

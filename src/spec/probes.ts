@@ -2,6 +2,10 @@
 // spikes report them) to per-population probes, and back: written once for the CLI, the page and the tests.
 import type { Network, Population, Probe } from './network.js';
 
+/**
+ * A network, or anything with its populations.
+ * @inline
+ */
 type Populations = Pick<Network, 'populations'>;
 
 /** Neurons in one copy of the network: its populations' sizes summed. */

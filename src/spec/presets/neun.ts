@@ -2,6 +2,10 @@
 // populations, electrical projections with Neun's sign, and the coupling scan as one batch.
 import type { Network, Population } from '../network.js';
 
+/**
+ * Options of the seeds' experiments: the integrator and the time step (ms).
+ * @inline
+ */
 export interface ExperimentOptions { integrator?: 'euler' | 'rk4' | 'rk6'; dt?: number }
 
 /** Steps of `ms` at dt (the experiments' times are whole steps). */
