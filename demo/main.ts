@@ -1,9 +1,10 @@
-// The spikegpu page: five views over one shared GPU device (or the CPU reference without one).
+// The spikegpu page: six views over one shared GPU device (or the CPU reference without one).
 // Everything goes through the library's public API, as in any outside app.
 import { GpuSession } from './session';
 import { el } from './ui';
 import { compareView } from './views/compare';
 import { couplingLabView } from './views/coupling-lab';
+import { embeddingView } from './views/embedding';
 import { networkView } from './views/network';
 import { neuronLabView } from './views/neuron-lab';
 import { sparseView } from './views/sparse';
@@ -15,6 +16,7 @@ const VIEWS: Record<string, { title: string; make: ViewFactory }> = {
   coupling: { title: 'Coupling lab', make: couplingLabView },
   sparse: { title: 'Sparse networks', make: sparseView },
   compare: { title: 'GPU vs CPU', make: compareView },
+  embedding: { title: 'Embedding', make: embeddingView },
 };
 
 const session = new GpuSession();

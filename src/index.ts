@@ -1,11 +1,12 @@
 // spikegpu's public API: one network description (docs/network.md), models declared once
 // (docs/models.md), one simulation over a CPU and a GPU backend (docs/conventions.md).
 /// <reference types="@webgpu/types" preserve="true" />
-export { createSimulation, Simulation, type SimulationOptions, type RunOptions, type RunSummary } from './run/simulation.js';
+export { createSimulation, Simulation, type SimulationOptions, type RunOptions, type RunSummary, type ExternalInput } from './run/simulation.js';
 export type { Spikes, SpikeList } from './run/recorder.js';
 export { NonFiniteStateError } from './run/guard.js';
 export type { CopyFailure } from './engine/cpu.js';
 export type { SpikeTap, SpikeTapChunk } from './engine/gpu.js';
+export type { GpuBuffers, BufferRange, StateVariableRange, AccumulatorRange, ExternalInputRange } from './engine/gpu_embedding.js';
 export { compileNetwork, type Plan } from './compile/plan.js';
 export { formatBytes, gpuFootprint, proceduralFootprint, type GpuFootprint } from './compile/memory.js';
 export { type ConnectRule, buildCsr, type Csr } from './compile/csr.js';

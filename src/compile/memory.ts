@@ -36,7 +36,10 @@ export function defaultSpikeCapacity(elements: number, steps: number, recorded: 
   return recorded ? Math.min(1 << 22, Math.max(4096, Math.ceil(elements * steps * 0.2))) : 0;
 }
 
-/** The run options that change what the GPU backend allocates, and the caller's own limit. */
+/**
+ * The run options that change what the GPU backend allocates, and the caller's own limit.
+ * @inline
+ */
 export interface GpuSizeOptions { stepsPerSubmit?: number; spikeCapacity?: number; memoryLimit?: number }
 
 export interface GpuFootprint {
@@ -104,6 +107,7 @@ export function gpuFootprint(net: Network, options: GpuSizeOptions = {}): GpuFoo
     const target = size.get(inp.target)!;
     if (inputValueOf(inp)?.value !== undefined || (inp.neurons?.length ?? target) < target) inputs += B * target;
     if (inp.kind === 'waveform') inputs += inp.samples.length;
+    if (inp.kind === 'external') state += B * target;  // the values the caller writes, in the state buffer
   }
   // The synapse table: row (and column) starts, per-synapse words, the rest; synapse stores and the build's buffers.
   let rowStarts = 0, synapses = 0, tableOther = 0, stores = 0, buildTemps = 0;

@@ -377,6 +377,9 @@ export class CpuEngine {
   }
 
   /** A copy of one state variable of one population, [copy · size + neuron]. */
+  /** The values of external input `index` the caller writes, [copy · size + neuron]; added to each later step. */
+  externalInput(index: number): Float64Array { return this.inputs.external[index]!; }
+
   readState(population: number, variable: number): Float64Array {
     return this.S[population]![variable]!.slice();
   }

@@ -32,6 +32,8 @@ export class CpuInputs {
   private fresh = false;
   /** Each input's values per receiving neuron and copy, as the backend's precision holds them. */
   private readonly values: (Float64Array | null)[];
+  /** Per input: the values an external input's caller writes, [copy · size + neuron] (null for other kinds). */
+  readonly external: (Float64Array | null)[];
   /** No noise input has a time window: the σ per element never changes. */
   private readonly steady: boolean;
 
@@ -51,6 +53,7 @@ export class CpuInputs {
     this.noisyState = this.noisy.filter((i) => i.variable >= 0);
     this.others = plan.inputs.filter((i) => i.spec.kind !== 'noise');
     this.values = plan.inputs.map((i) => (i.values ? i.values.map(r) : null));
+    this.external = plan.inputs.map((i) => (i.spec.kind === 'external' ? new Float64Array(plan.copies * i.target.size) : null));
     this.cached = this.noisy.length > 0 ? plan.populations.map((p) => alloc(plan.copies * p.size)) : [];
     this.steady = this.noisy.every((i) => (i.spec as { start?: number }).start === undefined && (i.spec as { stop?: number }).stop === undefined);
   }
@@ -96,6 +99,7 @@ export class CpuInputs {
               x = r(r(s.amplitude ?? 1) * y);
               break;
             }
+            case 'external': x = r(this.external[inp.index]![e]!); break;
             case 'poisson': {
               if (!active(t, s.start, s.stop)) break;
               const g = c * plan.n + p.start + inp.neurons[k]!;

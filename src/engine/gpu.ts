@@ -12,7 +12,7 @@ import { WGSL_HELPERS } from '../equations/emit.js';
 import {
   GpuErrorWatch, type MakeBuffer, allocateScoped, checkGpuOptions, cutShortError, dispatchGrid, offsetTable, readBuffer, releaseGpu, runChunks, sortSpikePairs,
 } from '../gpu/chunks.js';
-import { type GpuContext, type GpuOptions, acquireGpu } from '../gpu/device.js';
+import { type GpuContext, acquireGpu } from '../gpu/device.js';
 import { bindNamed, layoutEntries, packStruct, uniformBytes } from '../gpu/layout.js';
 import { CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, PHILOX_WGSL } from '../gpu/shaders.js';
 import { seedKey } from '../rng/philox.js';
@@ -23,36 +23,9 @@ import { releaseItems, synapseCurrentSlots } from './gpu_synapses.js';
 import { type GpuLayout, gpuLayout, releaseHostData, trafficOf } from './gpu_layout.js';
 import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores.js';
 
-export interface GpuEngineOptions extends GpuOptions {
-  /**
-   * 'per-step': one dispatch per phase per step (any size); 'one-workgroup': one workgroup loops
-   * over many steps with barriers between the phases (no dispatch cost per step: small networks);
-   * 'auto' (default): one workgroup for at most 4096 elements (copies × neurons; 256 on a software adapter).
-   */
-  launch?: 'auto' | 'one-workgroup' | 'per-step';
-  /** Steps one dispatch loops over in the one-workgroup shape (drivers cut long dispatches short: detected, reported). */
-  stepsPerDispatch?: number;
-  /** Steps per submit and per readback chunk. */
-  stepsPerSubmit?: number;
-  /** Spike events one chunk can record; more is an error, never a silent loss. */
-  spikeCapacity?: number;
-  /** Caps the synapses of one synapse store below one binding (tests force rows the GPU draws over several stores). */
-  maxStoreSynapses?: number;
-  /** Bytes the network may take on the device (WebGPU does not report its memory); more is refused by field before anything is built. */
-  memoryLimit?: number;
-}
-
-/**
- * One chunk's spike records, handed to a tap while the chunk's commands are encoded (GPU to GPU,
- * nothing read back): word `countWord` of `buffer` counts the (step, element) pairs, pair r is at
- * words pairsWord + 2r and + 2r + 1, at most `capacity` of them (a larger count fails the run).
- * Element g of copy c is popBase + c·size + neuron; with one copy it is the neuron's global index.
- */
-export interface SpikeTapChunk {
-  buffer: GPUBuffer; countWord: number; pairsWord: number; capacity: number;
-  firstStep: number; steps: number; neurons: number; copies: number;
-}
-export interface SpikeTap { encode(encoder: GPUCommandEncoder, chunk: SpikeTapChunk): void }
+import type { GpuEngineOptions, SpikeTap } from './gpu_options.js';
+import { type EngineBuffers, type GpuBuffers, ParamSlots, describeBuffers } from './gpu_embedding.js';
+export type { GpuEngineOptions, SpikeTap, SpikeTapChunk } from './gpu_options.js';
 
 /** Largest network (copies × neurons) 'auto' runs in one workgroup: a guess from the dispatch costs in docs/platform.md, not yet measured on hardware. */
 const ONE_WORKGROUP_MAX_ELEMENTS = 4096;
@@ -83,6 +56,9 @@ export class GpuEngine {
   private readonly taps = new Set<SpikeTap>();
   private readonly grids = new Map<number, [number, number]>();
   private readonly key: [number, number];
+  /** The records buffer the last chunk wrote, and its steps (gpu_embedding.ts describes it). */
+  private last: EngineBuffers['last'] = null;
+  private slots: ParamSlots | null = null;
   /** Where the last located element lies (reused: locate runs once per recorded spike). */
   private readonly at = { population: 0, copy: 0, neuron: 0 };
 
@@ -95,7 +71,7 @@ export class GpuEngine {
     private readonly k: number,
     private readonly pipes: Pipelines,
     private readonly groups: { main: GPUBindGroup[]; step: GPUBindGroup },
-    private readonly bufs: { params: GPUBuffer; state: GPUBuffer; refr: GPUBuffer; rec: GPUBuffer[]; readback: GPUBuffer[]; all: GPUBuffer[]; allocated: Record<BufferKind, number> },
+    private readonly bufs: { params: GPUBuffer; state: GPUBuffer; refr: GPUBuffer; acc: GPUBuffer; spk: GPUBuffer; rec: GPUBuffer[]; readback: GPUBuffer[]; all: GPUBuffer[]; allocated: Record<BufferKind, number> },
     private readonly probeWidth: number,
   ) {
     this.watch = new GpuErrorWatch(gpu.device);
@@ -208,7 +184,8 @@ export class GpuEngine {
     const params = made('uniforms', 'engine params', uniformBytes(ENGINE_PARAMS), GPUBufferUsage.UNIFORM | DST);
     const state = new Float32Array(stateWords);
     state.set(L.stateData);
-    const stateBuf = made('state', 'engine state', sizes.state, S | SRC, state);
+    // Writable by copies: an embedder writes the external inputs' values into it (docs/embedding.md).
+    const stateBuf = made('state', 'engine state', sizes.state, S | SRC | DST, state);
     const tab = new Uint32Array(L.words.params + L.words.syn + L.words.inputs);
     tab.set(new Uint32Array(L.paramData.buffer), 0);
     tab.set(L.synData, L.words.params);
@@ -249,7 +226,7 @@ export class GpuEngine {
     const inDegrees = L.projections.map((pl) => (pl.procedural ? null : pl.rows ? pl.rows.maxInDegree : maxInDegree(pl.synapses)));
     releaseHostData(L);
     return new GpuEngine({ counts, inDegrees }, plan, gpu, L, R, k, { neurons, propagate, sample, release: release && { pipeline: release, items: releasing }, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null, stores: stores.runs }, { main, step },
-      { params, state: stateBuf, refr: refrBuf, rec, readback, all, allocated }, width);
+      { params, state: stateBuf, refr: refrBuf, acc, spk, rec, readback, all, allocated }, width);
   }
 
   private dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, items: number): void {
@@ -260,11 +237,15 @@ export class GpuEngine {
     pass.dispatchWorkgroups(grid[0], grid[1]);
   }
 
-  private submit(t0: number, m: number, which: number, rb: GPUBuffer): void {
+  /** Encodes steps [t0, t0 + m) and submits them with the copy into `rb`; into a host's encoder (`host`) without either. */
+  private submit(t0: number, m: number, which: number, rb: GPUBuffer | null, host?: GPUCommandEncoder): void {
     const { device } = this.gpu;
-    const fused = this.pipes.fused;
-    device.queue.writeBuffer(this.bufs.params, 0, packStruct(ENGINE_PARAMS, { seed: this.key, first: t0, steps: m, per_dispatch: fused?.steps ?? 1 }));
-    const enc = device.createCommandEncoder({ label: `spikegpu engine steps ${t0}..${t0 + m}` });
+    const fused = this.pipes.fused, params = packStruct(ENGINE_PARAMS, { seed: this.key, first: t0, steps: m, per_dispatch: fused?.steps ?? 1 });
+    // Encoded chunks copy their uniforms from slots of their own: several may wait for one host submit.
+    if (host) (this.slots ??= ParamSlots.make(device, this.bufs.all, this.bufs.allocated)).copy(host, params, this.bufs.params);
+    else device.queue.writeBuffer(this.bufs.params, 0, params);
+    const enc = host ?? device.createCommandEncoder({ label: `spikegpu engine steps ${t0}..${t0 + m}` });
+    this.last = { records: which, firstStep: t0, steps: m };
     // The pairs are read only up to their count: everything before them alone needs clearing.
     enc.clearBuffer(this.bufs.rec[which]!, 0, 4 * this.R.pairs);
     const pass = enc.beginComputePass();
@@ -289,6 +270,7 @@ export class GpuEngine {
     pass.end();
     const { R, plan } = this;
     for (const tap of this.taps) tap.encode(enc, { buffer: this.bufs.rec[which]!, countWord: 0, pairsWord: R.pairs, capacity: R.capacity, firstStep: t0, steps: m, neurons: plan.n, copies: plan.copies });
+    if (!rb) return;
     this.copied[which] = Math.min(this.R.capacity, this.pairsCopied);
     enc.copyBufferToBuffer(this.bufs.rec[which]!, 0, rb, 0, 4 * (this.R.pairs + 2 * this.copied[which]!));
     this.readbackStats.bytes += 4 * (this.R.pairs + 2 * this.copied[which]!);
@@ -378,6 +360,21 @@ export class GpuEngine {
       collect: async (rb, t0, m) => { await this.collect(rb, t0, m, rec); this.step = t0 + m; },
       check: () => this.watch.check(),
     }).catch(async (e: unknown) => { throw await this.watch.explain(e); });
+  }
+
+  /** Puts `steps` steps into a host's encoder, in chunks into records buffer 0 (Simulation.encode checks the call); nothing read back. */
+  encode(encoder: GPUCommandEncoder, steps: number): void {
+    if (this.watch.error) throw this.watch.error;
+    for (let t0 = this.step; t0 < this.step + steps; t0 += this.k) this.watch.scoped(() => this.submit(t0, Math.min(this.k, this.step + steps - t0), 0, null, encoder));
+    this.step += steps;
+    // Settles the scopes now (an error stays in the watch for the next call): a host that never runs keeps none pending.
+    this.watch.check().catch(() => {});
+  }
+
+  /** The buffers with their layouts, as gpu_embedding.ts describes them to an embedder. */
+  get buffers(): GpuBuffers {
+    const b = this.bufs;
+    return describeBuffers({ device: this.gpu.device, plan: this.plan, L: this.L, R: this.R, state: b.state, acc: b.acc, spk: b.spk, rec: b.rec, last: this.last });
   }
 
   async readState(population: number, variable: number): Promise<Float64Array> {

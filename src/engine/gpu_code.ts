@@ -20,7 +20,7 @@ import { type ShaderLayout, bindGroup, declarationsWgsl, readOnly, storage, stru
 /** Whether any projection scatters spikes into the rings from the tables (else no propagate phase is needed; rows in synapse stores have their own). */
 export const scatters = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense && !pl.rows);
 /** Whether any phase reads the step's spike list (propagation from it, or from stored rows); dense gathers read masks. */
-const readsSpikeList = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense);
+export const readsSpikeList = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense);
 
 export const WG = 64;
 export { HEADER, type RecordLayout, STEPS_DONE };

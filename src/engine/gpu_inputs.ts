@@ -44,6 +44,7 @@ export function inputCode(plan: Plan, L: GpuLayout, p: PopulationPlan, into: (va
           `    ${target} += ${f(s.amplitude ?? 1)} * y;`, '  }');
         break;
       }
+      case 'external': out.push(`  if (${mask}true) { ${target} += state[${u(L.external[q]!)} + e]; }`); break;
       case 'poisson':
         out.push(`  if (${window(s)}) { let lambda = ${valueAt(q)} * ${f(plan.dt / 1000)};`,
           `    let n = poisson_count(lambda, philox_uniform01(philox4x32(vec4u(t, copy * ${u(plan.n)} + ${u(p.start)} + k, PURPOSE_POISSON, ${u(q)}), P.seed).x));`,

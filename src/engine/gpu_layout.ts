@@ -85,6 +85,8 @@ export interface GpuLayout {
   inputs: (number | null)[];
   /** Per waveform input: offset of its samples in `inputs`. */
   waves: (number | null)[];
+  /** Per external input: offset in `state` (f32) of the values the caller writes, [copy · size + neuron]; null for other kinds. */
+  external: (number | null)[];
   /** Words of each buffer (state: the variables, own currents, continuous currents and diffusion states). */
   words: { state: number; params: number; refr: number; acc: number; syn: number; inputs: number };
   stateData: Float32Array;
@@ -158,6 +160,8 @@ export function gpuLayout(plan: Plan): GpuLayout {
       stateData[dstate[k]! + 4 * (b * M + q) + 3] = pr.source.init[0]![b * pr.source.size + i]!;
     }
   });
+  // External inputs: the values the caller writes between steps, one per element of the target population.
+  const external = plan.inputs.map((inp) => (inp.spec.kind === 'external' ? take(B * inp.target.size) : null));
   const stateWords = words;
 
   words = 0;
@@ -302,7 +306,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
     if (inp.spec.kind === 'waveform') inputData.set(inp.spec.samples, waves[q]!);
   });
   return {
-    B, total: B * plan.n, popBase, state, params, refr, refrPeriod, slots, ring, projections, stores: 0, own, cont, masks, maskRing, inputs, waves,
+    B, total: B * plan.n, popBase, state, params, refr, refrPeriod, slots, ring, projections, stores: 0, own, cont, masks, maskRing, inputs, waves, external,
     words: { state: stateWords, params: paramData.length, refr: refrWords, acc: accWords, syn: synData.length, inputs: inputData.length },
     stateData, paramData, refrData, synData, inputData,
   };

@@ -9,8 +9,9 @@ import { type Plan, compileValidated } from '../compile/plan.js';
 import { NetworkSpecError, assertNetwork } from '../spec/validate.js';
 // The backends are loaded when a simulation first needs one, so a page that runs only on the GPU
 // (or only on the CPU) does not ship the other.
-import type { CopyFailure } from '../engine/cpu.js';
+import type { CopyFailure, CpuEngine } from '../engine/cpu.js';
 import type { GpuEngine, GpuEngineOptions, SpikeTap } from '../engine/gpu.js';
+import type { ExternalInputRange, GpuBuffers } from '../engine/gpu_embedding.js';
 import { MAX_STEP } from '../spec/values.js';
 import { MAX_PROBE_BYTES, Recorder, type Spikes } from './recorder.js';
 
@@ -53,6 +54,12 @@ interface Engine {
   destroy?(): void;
 }
 
+/** An external input's values: on the GPU a range of the state buffer (f32), on the CPU the array the steps read. */
+export type ExternalInput = ({ backend: 'gpu'; buffer: GPUBuffer } & ExternalInputRange | { backend: 'cpu'; values: Float64Array; count: number; copies: number; perCopy: number }) & {
+  /** Sets every value (copies × neurons of the target, [copy · size + neuron]); the next step adds them. */
+  write(values: ArrayLike<number>): void;
+};
+
 export interface RunOptions {
   /** ms; rounded to whole steps. */
   duration?: number;
@@ -73,12 +80,42 @@ export interface RunSummary {
 
 export class Simulation {
   private readonly guard = new RunGuard();
+  /** Runs in progress (encode() refuses to interleave with one), and the failure that ended a run. */
+  private running = 0;
+  private failure: unknown = null;
 
   private constructor(
     readonly plan: Plan, private readonly engine: Engine, private readonly recorder: Recorder, readonly backend: string,
     /** The engine again when it is the GPU backend (its own methods). */
     private readonly gpu: GpuEngine | null = null,
   ) {}
+
+  /**
+   * An external input (kind 'external', by its name or its index in `inputs`): its values, one per
+   * element [copy · size + neuron], are added to every later step's input until written again.
+   * On the GPU a range of the state buffer (write it with device.queue.writeBuffer, or write());
+   * on the CPU the array itself. Write between runs or encoded steps, not during a run.
+   */
+  externalInput(input: string | number): ExternalInput {
+    const inputs = this.plan.inputs, externals = inputs.filter((i) => i.spec.kind === 'external');
+    const inp = typeof input === 'number' ? inputs[input] : externals.find((i) => (i.spec as { name?: string }).name === input);
+    if (!inp || inp.spec.kind !== 'external') {
+      const known = externals.map((i) => { const n = (i.spec as { name?: string }).name; return n === undefined ? `inputs[${i.index}]` : `'${n}' (inputs[${i.index}])`; }).join(', ') || 'none';
+      throw new RangeError(`externalInput: no external input ${typeof input === 'number' ? `at inputs[${input}]` : `named '${input}'`}; the external inputs are ${known}`);
+    }
+    if (this.guard.destroyed) throw new Error('externalInput: this simulation was destroyed');
+    const copies = this.plan.copies, perCopy = inp.target.size, count = copies * perCopy;
+    const checked = (values: ArrayLike<number>) => {
+      if (values.length !== count) throw new RangeError(`externalInput(${JSON.stringify(input)}).write: ${count} values (${copies} copies × ${perCopy} neurons of ${inp.target.name}), got ${values.length}`);
+      return values;
+    };
+    if (this.gpu) {
+      const { state, device } = this.gpu.buffers, range = state.external.find((r) => r.input === inp.index)!, buffer = state.buffer, byteOffset = range.byteOffset;
+      return { ...range, backend: 'gpu', buffer, write: (values) => device.queue.writeBuffer(buffer, byteOffset, Float32Array.from(checked(values))) };
+    }
+    const values = (this.engine as CpuEngine).externalInput(inp.index);
+    return { backend: 'cpu', values, count, copies, perCopy, write: (v) => values.set(checked(v)) };
+  }
 
   /** Validates and compiles `network` (NetworkSpecError names the field), then builds the backend. */
   static async create(network: unknown, options: SimulationOptions = {}): Promise<Simulation> {
@@ -113,6 +150,7 @@ export class Simulation {
     if (probeBytes > MAX_PROBE_BYTES) {
       throw new NetworkSpecError([{ path: 'record.probes', message: `the probes would hold ${formatBytes(probeBytes)} of host memory after ${this.step + steps} steps, over ${formatBytes(MAX_PROBE_BYTES)}: probe fewer neurons, sample every k-th step (every), or run fewer steps` }]);
     }
+    this.running++;
     return this.guard.run(async () => {
       const t0 = performance.now(), before = this.recorder.totals.reduce((a, b) => a + b, 0);
       for (let done = 0; done < steps;) {
@@ -125,7 +163,33 @@ export class Simulation {
         if (done < steps) await new Promise((resolve) => setTimeout(resolve, 0));
       }
       return { ...this.summary(), wallSeconds: (performance.now() - t0) / 1000, spikes: this.recorder.totals.reduce((a, b) => a + b, 0) - before };
-    });
+    }).catch((e: unknown) => { if (!this.guard.destroyed) this.failure ??= e; throw e; }).finally(() => { this.running--; });
+  }
+
+  /**
+   * Puts `steps` steps into the host's `encoder` (docs/embedding.md): no submit, no readback. The
+   * state then is as after run() of those steps; their spikes, rates and traces are not recorded.
+   */
+  encode(encoder: GPUCommandEncoder, steps: number): void {
+    const gpu = this.embedded('encode');
+    if (this.running > 0) throw new Error('encode: a run() of this simulation is in progress; encode once it has resolved');
+    if (this.failure) throw this.failure;
+    if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`encode: steps must be a whole number ≥ 0, got ${steps}`);
+    if (this.step + steps > MAX_STEP) throw new RangeError(`encode: ${this.step} + ${steps} steps pass ${MAX_STEP}, the most a run may count (32-bit step counters)`);
+    const record = this.plan.network.record;
+    const series = [record?.rates ? 'record.rates' : '', record?.probes?.length ? 'record.probes' : '', record?.synapseProbes?.length ? 'record.synapseProbes' : ''].filter(Boolean);
+    if (series.length > 0) throw new Error(`encode: encoded steps are not recorded, and ${series.join(', ')} would lose those steps from their series; leave them out to encode, or use run()`);
+    gpu.encode(encoder, steps);
+  }
+
+  /** The GPU backend's buffers with their layouts, for reading without a copy (docs/embedding.md); throws on the CPU. */
+  gpuBuffers(): GpuBuffers { return this.embedded('gpuBuffers').buffers; }
+
+  /** The GPU engine for an embedding call, refused by name on the CPU or after destroy(). */
+  private embedded(call: string): GpuEngine {
+    if (!this.gpu) throw new Error(`${call}: only a GPU simulation has GPU buffers; this one runs on the ${this.backend} (backend: 'gpu')`);
+    if (this.guard.destroyed) throw new Error(`${call}: this simulation was destroyed`);
+    return this.gpu;
   }
 
   /** Every recorded spike (from step `fromStep` on), in step order. */

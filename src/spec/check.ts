@@ -197,6 +197,13 @@ export function checkNetwork(net: Network, report: Report): void {
     checkProjection(pr, `projections[${k}]`, pops, report);
   });
   (net.inputs ?? []).forEach((inp, k) => checkInput(inp, `inputs[${k}]`, pops, report));
+  // External inputs are found by name (sim.externalInput): one name, one input.
+  const inputNames = new Set<string>();
+  (net.inputs ?? []).forEach((inp, k) => {
+    if (inp.kind !== 'external' || inp.name === undefined) return;
+    if (inputNames.has(inp.name)) report(`inputs[${k}].name`, `'${inp.name}' names two external inputs`);
+    inputNames.add(inp.name);
+  });
   const rec = net.record;
   if (Array.isArray(rec?.spikes)) rec.spikes.forEach((n, k) => { if (!pops.has(n)) report(`record.spikes[${k}]`, `no population '${n}'`); });
   rec?.probes?.forEach((pr, k) => {

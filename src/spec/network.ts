@@ -82,7 +82,11 @@ export const InputSchema = v.variant('kind', [
     kind: v.literal('poisson'), ...inputTarget,
     rate: about(inputValue, 'Hz per neuron'), weight: about(f32, 'added to the variable at each event'), ...window,
   }),
-], 'must have a kind: constant, pulses, train, waveform, noise or poisson');
+  v.strictObject({
+    kind: v.literal('external'), ...inputTarget,
+    name: v.optional(about(name, 'how sim.externalInput(name) finds it')),
+  }),
+], 'must have a kind: constant, pulses, train, waveform, noise, poisson or external');
 
 export const ProbeSchema = v.strictObject({
   population: name,
@@ -128,12 +132,40 @@ export const NetworkSchema = v.strictObject({
   batch: v.optional(BatchSchema),
 });
 
+/**
+ * A network description (docs/network.md): plain JSON-serialisable data, validated by `validateNetwork`; its JSON Schema is docs/network.schema.json.
+ * @useDeclaredType
+ */
 export type Network = v.InferOutput<typeof NetworkSchema>;
+/**
+ * A population of one model (docs/network.md#populations).
+ * @useDeclaredType
+ */
 export type Population = v.InferOutput<typeof PopulationSchema>;
+/**
+ * Synapses from one population to another (docs/network.md#projections).
+ * @useDeclaredType
+ */
 export type Projection = v.InferOutput<typeof ProjectionSchema>;
+/**
+ * A projection's connectivity rule (docs/network.md#projections).
+ * @useDeclaredType
+ */
 export type Connectivity = v.InferOutput<typeof ConnectivitySchema>;
+/**
+ * What a spike does to its target (docs/network.md#projections).
+ * @useDeclaredType
+ */
 export type Synapse = v.InferOutput<typeof SynapseSchema>;
+/**
+ * An input into a population (docs/network.md#inputs).
+ * @useDeclaredType
+ */
 export type Input = v.InferOutput<typeof InputSchema>;
+/**
+ * A recorded state variable of chosen neurons (docs/network.md#recording-and-batches).
+ * @useDeclaredType
+ */
 export type Probe = v.InferOutput<typeof ProbeSchema>;
 export type SynapseProbe = v.InferOutput<typeof SynapseProbeSchema>;
 
