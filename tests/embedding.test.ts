@@ -151,14 +151,39 @@ describe('encode(encoder, steps): steps in the host’s own submit', () => {
     enc.finish();
   });
 
-  test('destroy() after encoding frees the simulation’s buffers and leaves the host’s device working', async () => {
+  test('one host encoder takes at most 1024 chunks before its submit: a call past that is refused before it encodes any', async () => {
+    const { device } = await testGpu();
+    const sim = await gpuSim(twoPopulations(), { stepsPerSubmit: 1 });
+    const enc = device.createCommandEncoder();
+    expect(() => sim.encode(enc, 1025)).toThrow(/at most 1024 chunks .*this one has 0, and 1025 more/);
+    expect(sim.step).toBe(0);
+    sim.encode(enc, 1000);
+    expect(() => sim.encode(enc, 30)).toThrow(/this one has 1000, and 30 more/);
+    expect(sim.step).toBe(1000);
+    device.queue.submit([enc.finish()]);
+    const next = device.createCommandEncoder();
+    sim.encode(next, 30);  // a new encoder starts afresh
+    device.queue.submit([next.finish()]);
+    expect(sim.step).toBe(1030);
+  });
+
+  test('destroy() after encoding frees the simulation’s buffers, the encode uniforms included, and leaves the host’s device working', async () => {
     const { device } = await testGpu();
     const sim = await gpuSim(twoPopulations());
+    const made: GPUBuffer[] = [];
+    const create = device.createBuffer.bind(device);
+    device.createBuffer = (d: GPUBufferDescriptor) => { const b = create(d); made.push(b); return b; };
     const enc = device.createCommandEncoder();
-    sim.encode(enc, 5);
+    try { sim.encode(enc, 5); } finally { device.createBuffer = create; }
+    const slots = made.find((b) => b.label === 'spikegpu encode uniforms');
+    expect(slots).toBeDefined();
+    const destroyed: GPUBuffer[] = [];
+    const destroy = slots!.destroy.bind(slots);
+    slots!.destroy = () => { destroyed.push(slots!); destroy(); };
     device.queue.submit([enc.finish()]);
     await device.queue.onSubmittedWorkDone();
     sim.destroy();
+    expect(destroyed).toEqual([slots]);
     device.pushErrorScope('validation');
     const buf = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     device.queue.submit([device.createCommandEncoder().finish()]);

@@ -99,6 +99,22 @@ describe("kind 'external': written between steps, added to the next steps", () =
     expect(sim.spikes().step.length).toBeGreaterThan(0);
   });
 
+  test.each(['cpu', 'gpu'] as const)('%s: write() refuses non-finite values, a write during a run and after destroy(), keeping its errors out of the host’s device', async (backend) => {
+    const { device } = await testGpu();
+    const sim = await make(backend);
+    const input = sim.externalInput('drive');
+    const values = new Array(input.count).fill(1);
+    expect(() => input.write(values.map((v, k) => (k === 3 ? NaN : v)))).toThrow(/write: values\[3\] is NaN; inputs must be finite/);
+    const running = sim.run({ steps: 20 });
+    expect(() => input.write(values)).toThrow(/write: a run\(\) of this simulation is in progress/);
+    await running;
+    input.write(values);
+    sim.destroy();
+    device.pushErrorScope('validation');
+    expect(() => input.write(values)).toThrow(/write: this simulation was destroyed/);
+    expect(await device.popErrorScope()).toBeNull();
+  });
+
   test('bad names, indices, lengths and duplicate names are refused by name', async () => {
     const sim = await make('gpu');
     expect(() => sim.externalInput('nope')).toThrow(/externalInput: no external input named 'nope'; the external inputs are 'drive' \(inputs\[0\]\), 'kick' \(inputs\[2\]\)/);

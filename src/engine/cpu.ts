@@ -376,10 +376,10 @@ export class CpuEngine {
     return this.plan.projections.map((pr) => built.find((c) => c.projection === pr)!.synapses);
   }
 
-  /** A copy of one state variable of one population, [copy · size + neuron]. */
   /** The values of external input `index` the caller writes, [copy · size + neuron]; added to each later step. */
   externalInput(index: number): Float64Array { return this.inputs.external[index]!; }
 
+  /** A copy of one state variable of one population, [copy · size + neuron]. */
   readState(population: number, variable: number): Float64Array {
     return this.S[population]![variable]!.slice();
   }

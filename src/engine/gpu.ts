@@ -365,10 +365,16 @@ export class GpuEngine {
   /** Puts `steps` steps into a host's encoder, in chunks into records buffer 0 (Simulation.encode checks the call); nothing read back. */
   encode(encoder: GPUCommandEncoder, steps: number): void {
     if (this.watch.error) throw this.watch.error;
+    (this.slots ??= ParamSlots.make(this.gpu.device, this.bufs.all, this.bufs.allocated)).reserve(encoder, Math.ceil(steps / this.k));
     for (let t0 = this.step; t0 < this.step + steps; t0 += this.k) this.watch.scoped(() => this.submit(t0, Math.min(this.k, this.step + steps - t0), 0, null, encoder));
     this.step += steps;
     // Settles the scopes now (an error stays in the watch for the next call): a host that never runs keeps none pending.
     this.watch.check().catch(() => {});
+  }
+
+  /** Writes an external input's values into the state buffer, inside the simulation's error scopes (its errors stay its own). */
+  writeState(byteOffset: number, values: Float32Array<ArrayBuffer>): void {
+    this.watch.scoped(() => this.gpu.device.queue.writeBuffer(this.bufs.state, byteOffset, values));
   }
 
   /** The buffers with their layouts, as gpu_embedding.ts describes them to an embedder. */

@@ -87,6 +87,8 @@ export const ENCODES_PER_SUBMIT = 1024;
 /** Each encoded chunk's uniforms in a slot of their own, copied into the engine's uniforms inside the host's encoder. */
 export class ParamSlots {
   private next = 0;
+  /** Chunks put into each host encoder so far: past ENCODES_PER_SUBMIT a later one would take an earlier one's slot. */
+  private readonly perEncoder = new WeakMap<GPUCommandEncoder, number>();
   private constructor(private readonly device: GPUDevice, private readonly buffer: GPUBuffer) {}
   /** Made at the first encode() (32 KiB, counted as uniforms); kept in `all` so the engine's destroy() frees it. */
   static make(device: GPUDevice, all: GPUBuffer[], allocated: Record<BufferKind, number>): ParamSlots {
@@ -94,6 +96,14 @@ export class ParamSlots {
     all.push(buffer);
     allocated.uniforms += buffer.size;
     return new ParamSlots(device, buffer);
+  }
+  /** Counts `chunks` more into `encoder`, refusing (before any is encoded) what would reuse a slot before the host submits. */
+  reserve(encoder: GPUCommandEncoder, chunks: number): void {
+    const used = this.perEncoder.get(encoder) ?? 0;
+    if (used + chunks > ENCODES_PER_SUBMIT) {
+      throw new RangeError(`encode: one host encoder holds at most ${ENCODES_PER_SUBMIT} chunks of steps before its submit (this one has ${used}, and ${chunks} more were asked: steps ÷ stepsPerSubmit, rounded up); submit it and encode the rest into a new one`);
+    }
+    this.perEncoder.set(encoder, used + chunks);
   }
   copy(encoder: GPUCommandEncoder, params: ArrayBuffer, into: GPUBuffer): void {
     const at = (this.next++ % ENCODES_PER_SUBMIT) * UNIFORM_BYTES;

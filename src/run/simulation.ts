@@ -105,13 +105,18 @@ export class Simulation {
     }
     if (this.guard.destroyed) throw new Error('externalInput: this simulation was destroyed');
     const copies = this.plan.copies, perCopy = inp.target.size, count = copies * perCopy;
+    const what = `externalInput(${JSON.stringify(input)}).write`;
     const checked = (values: ArrayLike<number>) => {
-      if (values.length !== count) throw new RangeError(`externalInput(${JSON.stringify(input)}).write: ${count} values (${copies} copies × ${perCopy} neurons of ${inp.target.name}), got ${values.length}`);
+      if (this.guard.destroyed) throw new Error(`${what}: this simulation was destroyed`);
+      // Both backends read the values mid-run at different moments (per slice, per submitted chunk): only between runs is it the same.
+      if (this.running > 0) throw new Error(`${what}: a run() of this simulation is in progress; write between runs (or between encoded submits)`);
+      if (values.length !== count) throw new RangeError(`${what}: ${count} values (${copies} copies × ${perCopy} neurons of ${inp.target.name}), got ${values.length}`);
+      for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k])) throw new RangeError(`${what}: values[${k}] is ${values[k]}; inputs must be finite`);
       return values;
     };
     if (this.gpu) {
-      const { state, device } = this.gpu.buffers, range = state.external.find((r) => r.input === inp.index)!, buffer = state.buffer, byteOffset = range.byteOffset;
-      return { ...range, backend: 'gpu', buffer, write: (values) => device.queue.writeBuffer(buffer, byteOffset, Float32Array.from(checked(values))) };
+      const gpu = this.gpu, range = gpu.buffers.state.external.find((r) => r.input === inp.index)!;
+      return { ...range, backend: 'gpu', buffer: gpu.buffers.state.buffer, write: (values) => gpu.writeState(range.byteOffset, Float32Array.from(checked(values))) };
     }
     const values = (this.engine as CpuEngine).externalInput(inp.index);
     return { backend: 'cpu', values, count, copies, perCopy, write: (v) => values.set(checked(v)) };
