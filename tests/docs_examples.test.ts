@@ -3,7 +3,8 @@
 // entry; `?raw` WGSL and `.wat` modules loaded as vite loads them), run in order in one empty
 // folder per page (the page's first ```json block saved there as network.json), and what it
 // prints must be the ```text block under it, line for line (… stands for any text). The ```ts
-// blocks of docs/browser.md are type-checked only (they need a DOM), as are all the others, with
+// blocks of docs/browser.md and docs/embedding.md are type-checked only (they need a DOM or an app's
+// device), as are all the others, with
 // the repository's tsconfig.json (`spikegpu` mapped to src/index.ts). Relative links in these
 // pages must name files and headings that exist.
 import { execFile } from 'node:child_process';
@@ -18,7 +19,7 @@ const ROOT = join(__dirname, '..');
 /** Where the extracted examples and their bundles are written (ignored with node_modules). */
 const WORK = join(ROOT, 'node_modules', '.cache', 'spikegpu-docs-examples');
 const RUN = ['node.md', 'models-declaring.md'];
-const TYPE_CHECK_ONLY = ['browser.md'];
+const TYPE_CHECK_ONLY = ['browser.md', 'embedding.md'];
 
 interface Block { language: string; code: string; line: number; end: number }
 interface Example { page: string; line: number; code: string; shown: string[] | null }
