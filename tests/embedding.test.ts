@@ -151,6 +151,23 @@ describe('encode(encoder, steps): steps in the host’s own submit', () => {
     enc.finish();
   });
 
+  test('a run() that reaches the GPU before the host submitted its encoded steps is reported, not silent', async () => {
+    const { device } = await testGpu();
+    const sim = await gpuSim(twoPopulations());
+    await sim.run({ steps: 10 });
+    const enc = device.createCommandEncoder();
+    sim.encode(enc, 5);  // steps 10..15, not submitted yet
+    await expect(sim.run({ steps: 5 })).rejects.toThrow(/steps 15\.\.20 ran on the GPU right after steps 0\.\.10, not after step 15: .*submit the encoder first/);
+    device.queue.submit([enc.finish()]);
+    // In order, it runs on: encode, submit, run.
+    const ok = await gpuSim(twoPopulations());
+    const next = device.createCommandEncoder();
+    ok.encode(next, 5);
+    device.queue.submit([next.finish()]);
+    await ok.run({ steps: 5 });
+    expect(ok.step).toBe(10);
+  });
+
   test('one host encoder takes at most 1024 chunks before its submit: a call past that is refused before it encodes any', async () => {
     const { device } = await testGpu();
     const sim = await gpuSim(twoPopulations(), { stepsPerSubmit: 1 });

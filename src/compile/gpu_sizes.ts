@@ -12,9 +12,14 @@ export const DEFAULT_STEPS_PER_SUBMIT = 250;
 export const STEP_ALIGN = 256;
 /** Bytes of the engine's uniform parameters (seed, first step, steps, steps per dispatch). */
 export const UNIFORM_BYTES = 32;
-/** Words of the records header: spike pairs, bad count, bad step, bad element, steps done; then spikes per population. */
-export const HEADER = 5;
+/**
+ * Words of the records header: spike pairs, bad count, bad step, bad element, steps done, the
+ * engine's cursor as the chunk began (CURSOR: the first step and the step count of the chunk the
+ * GPU ran before it); then spikes per population.
+ */
+export const HEADER = 7;
 export const STEPS_DONE = 4;
+export const CURSOR = 5;
 
 /** Bytes of a buffer of `words` u32: every buffer is made at least 16 bytes long (src/gpu/chunks.ts allocateScoped). */
 export const bufferBytes = (words: number) => 4 * Math.max(words, 4);
@@ -104,8 +109,8 @@ export function engineBuffers(w: EngineWords, copies: number, elements: number, 
   return {
     state: bufferBytes(w.state),
     tables: bufferBytes(w.params + w.syn + w.inputs),
-    // After the refractory counters: each copy's frozen flag and its first bad element.
-    refractory: bufferBytes(w.refr + 2 * copies),
+    // After the refractory counters: each copy's frozen flag and its first bad element, then the cursor (2 words).
+    refractory: bufferBytes(w.refr + 2 * copies + 2),
     arrivals: bufferBytes(w.acc),
     // Two lists of this step's spiking elements, with their counts (by step parity).
     spikes: bufferBytes(2 + 2 * elements),

@@ -18,13 +18,13 @@ import { CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, PHILOX_WGSL } from '../gpu/sha
 import { seedKey } from '../rng/philox.js';
 import type { ProbeSpec, Recorder } from '../run/recorder.js';
 import type { CopyFailure } from './cpu.js';
-import { ENGINE_BINDINGS, ENGINE_PARAMS, ENGINE_STEP, HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, scatters } from './gpu_code.js';
+import { CURSOR, ENGINE_BINDINGS, ENGINE_PARAMS, ENGINE_STEP, HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, scatters } from './gpu_code.js';
 import { releaseItems, synapseCurrentSlots } from './gpu_synapses.js';
 import { type GpuLayout, gpuLayout, releaseHostData, trafficOf } from './gpu_layout.js';
 import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores.js';
 
 import type { GpuEngineOptions, SpikeTap } from './gpu_options.js';
-import { type EngineBuffers, type GpuBuffers, ParamSlots, describeBuffers } from './gpu_embedding.js';
+import { type EngineBuffers, type GpuBuffers, ParamSlots, describeBuffers, outOfOrderError } from './gpu_embedding.js';
 export type { GpuEngineOptions, SpikeTap, SpikeTapChunk } from './gpu_options.js';
 
 /** Largest network (copies × neurons) 'auto' runs in one workgroup: a guess from the dispatch costs in docs/platform.md, not yet measured on hardware. */
@@ -181,7 +181,7 @@ export class GpuEngine {
     const S = GPUBufferUsage.STORAGE, SRC = GPUBufferUsage.COPY_SRC, DST = GPUBufferUsage.COPY_DST;
     // Sized by the rules the estimate uses (src/compile/gpu_sizes.ts), not again here.
     const sizes = engineBuffers({ ...L.words, state: stateWords, records: R.words }, L.B, L.total, k);
-    const params = made('uniforms', 'engine params', uniformBytes(ENGINE_PARAMS), GPUBufferUsage.UNIFORM | DST);
+    const params = made('uniforms', 'engine params', uniformBytes(ENGINE_PARAMS), GPUBufferUsage.UNIFORM | DST | SRC);
     const state = new Float32Array(stateWords);
     state.set(L.stateData);
     // Writable by copies: an embedder writes the external inputs' values into it (docs/embedding.md).
@@ -191,10 +191,10 @@ export class GpuEngine {
     tab.set(L.synData, L.words.params);
     tab.set(new Uint32Array(L.inputData.buffer), L.words.params + L.words.syn);
     const tabBuf = made('tables', 'engine tables', sizes.tables, S, tab);
-    const refr = new Uint32Array(L.words.refr + 2 * L.B);
+    const refr = new Uint32Array(L.words.refr + 2 * L.B + 2);  // the last two: the cursor (steps 0 + 0 ran)
     refr.set(L.refrData);
-    refr.fill(0xffffffff, L.words.refr + L.B);  // no bad element yet (atomicMin keeps the first)
-    const refrBuf = made('refractory', 'engine refractory and frozen copies', sizes.refractory, S | SRC, refr);
+    refr.fill(0xffffffff, L.words.refr + L.B, L.words.refr + 2 * L.B);  // no bad element yet (atomicMin keeps the first)
+    const refrBuf = made('refractory', 'engine refractory and frozen copies', sizes.refractory, S | SRC | DST, refr);
     const acc = made('arrivals', 'engine arrival rings', sizes.arrivals, S);
     const spk = made('spikes', 'engine spike lists', sizes.spikes, S);
     const rec = [0, 1].map((q) => made('records', `engine records ${q}`, sizes.records, S | SRC | DST));
@@ -242,12 +242,15 @@ export class GpuEngine {
     const { device } = this.gpu;
     const fused = this.pipes.fused, params = packStruct(ENGINE_PARAMS, { seed: this.key, first: t0, steps: m, per_dispatch: fused?.steps ?? 1 });
     // Encoded chunks copy their uniforms from slots of their own: several may wait for one host submit.
-    if (host) (this.slots ??= ParamSlots.make(device, this.bufs.all, this.bufs.allocated)).copy(host, params, this.bufs.params);
+    if (host) this.slots!.copy(host, params, this.bufs.params);  // made by encode()
     else device.queue.writeBuffer(this.bufs.params, 0, params);
     const enc = host ?? device.createCommandEncoder({ label: `spikegpu engine steps ${t0}..${t0 + m}` });
     this.last = { records: which, firstStep: t0, steps: m };
     // The pairs are read only up to their count: everything before them alone needs clearing.
     enc.clearBuffer(this.bufs.rec[which]!, 0, 4 * this.R.pairs);
+    // The cursor (the chunk the GPU ran last) into the header, this chunk's (first, steps) into it after: readMapped checks the order.
+    const cursor = 4 * (this.L.words.refr + 2 * this.L.B);
+    enc.copyBufferToBuffer(this.bufs.refr, cursor, this.bufs.rec[which]!, 4 * CURSOR, 8);
     const pass = enc.beginComputePass();
     pass.setBindGroup(0, this.groups.main[which]!);
     if (fused) {
@@ -268,6 +271,7 @@ export class GpuEngine {
       if (this.pipes.sample) this.dispatch(pass, this.pipes.sample, this.probeWidth);
     }
     pass.end();
+    enc.copyBufferToBuffer(this.bufs.params, ENGINE_PARAMS.fields.first!.offset, this.bufs.refr, cursor, 8);
     const { R, plan } = this;
     for (const tap of this.taps) tap.encode(enc, { buffer: this.bufs.rec[which]!, countWord: 0, pairsWord: R.pairs, capacity: R.capacity, firstStep: t0, steps: m, neurons: plan.n, copies: plan.copies });
     if (!rb) return;
@@ -321,6 +325,7 @@ export class GpuEngine {
       const at = this.locate(~words[3]! >>> 0);
       throw new NonFiniteStateError(plan.populations[at.population]!.start + at.neuron, ~words[2]! >>> 0, plan.dt, plan.copies > 1 ? at.copy : undefined);
     }
+    if (words[CURSOR]! + words[CURSOR + 1]! !== t0) throw outOfOrderError(t0, m, words[CURSOR]!, words[CURSOR + 1]!);
     if (this.pipes.fused && words[STEPS_DONE]! !== m) {
       throw cutShortError(words[STEPS_DONE]!, m, t0, m, 'Lower stepsPerDispatch, or launch per step.');
     }
@@ -373,9 +378,7 @@ export class GpuEngine {
   }
 
   /** Writes an external input's values into the state buffer, inside the simulation's error scopes (its errors stay its own). */
-  writeState(byteOffset: number, values: Float32Array<ArrayBuffer>): void {
-    this.watch.scoped(() => this.gpu.device.queue.writeBuffer(this.bufs.state, byteOffset, values));
-  }
+  writeState(byteOffset: number, values: Float32Array<ArrayBuffer>): void { this.watch.scoped(() => this.gpu.device.queue.writeBuffer(this.bufs.state, byteOffset, values)); }
 
   /** The buffers with their layouts, as gpu_embedding.ts describes them to an embedder. */
   get buffers(): GpuBuffers {

@@ -6,7 +6,7 @@
 import { REFRACTORY_LEFT, SPIKED } from '../equations/compile.js';
 import { local, wgslStatements } from '../equations/emit.js';
 import type { Plan, PopulationPlan } from '../compile/plan.js';
-import { HEADER, type RecordLayout, STEPS_DONE, recordLayout as sharedRecordLayout } from '../compile/gpu_sizes.js';
+import { CURSOR, HEADER, type RecordLayout, STEPS_DONE, recordLayout as sharedRecordLayout } from '../compile/gpu_sizes.js';
 import { foldedStep, populationResolver } from './population_step.js';
 import type { GpuLayout } from './gpu_layout.js';
 import { inputCode } from './gpu_inputs.js';
@@ -23,7 +23,7 @@ export const scatters = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 
 export const readsSpikeList = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense);
 
 export const WG = 64;
-export { HEADER, type RecordLayout, STEPS_DONE };
+export { CURSOR, HEADER, type RecordLayout, STEPS_DONE };
 
 /** The uniforms of a chunk, written at each submit. */
 export const ENGINE_PARAMS = struct('Params', { seed: 'vec2u', first: 'u32', steps: 'u32', per_dispatch: 'u32' });

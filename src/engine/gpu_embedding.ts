@@ -111,3 +111,8 @@ export class ParamSlots {
     encoder.copyBufferToBuffer(this.buffer, at, into, 0, params.byteLength);
   }
 }
+
+/** A chunk that did not run right after the one before: a run() submitted before the host submitted its encoded steps. */
+export function outOfOrderError(t0: number, m: number, lastFirst: number, lastSteps: number): Error {
+  return new Error(`steps ${t0}..${t0 + m} ran on the GPU right after steps ${lastFirst}..${lastFirst + lastSteps}, not after step ${t0}: steps put into a host's encoder (encode) were submitted after this run() began; submit the encoder first (docs/embedding.md)`);
+}
