@@ -98,6 +98,7 @@ export function engineWgsl(
   plan: Plan, L: GpuLayout, R: RecordLayout, probes: readonly { population: number; variable: number; neurons: Uint32Array; every: number; projection?: number }[],
   inputSlot: number | null, kept: ReadonlyMap<string, number> = new Map(),
 ): string {
+  const gathers = denseGathers(plan, L);
   const popBranch = (fn: string) => plan.populations.map((p, q) =>
     `${q === 0 ? '' : ' else '}if (g < ${u(L.popBase[q]! + L.B * p.size)}) { ${fn}_${q}(g - ${u(L.popBase[q]!)}, g, t, tc); }`).join('');
   const sampleBlock = (q: number, width: number, size: number, every: number, value: string) => [
@@ -128,7 +129,7 @@ export function engineWgsl(
     return sampleBlock(q, width, p.size, pr.every, value);
   });
   const probeNeurons = probes.map((pr, q) => `fn probe_neuron_${q}(j: u32) -> u32 {\n  switch j {\n${Array.from(pr.neurons, (k, j) => `    case ${u(j)}: { return ${u(k)}; }`).join('\n')}\n    default: { return 0u; }\n  }\n}`);
-  return `
+  const code = `
 ${declarationsWgsl(ENGINE_LAYOUT)}
 
 fn tabf(k: u32) -> f32 { return bitcast<f32>(tab[k]); }
@@ -157,7 +158,7 @@ fn spiked(g: u32, copy: u32, pop: u32, t: u32, tc: u32, record: bool) {
 }
 
 ${plan.populations.map((p) => neuronFunction(plan, L, p, inputSlot)).join('\n\n')}
-${denseGathers(plan, L).join('\n')}
+${gathers.map((g) => g.gather).join('\n')}
 ${probeNeurons.join('\n')}
 
 fn flat(id: vec3u, n: vec3u) -> u32 { return id.x + id.y * n.x * ${u(WG)}; }
@@ -243,4 +244,6 @@ ${probes.length ? `    for (var j = l; j < ${u(Math.max(...probes.map((p) => L.B
   }
 }
 `;
+  // The direct sums only where a phase after the neurons calls them (probes of I, voltages at a step's start).
+  return [code, ...gathers.filter((g) => code.includes(`dense_direct_${g.slot}(`)).map((g) => g.direct)].join('\n');
 }

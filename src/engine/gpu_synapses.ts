@@ -148,12 +148,15 @@ ${reads.map((r) => {
 }`;
 }
 
-/** Per slot fed by dense projections: the sum over this step's arrivals, gathered in ascending source order. */
-export function denseGathers(plan: Plan, L: GpuLayout): string[] {
+/**
+ * Per slot fed by dense projections: the sum over this step's arrivals, gathered in ascending
+ * source order (`gather`), and the same from the masks directly (`direct`, for phases after the neurons).
+ */
+export function denseGathers(plan: Plan, L: GpuLayout): { slot: number; gather: string; direct: string }[] {
   const T = tableBases(L), reads = maskReads(L);
-  return L.slots.map((s, q) => {
+  return L.slots.flatMap((s, q) => {
     const dense = L.projections.filter((pl) => pl.dense && pl.slot === q);
-    if (dense.length === 0) return '';
+    if (dense.length === 0) return [];
     // From workgroup memory where the step's masks were copied there, else straight from the masks.
     const body = (preloaded: boolean) => dense.map((pl) => {
       const src = pl.plan.source, m = L.masks[src.index]!, d = pl.dense!;
@@ -170,9 +173,12 @@ export function denseGathers(plan: Plan, L: GpuLayout): string[] {
         '      }', '    } }',
       ].join('\n');
     }).join('\n');
-    return `fn dense_${q}(t: u32, copy: u32, k: u32) -> f32 {\n  var sum = 0.0;\n${body(true)}\n  return sum;\n}\n` +
-      `// The same sum for the sample phase, which reads the masks after the neurons wrote this step's.\nfn dense_direct_${q}(t: u32, copy: u32, k: u32) -> f32 {\n  var sum = 0.0;\n${body(false)}\n  return sum;\n}`;
-  }).filter((x) => x);
+    return [{
+      slot: q,
+      gather: `fn dense_${q}(t: u32, copy: u32, k: u32) -> f32 {\n  var sum = 0.0;\n${body(true)}\n  return sum;\n}`,
+      direct: `// The same sum for the sample phase, which reads the masks after the neurons wrote this step's.\nfn dense_direct_${q}(t: u32, copy: u32, k: u32) -> f32 {\n  var sum = 0.0;\n${body(false)}\n  return sum;\n}`,
+    }];
+  });
 }
 
 /** Spike masks: set the bit of a spiking element (the dense gathers of later steps read it). */
