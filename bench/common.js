@@ -1,4 +1,9 @@
-// What every benchmark script shares: its command-line options and the median of repeated runs.
+// What every benchmark script shares: its command-line options, the median of repeated runs, and
+// the Python reference programs (one interpreter for all: Debian's, where python3-numpy and
+// python3-brian live; PYTHON names another).
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The value after `--name` on the command line, or `fallback`. */
 export const arg = (name, fallback) => {
@@ -18,3 +23,15 @@ export const hhBatch = (size) => ({
 });
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs bench/`script` with `args` under PYTHON (default /usr/bin/python3); its last line's JSON, or null (said on stderr) when it cannot run. */
+export function python(script, args) {
+  const interpreter = process.env.PYTHON ?? '/usr/bin/python3';
+  try {
+    const out = execFileSync(interpreter, [join(dirname(fileURLToPath(import.meta.url)), script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return JSON.parse(out.trim().split('\n').pop());
+  } catch (e) {
+    console.error(`(${script} did not run under ${interpreter}: ${e.message.split('\n')[0]})`);
+    return null;
+  }
+}

@@ -4,14 +4,10 @@
 //   COBAHH 4000 (p = 0.02), 1 s: ours (f64) against Brian2 2.5.1's cpp_standalone, 1 thread (bench/cobahh_brian2.py).
 // Run after `npm run build`:  node bench/cpu-baseline.js [--repeats N] [--cobahh-ms 1000]
 // Needs python3 with numpy, and for Brian2: apt-get install python3-brian g++ (rows are skipped without them).
-import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { arg, median } from './common.js';
+import { arg, median, python } from './common.js';
 import { cobahh, createSimulation, seedNetwork } from '../dist/node.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const repeats = Number(arg('repeats', 3));
 const cobahhMs = Number(arg('cobahh-ms', 1000));
 
@@ -28,16 +24,6 @@ async function ours(net, steps, threads = 1) {
     sim.destroy();
   }
   return { seconds: median(walls), spikes };
-}
-
-function python(script, args) {
-  try {
-    const out = execFileSync('/usr/bin/python3', [join(here, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return JSON.parse(out.trim().split('\n').pop());
-  } catch (e) {
-    console.error(`(${script} did not run: ${e.message.split('\n')[0]})`);
-    return null;
-  }
 }
 
 const cores = availableParallelism();

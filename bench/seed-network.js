@@ -1,14 +1,10 @@
 // Benchmark: the seed network (1000 Izhikevich neurons, dense S, noise) for 1000 ms on the GPU
 // (both launch shapes), the CPU reference (f64, f32) and the seed's numpy program, in one run.
 // Run after `npm run build`:  node bench/seed-network.js [--repeats N] [--json FILE]
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { arg, median } from './common.js';
+import { arg, median, python } from './common.js';
 import { createSimulation, seedNetwork } from '../dist/node.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const repeats = Number(arg('repeats', 5));
 const STEPS = 1000;
 
@@ -35,13 +31,8 @@ add('gpu one-workgroup', await time({ backend: 'gpu', launch: 'one-workgroup', s
 add('gpu per-step', await time({ backend: 'gpu', launch: 'per-step', stepsPerSubmit: 250 }));
 add('cpu f64', await time({ backend: 'cpu' }));
 add('cpu f32', await time({ backend: 'cpu', precision: 'f32' }));
-try {
-  const out = execFileSync('python3', [join(here, 'seed_numpy.py'), String(Math.max(3, Math.min(repeats, 5)))], { encoding: 'utf8' });
-  const np = JSON.parse(out.trim().split('\n').pop());
-  add(`seed numpy ${np.numpy}`, { wallSeconds: np.wallSeconds, minSeconds: np.wallSeconds, adapter: 'python3 + numpy', spikes: np.spikes });
-} catch (e) {
-  console.error(`(the seed's numpy program did not run: ${e.message.split('\n')[0]})`);
-}
+const np = python('seed_numpy.py', [String(Math.max(3, Math.min(repeats, 5)))]);
+if (np) add(`seed numpy ${np.numpy}`, { wallSeconds: np.wallSeconds, minSeconds: np.wallSeconds, adapter: 'python3 + numpy', spikes: np.spikes });
 
 const cpu = rows.find((r) => r.name === 'cpu f64').wallSeconds;
 const numpy = rows.find((r) => r.name.startsWith('seed numpy'))?.wallSeconds;
