@@ -115,6 +115,23 @@ describe("kind 'external': written between steps, added to the next steps", () =
     expect(await device.popErrorScope()).toBeNull();
   });
 
+  test('a state turned non-finite in encoded steps is reported by the next run(), naming the neuron and the encoded step', async () => {
+    const { device } = await testGpu();
+    // No threshold, so no reset rescues it: v grows by dt · I each step and passes f32's largest value.
+    const sim = await Simulation.create({
+      dt: 1, seed: 1,
+      populations: [{ name: 'cells', size: 4, model: { name: 'leaky', summary: 'a leaky membrane', state: { v: { init: 0 } }, parameters: { tau: { default: 5 } }, equations: 'dv/dt = -v / tau + I' } }],
+      inputs: [{ kind: 'external', name: 'drive', target: 'cells' }],
+    }, { backend: 'gpu', device });
+    made.push(sim);
+    sim.externalInput('drive').write([0, 0, 3e38, 0]);
+    const enc = device.createCommandEncoder();
+    sim.encode(enc, 3);
+    device.queue.submit([enc.finish()]);
+    sim.externalInput('drive').write([0, 0, 0, 0]);
+    await expect(sim.run({ steps: 2 })).rejects.toThrow(/non-finite state \(NaN or ±Inf\) in neuron 2 at step [0-2] /);
+  });
+
   test('bad names, indices, lengths and duplicate names are refused by name', async () => {
     const sim = await make('gpu');
     expect(() => sim.externalInput('nope')).toThrow(/externalInput: no external input named 'nope'; the external inputs are 'drive' \(inputs\[0\]\), 'kick' \(inputs\[2\]\)/);

@@ -24,7 +24,7 @@ import { type GpuLayout, gpuLayout, releaseHostData, trafficOf } from './gpu_lay
 import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores.js';
 
 import type { GpuEngineOptions, SpikeTap } from './gpu_options.js';
-import { type EngineBuffers, type GpuBuffers, ParamSlots, describeBuffers, outOfOrderError } from './gpu_embedding.js';
+import { type EngineBuffers, type GpuBuffers, ParamSlots, clearRecords, describeBuffers, outOfOrderError } from './gpu_embedding.js';
 export type { GpuEngineOptions, SpikeTap, SpikeTapChunk } from './gpu_options.js';
 
 /** Largest network (copies × neurons) 'auto' runs in one workgroup: a guess from the dispatch costs in docs/platform.md, not yet measured on hardware. */
@@ -59,6 +59,8 @@ export class GpuEngine {
   /** The records buffer the last chunk wrote, and its steps (gpu_embedding.ts describes it). */
   private last: EngineBuffers['last'] = null;
   private slots: ParamSlots | null = null;
+  /** The last chunk went into a host's encoder (its non-finite report words are kept for the next run to read). */
+  private encoded = false;
   /** Where the last located element lies (reused: locate runs once per recorded spike). */
   private readonly at = { population: 0, copy: 0, neuron: 0 };
 
@@ -66,11 +68,8 @@ export class GpuEngine {
     private readonly built: { counts: (number | null)[]; inDegrees: (number | null)[] },
     readonly plan: Plan,
     private readonly gpu: GpuContext,
-    private readonly L: GpuLayout,
-    private readonly R: RecordLayout,
-    private readonly k: number,
-    private readonly pipes: Pipelines,
-    private readonly groups: { main: GPUBindGroup[]; step: GPUBindGroup },
+    private readonly L: GpuLayout, private readonly R: RecordLayout, private readonly k: number,
+    private readonly pipes: Pipelines, private readonly groups: { main: GPUBindGroup[]; step: GPUBindGroup },
     private readonly bufs: { params: GPUBuffer; state: GPUBuffer; refr: GPUBuffer; acc: GPUBuffer; spk: GPUBuffer; rec: GPUBuffer[]; readback: GPUBuffer[]; all: GPUBuffer[]; allocated: Record<BufferKind, number> },
     private readonly probeWidth: number,
   ) {
@@ -246,8 +245,9 @@ export class GpuEngine {
     else device.queue.writeBuffer(this.bufs.params, 0, params);
     const enc = host ?? device.createCommandEncoder({ label: `spikegpu engine steps ${t0}..${t0 + m}` });
     this.last = { records: which, firstStep: t0, steps: m };
-    // The pairs are read only up to their count: everything before them alone needs clearing.
-    enc.clearBuffer(this.bufs.rec[which]!, 0, 4 * this.R.pairs);
+    // Only what precedes the pairs needs clearing; encoded chunks and the run's first after them keep the non-finite words.
+    clearRecords(enc, this.bufs.rec[which]!, this.R.pairs, host !== undefined || (which === 0 && this.encoded));
+    this.encoded = host !== undefined;
     // The cursor (the chunk the GPU ran last) into the header, this chunk's (first, steps) into it after: readMapped checks the order.
     const cursor = 4 * (this.L.words.refr + 2 * this.L.B);
     enc.copyBufferToBuffer(this.bufs.refr, cursor, this.bufs.rec[which]!, 4 * CURSOR, 8);

@@ -116,3 +116,14 @@ export class ParamSlots {
 export function outOfOrderError(t0: number, m: number, lastFirst: number, lastSteps: number): Error {
   return new Error(`steps ${t0}..${t0 + m} ran on the GPU right after steps ${lastFirst}..${lastFirst + lastSteps}, not after step ${t0}: steps put into a host's encoder (encode) were submitted after this run() began; submit the encoder first (docs/embedding.md)`);
 }
+
+/**
+ * Clears a records buffer's header and what follows up to the pairs; with `keepFailure`, all but
+ * words 1..3 (the non-finite count, step and element), so a non-finite state in encoded steps
+ * stays there until the first chunk of the next run reads it (every encoded chunk uses buffer 0).
+ */
+export function clearRecords(encoder: GPUCommandEncoder, records: GPUBuffer, pairsWord: number, keepFailure: boolean): void {
+  if (!keepFailure) { encoder.clearBuffer(records, 0, 4 * pairsWord); return; }
+  encoder.clearBuffer(records, 0, 4);
+  encoder.clearBuffer(records, 16, 4 * (pairsWord - 4));
+}
