@@ -168,6 +168,22 @@ describe('encode(encoder, steps): steps in the host’s own submit', () => {
     expect(ok.step).toBe(10);
   });
 
+  test('summary(): the rates are over the recorded steps only, the encoded ones leaving out both their spikes and their time', async () => {
+    const { device } = await testGpu();
+    const sim = await gpuSim(twoPopulations());
+    const enc = device.createCommandEncoder();
+    sim.encode(enc, 20);
+    device.queue.submit([enc.finish()]);
+    await sim.run({ steps: 200 });
+    const s = sim.summary(), spikes = sim.spikes();
+    expect(s.steps).toBe(220);
+    for (const [q, p] of [[0, 'exc'], [1, 'inh']] as const) {
+      const n = spikes.population.filter((x) => x === q).length, size = q === 0 ? 12 : 5;
+      if (p === 'exc') expect(n, p).toBeGreaterThan(0);
+      expect(s.meanRateHz[p]).toBeCloseTo(n / (size * 2 * (200 * 0.5) / 1000), 9);
+    }
+  });
+
   test('one host encoder takes at most 1024 chunks before its submit: a call past that is refused before it encodes any', async () => {
     const { device } = await testGpu();
     const sim = await gpuSim(twoPopulations(), { stepsPerSubmit: 1 });

@@ -82,6 +82,8 @@ export class Simulation {
   private readonly guard = new RunGuard();
   /** Runs in progress (encode() refuses to interleave with one), and the failure that ended a run. */
   private running = 0;
+  /** Steps put into a host's encoder: not recorded on the host. */
+  private encodedSteps = 0;
   private failure: unknown = null;
 
   private constructor(
@@ -185,6 +187,7 @@ export class Simulation {
     const series = [record?.rates ? 'record.rates' : '', record?.probes?.length ? 'record.probes' : '', record?.synapseProbes?.length ? 'record.synapseProbes' : ''].filter(Boolean);
     if (series.length > 0) throw new Error(`encode: encoded steps are not recorded, and ${series.join(', ')} would lose those steps from their series; leave them out to encode, or use run()`);
     gpu.encode(encoder, steps);
+    this.encodedSteps += steps;
   }
 
   /** The GPU backend's buffers with their layouts, for reading without a copy (docs/embedding.md); throws on the CPU. */
@@ -263,7 +266,8 @@ export class Simulation {
   }
 
   summary(): RunSummary {
-    const seconds = this.time / 1000;
+    // Rates over the steps whose spikes were recorded: encoded steps' spikes stay on the GPU.
+    const seconds = (this.step - this.encodedSteps) * this.plan.dt / 1000;
     return {
       steps: this.step, durationMs: this.time, wallSeconds: 0, spikes: this.recorder.totals.reduce((a, b) => a + b, 0),
       meanRateHz: Object.fromEntries(this.plan.populations.map((p) => [p.name, seconds > 0 ? this.recorder.totals[p.index]! / (p.size * this.plan.copies * seconds) : 0])),
