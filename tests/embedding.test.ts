@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { Simulation } from '../src/run/simulation';
 import type { Network } from '../src/spec/network';
 import { testGpu } from './helpers';
+import { readBuffer } from '../src/gpu/chunks';
 
 const made: Simulation[] = [];
 afterEach(() => { for (const sim of made.splice(0)) sim.destroy(); });
@@ -31,17 +32,8 @@ async function gpuSim(net: Network, options: Parameters<typeof Simulation.create
   return sim;
 }
 
-/** What a host reads of `buffer` on its own device: a copy into a mappable buffer of its own. */
-async function hostRead(device: GPUDevice, buffer: GPUBuffer, byteOffset: number, bytes: number): Promise<ArrayBuffer> {
-  const out = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const enc = device.createCommandEncoder();
-  enc.copyBufferToBuffer(buffer, byteOffset, out, 0, bytes);
-  device.queue.submit([enc.finish()]);
-  await out.mapAsync(GPUMapMode.READ);
-  const data = out.getMappedRange().slice(0);
-  out.destroy();
-  return data;
-}
+/** What a host reads of `buffer` on its own device: a copy into a mappable buffer of its own (the library's generic helper). */
+const hostRead = (device: GPUDevice, buffer: GPUBuffer, byteOffset: number, bytes: number) => readBuffer(device, buffer, bytes, 'host read', byteOffset);
 
 describe('gpuBuffers(): the layouts a host reads without spikegpu copying', () => {
   test('every state variable of two populations in two copies: the host reads exactly what readState returns', async () => {
