@@ -17,7 +17,7 @@ const BLOCK = 256;
 /** Runs statements over `inputs` (arrays of BLOCK values) through the module; returns each output's values. */
 function viaWasm(stmts: Statement[], inputs: Record<string, Float64Array>, outputs: string[]): Float64Array[] | null {
   const names = Object.keys(inputs);
-  const built = wasmStep(stmts, names, outputs, () => undefined, BLOCK);
+  const built = wasmStep(stmts, names, outputs, BLOCK);
   if (!built) return null;
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(built.bytes), {}) as unknown as { exports: { step(n: number): void; memory: WebAssembly.Memory } };
   const W = new Float64Array(exports.memory.buffer);

@@ -6,7 +6,7 @@
 // model calls exp or exprel, as HH's rates do (bench/cpu-baseline.js).
 import { REFRACTORY_LEFT, SPIKED } from '../equations/compile.js';
 import { wasmStep } from '../equations/emit_wasm.js';
-import { DT, INPUT, type Statement } from '../equations/model.js';
+import { INPUT, type Statement } from '../equations/model.js';
 import type { PopulationPlan } from '../compile/plan.js';
 
 /** Neurons per block. */
@@ -27,12 +27,7 @@ export function wasmStepSource(p: PopulationPlan, dt: number, statements: readon
   const perNeuron = m.parameters.filter((_, k) => typeof p.params[k] !== 'number');
   const inputs = [...m.variables, INPUT, ...(refractory ? [REFRACTORY_LEFT] : []), ...perNeuron];
   const outputs = [...m.variables, ...(threshold ? [SPIKED] : [])];
-  const value = (name: string) => {
-    if (name === DT) return dt;
-    const k = m.parameters.indexOf(name);
-    return k >= 0 && typeof p.params[k] === 'number' ? (p.params[k] as number) : undefined;
-  };
-  const built = wasmStep(statements, inputs, outputs, value, BLOCK);
+  const built = wasmStep(statements, inputs, outputs, BLOCK);
   if (!built) return null;
   const { inputs: into, outputs: from } = built.layout;
   const at = (slot: number) => slot * BLOCK;

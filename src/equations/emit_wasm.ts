@@ -11,7 +11,6 @@ class Unsupported extends Error {}
 
 /** Where a block's values live: one array of `block` f64 per slot, slot k at byte k · 8 · block. */
 export interface WasmStepLayout {
-  block: number;
   /** Slots loaded into the named locals before the statements (state variables, the input, …). */
   inputs: ReadonlyMap<string, number>;
   /** Slots the named locals are stored to after them (state variables, the spike mask). */
@@ -40,7 +39,7 @@ class StepEmitter {
   /** The mask of the guarded block being emitted (a local), or null outside one. */
   private mask: number | null = null;
 
-  constructor(private readonly values: (name: string) => number | undefined) {
+  constructor() {
     this.at = this.code.local(I32);
   }
 
@@ -68,11 +67,10 @@ class StepEmitter {
       case 'num': this.constant(e.value); return 'num';
       case 'sym': {
         const l = this.locals.get(e.name);
-        if (l) { c.get(l.index); return l.kind; }
-        const v = this.values(e.name);
-        if (v === undefined) throw new Unsupported(`symbol ${e.name}`);
-        this.constant(v);
-        return 'num';
+        // Shared parameters and dt are folded into numbers before this (fold.ts): any other name is not a local.
+        if (!l) throw new Unsupported(`symbol ${e.name}`);
+        c.get(l.index);
+        return l.kind;
       }
       case 'neg': num(e.arg); c.simd('f64x2.neg'); return 'num';
       case 'not': bool(e.arg); c.simd('not'); return 'mask';
@@ -209,9 +207,7 @@ class StepEmitter {
   build(stmts: readonly Statement[], inputs: readonly string[], outputs: readonly string[], block: number): Uint8Array<ArrayBuffer> {
     const c = this.code, end = c.local(I32), slot = (k: number) => 8 * block * k;
     const loaded = inputs.map((n) => this.named(n, 'num'));
-    const body = new Code(1);
-    // The loop is emitted into `code` after the prologue's constants: collect the loop first, then splice.
-    const start = c.bytes.length;
+    // The loop goes into `code`; the constants it meets go into the prologue, which runs before it.
     c.block().loop();
     c.get(this.at).get(end).op(0x4f).brIf(1);
     loaded.forEach((i, k) => c.get(this.at).load(slot(k)).set(i));
@@ -222,10 +218,10 @@ class StepEmitter {
       c.get(this.at).get(l.index).store(slot(inputs.length + k));
     });
     c.get(this.at).i32(16).op(0x6a).set(this.at).br(0).end().end();
-    const loop = c.bytes.splice(start);
+    const body = new Code(1);
     body.bytes.push(...this.prologue.bytes);
     body.get(0).i32(3).op(0x74).set(end);
-    for (const b of loop) body.bytes.push(b);
+    for (const b of c.bytes) body.bytes.push(b);
     body.locals.push(...c.locals);
     const bytes = (inputs.length + outputs.length) * 8 * block;
     return wasmModule('step', body, Math.max(1, Math.ceil(bytes / 65536)));
@@ -235,18 +231,18 @@ class StepEmitter {
 /**
  * The statements as a module whose `step(n)` advances neurons 0 … n − 1 (n even) of a block:
  * locals `inputs` loaded from slots 0 …, the statements, `outputs` stored to the slots after.
- * `values` gives the constants (folded parameters, dt). Null when the statements use what SIMD
+ * The statements come folded (shared parameters and dt as numbers). Null when they use what SIMD
  * code here cannot express.
  */
 export function wasmStep(
   stmts: readonly Statement[], inputs: readonly string[], outputs: readonly string[],
-  values: (name: string) => number | undefined, block: number,
+  block: number,
 ): { bytes: Uint8Array<ArrayBuffer>; layout: WasmStepLayout } | null {
   try {
-    const bytes = new StepEmitter(values).build(stmts, inputs, outputs, block);
+    const bytes = new StepEmitter().build(stmts, inputs, outputs, block);
     return {
       bytes,
-      layout: { block, inputs: new Map(inputs.map((n, k) => [n, k])), outputs: new Map(outputs.map((n, k) => [n, inputs.length + k])) },
+      layout: { inputs: new Map(inputs.map((n, k) => [n, k])), outputs: new Map(outputs.map((n, k) => [n, inputs.length + k])) },
     };
   } catch (e) {
     if (e instanceof Unsupported) return null;
