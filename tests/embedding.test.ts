@@ -5,6 +5,8 @@ import { Simulation } from '../src/run/simulation';
 import type { Network } from '../src/spec/network';
 import { testGpu } from './helpers';
 import { readBuffer } from '../src/gpu/chunks';
+import { GpuSpikeRaster } from '../src/render/spike_raster';
+import { seedNetwork } from '../src/spec/presets/seed_network';
 
 const made: Simulation[] = [];
 afterEach(() => { for (const sim of made.splice(0)) sim.destroy(); });
@@ -158,6 +160,23 @@ describe('encode(encoder, steps): steps in the host’s own submit', () => {
     device.queue.submit([next.finish()]);
     await ok.run({ steps: 5 });
     expect(ok.step).toBe(10);
+  });
+
+  test('a GpuSpikeRaster tapping encoded chunks, several in one submit, draws what it draws for run()', async () => {
+    const { device } = await testGpu();
+    const net = seedNetwork({ neurons: 100, seed: 4 });
+    const rasters = await Promise.all([0, 1].map(() => GpuSpikeRaster.create(device, { neurons: 100, window: 60, width: 60, height: 50 }, 'rgba8unorm')));
+    const [ran, encoded] = await Promise.all([0, 1].map(() => gpuSim(net, { stepsPerSubmit: 10 })));
+    ran.addSpikeTap(rasters[0]!);
+    encoded.addSpikeTap(rasters[1]!);
+    await ran.run({ steps: 50 });
+    const enc = device.createCommandEncoder();
+    encoded.encode(enc, 50);  // five chunks, each with its own scatter values, in one submit
+    device.queue.submit([enc.finish()]);
+    const [a, b] = await Promise.all(rasters.map((r) => r.readPixels()));
+    expect(Array.from(a!).filter((x) => x < 128).length).toBeGreaterThan(20);  // spikes were drawn
+    expect(Array.from(b!)).toEqual(Array.from(a!));
+    for (const r of rasters) r.destroy();
   });
 
   test('summary(): the rates are over the recorded steps only, the encoded ones leaving out both their spikes and their time', async () => {

@@ -24,7 +24,7 @@ import { type GpuLayout, gpuLayout, releaseHostData, trafficOf } from './gpu_lay
 import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores.js';
 
 import type { GpuEngineOptions, SpikeTap } from './gpu_options.js';
-import { type EngineBuffers, type GpuBuffers, ParamSlots, clearRecords, describeBuffers, outOfOrderError } from './gpu_embedding.js';
+import { type EngineBuffers, type GpuBuffers, clearRecords, describeBuffers, encodeSlots, outOfOrderError, type UniformSlots } from './gpu_embedding.js';
 export type { GpuEngineOptions, SpikeTap, SpikeTapChunk } from './gpu_options.js';
 
 /** Largest network (copies × neurons) 'auto' runs in one workgroup: a guess from the dispatch costs in docs/platform.md, not yet measured on hardware. */
@@ -58,7 +58,7 @@ export class GpuEngine {
   private readonly key: [number, number];
   /** The records buffer the last chunk wrote, and its steps (gpu_embedding.ts describes it). */
   private last: EngineBuffers['last'] = null;
-  private slots: ParamSlots | null = null;
+  private slots: UniformSlots | null = null;
   /** The last chunk went into a host's encoder (its non-finite report words are kept for the next run to read). */
   private encoded = false;
   /** Where the last located element lies (reused: locate runs once per recorded spike). */
@@ -370,7 +370,7 @@ export class GpuEngine {
   /** Puts `steps` steps into a host's encoder, in chunks into records buffer 0 (Simulation.encode checks the call); nothing read back. */
   encode(encoder: GPUCommandEncoder, steps: number): void {
     if (this.watch.error) throw this.watch.error;
-    (this.slots ??= ParamSlots.make(this.gpu.device, this.bufs.all, this.bufs.allocated)).reserve(encoder, Math.ceil(steps / this.k));
+    (this.slots ??= encodeSlots(this.gpu.device, this.bufs)).reserve(encoder, Math.ceil(steps / this.k), 'encode', 'chunks of steps (steps ÷ stepsPerSubmit, rounded up)');
     for (let t0 = this.step; t0 < this.step + steps; t0 += this.k) this.watch.scoped(() => this.submit(t0, Math.min(this.k, this.step + steps - t0), 0, null, encoder));
     this.step += steps;
     // Settles the scopes now (an error stays in the watch for the next call): a host that never runs keeps none pending.

@@ -1,7 +1,10 @@
 // What an app that owns its GPUDevice reaches of a GPU simulation (docs/embedding.md): the engine's
 // buffers with their layouts, taken from the engine's own layout (gpu_layout.ts, gpu_sizes.ts),
-// and the uniform slots that let several encode() calls share one host submit.
+// and what encode() needs besides (src/gpu/uniform_slots.ts keeps its chunks' uniforms apart).
 import { type BufferKind, HEADER, type RecordLayout, UNIFORM_BYTES } from '../compile/gpu_sizes.js';
+import { UniformSlots } from '../gpu/uniform_slots.js';
+
+export type { UniformSlots };
 import type { Plan } from '../compile/plan.js';
 import type { GpuLayout } from './gpu_layout.js';
 import { readsSpikeList } from './gpu_code.js';
@@ -37,7 +40,7 @@ export interface GpuBuffers {
   /** This step's spiking elements (u32) by step parity: count at byte 4·(t mod 2), list at listByteOffset[t mod 2]; null when no projection reads it. */
   spikeList: { buffer: GPUBuffer; countByteOffset: [number, number]; listByteOffset: [number, number]; capacity: number } | null;
   /**
-   * The spike records of one chunk (u32): pairs count at byte 0, spikes per population at byte 4·(5 + p),
+   * The spike records of one chunk (u32): pairs count at byte 0, spikes per population at perPopulationByteOffset + 4·p,
    * (step, element) pairs from pairsByteOffset, at most `capacity`; `latest`: the buffer the last chunk wrote.
    */
   records: { buffers: GPUBuffer[]; latest: number | null; firstStep: number; steps: number; countByteOffset: 0; perPopulationByteOffset: number; pairsByteOffset: number; capacity: number };
@@ -81,37 +84,6 @@ export function describeBuffers(b: EngineBuffers): GpuBuffers {
   };
 }
 
-/** Uniform slots encode() writes in turn: the host may put this many encode() calls in before one submit. */
-export const ENCODES_PER_SUBMIT = 1024;
-
-/** Each encoded chunk's uniforms in a slot of their own, copied into the engine's uniforms inside the host's encoder. */
-export class ParamSlots {
-  private next = 0;
-  /** Chunks put into each host encoder so far: past ENCODES_PER_SUBMIT a later one would take an earlier one's slot. */
-  private readonly perEncoder = new WeakMap<GPUCommandEncoder, number>();
-  private constructor(private readonly device: GPUDevice, private readonly buffer: GPUBuffer) {}
-  /** Made at the first encode() (32 KiB, counted as uniforms); kept in `all` so the engine's destroy() frees it. */
-  static make(device: GPUDevice, all: GPUBuffer[], allocated: Record<BufferKind, number>): ParamSlots {
-    const buffer = device.createBuffer({ label: 'spikegpu encode uniforms', size: ENCODES_PER_SUBMIT * UNIFORM_BYTES, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-    all.push(buffer);
-    allocated.uniforms += buffer.size;
-    return new ParamSlots(device, buffer);
-  }
-  /** Counts `chunks` more into `encoder`, refusing (before any is encoded) what would reuse a slot before the host submits. */
-  reserve(encoder: GPUCommandEncoder, chunks: number): void {
-    const used = this.perEncoder.get(encoder) ?? 0;
-    if (used + chunks > ENCODES_PER_SUBMIT) {
-      throw new RangeError(`encode: one host encoder holds at most ${ENCODES_PER_SUBMIT} chunks of steps before its submit (this one has ${used}, and ${chunks} more were asked: steps ÷ stepsPerSubmit, rounded up); submit it and encode the rest into a new one`);
-    }
-    this.perEncoder.set(encoder, used + chunks);
-  }
-  copy(encoder: GPUCommandEncoder, params: ArrayBuffer, into: GPUBuffer): void {
-    const at = (this.next++ % ENCODES_PER_SUBMIT) * UNIFORM_BYTES;
-    this.device.queue.writeBuffer(this.buffer, at, params);
-    encoder.copyBufferToBuffer(this.buffer, at, into, 0, params.byteLength);
-  }
-}
-
 /** A chunk that did not run right after the one before: a run() submitted before the host submitted its encoded steps. */
 export function outOfOrderError(t0: number, m: number, lastFirst: number, lastSteps: number): Error {
   return new Error(`steps ${t0}..${t0 + m} ran on the GPU right after steps ${lastFirst}..${lastFirst + lastSteps}, not after step ${t0}: steps put into a host's encoder (encode) were submitted after this run() began; submit the encoder first (docs/embedding.md)`);
@@ -126,4 +98,12 @@ export function clearRecords(encoder: GPUCommandEncoder, records: GPUBuffer, pai
   if (!keepFailure) { encoder.clearBuffer(records, 0, 4 * pairsWord); return; }
   encoder.clearBuffer(records, 0, 4);
   encoder.clearBuffer(records, 16, 4 * (pairsWord - 4));
+}
+
+/** The encoded chunks' uniform slots, made at the first encode(), counted as uniforms and freed with the engine's buffers. */
+export function encodeSlots(device: GPUDevice, bufs: { all: GPUBuffer[]; allocated: Record<BufferKind, number> }): UniformSlots {
+  const slots = new UniformSlots(device, 'spikegpu encode uniforms', UNIFORM_BYTES);
+  bufs.all.push(slots.buffer);
+  bufs.allocated.uniforms += slots.buffer.size;
+  return slots;
 }

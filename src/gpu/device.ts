@@ -79,7 +79,7 @@ async function installNodeGlobals(): Promise<void> {
 
 async function nodeAdapter(choice: AdapterChoice): Promise<AdapterFound | null> {
   const mod = await nodeWebGpu();
-  Object.assign(globalThis, mod.globals); // GPUBufferUsage and friends
+  await installNodeGlobals();
   if (choice !== 'software') {
     const gpu = mod.create([]);
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });

@@ -6,6 +6,7 @@
 import type { SpikeTap, SpikeTapChunk } from '../engine/gpu.js';
 import { type ShaderLayout, bindGroup, bindNamed, layoutEntries, packStruct, readOnly, storage, struct, uniform, uniformBytes } from '../gpu/layout.js';
 import type { SpikeList } from '../run/recorder.js';
+import { UniformSlots } from '../gpu/uniform_slots.js';
 import SPIKE_RASTER_WGSL from '../../shaders/spike_raster.wgsl?raw';
 
 export interface RasterGeometry {
@@ -111,6 +112,8 @@ export class GpuSpikeRaster implements SpikeTap {
   private destroyed = false;
   private readonly uniform: GPUBuffer;
   private readonly scatterUniform: GPUBuffer;
+  /** Each chunk's scatter values in a slot of its own: chunks encoded into one host encoder (sim.encode) wait for one submit. */
+  private readonly scatterSlots: UniformSlots;
   private readonly history: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;
   /** The scatter's bind group per records buffer (a simulation alternates two). */
@@ -130,6 +133,7 @@ export class GpuSpikeRaster implements SpikeTap {
     this.packScatter = (v) => packStruct(SCATTER_PARAMS, { n, words: this.words, window, ...v });
     this.uniform = device.createBuffer({ label: 'spikegpu raster params', size: uniformBytes(RASTER_PARAMS), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.scatterUniform = device.createBuffer({ label: 'spikegpu raster scatter params', size: uniformBytes(SCATTER_PARAMS), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.scatterSlots = new UniformSlots(device, 'spikegpu raster scatter slots', uniformBytes(SCATTER_PARAMS));
     this.history = device.createBuffer({ label: 'spikegpu raster history', size: 4 * window * this.words, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.bindGroup = bindNamed(device, 'spikegpu raster', pipeline.getBindGroupLayout(0), DRAW_BINDINGS, { R: { buffer: this.uniform }, history: { buffer: this.history } });
   }
@@ -176,8 +180,7 @@ export class GpuSpikeRaster implements SpikeTap {
       encoder.clearBuffer(this.history, slot * bytesPerStep, m * bytesPerStep);
       step += m;
     }
-    // Written before this chunk's submit and after the previous one's: the queue keeps them in order.
-    this.device.queue.writeBuffer(this.scatterUniform, 0, this.packScatter({ count_word: chunk.countWord, pairs_word: chunk.pairsWord, capacity: chunk.capacity, first: start }));
+    this.scatterSlots.copy(encoder, this.packScatter({ count_word: chunk.countWord, pairs_word: chunk.pairsWord, capacity: chunk.capacity, first: start }), this.scatterUniform);
     let group = this.scatterGroups.get(chunk.buffer);
     if (!group) {
       group = bindNamed(this.device, 'spikegpu raster scatter', this.scatter.layout, SCATTER_BINDINGS, { C: { buffer: this.scatterUniform }, records: { buffer: chunk.buffer }, ring: { buffer: this.history } });
@@ -245,6 +248,7 @@ export class GpuSpikeRaster implements SpikeTap {
     this.destroyed = true;
     this.uniform.destroy();
     this.scatterUniform.destroy();
+    this.scatterSlots.buffer.destroy();
     this.history.destroy();
     this.offscreen?.texture.destroy();
     this.offscreen?.buffer.destroy();
