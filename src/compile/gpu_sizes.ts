@@ -21,6 +21,12 @@ export const HEADER = 7;
 export const STEPS_DONE = 4;
 export const CURSOR = 5;
 
+/**
+ * Where the engine's cursor lies in its refractory buffer (2 words: the first step and count of the
+ * chunk the GPU ran last): after the refractory counters, each copy's frozen flag and first bad element.
+ */
+export const cursorWord = (refrWords: number, copies: number) => refrWords + 2 * copies;
+
 /** Bytes of a buffer of `words` u32: every buffer is made at least 16 bytes long (src/gpu/chunks.ts allocateScoped). */
 export const bufferBytes = (words: number) => 4 * Math.max(words, 4);
 /** Words of a table that is bound even when empty (bindings cannot be empty). */
@@ -109,8 +115,7 @@ export function engineBuffers(w: EngineWords, copies: number, elements: number, 
   return {
     state: bufferBytes(w.state),
     tables: bufferBytes(w.params + w.syn + w.inputs),
-    // After the refractory counters: each copy's frozen flag and its first bad element, then the cursor (2 words).
-    refractory: bufferBytes(w.refr + 2 * copies + 2),
+    refractory: bufferBytes(cursorWord(w.refr, copies) + 2),
     arrivals: bufferBytes(w.acc),
     // Two lists of this step's spiking elements, with their counts (by step parity).
     spikes: bufferBytes(2 + 2 * elements),

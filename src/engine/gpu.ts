@@ -3,7 +3,7 @@
 // chunk runs (double-buffered). Fills the same Recorder as the CPU backend.
 import { NonFiniteStateError } from '../run/guard.js';
 import { bindingLimit, bufferTooLarge, checkGpuMemory, defaultSpikeCapacity } from '../compile/memory.js';
-import { BUFFER_KINDS, type BufferKind, DEFAULT_STEPS_PER_SUBMIT, STEP_ALIGN, engineBuffers, largestBinding } from '../compile/gpu_sizes.js';
+import { BUFFER_KINDS, type BufferKind, DEFAULT_STEPS_PER_SUBMIT, STEP_ALIGN, cursorWord, engineBuffers, largestBinding } from '../compile/gpu_sizes.js';
 import type { Plan } from '../compile/plan.js';
 import { maxInDegree } from '../compile/connectivity.js';
 import { cachedPipeline } from '../gpu/pipelines.js';
@@ -190,7 +190,7 @@ export class GpuEngine {
     tab.set(L.synData, L.words.params);
     tab.set(new Uint32Array(L.inputData.buffer), L.words.params + L.words.syn);
     const tabBuf = made('tables', 'engine tables', sizes.tables, S, tab);
-    const refr = new Uint32Array(L.words.refr + 2 * L.B + 2);  // the last two: the cursor (steps 0 + 0 ran)
+    const refr = new Uint32Array(cursorWord(L.words.refr, L.B) + 2);  // the last two: the cursor (steps 0 + 0 ran)
     refr.set(L.refrData);
     refr.fill(0xffffffff, L.words.refr + L.B, L.words.refr + 2 * L.B);  // no bad element yet (atomicMin keeps the first)
     const refrBuf = made('refractory', 'engine refractory and frozen copies', sizes.refractory, S | SRC | DST, refr);
@@ -249,7 +249,7 @@ export class GpuEngine {
     clearRecords(enc, this.bufs.rec[which]!, this.R.pairs, host !== undefined || (which === 0 && this.encoded));
     this.encoded = host !== undefined;
     // The cursor (the chunk the GPU ran last) into the header, this chunk's (first, steps) into it after: readMapped checks the order.
-    const cursor = 4 * (this.L.words.refr + 2 * this.L.B);
+    const cursor = 4 * cursorWord(this.L.words.refr, this.L.B);
     enc.copyBufferToBuffer(this.bufs.refr, cursor, this.bufs.rec[which]!, 4 * CURSOR, 8);
     const pass = enc.beginComputePass();
     pass.setBindGroup(0, this.groups.main[which]!);

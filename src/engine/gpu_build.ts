@@ -2,8 +2,8 @@
 // (10⁹ synapses are too many to draw on the host). Row lengths are counted on the GPU and read
 // back (4 bytes per pre neuron) so the host can pack whole rows of every projection into synapse
 // stores no larger than one binding; the fill kernels then write each row straight into its store.
-import { type MakeBuffer, bindBuffers, dispatchGrid, readBuffer } from '../gpu/chunks.js';
-import { type ShaderLayout, bindGroup, layoutEntries, packStruct, readOnly, storage, struct, uniform, uniformBytes } from '../gpu/layout.js';
+import { type MakeBuffer, dispatchGrid, readBuffer } from '../gpu/chunks.js';
+import { type ShaderLayout, bindGroup, bindNamed, layoutEntries, packStruct, readOnly, storage, struct, uniform, uniformBytes } from '../gpu/layout.js';
 import connectivity from '../../shaders/connectivity.wgsl?raw';
 import { CONNECTIVITY_DRAWS_WGSL, PHILOX_WGSL } from '../gpu/shaders.js';
 
@@ -73,6 +73,8 @@ const BUILD_BINDINGS = bindGroup(0, [
   uniform('B', BUILD_PARAMS), readOnly('cdf', 'array<u32, 64>'), storage('rows', 'array<atomic<u32>>'), storage('cursor', 'array<atomic<u32>>'),
   storage('targets', 'array<u32>'), storage('words', 'array<u32>'), storage('indeg', 'array<atomic<u32>>'),
 ]);
+/** The storage buffers a build kernel binds, by their WGSL names. */
+type BuildBuffers = Record<'cdf' | 'rows' | 'cursor' | 'targets' | 'words' | 'indeg', GPUBuffer>;
 /** shaders/connectivity.wgsl's layout, its buffers bound in this order (tests/gpu_layouts.test.ts checks it against the shader). */
 export const CONNECTIVITY_LAYOUT: ShaderLayout = { structs: [BUILD_PARAMS], groups: [BUILD_BINDINGS] };
 
@@ -111,10 +113,11 @@ class Builder {
   }
 
   /** Runs one entry point over `groups` workgroups with the given buffers bound. */
-  run(entry: string, groups: number, values: Record<string, number | readonly number[]>, bind: GPUBuffer[]): void {
+  run(entry: string, groups: number, values: Record<string, number | readonly number[]>, bind: BuildBuffers): void {
     const [gx, gy] = dispatchGrid(groups, this.device.limits.maxComputeWorkgroupsPerDimension);
     this.device.queue.writeBuffer(this.params, 0, packStruct(BUILD_PARAMS, { ...values, groups_x: gx }));
-    const bg = bindBuffers(this.device, this.layout, [this.params, ...bind]);
+    const buffers = Object.fromEntries(Object.entries(bind).map(([name, buffer]) => [name, { buffer }]));
+    const bg = bindNamed(this.device, `spikegpu connectivity ${entry}`, this.layout, BUILD_BINDINGS, { B: { buffer: this.params }, ...buffers });
     const enc = this.device.createCommandEncoder();
     const pass = enc.beginComputePass();
     pass.setPipeline(this.pipeline(entry));
@@ -143,7 +146,7 @@ export interface GpuConnectivity {
 }
 
 /**
- * Builds every projection into shared stores of at most `maxWords` synapses (segmentWords of the
+ * Builds every projection into shared stores of at most `maxWords` synapses (storeWords of the
  * device's limits; tests pass less), packed as packRows says. Drawn rules run on the GPU; lists
  * are built on the host and uploaded, their words being list indices (the simulation replaces
  * them with fixed-point weights). `indices`: each spec's projection in the description, named by
@@ -175,7 +178,7 @@ export async function buildConnectivityGpu(
       }
       // seg_base maps a synapse index to its word in the store (mod 2³²).
       const values = { ...c.base, row0: piece.row0, row1: piece.row1, seg_base: (piece.first - piece.at) >>> 0 };
-      const bind = [c.cdf!, c.rowStartBuffer!, c.cursor!, store.targets, store.words ?? c.dummy!, c.indeg!];
+      const bind = { cdf: c.cdf!, rows: c.rowStartBuffer!, cursor: c.cursor!, targets: store.targets, words: store.words ?? c.dummy!, indeg: c.indeg! };
       const rule = s.connect;
       if (rule.rule === 'fixed-probability') b.run('probability_fill', piece.row1 - piece.row0, values, bind);
       else if (rule.rule === 'fixed-out-degree') b.run('out_degree_fill', Math.ceil(((piece.row1 - piece.row0) * rule.k) / 256), values, bind);
@@ -231,8 +234,9 @@ async function countRows(b: Builder, device: GPUDevice, s: BuildSpec): Promise<C
     rowLen = new Uint32Array(s.nPre).fill(c.k);
   } else {
     const lens = b.temp('build row lengths', 4 * s.nPre);
-    if (c.rule === 'fixed-probability') b.run('probability_count', s.nPre, base, [cdfBuf, lens, cursor, dummy, dummy2, indeg]);
-    else b.run('in_degree_count', Math.ceil((s.nPost * c.k) / 256), base, [cdfBuf, lens, cursor, dummy, dummy2, indeg]);
+    const bind = { cdf: cdfBuf, rows: lens, cursor, targets: dummy, words: dummy2, indeg };
+    if (c.rule === 'fixed-probability') b.run('probability_count', s.nPre, base, bind);
+    else b.run('in_degree_count', Math.ceil((s.nPost * c.k) / 256), base, bind);
     rowLen = new Uint32Array(await readBuffer(device, lens, 4 * s.nPre, 'spikegpu row lengths'));
   }
   const rowStart = rowStarts(rowLen);

@@ -43,13 +43,9 @@ export async function buildStores(device: GPUDevice, make: MakeBuffer, L: GpuLay
   return conn;
 }
 
-/** Synapses one store may hold: one binding of the device, or fewer when the caller caps them (tests force splits so). */
-/** Words a synapse buffer of one binding may hold: the binding and buffer limits, in u32. */
-export function segmentWords(limits: GPUSupportedLimits, cap = Infinity): number {
-  return Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, cap) / 4);
-}
-
-export const storeWords = (device: GPUDevice, cap?: number) => segmentWords(device.limits, cap === undefined ? Infinity : 4 * cap);
+/** Synapses (u32 words) one store may hold: one binding of the device (binding and buffer limits), or fewer when the caller caps them (tests force splits so). */
+export const storeWords = (device: GPUDevice, cap?: number) =>
+  Math.floor(Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize, cap === undefined ? Infinity : 4 * cap) / 4);
 
 /** One workgroup binds one store: with more, 'auto' runs per step and 'one-workgroup' is refused by name. */
 export function fusedWithStores<T>(L: GpuLayout, fused: T | null, launch: string | undefined, maxWords: number): T | null {

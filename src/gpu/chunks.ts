@@ -182,11 +182,6 @@ export function cutShortError(done: number, expected: number, t0: number, m: num
     `the driver cut a dispatch short (llvmpipe limits loop iterations; desktop drivers time out long dispatches). ${remedy}`);
 }
 
-/** A bind group of whole buffers at bindings 0, 1, 2… in order. */
-export function bindBuffers(device: GPUDevice, layout: GPUBindGroupLayout, buffers: readonly GPUBuffer[]): GPUBindGroup {
-  return device.createBindGroup({ layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
-}
-
 /** Copies `size` bytes of a storage buffer, from byte `offset`, into a fresh staging buffer and returns them. */
 export async function readBuffer(device: GPUDevice, src: GPUBuffer, size: number, label: string, offset = 0): Promise<ArrayBuffer> {
   const staging = device.createBuffer({ label, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });

@@ -117,8 +117,8 @@ export class Simulation {
       return values;
     };
     if (this.gpu) {
-      const gpu = this.gpu, range = gpu.buffers.state.external.find((r) => r.input === inp.index)!;
-      return { ...range, backend: 'gpu', buffer: gpu.buffers.state.buffer, write: (values) => gpu.writeState(range.byteOffset, Float32Array.from(checked(values))) };
+      const gpu = this.gpu, { state } = gpu.buffers, range = state.external.find((r) => r.input === inp.index)!;
+      return { ...range, backend: 'gpu', buffer: state.buffer, write: (values) => gpu.writeState(range.byteOffset, Float32Array.from(checked(values))) };
     }
     const values = (this.engine as CpuEngine).externalInput(inp.index);
     return { backend: 'cpu', values, count, copies, perCopy, write: (v) => values.set(checked(v)) };
