@@ -76,6 +76,16 @@ export function durationOption(fallback: number, max: number): Option {
     numberIn('--duration', `a duration in ms in (0, ${max}]`, (x) => x > 0 && x <= max), fallback);
 }
 
+/** --dt in ms, in (0, 10]; `fallback` when absent (none: the experiment's or the network's own). */
+export function dtOption(about: string, fallback?: number): Option {
+  return valueOption('--dt <MS>', `time step in ms, in (0, 10]${about}`, numberIn('--dt', 'a time step in ms in (0, 10]', (x) => x > 0 && x <= 10), fallback);
+}
+
+/** --seed, a whole number from 0 up; `fallback` when absent. */
+export function seedOption(about: string, fallback?: number): Option {
+  return valueOption('--seed <N>', `seed of every random draw${about}`, integerIn('--seed', 0, Number.MAX_SAFE_INTEGER), fallback);
+}
+
 /**
  * A run must make at least one step: shorter, it would write empty results and exit 0.
  * `step` names where dt came from ("--dt 10 ms", "the network's dt, 0.1 ms").

@@ -2,7 +2,7 @@
 // experiments (./experiments), each written as CSV, summary.json and SVG pictures.
 import type { Command } from 'commander';
 import { assertNetwork } from '../spec/validate.js';
-import { type CommonOptions, checkSteps, choiceOption, commonOptions, durationOption, numberIn, valueOption } from './args.js';
+import { type CommonOptions, checkSteps, choiceOption, commonOptions, durationOption, dtOption } from './args.js';
 import { intoResultFolder, subcommand } from './command.js';
 import { EXPERIMENTS, EXPERIMENT_INTEGRATORS, type ExperimentName, type ExperimentRun, runExperiment } from './experiments.js';
 import { endProgressLine, progressBar } from './progress.js';
@@ -28,7 +28,7 @@ export function addExperimentCommands(run: Command): void {
     for (const option of [
       ...commonOptions(),
       choiceOption('--integrator <NAME>', "integrator of the neurons (default: the experiment's)", EXPERIMENT_INTEGRATORS),
-      valueOption('--dt <MS>', "time step in ms, in (0, 10] (default: the experiment's)", numberIn('--dt', 'a time step in ms in (0, 10]', (x) => x > 0 && x <= 10)),
+      dtOption(" (default: the experiment's)"),
       durationOption(experiment.duration, MAX_DURATION),
     ]) command.addOption(option);
     command.action(async (o: ExperimentOptions) => {

@@ -9,7 +9,7 @@ import { populationModel } from '../spec/check.js';
 import { networkSize, probesOf } from '../spec/probes.js';
 import { MAX_NEURONS } from '../spec/values.js';
 import { assertNetwork } from '../spec/validate.js';
-import { type CommonOptions, UsageError, checkSteps, choiceOption, commonOptions, durationOption, given, integerIn, numberIn, valueOption } from './args.js';
+import { type CommonOptions, UsageError, checkSteps, choiceOption, commonOptions, durationOption, given, seedOption, integerIn, numberIn, valueOption } from './args.js';
 import { FILE_ABOUT, LIST_HINT, NETWORKS, type NetworkName, RUN_NAMES } from './catalog.js';
 import { subcommand } from './command.js';
 import { type NetworkRun, runNetwork } from './network_run.js';
@@ -122,7 +122,7 @@ export function addNetworkCommands(run: Command): void {
         valueOption('--in-degree <K>', 'synapses per neuron, in [1, N] (default: min(1000, N))', numberIn('--in-degree', 'an integer in [1, N]', Number.isInteger)),
         valueOption('--delay <STEPS>', `axonal delay of every projection in steps, in [0, ${MAX_DELAY}]`, integerIn('--delay', 0, MAX_DELAY), 0),
       ] : []),
-      valueOption('--seed <N>', "seed of every random draw (default: the description's)", integerIn('--seed', 0, Number.MAX_SAFE_INTEGER)),
+      seedOption(" (default: the description's)"),
       choiceOption('--record <WHAT>', 'what is recorded (none: only summary.json, for speed runs)', ['all', 'rates', 'none'] as const, 'all'),
       valueOption('--trace <I,J,...>', `neurons (global indices) whose state variables are traced, at most ${MAX_TRACED}`, traceList),
       choiceOption('--launch <SHAPE>', 'GPU launch shape', ['auto', 'one-workgroup', 'per-step'] as const, 'auto'),

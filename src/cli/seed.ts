@@ -6,7 +6,7 @@ import { IZHIKEVICH_TYPES, type IzhikevichType } from '../models/izhikevich.js';
 import { createSimulation } from '../run/simulation.js';
 import { SCENARIOS, type Scenario, type SeedNetworkOptions, TYPE_COMBINATIONS, seedNetwork } from '../spec/presets/seed_network.js';
 import { assertNetwork } from '../spec/validate.js';
-import { type CommonOptions, UsageError, checkSteps, choiceOption, commonOptions, durationOption, given, integerIn, numberIn, valueOption } from './args.js';
+import { type CommonOptions, UsageError, checkSteps, choiceOption, commonOptions, dtOption, durationOption, given, seedOption, integerIn, valueOption } from './args.js';
 import { SEED_ABOUT } from './catalog.js';
 import { intoResultFolder, subcommand } from './command.js';
 import { json, rasterFile, spikesCsv } from './outputs.js';
@@ -38,12 +38,12 @@ export function addSeedCommand(run: Command): void {
   for (const option of [
     ...commonOptions(),
     durationOption(1000, 1e7),
-    valueOption('--seed <N>', 'seed of every random draw', integerIn('--seed', 0, Number.MAX_SAFE_INTEGER), 0),
+    seedOption('', 0),
     choiceOption('--scenario <NAME>', 'weights (wE, wI) of the seed', Object.keys(SCENARIOS) as Scenario[], 'original'),
     valueOption('--types <EXC,INH>', 'neuron types, e.g. RS,LTS, or a combination 1..4 of the seed (default: RS,LTS)', types),
     valueOption('--neurons <N>', `network size, 80 % excitatory, in [${SEED_NEURONS.join(', ')}]`, integerIn('--neurons', ...SEED_NEURONS), 1000),
     choiceOption('--integrator <NAME>', "the seed's half-step scheme or forward Euler", INTEGRATORS, 'izhikevich2003'),
-    valueOption('--dt <MS>', 'time step in ms, in (0, 10]', numberIn('--dt', 'a time step in ms in (0, 10]', (x) => x > 0 && x <= 10), 1),
+    dtOption('', 1),
     choiceOption('--precision <NAME>', 'arithmetic of the CPU backend', ['f64', 'f32'] as const, 'f64'),
   ]) command.addOption(option);
   command.action(async (o: SeedOptions) => {
