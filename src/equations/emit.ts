@@ -51,23 +51,34 @@ function emitExpr(e: Expr, lang: Lang, resolve: Resolve): string {
   }
 }
 
+/**
+ * The exponent of a power every emitter writes as products, x·x, (x·x)·x, (x·x)·(x·x) (and 1/that
+ * for negative ones): a whole number of at most 4 in size; null for others, which are pow().
+ */
+export function productPower(exponent: Expr): number | null {
+  const n = exponent.kind === 'num' ? exponent.value : NaN;
+  return Number.isInteger(n) && Math.abs(n) <= 4 ? n : null;
+}
+
 /** Small integer powers are products (exact for negative bases; what the models' rates use), others pow(). */
 function power(base: Expr, exponent: Expr, lang: Lang, resolve: Resolve): string {
   const b = emitExpr(base, lang, resolve);
-  const n = exponent.kind === 'num' ? exponent.value : NaN;
-  if (!Number.isInteger(n) || Math.abs(n) > 4) {
+  const product = productPower(exponent);
+  if (product === null) {
+    const n = exponent.kind === 'num' ? exponent.value : NaN;
     const x = emitExpr(exponent, lang, resolve);
     // WGSL's pow is undefined for a negative base; a whole exponent keeps its sign rule (spk_powi).
     const wgsl = Number.isInteger(n) ? `spk_powi(${b}, ${literal(n, 'wgsl')})` : `pow(${b}, ${x})`;
     return lang === 'wgsl' ? wgsl : lang === 'js32' ? `F(Math.pow(${b}, ${x}))` : `Math.pow(${b}, ${x})`;
   }
+  const n = product;
   if (n === 0) return literal(1, lang);
   const r = (code: string) => (lang === 'js32' ? `F(${code})` : code);
   const k = Math.abs(n);
   const simple = base.kind === 'sym' || base.kind === 'num';
-  const product = !simple ? `spk_pow${k}${lang === 'js32' ? '_32' : ''}(${b})` : k === 1 ? b : k === 2 ? r(`(${b} * ${b})`)
+  const products = !simple ? `spk_pow${k}${lang === 'js32' ? '_32' : ''}(${b})` : k === 1 ? b : k === 2 ? r(`(${b} * ${b})`)
     : k === 3 ? r(`(${r(`(${b} * ${b})`)} * ${b})`) : r(`(${r(`(${b} * ${b})`)} * ${r(`(${b} * ${b})`)})`);
-  const positive = k === 1 && !simple ? b : product;
+  const positive = k === 1 && !simple ? b : products;
   return n > 0 ? positive : r(`(${literal(1, lang)} / ${positive})`);
 }
 

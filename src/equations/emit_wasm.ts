@@ -5,6 +5,7 @@
 // functions, booleans used as numbers) returns null, and the step stays JavaScript.
 import { Code, I32, type SimdOp, V128, wasmModule } from './wasm_encode.js';
 import type { Expr } from './expression.js';
+import { productPower } from './emit.js';
 import type { Statement } from './model.js';
 
 class Unsupported extends Error {}
@@ -97,8 +98,8 @@ class StepEmitter {
 
   /** Whole powers up to 4 as the JavaScript emitter writes them: x·x, (x·x)·x, (x·x)·(x·x), and 1/that for negative ones. */
   private power(base: Expr, exponent: Expr): void {
-    const n = exponent.kind === 'num' ? exponent.value : NaN;
-    if (!Number.isInteger(n) || Math.abs(n) > 4) throw new Unsupported('power');
+    const n = productPower(exponent);
+    if (n === null) throw new Unsupported('power');
     const c = this.code;
     if (n === 0) { this.constant(1); return; }
     if (n < 0) this.constant(1);
