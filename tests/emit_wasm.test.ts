@@ -7,7 +7,8 @@ import wabtInit from 'wabt';
 import { describe, expect, test } from 'vitest';
 import { wasmStep } from '../src/equations/emit_wasm';
 import { compileJs, jsStatements } from '../src/equations/emit';
-import { type Expr, parseExpression } from '../src/equations/expression';
+import type { Expr } from '../src/equations/expression';
+import { parseExpression } from '../src/equations/parse';
 import type { Statement } from '../src/equations/model';
 import { Code, SIMD, type SimdOp, V128, I32, wasmModule } from '../src/equations/wasm_encode';
 

@@ -7,7 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { linearSplit } from '../src/equations/algebra';
 import { evaluate, initialState, parameterValues } from '../src/equations/compile';
 import { JS_HELPERS, jsExpression } from '../src/equations/emit';
-import { ModelError, parseExpression, symbols } from '../src/equations/expression';
+import { ModelError, symbols } from '../src/equations/expression';
+import { parseExpression } from '../src/equations/parse';
 import { type ModelDeclaration, parseModel } from '../src/equations/model';
 
 const src = { model: 'm', where: 'test' };

@@ -3,7 +3,8 @@
 // A value that depends on a random draw is rounded to f32 once computed, so the CPU reference
 // (f64) and the GPU (f32) start from the same random state; every other value is used as written.
 import { evaluate, initialState, parameterValues } from '../equations/compile.js';
-import { parseExpression, symbols } from '../equations/expression.js';
+import { symbols } from '../equations/expression.js';
+import { parseExpression } from '../equations/parse.js';
 import type { ParsedModel } from '../equations/model.js';
 import { PhiloxStream, Purpose } from '../rng/philox.js';
 import type { Population } from '../spec/network.js';

@@ -1,7 +1,6 @@
-// The expression tree every model is written in: jsep parses a line's right-hand side, and the
-// few node kinds a model may use are kept; anything else is refused with the line and the token.
-// Both emitters (WGSL and JavaScript) and the integrators work on this tree (docs/equations.md).
-import jsep from 'jsep';
+// The expression tree every model is written in, and its parser: the few node kinds a model may
+// use, anything else refused with the line and the token. Both emitters (WGSL, JavaScript and
+// WebAssembly) and the integrators work on this tree (docs/equations.md).
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '**' | '<' | '<=' | '>' | '>=' | '==' | '!=' | '&&' | '||';
 export type Expr =
@@ -22,14 +21,6 @@ export const FUNCTIONS: Readonly<Record<string, number>> = {
 };
 
 const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
-const ALLOWED_BINARY = new Set(['+', '-', '*', '/', '**', '^', '&&', '||', ...COMPARISONS]);
-
-// Mathematical notation: `^` and `**` are powers (right-associative, above * and /), not XOR.
-for (const op of ['^', '|', '&', '<<', '>>', '>>>', '===', '!==', '%', '??']) jsep.removeBinaryOp(op);
-jsep.addBinaryOp('**', 11, true);
-jsep.addBinaryOp('^', 11, true);
-for (const op of ['~', '+']) jsep.removeUnaryOp(op);
-jsep.removeAllLiterals();
 
 /** A model's equation, threshold or reset that cannot be compiled: names the model, the line and the token. */
 export class ModelError extends Error {
@@ -41,62 +32,6 @@ export class ModelError extends Error {
 
 /** Where a piece of text sits in a declaration, for error messages: e.g. "equations line 3". */
 export interface Source { model: string; where: string }
-
-export function parseExpression(text: string, src: Source): Expr {
-  let node: jsep.Expression;
-  try {
-    node = jsep(text);
-  } catch (e) {
-    const err = e as Error & { index?: number };
-    const at = err.index ?? 0;
-    const token = text.slice(at).trim().split(/\s+/)[0] ?? '';
-    throw new ModelError(src.model, src.where, `cannot parse '${text.trim()}' at character ${at + 1}${token ? ` ('${token}')` : ''}`, token);
-  }
-  return convert(node, text, src);
-}
-
-function convert(node: jsep.Expression, text: string, src: Source): Expr {
-  const refuse = (what: string, token: string): never => {
-    throw new ModelError(src.model, src.where, `${what} in '${text.trim()}'`, token);
-  };
-  switch (node.type) {
-    case 'Literal': {
-      const value = (node as jsep.Literal).value;
-      if (typeof value !== 'number') refuse(`'${(node as jsep.Literal).raw}' is not a number`, String((node as jsep.Literal).raw));
-      return { kind: 'num', value: value as number };
-    }
-    case 'Identifier': return { kind: 'sym', name: (node as jsep.Identifier).name };
-    case 'UnaryExpression': {
-      const u = node as jsep.UnaryExpression;
-      const arg = convert(u.argument, text, src);
-      if (u.operator === '-') return arg.kind === 'num' ? { kind: 'num', value: -arg.value } : { kind: 'neg', arg };
-      if (u.operator === '!') return { kind: 'not', arg };
-      return refuse(`unsupported operator '${u.operator}'`, u.operator);
-    }
-    case 'BinaryExpression': {
-      const b = node as jsep.BinaryExpression;
-      if (!ALLOWED_BINARY.has(b.operator)) refuse(`unsupported operator '${b.operator}'`, b.operator);
-      const op = (b.operator === '^' ? '**' : b.operator) as BinaryOp;
-      return { kind: 'bin', op, left: convert(b.left, text, src), right: convert(b.right, text, src) };
-    }
-    case 'CallExpression': {
-      const c = node as jsep.CallExpression;
-      if (c.callee.type !== 'Identifier') return refuse('only named functions can be called', '(');
-      const fn = (c.callee as jsep.Identifier).name;
-      const arity = Object.hasOwn(FUNCTIONS, fn) ? FUNCTIONS[fn] : undefined;
-      if (arity === undefined) refuse(`unknown function '${fn}' (known: ${Object.keys(FUNCTIONS).join(', ')})`, fn);
-      if (c.arguments.length !== arity) refuse(`${fn} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${c.arguments.length}`, fn);
-      return { kind: 'call', fn, args: c.arguments.map((a) => convert(a, text, src)) };
-    }
-    case 'ConditionalExpression': {
-      const c = node as jsep.ConditionalExpression;
-      return { kind: 'if', test: convert(c.test, text, src), then: convert(c.consequent, text, src), else: convert(c.alternate, text, src) };
-    }
-    case 'Compound': return refuse('two expressions without an operator between them', text.trim().split(/\s+/)[1] ?? '');
-    case 'MemberExpression': return refuse("'.' and '[ ]' are not part of the model language", '.');
-    default: return refuse(`unsupported syntax (${node.type})`, node.type);
-  }
-}
 
 /** Every symbol an expression reads. */
 export function symbols(e: Expr, out = new Set<string>()): Set<string> {

@@ -3,7 +3,8 @@
 // reset and refractory period. `parseModel` checks every line and symbol and turns the text into
 // expression trees, from which both backends' code is generated (src/equations/compile.ts).
 import type { ModelDeclaration } from '../spec/model_schema.js';
-import { type Expr, FUNCTIONS, ModelError, isBoolean, parseExpression, symbols } from './expression.js';
+import { type Expr, FUNCTIONS, ModelError, isBoolean, symbols } from './expression.js';
+import { parseExpression } from './parse.js';
 
 export type { ModelDeclaration, ParameterDeclaration, StateDeclaration } from '../spec/model_schema.js';
 

@@ -1,7 +1,8 @@
 // What the schema cannot say alone: references between parts of a network (populations by name,
 // model variables and parameters, presets, integrators), sizes that must match, ranges a model
 // declares, and limits that depend on sizes. Each problem names its field path.
-import { ModelError, parseExpression, symbols } from '../equations/expression.js';
+import { ModelError, symbols } from '../equations/expression.js';
+import { parseExpression } from '../equations/parse.js';
 import { integrate, integratorsOf } from '../equations/integrators.js';
 import { type ParsedModel, parseModel } from '../equations/model.js';
 import { MODELS } from '../models/registry.js';
