@@ -26,10 +26,27 @@ export function webAssemblyText(): Plugin {
   };
 }
 
+/**
+ * WGSL from shaders/ (`?raw`) without its comments and indentation: they explain the source, and
+ * every page would download them. Lines stay lines, so a compiler message still points at one.
+ */
+export function compactWgsl(): Plugin {
+  return {
+    name: 'spikegpu:wgsl',
+    enforce: 'pre',
+    load(id) {
+      if (!id.endsWith('.wgsl?raw')) return null;
+      const text = readFileSync(id.slice(0, -'?raw'.length), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+      const lines = text.split('\n').map((l) => l.replace(/\/\/.*$/, '').trim()).filter((l) => l !== '');
+      return { code: `export default ${JSON.stringify(lines.join('\n'))};`, map: null };
+    },
+  };
+}
+
 const pkg = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
 
 export default defineConfig({
-  plugins: [webAssemblyText()],
+  plugins: [webAssemblyText(), compactWgsl()],
   build: {
     target: 'es2022',
     outDir: 'dist',

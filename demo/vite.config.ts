@@ -2,12 +2,12 @@
 // imports the library as an outside app would, through the `spikegpu` package name.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { webAssemblyText } from '../vite.config';
+import { compactWgsl, webAssemblyText } from '../vite.config';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
-  plugins: [webAssemblyText()],
+  plugins: [webAssemblyText(), compactWgsl()],
   resolve: { alias: { spikegpu: fileURLToPath(new URL('../src/index.ts', import.meta.url)) } },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true },
   server: { port: 5173 },
