@@ -30,6 +30,7 @@ const CONFIGS: Record<string, Config> = {
   hindmarsh_rose: { dt: 0.01, state: { x: [-2, 2], y: [-15, 1], z: [-1, 3] }, input: [0, 3], integrators: ['euler', 'rk4', 'rk6'] },
   cobahh: { dt: 0.1, state: { v: [-80, 30], m: GATE, h: GATE, n: GATE, ge: [0, 50], gi: [0, 300] }, input: [0, 0], integrators: ['exponential_euler', 'euler', 'rk4'] },
   lif: { dt: 0.1, state: { v: [-70, -45] }, input: [0, 1000], integrators: ['exponential_euler', 'euler', 'rk4'] },
+  iaf_psc_exp: { dt: 0.1, state: { v: [-70, -45], i_ex: [0, 800], i_in: [-800, 0] }, input: [0, 1000], integrators: ['exact', 'exponential_euler', 'euler', 'rk4'] },
   adex: { dt: 0.1, state: { v: [-75, -45], w: [0, 200] }, input: [0, 1000], integrators: ['euler', 'rk4', 'rk6'] },
   diffusion_release: { dt: 0.01, state: { r: GATE }, input: [0, 1], integrators: ['euler', 'rk4', 'rk6', 'exponential_euler'] },
 };

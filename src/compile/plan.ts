@@ -110,13 +110,13 @@ export function compileValidated(net: Network): Plan {
     let refractory: number | Int32Array | null = null;
     if (model.refractory) {
       const steps = (ms: number) => Math.max(0, Math.round(ms / net.dt));
-      const names = model.parameters;
+      const names = model.parameters, dt = { dt: net.dt };
       if (params.every((x) => typeof x === 'number')) {
-        refractory = steps(evaluate(model.refractory, Object.fromEntries(names.map((k, q) => [k, params[q] as number]))));
+        refractory = steps(evaluate(model.refractory, { ...dt, ...Object.fromEntries(names.map((k, q) => [k, params[q] as number])) }));
       } else {
         refractory = new Int32Array(copies * p.size);
         for (let e = 0; e < refractory.length; e++) {
-          refractory[e] = steps(evaluate(model.refractory, Object.fromEntries(names.map((k, q) => [k, typeof params[q] === 'number' ? params[q] as number : (params[q] as Float64Array)[e]!]))));
+          refractory[e] = steps(evaluate(model.refractory, { ...dt, ...Object.fromEntries(names.map((k, q) => [k, typeof params[q] === 'number' ? params[q] as number : (params[q] as Float64Array)[e]!])) }));
         }
       }
     }

@@ -5,10 +5,11 @@ import { adex } from './adex.js';
 import { cobahhNeuron } from './cobahh.js';
 import { hindmarshRose } from './hindmarsh_rose.js';
 import { hodgkinHuxley } from './hodgkin_huxley.js';
+import { iafPscExp } from './iaf_psc_exp.js';
 import { izhikevich } from './izhikevich.js';
 import { lif } from './lif.js';
 
-export const MODEL_DECLARATIONS: readonly ModelDeclaration[] = [izhikevich, hodgkinHuxley, hindmarshRose, cobahhNeuron, lif, adex];
+export const MODEL_DECLARATIONS: readonly ModelDeclaration[] = [izhikevich, hodgkinHuxley, hindmarshRose, cobahhNeuron, lif, iafPscExp, adex];
 
 export const MODELS: Readonly<Record<string, ParsedModel>> = Object.freeze(
   Object.fromEntries(MODEL_DECLARATIONS.map((d) => [d.name, parseModel(d)])),
