@@ -13,7 +13,7 @@ import { assertNetwork } from '../src/spec/validate';
 import { hhPulsesAndGaps, izhikevichDenseDelayed, izhikevichWithLif } from './combination_networks';
 import { testGpu } from './helpers';
 
-/** Per-synapse delays drawn from a range and given per synapse, a batch varying a weight, per-neuron LIF parameters, a masked input, a waveform, probes of I. */
+/** Per-synapse delays drawn from a range, from a bounded normal and given per synapse, a batch varying a weight, per-neuron LIF parameters, a masked input, a waveform, probes of I. */
 const delayDistributions = (): Network => ({
   dt: 0.1, seed: 3,
   populations: [
@@ -25,6 +25,7 @@ const delayDistributions = (): Network => ({
     { name: 'ba', source: 'b', target: 'a', connectivity: { rule: 'list', pre: [0, 1, 2, 3], post: [5, 6, 7, 8] }, synapse: { kind: 'exponential', target: 'I', tau: 3 }, weight: [1, 2, 3, 4], delay: [1, 4, 12, 2] },
     { name: 'aa', source: 'a', target: 'a', connectivity: { rule: 'fixed-in-degree', k: 6 }, synapse: { kind: 'pulse', target: 'I' }, weight: { uniform: [0, 1] } },
     { name: 'bb', source: 'b', target: 'b', connectivity: { rule: 'fixed-out-degree', k: 4 }, synapse: { kind: 'pulse', target: 'v' }, storage: 'procedural', weight: -1 },
+    { name: 'ab2', source: 'a', target: 'b', connectivity: { rule: 'fixed-total', n: 300 }, synapse: { kind: 'pulse', target: 'v' }, weight: { normal: [1, 0.5], min: 0 }, delay: { normal: [5, 1.5], min: 0.5, max: 10.4 } },
   ],
   inputs: [
     { kind: 'constant', target: 'a', neurons: [0, 1, 2], amplitude: 10 },

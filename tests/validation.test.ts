@@ -58,6 +58,19 @@ const BAD: [string, string, Mutate, RegExp][] = [
   ['probability above 1', 'projections[0].connectivity.p', (d) => { d.projections![0]!.connectivity = { rule: 'fixed-probability', p: 1.5 }; }, /must be at most 1, got 1\.5/],
   ['NaN time step', 'dt', (d) => { d.dt = NaN; }, /must be a number, got NaN/],
   ['a bad delay in a per-synapse list', 'projections[0].delay[1]', (d) => { d.projections![0]!.connectivity = { rule: 'one-to-one' }; d.projections![0]!.delay = [1, 2.5, 3, 4]; }, /must be whole steps in \[0, 4096\], got 2\.5/],
+  // Normals redrawn into bounds (docs/network.md#normal-weights-and-delays-redrawn-into-bounds): bounds that keep too little would redraw for ever.
+  ['a normal weight with min above max', 'projections[0].weight', (d) => { d.projections![0]!.weight = { normal: [1, 1], min: 2, max: 1 }; }, /^needs min ≤ max, got \[2, 1\]$/],
+  ['weight bounds keeping under 1 %', 'projections[0].weight', (d) => { d.projections![0]!.weight = { normal: [0, 1], min: 2.5 }; }, /^keeps 0\.62 % of N\(0, 1\) within \[2\.5, inf\]; at least 1 % must lie within/],
+  ['a normal weight of sd 0 outside its bounds', 'projections[0].weight', (d) => { d.projections![0]!.weight = { normal: [1, 0], max: 0 }; }, /^has sd 0 and its mean 1 outside \[-inf, 0\]: no draw is ever kept/],
+  ["a normal g2's bounds", 'projections[0].synapse.g2', (d) => { d.projections![0]!.synapse = { kind: 'electrical', g2: { normal: [0, 1], max: -3 } }; }, /^keeps 0\.13 % of N\(0, 1\) within \[-inf, -3\]/],
+  ['bounds on a uniform weight', 'projections[0].weight', (d) => { d.projections![0]!.weight = { uniform: [0, 1], min: 0 } as never; }, /or \{normal: \[mean, sd\], min\?, max\?\}$/],
+  ['a normal delay with min above max', 'projections[0].delay', (d) => { d.projections![0]!.delay = { normal: [5, 1], min: 10, max: 8 }; }, /^needs min ≤ max, got \[10, 8\]$/],
+  ['a normal delay whose default bounds keep under 1 %', 'projections[0].delay', (d) => { d.projections![0]!.delay = { normal: [-3, 1] }; }, /^keeps 0\.62 % of N\(-3, 1\) within \[-0\.5, 4096\] \(bounds left out are \[-0\.5, 4096\]\)/],
+  ['a normal delay with min below -0.5', 'projections[0].delay.min', (d) => { d.projections![0]!.delay = { normal: [5, 1], min: -1 }; }, /^must be at least -0\.5$/],
+  ['a normal delay with max past the longest delay', 'projections[0].delay.max', (d) => { d.projections![0]!.delay = { normal: [5, 1], max: 5000 }; }, /^must be at most 4096$/],
+  ['procedural rows with a normal delay', 'projections[0].delay', (d) => {
+    Object.assign(d.projections![0]!, { connectivity: { rule: 'fixed-probability', p: 0.5 }, storage: 'procedural', delay: { normal: [5, 1] } });
+  }, /^procedural rows are drawn again at each spike: give one delay for all synapses$/],
   ['probed neuron out of range', 'record.probes[0].neurons[0]', (d) => { d.record = { probes: [{ population: 'i', variable: 'v', neurons: [2] }] }; }, /must be below 2/],
 ];
 

@@ -6,7 +6,7 @@ import { PhiloxStream, Purpose, normalFromWords, philox4x32, seedKey, uniform01 
 import { type ConnectRule, buildCsr, drawOther, rowStarts, scaleWord } from './csr.js';
 import { excludesSelf } from '../spec/check.js';
 import type { Projection } from '../spec/network.js';
-import { type DelayValue, type SynapseValue, isArray, isUniform } from '../spec/values.js';
+import { type BoundedNormal, DELAY_RANGE, type DelayValue, type SynapseValue, isArray, isUniform, normalBounds } from '../spec/values.js';
 
 export interface Synapses {
   nPre: number;
@@ -37,8 +37,28 @@ export function drawnOnGpu(pr: Projection): boolean {
     && (w === undefined || typeof w === 'number' || isUniform(w));
 }
 
-/** Counter word 3 of per-synapse draws: the projection's stream and what is drawn. */
-const DRAW = { weight: 1, delay: 2, g2: 3, total: 4 } as const;
+/** Counter word 3 of per-synapse draws: the projection's stream and what is drawn, in 3 bits (a redraw's attempt takes the bits above). */
+const DRAW = { weight: 1, delay: 2, g2: 3, total: 4 } as const satisfies Record<string, 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7>;
+const FIELD = { [DRAW.weight]: 'weight', [DRAW.delay]: 'delay', [DRAW.g2]: 'synapse.g2' } as const;
+/** Draws of one bounded normal before giving up: 4095 << 3 stays below the stream's bits, and with 1 % kept (src/spec/check.ts) all fail with chance 0.99⁴⁰⁹⁶ ≈ 10⁻¹⁸. */
+const MAX_ATTEMPTS = 4096;
+
+/**
+ * N(mean, sd) at synapse (pre i, slot) as `stored` keeps it, drawn again while outside [lo, hi]
+ * (NEST's redraw, never clipped): attempt 0 is the unbounded draw, bit for bit.
+ */
+function redraw(
+  x: BoundedNormal, lo: number, hi: number, stored: (y: number) => number,
+  i: number, slot: number, stream: number, what: 1 | 2 | 3, k0: number, k1: number, w: Uint32Array,
+): number {
+  const [mean, sd] = x.normal;
+  for (let a = 0; a < MAX_ATTEMPTS; a++) {
+    philox4x32(i, slot, Purpose.synapseWeight, ((stream << 16) | what | (a << 3)) >>> 0, k0, k1, w);
+    const y = stored(mean + sd * normalFromWords(w[0]!, w[1]!));
+    if (y >= lo && y <= hi) return y;
+  }
+  throw new Error(`projections[${stream}].${FIELD[what]}: no draw of N(${mean}, ${sd}) fell in [${lo}, ${hi}] in ${MAX_ATTEMPTS} tries (synapse ${slot} of source neuron ${i})`);
+}
 
 /** Synapse rows from a list of (pre, post) in list order, and the list position of each synapse. */
 function fromPairs(nPre: number, nPost: number, pre: ArrayLike<number>, post: ArrayLike<number>) {
@@ -91,7 +111,7 @@ function rows(pr: Projection, nPre: number, nPost: number, selfAllowed: boolean,
 /** Per-synapse values from a spec: constant, array (by `order`), or drawn at (pre, slot). */
 function values(
   spec: SynapseValue | undefined, fallback: number, r: { rowStart: Uint32Array; targets: Uint32Array; order: Uint32Array | null; words: Uint32Array | null },
-  nPre: number, stream: number, seed: number, what: number,
+  nPre: number, stream: number, seed: number, what: 1 | 3,
 ): Float64Array | number {
   if (spec === undefined) return fallback;
   if (typeof spec === 'number') return spec;
@@ -101,21 +121,22 @@ function values(
     return out;
   }
   const [k0, k1] = seedKey(seed), w = new Uint32Array(4);
+  // Weights are kept as f32 and tested so against f32 bounds: fround is monotone, so any draw in [min, max] is kept (min: 0 keeps signs).
+  const [lo, hi] = 'uniform' in spec ? spec.uniform : normalBounds(spec).map(Math.fround);
   for (let i = 0; i < nPre; i++) {
     for (let s = r.rowStart[i]!; s < r.rowStart[i + 1]!; s++) {
       const slot = s - r.rowStart[i]!;
       if ('uniform' in spec) {
-        const [lo, hi] = spec.uniform;
         const word = r.words ? r.words[s]! : philox4x32(i, slot, Purpose.synapseWeight, ((stream << 16) | what) >>> 0, k0, k1, w)[0]!;
         out[s] = Math.fround(lo + (hi - lo) * uniform01(word));
-      } else {
-        philox4x32(i, slot, Purpose.synapseWeight, ((stream << 16) | what) >>> 0, k0, k1, w);
-        out[s] = Math.fround(spec.normal[0] + spec.normal[1] * normalFromWords(w[0]!, w[1]!));
-      }
+      } else out[s] = redraw(spec, lo, hi, Math.fround, i, slot, stream, what, k0, k1, w);
     }
   }
   return out;
 }
+
+/** A delay drawn in steps to the nearest whole step, halves up (NEST's ld_round); min ≥ −0.5 keeps it ≥ 0. */
+export const ldRound = (x: number) => Math.floor(x + 0.5);
 
 function delays(spec: DelayValue | undefined, r: { rowStart: Uint32Array; targets: Uint32Array; order: Uint32Array | null }, nPre: number, stream: number, seed: number) {
   if (spec === undefined || typeof spec === 'number') return { delay: spec ?? 0, maxDelay: spec ?? 0 };
@@ -125,11 +146,16 @@ function delays(spec: DelayValue | undefined, r: { rowStart: Uint32Array; target
     for (let s = 0; s < n; s++) { out[s] = spec[r.order ? r.order[s]! : s]!; maxDelay = Math.max(maxDelay, out[s]!); }
     return { delay: out, maxDelay };
   }
-  const [k0, k1] = seedKey(seed), w = new Uint32Array(4), [lo, hi] = spec.uniform;
+  const [k0, k1] = seedKey(seed), w = new Uint32Array(4);
+  // The bounds test the draw in steps before it is rounded.
+  const [lo, hi] = 'uniform' in spec ? spec.uniform : normalBounds(spec, DELAY_RANGE), asDrawn = (y: number) => y;
   for (let i = 0; i < nPre; i++) {
     for (let s = r.rowStart[i]!; s < r.rowStart[i + 1]!; s++) {
-      philox4x32(i, s - r.rowStart[i]!, Purpose.synapseWeight, ((stream << 16) | DRAW.delay) >>> 0, k0, k1, w);
-      out[s] = lo + scaleWord(w[0]!, hi - lo + 1);
+      const slot = s - r.rowStart[i]!;
+      if ('uniform' in spec) {
+        philox4x32(i, slot, Purpose.synapseWeight, ((stream << 16) | DRAW.delay) >>> 0, k0, k1, w);
+        out[s] = lo + scaleWord(w[0]!, hi - lo + 1);
+      } else out[s] = ldRound(redraw(spec, lo, hi, asDrawn, i, slot, stream, DRAW.delay, k0, k1, w));
       maxDelay = Math.max(maxDelay, out[s]!);
     }
   }

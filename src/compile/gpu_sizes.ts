@@ -2,9 +2,9 @@
 // from a compiled plan) and for the estimate made from the description alone (memory.ts): where
 // each projection's synapses live and which per-synapse tables it keeps, the arrival slots and
 // ring depths, the records, and how the engine's buffers are made of these words.
-import { drawnOnGpu } from './connectivity.js';
+import { drawnOnGpu, ldRound } from './connectivity.js';
 import type { Projection } from '../spec/network.js';
-import { type DelayValue, isArray } from '../spec/values.js';
+import { DELAY_RANGE, type DelayValue, isArray, normalBounds } from '../spec/values.js';
 
 /** Steps per submit and per readback chunk unless the caller says otherwise. */
 export const DEFAULT_STEPS_PER_SUBMIT = 250;
@@ -62,12 +62,17 @@ export function perSynapse(pr: Projection): { weight: boolean; delay: boolean; g
   return { weight, delay: pr.delay !== undefined && typeof pr.delay !== 'number', g2 };
 }
 
-/** The longest a projection's spikes wait, in steps: its one delay, the largest of its delays, or the top of their range. */
+/**
+ * The longest a projection's spikes wait, in steps, known before drawing: its one delay, the
+ * largest of its delays, the top of their range; for a normal, the memory estimate's bound
+ * min(max, mean + 7 sd), rounded (the built connectivity reports the real largest delay).
+ */
 export function delayBound(d: DelayValue | undefined): number {
   if (d === undefined) return 0;
   if (typeof d === 'number') return d;
   if (isArray(d)) { let m = 0; for (let k = 0; k < d.length; k++) m = Math.max(m, d[k]!); return m; }
-  return d.uniform[1];
+  if ('uniform' in d) return d.uniform[1];
+  return ldRound(Math.min(normalBounds(d, DELAY_RANGE)[1], d.normal[0] + 7 * d.normal[1]));
 }
 
 /** Slots of an arrival ring: a spike sent at step t lands in slot t + 1 + d, and slot t is taken before step t's spikes are sent. */

@@ -7,10 +7,7 @@ import { integrate, integratorsOf } from '../equations/integrators.js';
 import { type ParsedModel, parseModel } from '../equations/model.js';
 import { MODELS } from '../models/registry.js';
 import { type Input, type Network, type Population, type Projection, type SynapseProbe, inputValueOf } from './network.js';
-import { MAX_NEURONS, MAX_STEP, type NeuronValue, isArray, isUniform } from './values.js';
-
-/** Longest axonal delay in steps: the arrival ring holds delay + 1 slots per neuron and target. */
-const MAX_DELAY = 4096;
+import { type BoundedNormal, DELAY_RANGE, MAX_DELAY, MAX_NEURONS, MAX_STEP, type NeuronValue, isArray, isNormal, isUniform, normalBounds } from './values.js';
 
 export type Report = (path: string, message: string) => void;
 
@@ -94,6 +91,36 @@ function checkPopulation(p: Population, at: string, report: Report): ParsedModel
   return m;
 }
 
+/** erfc(x), Numerical Recipes' erfcc (Chebyshev fit, fractional error below 1.2·10⁻⁷ everywhere). */
+function erfc(x: number): number {
+  const z = Math.abs(x), t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+    + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? r : 2 - r;
+}
+
+/** P(lo ≤ X ≤ hi) for X ~ N(mean, sd), sd > 0: from the nearer tails, so a far interval keeps its small mass. */
+export function normalMass(mean: number, sd: number, lo: number, hi: number): number {
+  const a = (lo - mean) / sd, b = (hi - mean) / sd, tail = (x: number) => 0.5 * erfc(x / Math.SQRT2);
+  return a > 0 ? tail(a) - tail(b) : b < 0 ? tail(-b) - tail(-a) : 1 - tail(-a) - tail(b);
+}
+
+/** The least share of a bounded normal its bounds may keep: each synapse draws about 1/share times. */
+const MIN_KEPT = 0.01;
+
+/** A bounded normal's bounds: ordered, and keeping at least 1 % of its mass, so redrawing ends after a few draws. */
+function checkBoundedNormal(x: BoundedNormal, at: string, report: Report, range?: readonly [number, number]): void {
+  const [lo, hi] = normalBounds(x, range), [mean, sd] = x.normal;
+  const text = (b: number) => String(b).replace('Infinity', 'inf');
+  const where = `[${text(lo)}, ${text(hi)}]${range && (x.min === undefined || x.max === undefined) ? ` (bounds left out are [${range[0]}, ${range[1]}])` : ''}`;
+  if (lo > hi) report(at, `needs min ≤ max, got ${where}`);
+  else if (sd === 0) { if (mean < lo || mean > hi) report(at, `has sd 0 and its mean ${mean} outside ${where}: no draw is ever kept`); }
+  else {
+    const kept = normalMass(mean, sd, lo, hi);
+    if (kept < MIN_KEPT) report(at, `keeps ${(100 * kept).toPrecision(2)} % of N(${mean}, ${sd}) within ${where}; at least ${100 * MIN_KEPT} % must lie within, as each synapse draws again until one does`);
+  }
+}
+
 /** Whether a projection leaves out i → i: within one population, unless autapses are asked for. */
 export const excludesSelf = (pr: Projection): boolean => pr.source === pr.target && !('autapses' in pr.connectivity && pr.connectivity.autapses);
 
@@ -140,7 +167,10 @@ function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Popu
     if (count === null || c.rule === 'seed-random') report(`${at}.${key}`, `one ${key} per synapse needs a rule that fixes the synapses (list, dense, one-to-one, all-to-all, fixed degree or total)`);
     else if (value.length !== count) report(`${at}.${key}`, `has ${value.length} values; the projection makes ${count} synapses`);
   }
-  const delays: ArrayLike<number> = isArray(pr.delay) ? pr.delay : typeof pr.delay === 'number' ? [pr.delay] : pr.delay ? pr.delay.uniform : [];
+  if (isNormal(pr.weight)) checkBoundedNormal(pr.weight, `${at}.weight`, report);
+  if (pr.synapse.kind === 'electrical' && isNormal(pr.synapse.g2)) checkBoundedNormal(pr.synapse.g2, `${at}.synapse.g2`, report);
+  if (isNormal(pr.delay)) checkBoundedNormal(pr.delay, `${at}.delay`, report, DELAY_RANGE);
+  const delays: ArrayLike<number> = isArray(pr.delay) ? pr.delay : typeof pr.delay === 'number' ? [pr.delay] : isUniform(pr.delay) ? pr.delay.uniform : [];
   for (let q = 0; q < delays.length; q++) {
     const d = delays[q]!;
     const where = isArray(pr.delay) ? `${at}.delay[${q}]` : isUniform(pr.delay) ? `${at}.delay.uniform[${q}]` : `${at}.delay`;

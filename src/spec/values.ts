@@ -67,10 +67,30 @@ export const numbers = v.union([
 export type Numbers = ArrayLike<number>;
 
 const ordered = v.check((x: [number, number]) => x[0] <= x[1], 'needs low ≤ high');
-export const distribution = v.union([
-  v.strictObject({ uniform: about(v.pipe(v.tuple([f32, f32]), ordered), '[low, high): drawn per element from the counter-based RNG') }),
-  v.strictObject({ normal: about(v.tuple([f32, v.pipe(f32, v.minValue(0, 'sd must be ≥ 0'))]), '[mean, sd]') }),
-]);
+const uniformDistribution = v.strictObject({ uniform: about(v.pipe(v.tuple([f32, f32]), ordered), '[low, high): drawn per element from the counter-based RNG') });
+const normalPair = about(v.tuple([f32, v.pipe(f32, v.minValue(0, 'sd must be ≥ 0'))]), '[mean, sd]');
+export const distribution = v.union([uniformDistribution, v.strictObject({ normal: normalPair })]);
+
+/** Longest axonal delay in steps: the arrival ring holds delay + 1 slots per neuron and target. */
+export const MAX_DELAY = 4096;
+/** A normal delay's default and widest bounds: rounded half up, every kept draw is a whole step in [0, MAX_DELAY]. */
+export const DELAY_RANGE = [-0.5, MAX_DELAY] as const;
+
+/** A normal per synapse, drawn again while outside [min, max] (NEST's redraw), as weights and delays take it. */
+export interface BoundedNormal { normal: [number, number]; min?: number; max?: number }
+export const isNormal = (x: unknown): x is BoundedNormal => typeof x === 'object' && x !== null && !isArray(x) && 'normal' in x;
+/** [min, max] of a bounded normal, an absent side taken from `range` (weights: unbounded). */
+export const normalBounds = (x: BoundedNormal, range: readonly [number, number] = [-Infinity, Infinity]): [number, number] => [x.min ?? range[0], x.max ?? range[1]];
+
+/** The bounded normal's schema; `range` limits min and max (delays: DELAY_RANGE), `unit` names what is drawn. */
+const boundedNormal = (unit: string, range?: readonly [number, number]) => {
+  const bound = (text: string) => about(range ? v.pipe(f32, v.minValue(range[0], `must be at least ${range[0]}`), v.maxValue(range[1], `must be at most ${range[1]}`)) : f32, text);
+  return about(v.strictObject({
+    normal: normalPair,
+    min: v.optional(bound(`lowest ${unit} kept (inclusive); ${range ? `${range[0]} when omitted` : 'unbounded when omitted'}`)),
+    max: v.optional(bound(`highest ${unit} kept (inclusive); ${range ? `${range[1]} when omitted` : 'unbounded when omitted'}`)),
+  }), `N(mean, sd) per synapse, drawn again (never clipped) while outside [min, max], as NEST's redraw; the bounds must keep at least 1 % of it`);
+};
 
 /**
  * A value per neuron: one number for all, an array (one per neuron), a distribution drawn per
@@ -86,12 +106,15 @@ export const inputValue = v.union([f32, numbers, distribution],
   'must be a number, an array with one number per receiving neuron, {uniform: [low, high]} or {normal: [mean, sd]}');
 export type InputValue = v.InferOutput<typeof inputValue>;
 
-/** A value per synapse: one number, an array (one per synapse), or a distribution. */
-export const synapseValue = v.union([f32, numbers, distribution],
-  'must be a number, an array with one number per synapse, {uniform: [low, high]} or {normal: [mean, sd]}');
+/** A value per synapse: one number, an array (one per synapse), a uniform draw, or a normal drawn again outside its bounds. */
+export const synapseValue = v.union([f32, numbers, uniformDistribution, boundedNormal('value')],
+  'must be a number, an array with one number per synapse, {uniform: [low, high]} or {normal: [mean, sd], min?, max?}');
 export type SynapseValue = v.InferOutput<typeof synapseValue>;
 
-/** A delay in steps per synapse: one count, a uniform integer range [low, high], or one per synapse. */
-export const delayValue = v.union([steps, v.strictObject({ uniform: v.pipe(v.tuple([steps, steps]), ordered) }), numbers],
-  'must be whole steps, {uniform: [low, high]} or an array with one per synapse');
+/**
+ * A delay in steps per synapse: one count, a uniform integer range [low, high], one per synapse,
+ * or a normal in steps drawn again outside [min, max], then rounded to the nearest step, halves up.
+ */
+export const delayValue = v.union([steps, v.strictObject({ uniform: v.pipe(v.tuple([steps, steps]), ordered) }), numbers, boundedNormal('delay (steps, before rounding)', DELAY_RANGE)],
+  'must be whole steps, {uniform: [low, high]}, an array with one per synapse or {normal: [mean, sd], min?, max?} in steps');
 export type DelayValue = v.InferOutput<typeof delayValue>;
