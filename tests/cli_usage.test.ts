@@ -8,7 +8,7 @@ import { EXPERIMENTS } from '../src/cli/experiments';
 import { ROOT, expectUsageError, run, tmp } from './cli_helpers';
 
 const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const NETWORKS = ['izhikevich2003', 'cobahh', 'sparse-izhikevich', 'FILE.json'];
+const NETWORKS = ['izhikevich2003', 'cobahh', 'sparse-izhikevich', 'microcircuit', 'FILE.json'];
 
 describe('spikegpu --version, help and list', () => {
   it.each([['--version'], ['-V']])('%s prints package.json\'s version', async (flag) => {
@@ -91,7 +91,7 @@ describe('usage errors: exit code 2, the reason in one line, then where to read 
     // Unknown options, commands, networks; missing and extra arguments.
     [[...seed, '--forse'], /^spikegpu: unknown option --forse for izhikevich2003 \(did you mean --force\?\)$/],
     [['--frobnicate'], /^spikegpu: unknown option --frobnicate$/],
-    [['run'], /^spikegpu: run needs a network: izhikevich2003, cobahh, sparse-izhikevich, FILE\.json, hh-double-impulse/],
+    [['run'], /^spikegpu: run needs a network: izhikevich2003, cobahh, sparse-izhikevich, microcircuit, FILE\.json, hh-double-impulse/],
     [['run', 'cobahx', '--neurons', '5', '--out', 'x'], /^spikegpu: unknown network "cobahx"; available: izhikevich2003, /],
     [['run', '--out', 'x', 'cobahh'], /^spikegpu: put the network's name first: spikegpu run cobahh --out DIR \[options\]$/],
     [['run', 'cobahh', 'extra', '--out', 'x'], /^spikegpu: unexpected argument "extra" for cobahh$/],

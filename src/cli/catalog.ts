@@ -8,6 +8,7 @@ export const SEED_ABOUT = "the seed's Izhikevich network: 80 % excitatory, dense
 export const NETWORKS = {
   cobahh: 'COBAHH benchmark (Brette et al. 2007): Hodgkin–Huxley neurons, conductance synapses, 4000 neurons, p = 0.02',
   'sparse-izhikevich': "the seed's neurons with a fixed in-degree (1000 synapses per neuron) and an axonal delay",
+  microcircuit: "cortical microcircuit (Potjans & Diesmann 2014) as NEST's reference: 8 populations of iaf_psc_exp, 77,169 neurons at --scale 1",
 } as const;
 export type NetworkName = keyof typeof NETWORKS;
 

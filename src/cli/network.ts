@@ -1,13 +1,14 @@
-// `spikegpu run cobahh | sparse-izhikevich | FILE.json`: a preset or any network description saved
+// `spikegpu run cobahh | sparse-izhikevich | microcircuit | FILE.json`: a preset or any network description saved
 // as JSON (docs/network.md) through the one API, written as spikes.csv, rates.csv, summary.json,
 // raster.svg and, with probes, traces.csv and v.svg.
 import { type Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { Network, Probe } from '../spec/network.js';
+import { microcircuit } from '../spec/presets/microcircuit.js';
 import { cobahh, sparseIzhikevich } from '../spec/presets/sparse.js';
 import { populationModel } from '../spec/check.js';
 import { networkSize, probesOf } from '../spec/probes.js';
-import { MAX_NEURONS } from '../spec/values.js';
+import { MAX_DELAY, MAX_NEURONS } from '../spec/values.js';
 import { assertNetwork } from '../spec/validate.js';
 import { type CommonOptions, UsageError, checkSteps, choiceOption, commonOptions, durationOption, given, seedOption, integerIn, numberIn, valueOption } from './args.js';
 import { FILE_ABOUT, LIST_HINT, NETWORKS, type NetworkName, RUN_NAMES } from './catalog.js';
@@ -16,12 +17,10 @@ import { type NetworkRun, runNetwork } from './network_run.js';
 
 /** 80 % of 3 rounds to 2, so 3 is the smallest network with both an excitatory and an inhibitory neuron. */
 const NEURONS = [3, MAX_NEURONS] as const;
-/** The longest delay a description may give (src/spec/check.ts). */
-const MAX_DELAY = 4096;
 const MAX_TRACED = 1024;
 
 interface NetworkOptions extends CommonOptions {
-  duration: number; neurons?: number; scaled?: boolean; inDegree?: number; delay: number; seed?: number;
+  duration: number; neurons?: number; scaled?: boolean; inDegree?: number; delay: number; seed?: number; scale: number; background: 'poisson' | 'dc';
   record: NetworkRun['record']; trace?: number[]; launch: NetworkRun['launch']; connectivity: NetworkRun['connectivity']; memoryLimit?: number;
 }
 
@@ -73,6 +72,7 @@ async function networkFor(name: string, o: NetworkOptions): Promise<Network> {
   let net: Network;
   if (name.endsWith('.json')) net = assertNetwork(await readNetwork(name));
   else if (name === 'cobahh') net = cobahh({ n: o.neurons, seed: o.seed, scaled: o.scaled ?? false });
+  else if (name === 'microcircuit') net = microcircuit({ scale: o.scale, background: o.background, seed: o.seed });
   else {
     const n = o.neurons ?? 1000, k = o.inDegree ?? Math.min(1000, n);
     // Each neuron draws its k inputs from the n neurons; k = 0 would scale the weights by 1000/0.
@@ -98,7 +98,7 @@ function checkFileName(name: string): void {
     : `unknown network ${JSON.stringify(name)}; available: ${RUN_NAMES.join(', ')}`, LIST_HINT);
 }
 
-/** `run cobahh`, `run sparse-izhikevich` and `run FILE.json` (the `file` command, run's default). */
+/** `run cobahh`, `run sparse-izhikevich`, `run microcircuit` and `run FILE.json` (the `file` command, run's default). */
 export function addNetworkCommands(run: Command): void {
   for (const name of [...Object.keys(NETWORKS) as NetworkName[], 'file'] as const) {
     const file = name === 'file';
@@ -115,8 +115,12 @@ export function addNetworkCommands(run: Command): void {
     const options = [
       ...commonOptions(),
       durationOption(1000, 1e7),
-      ...(file ? [] : [valueOption('--neurons <N>', `network size, 80 % excitatory, in [${NEURONS.join(', ')}] (default: ${name === 'cobahh' ? 4000 : 1000})`, integerIn('--neurons', ...NEURONS))]),
+      ...(file || name === 'microcircuit' ? [] : [valueOption('--neurons <N>', `network size, 80 % excitatory, in [${NEURONS.join(', ')}] (default: ${name === 'cobahh' ? 4000 : 1000})`, integerIn('--neurons', ...NEURONS))]),
       ...(name === 'cobahh' ? [new Option('--scaled', 'the benchmark: p = 1000/N, weights 0')] : []),
+      ...(name === 'microcircuit' ? [
+        valueOption('--scale <S>', 'neurons and in-degrees × S, in (0, 1]; below 1 the reference raises weights by 1/√S and adds DC', numberIn('--scale', 'a number in (0, 1]', (x) => x > 0 && x <= 1), 0.1),
+        choiceOption('--background <KIND>', 'Poisson trains per neuron (8 Hz × in-degree) or the DC current of their mean', ['poisson', 'dc'] as const, 'poisson'),
+      ] : []),
       ...(name === 'sparse-izhikevich' ? [
         // Its upper limit is --neurons, so the range is checked once both are known.
         valueOption('--in-degree <K>', 'synapses per neuron, in [1, N] (default: min(1000, N))', numberIn('--in-degree', 'an integer in [1, N]', Number.isInteger)),

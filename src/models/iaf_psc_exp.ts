@@ -1,7 +1,7 @@
 // NEST's iaf_psc_exp, declared once (docs/models.md#iaf_psc_exp): leaky integrate-and-fire with
 // exponentially decaying excitatory and inhibitory synaptic currents, integrated exactly as NEST
-// integrates it. Defaults are the cortical microcircuit's neurons (Potjans & Diesmann 2014), as
-// NEST's example of it sets them.
+// integrates it. Defaults are the cortical microcircuit's neurons (Potjans & Diesmann 2014;
+// docs/microcircuit.md cites the source).
 import type { ModelDeclaration } from '../equations/model.js';
 
 /**
