@@ -1,22 +1,25 @@
 // The benchmark suite of issue #5 in one run: the seed network (1000 neurons, dense), sparse
 // Izhikevich with fixed in-degree 1000 for N = 10³ … 10⁶, and COBAHH scaled (p = 1000/N, weights 0,
 // dt = 0.1 ms, recording off) for N = 4000 … 1,024,000; each 1000 ms of simulated time, on the GPU
-// and, where it finishes in reasonable time, on the CPU reference in the same run.
+// and, where it finishes in reasonable time, on the CPU reference in the same run. Then issue 16's
+// cortical microcircuit at scales 0.1, 0.5 and 1: build time apart, 1 s measured after 0.1 s of
+// warm-up with spikes recorded.
 // Writes bench/results/<date>-<adapter>.{json,md,svg}.
 // Networks up to --shapes-max-n run on the GPU in both launch shapes (one workgroup looping over
 // steps, and dispatches per step) to find where one stops paying off; larger ones per step.
 // COBAHH runs with stored and with procedural connectivity (rows drawn again at each spike), to
 // choose the storage by measurement.
 // Run after `npm run build`:
-//   node bench/suite.js [--quick] [--only seed,izhikevich,cobahh] [--max-n N] [--cpu-max-n N] [--shapes-max-n N]
+//   node bench/suite.js [--quick] [--only seed,izhikevich,cobahh,microcircuit] [--max-n N] [--cpu-max-n N] [--shapes-max-n N]
 //                       [--duration MS] [--memory-limit BYTES] [--peak-bandwidth B/s] [--out DIR]
+//                       [--scales 0.1,0.5,1] [--cpu-max-scale S]
 // The results are rewritten after every case, so a run cut short (a time limit, a crash in the
 // driver) still leaves what it measured.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg, flag } from './common.js';
-import { cobahh, createSimulation, lineChartSvg, seedNetwork, sparseIzhikevich } from '../dist/node.js';
+import { cobahh, createSimulation, lineChartSvg, microcircuit, microcircuitParameters, seedNetwork, sparseIzhikevich } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = flag('quick');
@@ -25,7 +28,9 @@ const cpuMaxN = Number(arg('cpu-max-n', quick ? 4000 : 16000));
 const durationMs = Number(arg('duration', quick ? 100 : 1000));
 const shapesMaxN = Number(arg('shapes-max-n', quick ? 4000 : 64000));
 const memoryLimit = arg('memory-limit') ? Number(arg('memory-limit')) : undefined;
-const SUITES = ['seed', 'izhikevich', 'cobahh'];
+const SUITES = ['seed', 'izhikevich', 'cobahh', 'microcircuit'];
+const scales = arg('scales', quick ? '0.02' : '0.1,0.5,1').split(',').map(Number);
+const cpuMaxScale = Number(arg('cpu-max-scale', quick ? 0.02 : 0.1));
 const only = arg('only', SUITES.join(',')).split(',');
 for (const name of only) if (!SUITES.includes(name)) throw new Error(`--only takes ${SUITES.join(', ')}; got ${name}`);
 const outDir = arg('out', join(here, 'results'));
@@ -115,6 +120,39 @@ for (let n = 4000; only.includes('cobahh') && n <= Math.min(maxN, 1_024_000); n 
   await sparseCases('COBAHH scaled', { ...cobahh({ n, scaled: true }), record: { spikes: false, rates: false } }, n, true);
 }
 
+// 4. The cortical microcircuit: build timed apart, 100 ms of warm-up, then 1000 ms measured (spikes recorded).
+async function microcircuitCase(scale, backend) {
+  const desc = microcircuit({ scale }), m = microcircuitParameters({ scale }), n = m.sizes.reduce((a, b) => a + b, 0);
+  const t0 = performance.now();
+  const sim = await createSimulation(desc, { backend, memoryLimit });
+  try {
+    const buildSeconds = (performance.now() - t0) / 1000;
+    if (backend === 'gpu') adapter = sim.backend;
+    await sim.run({ duration: 100 });
+    const from = sim.step, r = await sim.run({ duration: 1000 });
+    // Recurrent synaptic events: each spike of population j reaches Σ_i n_ij / N_j synapses on average.
+    const outDegree = m.sizes.map((nj, j) => m.synapses.reduce((s, row) => s + row[j], 0) / nj);
+    const spikes = sim.spikes(from);
+    let events = 0;
+    for (let k = 0; k < spikes.step.length; k++) events += outDegree[spikes.population[k]];
+    rows.push({
+      suite: 'microcircuit', n, scale, backend: backend === 'gpu' ? `gpu ${sim.launch}` : backend, adapter: sim.backend,
+      synapses: m.synapses.flat().reduce((a, b) => a + b, 0), simulatedMs: 1000, buildSeconds, wallSeconds: r.wallSeconds,
+      secondsPerSimulatedSecond: r.wallSeconds, realTime: 1 / r.wallSeconds, neuronUpdatesPerSecond: (n * r.steps) / r.wallSeconds,
+      synapticEventsPerSecond: events / r.wallSeconds, bytesPerSecond: null, spikes: spikes.step.length,
+    });
+    console.log(`microcircuit scale ${scale} ${backend}: built in ${buildSeconds.toFixed(2)} s, 1 s simulated in ${r.wallSeconds.toFixed(3)} s`);
+    save();
+  } finally {
+    sim.destroy();
+  }
+}
+for (const scale of only.includes('microcircuit') ? scales : []) {
+  for (const backend of scale <= cpuMaxScale ? ['gpu', 'cpu'] : ['gpu']) {
+    try { await microcircuitCase(scale, backend); } catch (e) { console.log(`microcircuit scale ${scale} ${backend}: ${e.message}`); }
+  }
+}
+
 console.log(save());
 
 /** Writes the rows so far (with this run's GPU/CPU ratios) as JSON, Markdown and SVG; returns the Markdown. */
@@ -133,9 +171,9 @@ function save() {
   const fmt = (x, d = 3) => (x === null || x === undefined ? '–' : x >= 1e5 ? x.toExponential(2) : x.toFixed(d));
   const md = [
     `Benchmark ${date} on ${adapter}; ${durationMs} ms simulated per case${quick ? ' (quick)' : ''}.`, '',
-    '| suite | N | backend | synapses | wall s per simulated s | × real time | neuron updates/s | synaptic events/s | CPU/GPU | bandwidth (fraction of peak) |',
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.suite} | ${r.n} | ${r.backend} | ${fmt(r.synapses, 0)} | ${fmt(r.secondsPerSimulatedSecond, 4)} | ${fmt(r.realTime, 2)} | ${fmt(r.neuronUpdatesPerSecond)} | ${fmt(r.synapticEventsPerSecond)} | ${fmt(r.cpuOverGpu, 1)} | ${r.bytesPerSecond ? `${(r.bytesPerSecond / 1e9).toFixed(1)} GB/s` : '–'}${r.bandwidthFraction ? ` (${(100 * r.bandwidthFraction).toFixed(1)} %)` : ''} |`),
+    '| suite | N | backend | synapses | build s | wall s per simulated s (real-time factor) | × real time | neuron updates/s | synaptic events/s | CPU/GPU | bandwidth (fraction of peak) |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.suite}${r.scale ? ` ${r.scale}` : ''} | ${r.n} | ${r.backend} | ${fmt(r.synapses, 0)} | ${fmt(r.buildSeconds, 2)} | ${fmt(r.secondsPerSimulatedSecond, 4)} | ${fmt(r.realTime, 2)} | ${fmt(r.neuronUpdatesPerSecond)} | ${fmt(r.synapticEventsPerSecond)} | ${fmt(r.cpuOverGpu, 1)} | ${r.bytesPerSecond ? `${(r.bytesPerSecond / 1e9).toFixed(1)} GB/s` : '–'}${r.bandwidthFraction ? ` (${(100 * r.bandwidthFraction).toFixed(1)} %)` : ''} |`),
   ].join('\n');
   writeFileSync(`${base}.md`, md + '\n');
   if (rows.length) writeFileSync(`${base}.svg`, chart(rows));
