@@ -51,3 +51,24 @@ fn degree_synapse(owner: u32, j: u32, n: u32, no_self: bool, stream: u32, seed: 
   let w = philox4x32(vec4u(owner, j, PURPOSE_CONNECT, conn_word3(stream, 0u)), seed);
   return vec2u(draw_index(w.x, n, owner, no_self), w.y);
 }
+
+// Fixed total: slot j of row `pre` draws its target (src/compile/connectivity.ts, DRAW.totalPost = 5).
+fn total_target(pre: u32, j: u32, n: u32, no_self: bool, stream: u32, seed: vec2u) -> u32 {
+  return draw_index(philox4x32(vec4u(pre, j, PURPOSE_CONNECT, conn_word3(stream, 5u)), seed).x, n, pre, no_self);
+}
+
+// Synapse (pre, slot j)'s uniform weight word (DRAW.weight = 1).
+fn slot_weight_word(pre: u32, j: u32, stream: u32, seed: vec2u) -> u32 {
+  return philox4x32(vec4u(pre, j, PURPOSE_WEIGHT, conn_word3(stream, 1u)), seed).x;
+}
+
+// Synapse (pre, slot j)'s N(mean, sd), drawn again while outside [lo, hi] as the host's redraw
+// (attempt a in the bits above `what`: 1 weight, 2 delay). The host refuses bounds keeping under
+// 1 %, so the last line is never reached in practice.
+fn redrawn_normal(pre: u32, j: u32, stream: u32, what: u32, mean: f32, sd: f32, lo: f32, hi: f32, seed: vec2u) -> f32 {
+  for (var a = 0u; a < 4096u; a++) {
+    let x = mean + sd * philox_normal(philox4x32(vec4u(pre, j, PURPOSE_WEIGHT, conn_word3(stream, what | (a << 3u))), seed));
+    if (x >= lo && x <= hi) { return x; }
+  }
+  return clamp(mean, lo, hi);
+}

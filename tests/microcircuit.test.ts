@@ -107,7 +107,7 @@ test('the GPU (f32) against the CPU (f64) at scale 0.02 over 200 ms: the same sp
     const mine = new Set(Array.from(a.step, (_, k) => key(a, k)));
     const shared = Array.from(b.step, (_, k) => key(b, k)).filter((x) => mine.has(x)).length;
     expect(a.step.length).toBeGreaterThan(150);
-    // Measured on llvmpipe: all 214 spikes the same. The bounds leave room for a GPU whose exp
+    // Measured on llvmpipe: all 245 spikes the same. The bounds leave room for a GPU whose exp
     // rounds differently to move a few late spikes (f32 against f64 in a recurrent network).
     expect(shared).toBeGreaterThanOrEqual(0.95 * a.step.length);
     expect(Math.abs(b.step.length - a.step.length)).toBeLessThanOrEqual(0.05 * a.step.length);

@@ -150,7 +150,7 @@ describe('procedural connectivity: rows drawn again at each spike equal the stor
     const err = await createSimulation(net, { backend: 'gpu', device: fakeDevice() }).catch((e: unknown) => e);
     expect(performance.now() - t0).toBeLessThan(5000);  // refused from the description: compiling it takes a minute
     expect((err as Error).message).toContain(`needs about ${formatBytes(stored.total)} on the GPU (`);
-    expect((err as Error).message).toMatch(new RegExp(`allows 256\\.0 MiB; storage 'procedural' on its fixed-probability and fixed-out-degree projections \\(rows drawn again at each spike\\) would need about ${formatBytes(drawn.total).replace('.', '\\.')}$`));
+    expect((err as Error).message).toMatch(new RegExp(`allows 256\\.0 MiB; storage 'procedural' on its fixed-probability, fixed-out-degree and fixed-total projections \\(rows drawn again at each spike\\) would need about ${formatBytes(drawn.total).replace('.', '\\.')}$`));
   });
 });
 

@@ -4,6 +4,7 @@
 import { type Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { Network, Probe } from '../spec/network.js';
+import { canDrawAgain } from '../compile/connectivity.js';
 import { microcircuit } from '../spec/presets/microcircuit.js';
 import { cobahh, sparseIzhikevich } from '../spec/presets/sparse.js';
 import { populationModel } from '../spec/check.js';
@@ -84,8 +85,8 @@ async function networkFor(name: string, o: NetworkOptions): Promise<Network> {
     ...net, seed: o.seed ?? net.seed,
     record: { ...net.record, spikes: o.record === 'all', rates: o.record !== 'none', ...(probes.length ? { probes } : {}) },
     ...(net.projections && o.connectivity === 'procedural' ? {
-      // Only the rows that can be drawn again (fixed probability or out-degree) of spiking synapses; electrical and diffusion ones stay stored.
-      projections: net.projections.map((pr) => ((pr.connectivity.rule === 'fixed-probability' || pr.connectivity.rule === 'fixed-out-degree') && (pr.synapse.kind === 'pulse' || pr.synapse.kind === 'exponential') ? { ...pr, storage: 'procedural' as const } : pr)),
+      // Only the rows that can be drawn again; electrical and diffusion synapses stay stored.
+      projections: net.projections.map((pr) => (canDrawAgain(pr) ? { ...pr, storage: 'procedural' as const } : pr)),
     } : {}),
   });
 }

@@ -6,7 +6,7 @@ import { PhiloxStream, Purpose, normalFromWords, philox4x32, seedKey, uniform01 
 import { type ConnectRule, buildCsr, drawOther, rowStarts, scaleWord } from './csr.js';
 import { excludesSelf } from '../spec/check.js';
 import type { Projection } from '../spec/network.js';
-import { type BoundedNormal, DELAY_RANGE, type DelayValue, type SynapseValue, isArray, isUniform, normalBounds } from '../spec/values.js';
+import { type BoundedNormal, DELAY_RANGE, type DelayValue, type SynapseValue, isArray, isNormal, isUniform, normalBounds } from '../spec/values.js';
 
 export interface Synapses {
   nPre: number;
@@ -37,8 +37,21 @@ export function drawnOnGpu(pr: Projection): boolean {
     && (w === undefined || typeof w === 'number' || isUniform(w));
 }
 
+/**
+ * Whether a projection's rows can be drawn again at each spike (storage 'procedural'): chemical,
+ * a rule that draws rows by source neuron, one delay and a weight from each synapse's own draw;
+ * fixed total also with normal weights and delays (all drawn at (source, slot)).
+ */
+export function canDrawAgain(pr: Projection): boolean {
+  const c = pr.connectivity.rule, w = pr.weight, d = pr.delay;
+  if (pr.synapse.kind !== 'pulse' && pr.synapse.kind !== 'exponential') return false;
+  const weight = w === undefined || typeof w === 'number' || isUniform(w), delay = d === undefined || typeof d === 'number';
+  if (c === 'fixed-probability' || c === 'fixed-out-degree') return weight && delay;
+  return c === 'fixed-total' && (weight || isNormal(w)) && (delay || isNormal(d));
+}
+
 /** Counter word 3 of per-synapse draws: the projection's stream and what is drawn, in 3 bits (a redraw's attempt takes the bits above). */
-const DRAW = { weight: 1, delay: 2, g2: 3, total: 4 } as const satisfies Record<string, 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7>;
+export const DRAW = { weight: 1, delay: 2, g2: 3, total: 4, totalPost: 5 } as const satisfies Record<string, 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7>;
 const FIELD = { [DRAW.weight]: 'weight', [DRAW.delay]: 'delay', [DRAW.g2]: 'synapse.g2' } as const;
 /** Draws of one bounded normal before giving up: 4095 << 3 stays below the stream's bits, and with 1 % kept (src/spec/check.ts) all fail with chance 0.99⁴⁰⁹⁶ ≈ 10⁻¹⁸. */
 const MAX_ATTEMPTS = 4096;
@@ -97,15 +110,33 @@ function rows(pr: Projection, nPre: number, nPost: number, selfAllowed: boolean,
       return fromPairs(nPre, nPost, ids, ids);
     }
     case 'fixed-total': {
-      const [k0, k1] = seedKey(seed), w = new Uint32Array(4), pre = new Uint32Array(c.n), post = new Uint32Array(c.n);
-      for (let q = 0; q < c.n; q++) {
-        philox4x32(q, 0, Purpose.connect, ((stream << 16) | DRAW.total) >>> 0, k0, k1, w);
-        pre[q] = scaleWord(w[0]!, nPre);
-        post[q] = drawOther(w[1]!, nPost, pre[q]!, noSelf);
+      const rowStart = rowStarts(fixedTotalRowLengths(c.n, nPre, stream, seed)), targets = new Uint32Array(c.n);
+      const [k0, k1] = seedKey(seed), w = new Uint32Array(4), random = isUniform(pr.weight), words = random ? new Uint32Array(c.n) : null;
+      for (let i = 0; i < nPre; i++) {
+        for (let s = rowStart[i]!; s < rowStart[i + 1]!; s++) {
+          const slot = s - rowStart[i]!;
+          targets[s] = drawOther(philox4x32(i, slot, Purpose.connect, ((stream << 16) | DRAW.totalPost) >>> 0, k0, k1, w)[0]!, nPost, i, noSelf);
+          // Uniform weights from words, as procedural rows draw them (the same integers in fixed point).
+          if (words) words[s] = philox4x32(i, slot, Purpose.synapseWeight, ((stream << 16) | DRAW.weight) >>> 0, k0, k1, w)[0]!;
+        }
       }
-      return fromPairs(nPre, nPost, pre, post);
+      return { rowStart, targets, order: null, words };
     }
   }
+}
+
+/**
+ * Fixed total: each synapse's source is uniform (four per counter), so counting them gives the
+ * row lengths; each row's targets are then drawn at (source, slot), which lets a row be drawn
+ * again at a spike (storage 'procedural', shaders/connectivity_draws.wgsl total_target).
+ */
+export function fixedTotalRowLengths(n: number, nPre: number, stream: number, seed: number): Uint32Array {
+  const [k0, k1] = seedKey(seed), w = new Uint32Array(4), len = new Uint32Array(nPre);
+  for (let q = 0; q < n; q += 4) {
+    philox4x32(q / 4, 0, Purpose.connect, ((stream << 16) | DRAW.total) >>> 0, k0, k1, w);
+    for (let r = 0; r < 4 && q + r < n; r++) len[scaleWord(w[r]!, nPre)]!++;
+  }
+  return len;
 }
 
 /** Per-synapse values from a spec: constant, array (by `order`), or drawn at (pre, slot). */

@@ -4,8 +4,8 @@
 // engine's own sizing rules (gpu_sizes.ts), never less than it allocates.
 // Networks too large for the host build or the device are refused here, naming the field and the
 // limit (a 10⁶-neuron COBAHH takes a minute to compile: refusals come first).
-import { drawnOnGpu } from './connectivity.js';
-import { BLOCK, type ConnectRule, canRegenerate } from './csr.js';
+import { canDrawAgain, drawnOnGpu } from './connectivity.js';
+import { BLOCK } from './csr.js';
 import {
   type BufferKind, DEFAULT_STEPS_PER_SUBMIT, bufferBytes, delayBound, engineBuffers, isChemical, largestBinding, maskRingDepth, perSynapse, placement,
   recordLayout, ringDepth, slotKey, tableWords,
@@ -116,7 +116,8 @@ export function gpuFootprint(net: Network, options: GpuSizeOptions = {}): GpuFoo
   projections.forEach((pr, q) => {
     const nPre = size.get(pr.source)!, nPost = size.get(pr.target)!, m = M[q]!, per = perSynapse(pr);
     tableOther += perCopy[q]!;
-    if (where[q] === 'procedural') tableOther += 2 * BLOCK;  // binomial thresholds
+    // Binomial thresholds; fixed total keeps each source's row length.
+    if (where[q] === 'procedural') tableOther += 2 * BLOCK + (pr.connectivity.rule === 'fixed-total' ? nPre : 0);
     else if (where[q] === 'drawn') {
       rowStarts += nPre + 1;
       stores += 4 * m * (anyWords ? 2 : 1) + 2 * 16;  // targets and weight words, each at least 16 bytes
@@ -149,7 +150,7 @@ export function gpuFootprint(net: Network, options: GpuSizeOptions = {}): GpuFoo
 
 /** The footprint with every projection that can draw its rows again at each spike made procedural; null when none is stored. */
 export function proceduralFootprint(net: Network, options: GpuSizeOptions = {}): GpuFootprint | null {
-  const can = (pr: Projection) => drawnOnGpu(pr) && canRegenerate(pr.connectivity as ConnectRule);
+  const can = (pr: Projection) => pr.storage !== 'procedural' && canDrawAgain(pr);
   if (!(net.projections ?? []).some(can)) return null;
   return gpuFootprint({ ...net, projections: net.projections!.map((pr) => (can(pr) ? { ...pr, storage: 'procedural' as const } : pr)) }, options);
 }
@@ -187,7 +188,7 @@ export function checkGpuMemory(net: Network, limits: Pick<GPUSupportedLimits, 'm
   const holder = memoryLimit !== undefined ? 'memoryLimit' : "the adapter's maxBufferSize (pass memoryLimit for the device's real memory)";
   const list = Object.entries(fp.parts).filter(([, b]) => b > 0).map(([part, b]) => `${part} ${formatBytes(b)}`).join(', ');
   const alternative = proceduralFootprint(net, options);
-  const hint = alternative ? `; storage 'procedural' on its fixed-probability and fixed-out-degree projections (rows drawn again at each spike) would need about ${formatBytes(alternative.total)}` : '';
+  const hint = alternative ? `; storage 'procedural' on its fixed-probability, fixed-out-degree and fixed-total projections (rows drawn again at each spike) would need about ${formatBytes(alternative.total)}` : '';
   const neurons = (net.batch?.copies ?? 1) * net.populations.reduce((a, p) => a + p.size, 0);
   throw new NetworkSpecError([{ path: 'populations', message: `this network of ${neurons} neurons needs about ${formatBytes(fp.total)} on the GPU (${list}); ${holder} allows ${formatBytes(limit)}${hint}` }]);
 }
@@ -206,7 +207,7 @@ export function checkSize(net: Network, backend: 'cpu' | 'gpu', options: GpuSize
     const c = pr.connectivity;
     hostSynapses += synapseBound(pr, sizes.get(pr.source)!, sizes.get(pr.target)!);
     if (hostSynapses > MAX_HOST_SYNAPSES) {
-      const hint = c.rule === 'fixed-probability' || c.rule === 'fixed-out-degree' ? " (storage 'procedural' stores none on the GPU)" : '';
+      const hint = canDrawAgain(pr) ? " (storage 'procedural' stores none on the GPU)" : '';
       throw new NetworkSpecError([{ path: `projections[${k}].connectivity`, message: `the network would build up to ${hostSynapses} synapses on the host; at most ${MAX_HOST_SYNAPSES}${hint}` }]);
     }
   }

@@ -2,14 +2,14 @@
 // allocated: the element order (population, copy, neuron), the state and per-neuron parameter
 // offsets, the arrival rings with their fixed-point scales (integer atomics make the order of
 // additions irrelevant), the synapse tables, the input tables, and the byte size of each buffer.
-import { buildSynapses, maxInDegree, type Synapses } from '../compile/connectivity.js';
+import { buildSynapses, fixedTotalRowLengths, maxInDegree, type Synapses } from '../compile/connectivity.js';
 import { delayBound, maskRingDepth, placement, ringDepth, slotKey, tableWords } from '../compile/gpu_sizes.js';
 import type { Plan, ProjectionPlan } from '../compile/plan.js';
 import { BLOCK, type BuildSpec, type ConnectRule, binomialThresholds, scaleWord } from '../compile/csr.js';
 import type { Piece } from './gpu_build.js';
 import { excludesSelf } from '../spec/check.js';
 import type { Projection } from '../spec/network.js';
-import { isUniform } from '../spec/values.js';
+import { type BoundedNormal, DELAY_RANGE, F32_MAX, isNormal, isUniform, normalBounds } from '../spec/values.js';
 
 /** Where one population's spikes, or one input, lands: a state variable's jumps, I, or a synapse's own current. */
 export interface Slot { population: number; variable: number; own: number; offset: number; scale: number }
@@ -37,7 +37,7 @@ export interface ProjectionLayout {
    * `syn` (full block, then the last one), and the weight: one fixed-point number, or a uniform
    * range drawn from each synapse's weight word.
    */
-  procedural: { cdf: number; noSelf: boolean; low: number; span: number; random: boolean } | null;
+  procedural: ProceduralRows | null;
   /**
    * Stored rows the GPU draws itself (drawnOnGpu): row starts at `rowStart` in `syn` (filled once
    * the GPU has counted them), targets and weight words in synapse stores (src/engine/gpu_stores.ts)
@@ -48,6 +48,19 @@ export interface ProjectionLayout {
   perCopy: number | null;
   /** Electrical and diffusion synapses: f32 weights and g2 per synapse (offsets in `syn`, or null: the constant), the synapses by target (column starts, synapse index) and each synapse's source neuron. */
   continuous: { weight: number | null; g2: number | null; colStart: number; colSyn: number; pre: number; state: number | null } | null;
+}
+
+/** A normal drawn again while outside [lo, hi] (f32 bounds; `last`: a delay's largest, the ring's bound). */
+export interface RedrawnNormal { mean: number; sd: number; lo: number; hi: number; last: number }
+
+/**
+ * Rows drawn again at each spike: the binomial thresholds (fixed probability), each source's row
+ * length in `syn` (fixed total: rowLen), the weight as one fixed-point number or a uniform range,
+ * or a normal redrawn into its bounds; a normal delay per synapse (else the projection's one).
+ */
+export interface ProceduralRows {
+  cdf: number; noSelf: boolean; low: number; span: number; random: boolean;
+  rowLen: number | null; normalWeight: RedrawnNormal | null; normalDelay: RedrawnNormal | null;
 }
 
 export interface GpuRows {
@@ -111,8 +124,19 @@ function fixedWeight(w: Projection['weight'], scale: number): { low: number; spa
   return { low: Math.round((typeof w === 'number' ? w : 1) * scale), span: 0, random: false };
 }
 
-/** The largest |weight| a procedural projection draws. */
-const procedureWeight = (w: Projection['weight']) => (typeof w === 'number' ? Math.abs(w) : isUniform(w) ? Math.max(...w.uniform.map(Math.abs)) : 1);
+/** The largest |weight| a procedural projection draws (a normal's beyond 8 sd has a chance below 1e-15). */
+function procedureWeight(w: Projection['weight']): number {
+  if (typeof w === 'number') return Math.abs(w);
+  if (isUniform(w)) return Math.max(...w.uniform.map(Math.abs));
+  if (isNormal(w)) return Math.min(Math.abs(w.normal[0]) + 8 * w.normal[1], Math.max(...normalBounds(w).map(Math.abs)));
+  return 1;
+}
+
+/** A normal's draws and bounds for the kernels: f32 bounds (infinite sides at the f32 range), `last` for a delay. */
+function redrawnNormal(x: BoundedNormal, range?: readonly [number, number]): RedrawnNormal {
+  const [lo, hi] = normalBounds(x, range).map((b) => Math.max(-F32_MAX, Math.min(F32_MAX, Math.fround(b))));
+  return { mean: x.normal[0], sd: x.normal[1], lo: lo!, hi: hi!, last: range ? delayBound(x) : 0 };
+}
 
 /**
  * A bound on one target's synapses from a procedural projection: its expected in-degree plus ten
@@ -120,9 +144,10 @@ const procedureWeight = (w: Projection['weight']) => (typeof w === 'number' ? Ma
  */
 function inDegreeBound(pr: ProjectionPlan): number {
   const c = pr.spec.connectivity, n = pr.source.size;
-  const p = c.rule === 'fixed-probability' ? c.p : c.rule === 'fixed-out-degree' ? Math.min(1, c.k / pr.target.size) : 1;
-  const mean = c.rule === 'fixed-out-degree' ? (n * c.k) / pr.target.size : n * p;
-  return Math.min(c.rule === 'fixed-out-degree' ? n * c.k : n, Math.ceil(mean + 10 * Math.sqrt(mean * (1 - p)) + 10));
+  const p = c.rule === 'fixed-probability' ? c.p : c.rule === 'fixed-out-degree' ? Math.min(1, c.k / pr.target.size) : c.rule === 'fixed-total' ? 1 / pr.target.size : 1;
+  const mean = c.rule === 'fixed-out-degree' ? (n * c.k) / pr.target.size : c.rule === 'fixed-total' ? c.n / pr.target.size : n * p;
+  const most = c.rule === 'fixed-out-degree' ? n * c.k : c.rule === 'fixed-total' ? c.n : n;
+  return Math.min(most, Math.ceil(mean + 10 * Math.sqrt(mean * (1 - p)) + 10));
 }
 
 /** A bound on one target's synapses from rows the GPU draws: k for a fixed in-degree, else inDegreeBound. */
@@ -130,7 +155,8 @@ const rowsDegreeBound = (pr: ProjectionPlan) => (pr.spec.connectivity.rule === '
 
 /** A projection with nothing stored on the host: its size and its one delay. */
 const unstored = (pr: ProjectionPlan): Synapses => ({
-  nPre: pr.source.size, nPost: pr.target.size, rowStart: new Uint32Array(0), post: new Uint32Array(0), weight: 0, g2: null, delay: (pr.spec.delay as number | undefined) ?? 0, maxDelay: 0, words: null,
+  nPre: pr.source.size, nPost: pr.target.size, rowStart: new Uint32Array(0), post: new Uint32Array(0), weight: 0, g2: null,
+  delay: typeof pr.spec.delay === 'number' ? pr.spec.delay : 0, maxDelay: 0, words: null,
 });
 
 const maxAbs = (w: Float64Array | number) => (typeof w === 'number' ? Math.abs(w) : w.reduce((a, b) => Math.max(a, Math.abs(b)), 0));
@@ -198,7 +224,7 @@ export function gpuLayout(plan: Plan): GpuLayout {
     const weights = b ? maxAbs(b.weight) : procedureWeight(pr.spec.weight);
     const w = pr.weightPerCopy ? Math.max(weights, ...Array.from(pr.weightPerCopy, Math.abs)) : weights;
     // Rules that can be drawn again use the same bound stored or not, so both quantise alike.
-    const regenerable = pr.spec.connectivity.rule === 'fixed-probability' || pr.spec.connectivity.rule === 'fixed-out-degree';
+    const regenerable = ['fixed-probability', 'fixed-out-degree', 'fixed-total'].includes(pr.spec.connectivity.rule);
     bounds[slotOf(pr)]! += w * (b ? (regenerable ? Math.max(inDegreeBound(pr), maxInDegree(b)) : maxInDegree(b)) : rowsDegreeBound(pr));
   }
   words = 0;
@@ -229,10 +255,19 @@ export function gpuLayout(plan: Plan): GpuLayout {
         parts.push({ at: cdf, data: binomialThresholds(BLOCK, c.p) });
         parts.push({ at: cdf + BLOCK, data: binomialThresholds(pr.target.size % BLOCK || BLOCK, c.p) });
       }
-      const q = fixedWeight(pr.spec.weight, scale);
+      let rowLen: number | null = null;
+      if (c.rule === 'fixed-total') {
+        rowLen = take(pr.source.size);
+        parts.push({ at: rowLen, data: fixedTotalRowLengths(c.n, pr.source.size, pr.index, plan.seed) });
+      }
+      const w = pr.spec.weight, d = pr.spec.delay, q = isNormal(w) ? { low: 0, span: 0, random: false } : fixedWeight(w, scale);
+      const procedural: ProceduralRows = {
+        cdf, noSelf: excludesSelf(pr.spec), ...q, rowLen,
+        normalWeight: isNormal(w) ? redrawnNormal(w) : null, normalDelay: isNormal(d) ? redrawnNormal(d, DELAY_RANGE) : null,
+      };
       return {
         plan: pr, synapses: unstored(pr), rowStart: 0, post: 0, weight: null, delay: null, constant: q.low, slot, continuous: null, dense: null,
-        procedural: { cdf, noSelf: excludesSelf(pr.spec), ...q }, rows: null, perCopy: perCopyTable(pr, scale),
+        procedural, rows: null, perCopy: perCopyTable(pr, scale),
       };
     }
     if (gpuRows[k]) {

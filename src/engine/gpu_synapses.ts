@@ -6,7 +6,7 @@ import { stepStatements } from '../equations/compile.js';
 import { wgslStatements } from '../equations/emit.js';
 import { DT, INPUT } from '../equations/model.js';
 import { RELEASE_MODEL, releaseParameters } from '../models/registry.js';
-import type { GpuLayout } from './gpu_layout.js';
+import type { GpuLayout, RedrawnNormal } from './gpu_layout.js';
 import { elementOf, f, inPopulation, ringAt, rowHead, spikeWeight, tableBases, u } from './gpu_tables.js';
 
 
@@ -201,7 +201,19 @@ function proceduralCode(L: GpuLayout, pl: GpuLayout['projections'][number]): str
   const T = tableBases(L), pr = pl.plan, nPost = pr.target.size, c = pr.spec.connectivity;
   const P = pl.procedural!, stream = pr.index, noSelf = P.noSelf ? 'true' : 'false';
   const weight = (word: string) => spikeWeight(L, pl, word);
-  const head = rowHead(L, pl);
+  const head = rowHead(L, pl, P.normalDelay === null);
+  if (c.rule === 'fixed-total') {
+    const scale = L.slots[pl.slot]!.scale, W = P.normalWeight, D = P.normalDelay;
+    const normal = (n: RedrawnNormal, what: number) => `redrawn_normal(i, j, ${u(stream)}, ${u(what)}, ${f(n.mean)}, ${f(n.sd)}, ${f(n.lo)}, ${f(n.hi)}, P.seed)`;
+    return [...head,
+      `    for (var j = 0u; j < tab[${u(T.syn + P.rowLen!)} + i]; j++) {`,
+      `      let post = total_target(i, j, ${u(nPost)}, ${noSelf}, ${u(stream)}, P.seed);`,
+      // A delay past the ring's bound (mean + 7 sd: a chance below 1e-11) is held at it.
+      ...(D ? [`      let base = ${ringAt(L, pl, `min(u32(floor(${normal(D, 2)} + 0.5)), ${u(D.last)})`)};`] : []),
+      // Fixed point as the host rounds a stored weight (Math.round: halves up).
+      `      atomicAdd(&acc[base + post], ${W && pl.perCopy === null ? `i32(floor(${normal(W, 1)} * ${f(scale)} + 0.5))` : weight(`slot_weight_word(i, j, ${u(stream)}, P.seed)`)});`,
+      '    }', '  }'];
+  }
   if (c.rule === 'fixed-out-degree') {
     return [...head,
       `    for (var j = 0u; j < ${u(c.k)}; j++) {`,

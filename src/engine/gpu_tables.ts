@@ -23,8 +23,8 @@ export function ringAt(L: GpuLayout, pl: ProjectionLayout, delay: string): strin
 }
 
 /** WGSL: the opening of a spiking source neuron's row (closed by '  }'): e, copy and i, and with one delay the ring base `base`. */
-export function rowHead(L: GpuLayout, pl: ProjectionLayout): string[] {
-  const src = pl.plan.source, one = pl.delay === null ? [`    let base = ${ringAt(L, pl, u(pl.synapses.delay as number))};`] : [];
+export function rowHead(L: GpuLayout, pl: ProjectionLayout, oneDelay = pl.delay === null): string[] {
+  const src = pl.plan.source, one = oneDelay ? [`    let base = ${ringAt(L, pl, u(pl.synapses.delay as number))};`] : [];
   return [`  if (${inPopulation(L, src)}) {`, `    ${elementOf(L, src)}`, ...one];
 }
 

@@ -182,13 +182,17 @@ function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Popu
   }
   if (s.kind === 'exponential' && s.target === 'I' && s.tau === undefined) report(`${at}.synapse.tau`, "an exponential current into 'I' needs its decay time tau (ms)");
   if (s.kind === 'exponential' && s.target !== 'I' && s.tau !== undefined) report(`${at}.synapse.tau`, `'${s.target}' decays by the model's own equation; tau is only for 'I'`);
-  if (pr.storage === 'procedural' && c.rule !== 'fixed-probability' && c.rule !== 'fixed-out-degree') {
-    report(`${at}.storage`, `procedural rows are drawn again at each spike, which only fixed-probability and fixed-out-degree can do (not ${c.rule})`);
-  }
   if (pr.storage === 'procedural') {
-    if (pr.delay !== undefined && typeof pr.delay !== 'number') report(`${at}.delay`, 'procedural rows are drawn again at each spike: give one delay for all synapses');
-    if (pr.weight !== undefined && typeof pr.weight !== 'number' && !isUniform(pr.weight)) {
-      report(`${at}.weight`, 'procedural rows draw their weights again at each spike: give one weight or {uniform: [low, high]}');
+    // Fixed total draws each synapse's target, weight and delay at (source, slot), so all three can be drawn again.
+    const total = c.rule === 'fixed-total';
+    if (!total && c.rule !== 'fixed-probability' && c.rule !== 'fixed-out-degree') {
+      report(`${at}.storage`, `procedural rows are drawn again at each spike, which only fixed-probability, fixed-out-degree and fixed-total can do (not ${c.rule})`);
+    }
+    if (pr.delay !== undefined && typeof pr.delay !== 'number' && !(total && isNormal(pr.delay))) {
+      report(`${at}.delay`, `procedural rows are drawn again at each spike: give one delay for all synapses${total ? ' or {normal: [mean, sd], min?, max?}' : ''}`);
+    }
+    if (pr.weight !== undefined && typeof pr.weight !== 'number' && !isUniform(pr.weight) && !(total && isNormal(pr.weight))) {
+      report(`${at}.weight`, `procedural rows draw their weights again at each spike: give one weight or {uniform: [low, high]}${total ? ' or {normal: [mean, sd], min?, max?}' : ''}`);
     }
     if (pr.synapse.kind === 'electrical' || pr.synapse.kind === 'diffusion') report(`${at}.storage`, `${pr.synapse.kind} synapses are stored: procedural rows carry spikes only`);
   }

@@ -48,6 +48,11 @@ export interface MicrocircuitOptions {
   seed?: number;
   /** Time step (ms); 0.1 in the reference. */
   dt?: number;
+  /**
+   * Where the GPU keeps the synapses: 'stored' tables (the default), or 'procedural', each spiking
+   * neuron's row drawn again (targets, weights, delays), which stores none: how full scale fits.
+   */
+  storage?: 'stored' | 'procedural';
 }
 
 /** numpy's round: halves to even. */
@@ -119,6 +124,7 @@ export function microcircuit(o: MicrocircuitOptions = {}): Network {
       synapse: { kind: 'pulse', target: w >= 0 ? 'i_ex' : 'i_in' },
       weight: { normal: [w, Math.abs(w) * WEIGHT_REL_SD], ...(w >= 0 ? { min: 0 } : { max: 0 }) },
       delay: { normal: [d, d * DELAY_REL_SD], min: 0.5 },
+      ...(o.storage === 'procedural' ? { storage: 'procedural' as const } : {}),
     });
   }));
   return {
