@@ -1,10 +1,11 @@
-// The spikegpu page: six views over one shared GPU device (or the CPU reference without one).
+// The spikegpu page: seven views over one shared GPU device (or the CPU reference without one).
 // Everything goes through the library's public API, as in any outside app.
 import { GpuSession } from './session';
 import { el } from './ui';
 import { compareView } from './views/compare';
 import { couplingLabView } from './views/coupling-lab';
 import { embeddingView } from './views/embedding';
+import { microcircuitView } from './views/microcircuit';
 import { networkView } from './views/network';
 import { neuronLabView } from './views/neuron-lab';
 import { sparseView } from './views/sparse';
@@ -15,6 +16,7 @@ const VIEWS: Record<string, { title: string; make: ViewFactory }> = {
   neuron: { title: 'Neuron lab', make: neuronLabView },
   coupling: { title: 'Coupling lab', make: couplingLabView },
   sparse: { title: 'Sparse networks', make: sparseView },
+  microcircuit: { title: 'Microcircuit', make: microcircuitView },
   compare: { title: 'GPU vs CPU', make: compareView },
   embedding: { title: 'Embedding', make: embeddingView },
 };

@@ -8,7 +8,7 @@ export type { CopyFailure } from './engine/cpu.js';
 export type { SpikeTap, SpikeTapChunk } from './engine/gpu.js';
 export type { GpuBuffers, BufferRange, StateVariableRange, AccumulatorRange, ExternalInputRange } from './engine/gpu_embedding.js';
 export { compileNetwork, type Plan } from './compile/plan.js';
-export { formatBytes, gpuFootprint, proceduralFootprint, type GpuFootprint } from './compile/memory.js';
+export { checkGpuMemory, formatBytes, gpuFootprint, proceduralFootprint, type GpuFootprint } from './compile/memory.js';
 export { type ConnectRule, buildCsr, type Csr } from './compile/csr.js';
 export type {
   Network, Population as NetworkPopulation, Projection as NetworkProjection, Connectivity as NetworkConnectivity,

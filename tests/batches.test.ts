@@ -93,7 +93,7 @@ describe('errors', () => {
     const err = await createSimulation(net, { backend: 'gpu', device }).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkSpecError);
     expect((err as NetworkSpecError).issues.map((i) => i.path)).toEqual(['batch.copies']);
-    expect((err as Error).message).toMatch(/needs about \d+ bytes in one GPU buffer; this device allows/);
+    expect((err as Error).message).toMatch(/needs about [\d.]+ [MG]iB \(\d+ bytes\) in one GPU buffer; this device allows/);
     // Refused from the description, before anything is compiled or allocated: a device that refuses every allocation says the same.
     const fake = await createSimulation(net, { backend: 'gpu', device: fakeDevice() }).then(() => null, (e: unknown) => e);
     expect((fake as NetworkSpecError).issues.map((i) => i.path)).toEqual(['batch.copies']);

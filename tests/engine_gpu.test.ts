@@ -238,7 +238,7 @@ describe('sizes are refused before anything is built or allocated', () => {
   test('a buffer past the device limit is refused naming the limit, before any allocation', async () => {
     const net = cobahh({ n: 20_000, p: 0.05 });
     await expect(Simulation.create(net, { backend: 'gpu', device: fakeDevice({ maxStorageBufferBindingSize: 1 << 20, maxBufferSize: 1 << 20 }) }))
-      .rejects.toThrow(/the network needs about \d+ bytes in one GPU buffer; this device allows 1048576 \(maxStorageBufferBindingSize, maxBufferSize\)/);
+      .rejects.toThrow(/the network needs about [\d.]+ [MG]iB \(\d+ bytes\) in one GPU buffer; this device allows 1\.0 MiB \(1048576 bytes; maxStorageBufferBindingSize, maxBufferSize\)/);
   });
 });
 

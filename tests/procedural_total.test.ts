@@ -103,7 +103,7 @@ describe('the full-scale microcircuit on the GPU', () => {
   test("stored, its 3.6 GB synapse table passes Chrome's 2 GiB binding; procedural, nothing is stored and all of it is under 256 MiB", () => {
     const stored = gpuFootprint(microcircuit({ scale: 1 }));
     expect(stored.largest).toBeGreaterThan(2 ** 31);
-    expect(() => checkGpuMemory(microcircuit({ scale: 1 }), LIMITS)).toThrow(/in one GPU buffer; this device allows 2147483644/);
+    expect(() => checkGpuMemory(microcircuit({ scale: 1 }), LIMITS)).toThrow(/needs about 3\.3 GiB \(3589266404 bytes\) in one GPU buffer; this device allows 2\.0 GiB \(2147483644 bytes;/);
     const procedural = checkGpuMemory(microcircuit({ scale: 1, storage: 'procedural' }), LIMITS, { memoryLimit: 8e9 });
     expect(procedural.largest).toBeLessThan(2 ** 31);
     expect(procedural.parts.synapses).toBe(0);

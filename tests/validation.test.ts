@@ -113,7 +113,7 @@ describe('a network too large for the device', () => {
     const err = await createSimulation(seedNetwork({ neurons: 8000 }), { backend: 'gpu', device: fakeDevice() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkSpecError);
     expect((err as NetworkSpecError).issues[0]?.path).toBe('projections');
-    expect((err as Error).message).toMatch(/needs about 256096000 bytes in one GPU buffer; this device allows 134217728 \(maxStorageBufferBindingSize/);
+    expect((err as Error).message).toMatch(/needs about 244\.2 MiB \(256096000 bytes\) in one GPU buffer; this device allows 128\.0 MiB \(134217728 bytes; maxStorageBufferBindingSize/);
   });
 
   it('is refused on the real adapter too (llvmpipe allows 128 MiB per binding)', async () => {

@@ -165,7 +165,7 @@ export const bindingLimit = (limits: Pick<GPUSupportedLimits, 'maxStorageBufferB
 
 /** The refusal, by field, of a network that needs `bytes` in one GPU buffer where the device allows `allowed`. */
 export function bufferTooLarge(bytes: number, allowed: number, path: string): NetworkSpecError {
-  return new NetworkSpecError([{ path, message: `the network needs about ${bytes} bytes in one GPU buffer; this device allows ${allowed} (maxStorageBufferBindingSize, maxBufferSize)` }]);
+  return new NetworkSpecError([{ path, message: `the network needs about ${formatBytes(bytes)} (${bytes} bytes) in one GPU buffer; this device allows ${formatBytes(allowed)} (${allowed} bytes; maxStorageBufferBindingSize, maxBufferSize)` }]);
 }
 
 /**
