@@ -14,7 +14,7 @@ const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'test-results', 'consumer');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
 /** What a page that runs only the seed network on the GPU loads, gzip (see the test). */
-const PAGE_GZIP_BOUND = 55_000;
+const PAGE_GZIP_BOUND = 57_000;
 
 let app = '';
 const sh = (cmd: string, args: string[], cwd = app) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -79,8 +79,10 @@ describe('the page, bundled for the browser', () => {
     noNode(outDir);
   }, 120_000);
 
-  // Measured here: 53.7 kB (149 kB minified) in 10 files, against 71 kB for any page before; issue 15 asks for
-  // 35.5 kB, which this does not reach (validation and the model compiler run in the page). The bound keeps what was won.
+  // Measured here: 56.1 kB (156 kB minified) in 10 files, against 71 kB for any page before: the model language's
+  // own parser and compact WGSL took it from 57.9 to 53.7 kB, then the microcircuit's model, bounded normals and
+  // procedural fixed-total added 2.4 kB. Issue 15 asks for 35.5 kB, which this does not reach: validation and the
+  // model compiler run in the page (about 26 kB gzip of it). The bound keeps what was won.
   test(`with esbuild (code splitting): reaches no Node module; what a GPU page loads is under ${PAGE_GZIP_BOUND / 1000} kB gzip, the CPU backend and the GPU connectivity builder left in chunks it never loads`, () => {
     const outDir = join(OUT, 'esbuild');
     rmSync(outDir, { recursive: true, force: true });
