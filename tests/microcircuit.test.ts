@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { buildSynapses } from '../src/compile/connectivity';
 import { compileNetwork } from '../src/compile/plan';
 import { microcircuit, microcircuitParameters, pscOverPsp } from '../src/spec/presets/microcircuit';
+import { normalMass } from '../src/spec/check';
 import { assertNetwork } from '../src/spec/validate';
 import { runBoth } from './helpers';
 
@@ -97,6 +98,45 @@ describe('the network description', () => {
     const sd = Math.sqrt(l23e.reduce((a, b) => a + (b - mean) ** 2, 0) / (l23e.length - 1));
     expect(Math.abs(mean - -68.28)).toBeLessThan(5 * 5.36 / Math.sqrt(l23e.length));
     expect(Math.abs(sd - 5.36)).toBeLessThan(0.1 * 5.36);
+  });
+});
+
+describe('weights and delays as the reference draws them (scale 0.1, the largest pairs)', () => {
+  const net = microcircuit({ scale: 0.1 }), plan = compileNetwork(net);
+  const built = (name: string) => {
+    const pr = plan.projections.find((p) => p.name === name)!;
+    return buildSynapses(pr.spec, pr.index, plan.seed, pr.source, pr.target);
+  };
+  const moments = (a: ArrayLike<number>) => {
+    let m = 0, v = 0, min = Infinity, max = -Infinity;
+    for (let k = 0; k < a.length; k++) { m += a[k]!; min = Math.min(min, a[k]!); max = Math.max(max, a[k]!); }
+    m /= a.length;
+    for (let k = 0; k < a.length; k++) v += (a[k]! - m) ** 2;
+    return { mean: m, sd: Math.sqrt(v / a.length), min, max };
+  };
+  /** Mean and sd of N(mean, sd) kept in [lo, ∞) and rounded to whole steps, halves up, summed bin by bin. */
+  const roundedTruncated = (mean: number, sd: number, lo: number) => {
+    let p = 0, m = 0, m2 = 0;
+    for (let k = 1; k < 200; k++) {
+      const w = normalMass(mean, sd, Math.max(lo, k - 0.5), k + 0.5);
+      p += w; m += w * k; m2 += w * k * k;
+    }
+    return { mean: m / p, sd: Math.sqrt(m2 / p - (m / p) ** 2) };
+  };
+  test.each([
+    ['L4E_to_L23E', 555.34967492, 1, 15],
+    ['L23E_to_L23E', 277.67483746, 1, 15],
+    ['L23I_to_L23E', -1110.69934984, -1, 7.5],
+  ] as const)('%s: weights N(%s pA, 10 %%) keeping the sign %s, delays N(%s steps, half that) from 1 step, within 5 standard errors', (name, w, sign, d) => {
+    const s = built(name), n = s.post.length, weight = moments(s.weight as Float64Array), delay = moments(s.delay as Uint32Array);
+    expect(Math.sign(weight.min)).toBe(sign);
+    expect(Math.sign(weight.max)).toBe(sign);
+    expect(Math.abs(weight.mean - w)).toBeLessThan(5 * 0.1 * Math.abs(w) / Math.sqrt(n));
+    expect(Math.abs(weight.sd / (0.1 * Math.abs(w)) - 1)).toBeLessThan(5 / Math.sqrt(2 * n));
+    const want = roundedTruncated(d, d / 2, 0.5);
+    expect(delay.min).toBe(1);
+    expect(Math.abs(delay.mean - want.mean)).toBeLessThan(5 * want.sd / Math.sqrt(n));
+    expect(Math.abs(delay.sd / want.sd - 1)).toBeLessThan(5 / Math.sqrt(n));
   });
 });
 
