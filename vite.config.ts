@@ -36,8 +36,12 @@ export function compactWgsl(): Plugin {
     enforce: 'pre',
     load(id) {
       if (!id.endsWith('.wgsl?raw')) return null;
-      const text = readFileSync(id.slice(0, -'?raw'.length), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
-      const lines = text.split('\n').map((l) => l.replace(/\/\/.*$/, '').trim()).filter((l) => l !== '');
+      // One pass, so whichever comment opens first wins ('//' holding '/*', or the reverse).
+      const text = readFileSync(id.slice(0, -'?raw'.length), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => {
+        if (c.startsWith('/*') && c.slice(2).includes('/*')) throw new Error(`${id}: a nested block comment (WGSL allows them; this build does not)`);
+        return c.startsWith('/*') ? c.replace(/[^\n]/g, '') : '';
+      });
+      const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
       return { code: `export default ${JSON.stringify(lines.join('\n'))};`, map: null };
     },
   };

@@ -72,3 +72,10 @@ fn redrawn_normal(pre: u32, j: u32, stream: u32, what: u32, mean: f32, sd: f32, 
   }
   return clamp(mean, lo, hi);
 }
+
+// x rounded to the nearest integer, halves up, as the host's Math.round (floor(x + 0.5) would
+// round x + 0.5 itself in f32 for |x| ≥ 2²³).
+fn round_half_up(x: f32) -> i32 {
+  let f = floor(x);
+  return i32(f) + select(0, 1, x - f >= 0.5);
+}

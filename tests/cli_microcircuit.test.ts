@@ -31,8 +31,9 @@ describe('spikegpu run microcircuit', () => {
   }, 120_000);
 
   it.each([
-    [['--scale', '0'], /--scale must be a number in \(0, 1\], got 0/],
-    [['--scale', '1.5'], /--scale must be a number in \(0, 1\], got 1\.5/],
+    [['--scale', '0'], /--scale must be a number in \[0\.0005, 1\], got 0/],
+    [['--scale', '0.0004'], /--scale must be a number in \[0\.0005, 1\], got 0\.0004/],
+    [['--scale', '1.5'], /--scale must be a number in \[0\.0005, 1\], got 1\.5/],
     [['--background', 'noise'], /--background must be poisson or dc, got noise/],
     [['--neurons', '100'], /unknown option --neurons for microcircuit/],
   ])('%j is a usage error', async (args, reason) => {

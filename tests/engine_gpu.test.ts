@@ -8,6 +8,7 @@ import { Simulation } from '../src/run/simulation';
 import type { Network } from '../src/spec/network';
 import { seedNetwork } from '../src/spec/presets/seed_network';
 import { neunChain, neunCoupledPair, neunCouplingScan } from '../src/spec/presets/neun';
+import { microcircuit } from '../src/spec/presets/microcircuit';
 import { cobahh } from '../src/spec/presets/sparse';
 import { fakeDevice, maxAbsDiff, testGpu } from './helpers';
 import { checkSize } from '../src/compile/memory';
@@ -230,7 +231,10 @@ describe('non-finite states on the GPU', () => {
 describe('sizes are refused before anything is built or allocated', () => {
   test('a host build past its limit names the projection; the same network with procedural rows is accepted on the GPU', async () => {
     const big = cobahh({ n: 1_024_000, p: 1000 / 1_024_000 });
-    await expect(Simulation.create(big)).rejects.toThrow(/projections\[0\]\.connectivity: the network would build up to \d+ synapses on the host; at most 134217728 \(storage 'procedural' stores none on the GPU\)/);
+    // On the CPU (the default) procedural rows are no way out: the hint is the GPU's.
+    await expect(Simulation.create(big)).rejects.toThrow(/projections\[0\]\.connectivity: the network would build up to \d+ synapses on the host; at most 134217728$/);
+    // Fixed total is built on the host for the GPU too, unless procedural: the full-scale microcircuit.
+    expect(() => checkSize(microcircuit({ scale: 1 }), 'gpu')).toThrow(/at most 134217728 \(storage 'procedural' stores none on the GPU\)$/);
     const procedural = { ...big, projections: big.projections!.map((p) => ({ ...p, storage: 'procedural' as const })) };
     expect(() => checkSize(procedural, 'gpu')).not.toThrow();
     expect(() => checkSize(procedural, 'cpu')).toThrow(/at most 134217728/);

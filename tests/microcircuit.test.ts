@@ -69,6 +69,8 @@ describe('parameters as the reference derives them', () => {
   test('a scale outside (0, 1] is refused, naming the option', () => {
     expect(() => microcircuit({ scale: 0 })).toThrow(/microcircuit: scale must be in \(0, 1\], got 0/);
     expect(() => microcircuit({ indegreeScale: 2 })).toThrow(/indegreeScale/);
+    expect(() => microcircuit({ scale: 0.0004 })).toThrow(/at neuronScale 0\.0004 L5I would have no neuron; the smallest scale is 0\.0005/);
+    expect(microcircuitParameters({ scale: 0.0005 }).sizes.every((n) => n >= 1)).toBe(true);
   });
 });
 

@@ -119,7 +119,7 @@ export function addNetworkCommands(run: Command): void {
       ...(file || name === 'microcircuit' ? [] : [valueOption('--neurons <N>', `network size, 80 % excitatory, in [${NEURONS.join(', ')}] (default: ${name === 'cobahh' ? 4000 : 1000})`, integerIn('--neurons', ...NEURONS))]),
       ...(name === 'cobahh' ? [new Option('--scaled', 'the benchmark: p = 1000/N, weights 0')] : []),
       ...(name === 'microcircuit' ? [
-        valueOption('--scale <S>', 'neurons and in-degrees × S, in (0, 1]; below 1 the reference raises weights by 1/√S and adds DC', numberIn('--scale', 'a number in (0, 1]', (x) => x > 0 && x <= 1), 0.1),
+        valueOption('--scale <S>', 'neurons and in-degrees × S, in [0.0005, 1] (every population keeps a neuron); below 1 the reference raises weights by 1/√S and adds DC', numberIn('--scale', 'a number in [0.0005, 1]', (x) => x >= 0.0005 && x <= 1), 0.1),
         choiceOption('--background <KIND>', 'Poisson trains per neuron (8 Hz × in-degree) or the DC current of their mean', ['poisson', 'dc'] as const, 'poisson'),
       ] : []),
       ...(name === 'sparse-izhikevich' ? [
@@ -131,7 +131,7 @@ export function addNetworkCommands(run: Command): void {
       choiceOption('--record <WHAT>', 'what is recorded (none: only summary.json, for speed runs)', ['all', 'rates', 'none'] as const, 'all'),
       valueOption('--trace <I,J,...>', `neurons (global indices) whose state variables are traced, at most ${MAX_TRACED}`, traceList),
       choiceOption('--launch <SHAPE>', 'GPU launch shape', ['auto', 'one-workgroup', 'per-step'] as const, 'auto'),
-      choiceOption('--connectivity <HOW>', 'procedural: fixed-probability and out-degree rows drawn again at each spike, not stored', ['stored', 'procedural'] as const, 'stored'),
+      choiceOption('--connectivity <HOW>', 'procedural: rows drawn again at each spike on the GPU, not stored, where the rule allows (fixed probability, out-degree, total)', ['stored', 'procedural'] as const, 'stored'),
       valueOption('--memory-limit <BYTES>', 'memory the GPU may use, > 0 (WebGPU does not report it; an H100: 80e9)',
         numberIn('--memory-limit', 'a number of bytes > 0', (x) => x > 0)),
     ];

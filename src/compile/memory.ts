@@ -207,7 +207,7 @@ export function checkSize(net: Network, backend: 'cpu' | 'gpu', options: GpuSize
     const c = pr.connectivity;
     hostSynapses += synapseBound(pr, sizes.get(pr.source)!, sizes.get(pr.target)!);
     if (hostSynapses > MAX_HOST_SYNAPSES) {
-      const hint = canDrawAgain(pr) ? " (storage 'procedural' stores none on the GPU)" : '';
+      const hint = backend === 'gpu' && canDrawAgain(pr) ? " (storage 'procedural' stores none on the GPU)" : '';
       throw new NetworkSpecError([{ path: `projections[${k}].connectivity`, message: `the network would build up to ${hostSynapses} synapses on the host; at most ${MAX_HOST_SYNAPSES}${hint}` }]);
     }
   }

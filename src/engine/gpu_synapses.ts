@@ -211,7 +211,7 @@ function proceduralCode(L: GpuLayout, pl: GpuLayout['projections'][number]): str
       // A delay past the ring's bound (mean + 7 sd: a chance below 1e-11) is held at it.
       ...(D ? [`      let base = ${ringAt(L, pl, `min(u32(floor(${normal(D, 2)} + 0.5)), ${u(D.last)})`)};`] : []),
       // Fixed point as the host rounds a stored weight (Math.round: halves up).
-      `      atomicAdd(&acc[base + post], ${W && pl.perCopy === null ? `i32(floor(${normal(W, 1)} * ${f(scale)} + 0.5))` : weight(`slot_weight_word(i, j, ${u(stream)}, P.seed)`)});`,
+      `      atomicAdd(&acc[base + post], ${W && pl.perCopy === null ? `round_half_up(${normal(W, 1)} * ${f(scale)})` : weight(`slot_weight_word(i, j, ${u(stream)}, P.seed)`)});`,
       '    }', '  }'];
   }
   if (c.rule === 'fixed-out-degree') {

@@ -10,6 +10,8 @@ const PRECEDENCE: Readonly<Record<string, number>> = {
 const isDigit = (c: string) => c >= '0' && c <= '9';
 const isNameStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 const startsOperand = (c: string) => c !== '' && (isDigit(c) || isNameStart(c) || '.-!("\'['.includes(c));
+/** Parser levels open at once (a parenthesis opens three, a power or a unary minus one or two): far below the stack's limit. */
+const MAX_DEPTH = 1000;
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 
 /** Parses one right-hand side; every error names the model, where, and the character and token. */
@@ -18,10 +20,15 @@ export function parseExpression(text: string, src: Source): Expr {
   const refuse = (what: string, token: string): never => {
     throw new ModelError(src.model, src.where, `${what} in '${text.trim()}'`, token);
   };
+  // Positions count in the trimmed text the message shows.
+  const lead = text.length - text.trimStart().length;
   const fail = (): never => {
     const token = text.slice(at).trim().split(/\s+/)[0] ?? '';
-    throw new ModelError(src.model, src.where, `cannot parse '${text.trim()}' at character ${at + 1}${token ? ` ('${token}')` : ''}`, token);
+    throw new ModelError(src.model, src.where, `cannot parse '${text.trim()}' at character ${Math.max(0, at - lead) + 1}${token ? ` ('${token}')` : ''}`, token);
   };
+  // Nesting deeper than any model needs is refused before it could exhaust the stack.
+  let depth = 0;
+  const enter = () => { if (++depth > MAX_DEPTH) refuse(`nested too deeply (more than ${MAX_DEPTH} levels of parentheses and operators)`, text.slice(at).trim().split(/\s+/)[0] ?? ''); };
   const skip = () => { while (at < text.length && isSpace(text[at]!)) at++; };
   const peek = () => { skip(); return text[at] ?? ''; };
 
@@ -44,7 +51,10 @@ export function parseExpression(text: string, src: Source): Expr {
 
   /** One expression, then `until` ('' for the end): anything else after it is named. */
   function whole(until: string): Expr {
-    const separator = (c: string) => { if (c === ',' || c === ';') refuse(`'${c}' only separates a function's arguments`, c); };
+    const separator = (c: string) => {
+      if (c === ',') refuse("',' only separates a function's arguments", c);
+      if (c === ';') refuse("';' is not part of the model language", c);
+    };
     separator(peek());
     if (peek() === until) fail();
     const e = expression(), c = peek();
@@ -78,7 +88,11 @@ export function parseExpression(text: string, src: Source): Expr {
 
   /** A number, a name, a group, a string (refused) or a unary operator on one of them. */
   function operand(): Expr {
-    const c = peek();
+    enter();
+    try { return operandAt(peek()); } finally { depth--; }
+  }
+
+  function operandAt(c: string): Expr {
     if (c === '-' || c === '!') {
       at++;
       const arg = operand();
@@ -118,6 +132,11 @@ export function parseExpression(text: string, src: Source): Expr {
 
   /** Precedence climbing over the binary operators. */
   function binary(minPrecedence: number): Expr {
+    enter();
+    try { return climb(minPrecedence); } finally { depth--; }
+  }
+
+  function climb(minPrecedence: number): Expr {
     let left = operand();
     for (let op = operator(); op !== null && PRECEDENCE[op]! >= minPrecedence; op = operator()) {
       at += op.length;
@@ -130,6 +149,11 @@ export function parseExpression(text: string, src: Source): Expr {
 
   /** A binary expression, then `? a : b` (right-nested). */
   function expression(): Expr {
+    enter();
+    try { return conditional(); } finally { depth--; }
+  }
+
+  function conditional(): Expr {
     const test = binary(0);
     if (peek() !== '?') return test;
     at++;

@@ -6,12 +6,13 @@ import type { ModelDeclaration } from '../equations/model.js';
 
 /**
  * One step of the linear system, exact for any dt (NEST's propagators): V from its old value and
- * the currents at the start of the step, then the currents decay. exprel keeps the V–current
- * propagator finite where tau_syn equals tau_m: (dt/cm)·e^(−dt/τm)·exprel(−dt(1/τs − 1/τm)) is
- * τs·τm/(cm(τm − τs))·(e^(−dt/τm) − e^(−dt/τs)), and (dt/cm)·exprel(−dt/τm) is τm/cm·(1 − e^(−dt/τm)).
+ * the currents at the start of the step, then the currents decay. The V–current propagator
+ * τs·τm/(cm(τm − τs))·(e^(−dt/τm) − e^(−dt/τs)) is written (dt/cm)·e^(−dt·min(1/τm, 1/τs))·exprel(−dt·|1/τs − 1/τm|):
+ * finite where τs equals τm, and no factor overflows; (dt/cm)·exprel(−dt/τm) is τm/cm·(1 − e^(−dt/τm)).
  */
+const propagator = (tau: string) => `(dt / cm) * exp(-dt * min(1 / tau_m, 1 / ${tau})) * exprel(-dt * abs(1 / ${tau} - 1 / tau_m))`;
 const EXACT = `
-  v = el + (v - el) * exp(-dt / tau_m) + (dt / cm) * exp(-dt / tau_m) * (i_ex * exprel(-dt * (1 / tau_syn_ex - 1 / tau_m)) + i_in * exprel(-dt * (1 / tau_syn_in - 1 / tau_m))) + (i_e + I) * (dt / cm) * exprel(-dt / tau_m)
+  v = el + (v - el) * exp(-dt / tau_m) + i_ex * ${propagator('tau_syn_ex')} + i_in * ${propagator('tau_syn_in')} + (i_e + I) * (dt / cm) * exprel(-dt / tau_m)
   i_ex = i_ex * exp(-dt / tau_syn_ex)
   i_in = i_in * exp(-dt / tau_syn_in)
 `;
@@ -44,8 +45,8 @@ export const iafPscExp: ModelDeclaration = {
   schemes: { exact: EXACT },
   threshold: 'v >= v_th',
   reset: 'v = v_reset',
-  // The engine counts the spike's own step in the period (as Brian2 does); NEST holds V for
-  // round(t_ref/dt) steps after it, which is one step more.
-  refractory: 't_ref + dt',
+  // NEST holds V for t_ref in whole µs (its tics) rounded up to whole steps, after the step of the
+  // spike; the engine's period counts that step too (as Brian2's does), so one step more.
+  refractory: 'ceil(floor(t_ref * 1000 + 0.5) / floor(dt * 1000 + 0.5)) * dt + dt',
   clampWhileRefractory: ['v'],
 };

@@ -33,6 +33,8 @@ const V0_ORIGINAL = { mean: -58, sd: 10 };
 
 const NEURON = { cm: 250, tau_m: 10, tau_syn: 0.5, el: -65, v_th: -50, v_reset: -65, t_ref: 2 };
 const PSP_EXC = 0.15, G = -4, WEIGHT_REL_SD = 0.1, DELAY_EXC = 1.5, DELAY_INH = 0.75, DELAY_REL_SD = 0.5, BACKGROUND_HZ = 8;
+/** The Poisson generators' delay (ms): no background reaches a neuron before it. */
+const BACKGROUND_DELAY = 1.5;
 
 export interface MicrocircuitOptions {
   /** Scales neuron numbers and in-degrees together (1: the full 77,169 neurons); default 0.1 as the reference. */
@@ -80,6 +82,8 @@ export function microcircuitParameters(o: MicrocircuitOptions = {}) {
   }
   const full = microcircuitFullSynapses();
   const sizes = MICROCIRCUIT_SIZES.map((n) => roundHalfEven(n * nScale));
+  const empty = sizes.indexOf(0);
+  if (empty >= 0) throw new RangeError(`microcircuit: at neuronScale ${nScale} ${MICROCIRCUIT_POPULATIONS[empty]} would have no neuron; the smallest scale is 0.0005`);
   const synapses = full.map((row) => row.map((k) => roundHalfEven(k * nScale * kScale)));
   const externalIndegree = MICROCIRCUIT_EXTERNAL_INDEGREE.map((k) => roundHalfEven(k * kScale));
   const toCurrent = pscOverPsp(NEURON.cm, NEURON.tau_m, NEURON.tau_syn);
@@ -137,7 +141,9 @@ export function microcircuit(o: MicrocircuitOptions = {}): Network {
     })),
     projections,
     inputs: m.background === 'poisson'
-      ? names.map((target, i) => ({ kind: 'poisson' as const, target, variable: 'i_ex', rate: BACKGROUND_HZ * m.externalIndegree[i]!, weight: m.externalWeight }))
+      ? names.map((target, i) => ({
+        kind: 'poisson' as const, target, variable: 'i_ex', rate: BACKGROUND_HZ * m.externalIndegree[i]!, weight: m.externalWeight, start: Math.round(BACKGROUND_DELAY / dt),
+      }))
       : [],
     record: { spikes: true, rates: true },
   };
