@@ -13,7 +13,7 @@ import { NetworkSpecError } from '../src/spec/validate';
 const SIZE = 203;
 const DT = 0.01;  // blocks of 256 with an odd tail, and a range that starts mid-block below
 /** Input currents up to these (each model's units) make some neurons fire. */
-const DRIVE: Record<string, number> = { izhikevich: 20, hodgkin_huxley: 20, hindmarsh_rose: 4, cobahh: 0, lif: 1000, adex: 1500 };
+const DRIVE: Record<string, number> = { izhikevich: 20, hodgkin_huxley: 20, hindmarsh_rose: 4, cobahh: 0, lif: 1000, iaf_psc_exp: 1000, adex: 1500 };
 
 function population(model: string, integrator: string) {
   const m = MODELS[model]!;
