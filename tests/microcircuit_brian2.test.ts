@@ -24,8 +24,8 @@ interface Fixture {
 const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'brian2-microcircuit.json'), 'utf8')) as Fixture;
 const { fromStep, toStep, binSteps } = fixture.window;
 
-// Six CPU seeds and one GPU seed keep the file near 2 minutes on a 2-core machine (a run of 1.2 s
-// at scale 0.05: 8.5 s on the CPU, 47 s on llvmpipe). Brian2's seeds are its own: nothing is paired.
+// Six CPU seeds and one GPU seed keep the file under 1.5 minutes on a 2-core machine (a run of 1.2 s
+// at scale 0.05: 9 s on the CPU, 30–45 s on llvmpipe). Brian2's seeds are its own: nothing is paired.
 const CPU_SEEDS = [1, 2, 3, 4, 5, 6];
 const GPU_SEED = 7;
 // |ours − Brian2| ≤ Z·√(sd_b²/n_b + sd²/n) + floor, where sd is ours but never below Brian2's: 6
