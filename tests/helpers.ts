@@ -1,5 +1,6 @@
 // Shared test plumbing: one GPU device per test file (a software adapter on machines without a
 // GPU). A test that needs the GPU fails, never skips, when no adapter comes back.
+import { normalMass } from '../src/spec/check';
 import { expect } from 'vitest';
 import { type AdapterChoice, acquireGpu, type GpuContext } from '../src/gpu/device';
 import { layoutEntries } from '../src/gpu/layout';
@@ -99,4 +100,15 @@ export function fakeDevice(limits: Partial<GPUSupportedLimits> = {}): GPUDevice 
     maxStorageBuffersPerShaderStage: 8, minUniformBufferOffsetAlignment: 256, ...limits };
   const refuse = () => { throw new Error('allocation attempted'); };
   return { limits: all, createBuffer: refuse, createBindGroup: refuse, createShaderModule: refuse, lost: new Promise(() => {}) } as unknown as GPUDevice;
+}
+
+/**
+ * Whole-step delays of N(mean, sd) drawn again outside [lo, hi] and rounded halves up: delay k
+ * takes the draws in [k − ½, k + ½) ∩ [lo, hi], renormalised by the mass kept; its mean and sd.
+ */
+export function roundedDelays(mean: number, sd: number, lo: number, hi = 4096): { p: (k: number) => number; mean: number; sd: number } {
+  const z = normalMass(mean, sd, lo, hi), p = (k: number) => Math.max(0, normalMass(mean, sd, Math.max(k - 0.5, lo), Math.min(k + 0.5, hi))) / z;
+  let m = 0, m2 = 0;
+  for (let k = 1; k <= Math.ceil(mean + 12 * sd); k++) { m += k * p(k); m2 += k * k * p(k); }
+  return { p, mean: m, sd: Math.sqrt(m2 - m * m) };
 }

@@ -6,9 +6,8 @@ import { describe, expect, test } from 'vitest';
 import { buildSynapses } from '../src/compile/connectivity';
 import { compileNetwork } from '../src/compile/plan';
 import { microcircuit, microcircuitParameters, pscOverPsp } from '../src/spec/presets/microcircuit';
-import { normalMass } from '../src/spec/check';
 import { assertNetwork } from '../src/spec/validate';
-import { runBoth } from './helpers';
+import { roundedDelays, runBoth } from './helpers';
 
 /** numpy: np.round(num_synapses_from_conn_probs(conn_probs, N_full, N_full)), [target][source]. */
 const FULL_SYNAPSES = [
@@ -116,15 +115,6 @@ describe('weights and delays as the reference draws them (scale 0.1, the largest
     for (let k = 0; k < a.length; k++) v += (a[k]! - m) ** 2;
     return { mean: m, sd: Math.sqrt(v / a.length), min, max };
   };
-  /** Mean and sd of N(mean, sd) kept in [lo, ∞) and rounded to whole steps, halves up, summed bin by bin. */
-  const roundedTruncated = (mean: number, sd: number, lo: number) => {
-    let p = 0, m = 0, m2 = 0;
-    for (let k = 1; k < 200; k++) {
-      const w = normalMass(mean, sd, Math.max(lo, k - 0.5), k + 0.5);
-      p += w; m += w * k; m2 += w * k * k;
-    }
-    return { mean: m / p, sd: Math.sqrt(m2 / p - (m / p) ** 2) };
-  };
   test.each([
     ['L4E_to_L23E', 555.34967492, 1, 15],
     ['L23E_to_L23E', 277.67483746, 1, 15],
@@ -135,7 +125,7 @@ describe('weights and delays as the reference draws them (scale 0.1, the largest
     expect(Math.sign(weight.max)).toBe(sign);
     expect(Math.abs(weight.mean - w)).toBeLessThan(5 * 0.1 * Math.abs(w) / Math.sqrt(n));
     expect(Math.abs(weight.sd / (0.1 * Math.abs(w)) - 1)).toBeLessThan(5 / Math.sqrt(2 * n));
-    const want = roundedTruncated(d, d / 2, 0.5);
+    const want = roundedDelays(d, d / 2, 0.5);
     expect(delay.min).toBe(1);
     expect(Math.abs(delay.mean - want.mean)).toBeLessThan(5 * want.sd / Math.sqrt(n));
     expect(Math.abs(delay.sd / want.sd - 1)).toBeLessThan(5 / Math.sqrt(n));

@@ -11,7 +11,7 @@ import { gpuLayout } from '../src/engine/gpu_layout';
 import { Purpose, normalFromWords, philox4x32, seedKey } from '../src/rng/philox';
 import { normalMass } from '../src/spec/check';
 import type { Network, Projection } from '../src/spec/network';
-import { runBoth } from './helpers';
+import { roundedDelays, runBoth } from './helpers';
 
 const N = 20_000, SEED = 1234, STREAM = 2;
 
@@ -114,11 +114,7 @@ describe('normal delays redrawn into bounds, rounded halves up', () => {
     expect(d).toBeInstanceOf(Uint32Array);
     expect(d.every((x) => x >= 1)).toBe(true);
     expect(s.maxDelay).toBe(Math.max(...d));
-    // Delay k takes the draws in [k − ½, k + ½) ∩ [min, max], renormalised by the mass kept.
-    const z = normalMass(mean, sd, lo, hi), p = (k: number) => normalMass(mean, sd, Math.max(k - 0.5, lo), Math.min(k + 0.5, hi)) / z;
-    let m = 0, m2 = 0;
-    for (let k = 1; k <= 100; k++) { m += k * p(k); m2 += k * k * p(k); }
-    const want = { mean: m, sd: Math.sqrt(m2 - m * m) };
+    const { p, ...want } = roundedDelays(mean, sd, lo, hi);
     expect(want.mean).toBeCloseTo(expected, 2);
     expectMoments(d, want);
     // Clipping the cut-off share to the bound, rather than drawing it again, would pile it up here (N(15, 7.5): 2.7 %, over twice P(1 step)).
