@@ -60,6 +60,9 @@ describe('refused by field, with the limit', () => {
     ["varying a train's amplitude (a train has one)", { ...hhDoubleImpulse(), inputs: [{ kind: 'train', target: 'hh', amplitude: 5, start: 0, width: 10, period: 100, count: 3 }], batch: { copies: 2, vary: [{ path: 'inputs.0.amplitude', values: [1, 2] }] } }, /^batch\.vary\[0\]\.path: input 0 \(train\) cannot vary 'amplitude'/],
     ['an input index the compiler would not match (01)', { ...hhDoubleImpulse(), inputs: [{ kind: 'constant', target: 'hh', amplitude: 5 }], batch: { copies: 2, vary: [{ path: 'inputs.00.amplitude', values: [1, 2] }] } }, /^batch\.vary\[0\]\.path: no input 00/],
     ['one path varied twice', { ...hhDoubleImpulse(), inputs: [{ kind: 'constant', target: 'hh', amplitude: 5 }], batch: { copies: 2, vary: [{ path: 'inputs.0.amplitude', values: [1, 2] }, { path: 'inputs.0.amplitude', values: [3, 4] }] } }, /^batch\.vary\[1\]\.path: 'inputs\.0\.amplitude' is varied twice/],
+    ['a Poisson rate past 80 events per step', edit((n) => { n.inputs!.push({ kind: 'poisson', target: 'excitatory', rate: 81e3 / n.dt, weight: 1 }); }), /^inputs\[2\]\.rate: must be in \[0, 80000\] \(Hz; at most 80 events per step of 1 ms\), got 81000/],
+    ['a batch varying a Poisson rate past it', edit((n) => { n.inputs!.push({ kind: 'poisson', target: 'excitatory', rate: 10, weight: 1 }); n.batch = { copies: 2, vary: [{ path: 'inputs.2.rate', values: [10, 1e6] }] }; }), /^batch\.vary\[0\]\.values\[1\]: must be in \[0, 80000\] \(Hz; at most 80 events per step of 1 ms\), got 1000000/],
+    ['a batch varying a noise σ below zero', edit((n) => { n.inputs!.push({ kind: 'noise', target: 'excitatory', sigma: 1 }); n.batch = { copies: 2, vary: [{ path: 'inputs.2.sigma', values: [-1, 1] }] }; }), /^batch\.vary\[0\]\.values\[0\]: must be in \[0, inf\], got -1/],
   ] as [string, unknown, RegExp][])('%s', (_, net, message) => {
     const p = problems(net);
     expect(p.length).toBeGreaterThan(0);

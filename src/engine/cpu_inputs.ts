@@ -201,11 +201,15 @@ export function addNoise(
   }
 }
 
-/** Events of a Poisson process with mean λ in one step, by inversion of one uniform u in [0, 1). */
-function poissonCount(lambda: number, uniform: number): number {
+/** Events of a Poisson process with mean λ (at most 80) in one step, by inversion of one uniform u in [0, 1); shaders/poisson.wgsl is its GPU twin. */
+export function poissonCount(lambda: number, uniform: number): number {
   if (lambda <= 0) return 0;
   const u = uniform + 2 ** -25;
   let k = 0, p = Math.exp(-lambda), cdf = p;
-  while (u > cdf && k < 1000) { k++; p *= lambda / k; cdf += p; }
+  while (u > cdf && k < 1000) {
+    const next = p * (lambda / (k + 1));
+    if (next < cdf * 2 ** -24) break; // where the GPU's f32 sum stops growing: u is in the tail
+    k++; p = next; cdf += p;
+  }
   return k;
 }

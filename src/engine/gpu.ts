@@ -14,7 +14,7 @@ import {
 } from '../gpu/chunks.js';
 import { type GpuContext, acquireGpu } from '../gpu/device.js';
 import { bindNamed, layoutEntries, packStruct, uniformBytes } from '../gpu/layout.js';
-import { CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, PHILOX_WGSL } from '../gpu/shaders.js';
+import { CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, PHILOX_WGSL, POISSON_WGSL } from '../gpu/shaders.js';
 import { seedKey } from '../rng/philox.js';
 import type { ProbeSpec, Recorder } from '../run/recorder.js';
 import type { CopyFailure } from './cpu.js';
@@ -156,7 +156,7 @@ export class GpuEngine {
     }
     try {
       // Generated once the rows the GPU draws are built: the code names where each lies.
-      const code = () => [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput, kept)].join('\n');
+      const code = () => [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, POISSON_WGSL, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput, kept)].join('\n');
       const { value } = await allocateScoped(gpu.device, (make, all) => GpuEngine.build(plan, gpu, L, R, k, code, stateWords, probes, fused, make, all, options));
       return value;
     } catch (e) {

@@ -134,15 +134,6 @@ ${declarationsWgsl(ENGINE_LAYOUT)}
 
 fn tabf(k: u32) -> f32 { return bitcast<f32>(tab[k]); }
 
-// Events of a Poisson process with mean lambda in one step, by inversion of u (src/engine/cpu_inputs.ts).
-fn poisson_count(lambda: f32, u: f32) -> u32 {
-  if (lambda <= 0.0) { return 0u; }
-  let v = u + 2.9802322387695312e-8;
-  var k = 0u; var p = exp(-lambda); var cdf = p;
-  loop { if (v <= cdf || k >= 1000u) { break; } k += 1u; p *= lambda / f32(k); cdf += p; }
-  return k;
-}
-
 fn report_bad(g: u32, t: u32, copy: u32) {
   ${plan.freeze ? `atomicStore(&refr[${u(L.words.refr)} + copy], t + 1u); atomicMin(&refr[${u(L.words.refr + L.B)} + copy], g);` : 'atomicAdd(&rec[1], 1u); atomicMax(&rec[2], ~t); if (atomicLoad(&rec[2]) == ~t) { atomicMax(&rec[3], ~g); }'}
 }

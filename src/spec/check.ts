@@ -34,13 +34,15 @@ export function populationModel(p: Population): ParsedModel | string {
 
 
 /** Checks one per-neuron value: array length, expression symbols, the declared range. */
-function checkValue(v: NeuronValue, at: string, size: number, scope: ReadonlySet<string>, range: { min?: number; max?: number }, report: Report): void {
+type Range = { min?: number; max?: number; why?: string };
+
+function checkValue(v: NeuronValue, at: string, size: number, scope: ReadonlySet<string>, range: Range, report: Report): void {
   if (isArray(v)) {
     if (v.length !== size) { report(at, `has ${v.length} values; the population has ${size} neurons`); return; }
     for (let k = 0; k < v.length; k++) {
       const x = v[k]!;
       if ((range.min !== undefined && x < range.min) || (range.max !== undefined && x > range.max)) {
-        report(`${at}[${k}]`, `must be in [${range.min ?? '-inf'}, ${range.max ?? 'inf'}], got ${x}`);
+        report(`${at}[${k}]`, `${outOfRange(range)}, got ${x}`);
         return;
       }
     }
@@ -58,8 +60,20 @@ function checkValue(v: NeuronValue, at: string, size: number, scope: ReadonlySet
   }
   const [lo, hi] = typeof v === 'number' ? [v, v] : 'uniform' in v ? v.uniform : [-Infinity, Infinity];
   if ((range.min !== undefined && lo < range.min) || (range.max !== undefined && hi > range.max)) {
-    report(at, `must be in [${range.min ?? '-inf'}, ${range.max ?? 'inf'}], got ${typeof v === 'number' ? v : JSON.stringify(v)}`);
+    report(at, `${outOfRange(range)}, got ${typeof v === 'number' ? v : JSON.stringify(v)}`);
   }
+}
+
+const outOfRange = (r: Range) => `must be in [${r.min ?? '-inf'}, ${r.max ?? 'inf'}]${r.why ? ` (${r.why})` : ''}`;
+
+/** Events per step a Poisson input may draw: exp(-λ) stays a normal f32, the inversion exact. */
+const MAX_POISSON_EVENTS = 80;
+
+/** The values an input's amplitude, σ or rate may take. */
+function inputRange(inp: Input, dt: number): Range {
+  if (inp.kind === 'constant') return {};
+  if (inp.kind !== 'poisson') return { min: 0 };
+  return { min: 0, max: MAX_POISSON_EVENTS * 1000 / dt, why: `Hz; at most ${MAX_POISSON_EVENTS} events per step of ${dt} ms` };
 }
 
 function checkPopulation(p: Population, at: string, report: Report): ParsedModel | null {
@@ -198,7 +212,7 @@ function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Popu
   }
 }
 
-function checkInput(inp: Input, at: string, pops: Map<string, { p: Population; m: ParsedModel | null }>, report: Report): void {
+function checkInput(inp: Input, at: string, dt: number, pops: Map<string, { p: Population; m: ParsedModel | null }>, report: Report): void {
   const t = pops.get(inp.target);
   if (!t) { report(`${at}.target`, `no population '${inp.target}'; there are ${[...pops.keys()].join(', ')}`); return; }
   const n = inp.neurons?.length ?? t.p.size;
@@ -207,7 +221,7 @@ function checkInput(inp: Input, at: string, pops: Map<string, { p: Population; m
     report(`${at}.variable`, `${t.m.name} has no state variable '${inp.variable}'; it has ${t.m.variables.join(', ')}, or 'I'`);
   }
   const per = inputValueOf(inp);
-  if (per) checkValue(per.value, `${at}.${per.field}`, n, new Set(), inp.kind === 'constant' ? {} : { min: 0 }, report);
+  if (per) checkValue(per.value, `${at}.${per.field}`, n, new Set(), inputRange(inp, dt), report);
   if ('stop' in inp && inp.stop !== undefined && inp.stop <= (inp.start ?? 0)) report(`${at}.stop`, `must be after start (${inp.start ?? 0}), got ${inp.stop}`);
   if (inp.kind === 'train' && inp.width > inp.period) report(`${at}.width`, `must be at most the period (${inp.period}), got ${inp.width}`);
   if (inp.kind === 'train' && inp.start + (inp.count - 1) * inp.period + inp.width > MAX_STEP) report(`${at}.count`, `the train ends after step ${MAX_STEP}`);
@@ -231,7 +245,7 @@ export function checkNetwork(net: Network, report: Report): void {
     if (pr.name !== undefined) { if (names.has(pr.name)) report(`projections[${k}].name`, `'${pr.name}' names two projections`); names.add(pr.name); }
     checkProjection(pr, `projections[${k}]`, pops, report);
   });
-  (net.inputs ?? []).forEach((inp, k) => checkInput(inp, `inputs[${k}]`, pops, report));
+  (net.inputs ?? []).forEach((inp, k) => checkInput(inp, `inputs[${k}]`, net.dt, pops, report));
   // External inputs are found by name (sim.externalInput): one name, one input.
   const inputNames = new Set<string>();
   (net.inputs ?? []).forEach((inp, k) => {
@@ -253,6 +267,11 @@ export function checkNetwork(net: Network, report: Report): void {
     const problem = resolvePath(net, v.path, pops);
     if (problem) report(`batch.vary[${k}].path`, problem);
     else if (net.batch!.vary!.findIndex((u) => u.path === v.path) < k) report(`batch.vary[${k}].path`, `'${v.path}' is varied twice`);
+    else if (v.path.startsWith('inputs.')) {
+      // A copy's input value obeys the input's own range (a rate past the sampler's would be wrong, not refused).
+      const r = inputRange(net.inputs![Number(v.path.split('.')[1])]!, net.dt), j = v.values.findIndex((x) => x < (r.min ?? -Infinity) || x > (r.max ?? Infinity));
+      if (j >= 0) report(`batch.vary[${k}].values[${j}]`, `${outOfRange(r)}, got ${v.values[j]}`);
+    }
   });
   if (net.batch && total * net.batch.copies > MAX_NEURONS) report('batch.copies', `${net.batch.copies} copies of ${total} neurons exceed ${MAX_NEURONS} neurons`);
 }
