@@ -58,10 +58,10 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     // The entries of package.json "exports": the browser library, the Node library (which adds
-    // Node's WebGPU), the CLI, and the subpaths spikegpu/plot and spikegpu/analysis. Modules stay files of their own so a consumer's bundler keeps only
+    // Node's WebGPU), the CLI, and the subpaths spikegpu/plot, spikegpu/analysis and spikegpu/program (a compiled program's loader). Modules stay files of their own so a consumer's bundler keeps only
     // what a page imports; packages are the consumer's to resolve.
     lib: {
-      entry: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', 'plot/index': 'src/plot/index.ts', 'analysis/index': 'src/analysis/index.ts' },
+      entry: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', 'plot/index': 'src/plot/index.ts', 'analysis/index': 'src/analysis/index.ts', 'program/index': 'src/program/index.ts' },
       formats: ['es'],
     },
     rollupOptions: {

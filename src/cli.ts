@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `spikegpu` command line (docs/cli.md): `spikegpu run <network | experiment | FILE.json>`
-// runs it through the one API (src/run/simulation.ts) and writes its results into --out.
+// runs it through the one API (src/run/create.ts) and writes its results into --out;
+// `spikegpu compile FILE.json` writes a program compiled ahead of time (docs/programs.md).
 import { UsageError } from './cli/args.js';
 import { Exit } from './cli/command.js';
 import { RUN_NAMES } from './cli/catalog.js';
@@ -10,6 +11,7 @@ import { NetworkSpecError } from './spec/validate.js';
 
 /** Where to read the usage of what went wrong: the run command's own help when one was named. */
 function hint(argv: readonly string[]): string {
+  if (argv[0] === 'compile') return "run 'spikegpu help compile' for its options";
   const target = argv[0] === 'run' ? argv[1] : undefined;
   if (target?.endsWith('.json')) return "run 'spikegpu help run file' for its options";
   return target && RUN_NAMES.includes(target) ? `run 'spikegpu help run ${target}' for its options` : "run 'spikegpu --help' for usage";

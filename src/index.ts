@@ -1,7 +1,11 @@
 // spikegpu's public API: one network description (docs/network.md), models declared once
 // (docs/models.md), one simulation over a CPU and a GPU backend (docs/conventions.md).
 /// <reference types="@webgpu/types" preserve="true" />
-export { createSimulation, Simulation, type SimulationOptions, type RunOptions, type RunSummary, type ExternalInput } from './run/simulation.js';
+export { createSimulation } from './run/create.js';
+// Programs compiled ahead of time (docs/programs.md): a page loads them from spikegpu/program.
+export { compileProgram, type ProgramOptions } from './program/compile.js';
+export { loadProgram, type GpuProgram, ProgramError } from './program/index.js';
+export { Simulation, type SimulationOptions, type RunOptions, type RunSummary, type ExternalInput } from './run/simulation.js';
 export type { Spikes, SpikeList } from './run/recorder.js';
 export { NonFiniteStateError } from './run/guard.js';
 export type { CopyFailure } from './engine/cpu.js';
@@ -15,7 +19,7 @@ export type {
   Synapse as NetworkSynapse, Input as NetworkInput, Probe as NetworkProbe,
 } from './spec/network.js';
 export { validateNetwork, assertNetwork, networkJsonSchema, NetworkSpecError, type SpecIssue } from './spec/validate.js';
-export { MAX_NEURONS } from './spec/values.js';
+export { MAX_NEURONS } from './spec/value_kinds.js';
 // Global neuron indices (as spikes report them) to probes and back.
 export { globalIndex, locate, networkSize, probesOf } from './spec/probes.js';
 // Every preset returns a Network: the seed network, seed 001's and seed 003's experiments, COBAHH, sparse Izhikevich.

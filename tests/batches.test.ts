@@ -3,7 +3,7 @@
 // copy that turns non-finite, and is refused by field when the device cannot hold it.
 import { describe, expect, test } from 'vitest';
 import type { Network } from '../src/spec/network';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { NonFiniteStateError } from '../src/run/guard';
 import { NetworkSpecError } from '../src/spec/validate';
 import { neunCoupledPair, neunCouplingScan } from '../src/spec/presets/neun';

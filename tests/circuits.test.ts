@@ -3,7 +3,7 @@
 // presets in src/spec/presets/neun.ts, and descriptions whose bad fields are named.
 import { describe, expect, test } from 'vitest';
 import type { Network } from '../src/spec/network';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { NonFiniteStateError } from '../src/run/guard';
 import { validateNetwork } from '../src/spec/validate';
 import { linspace, neunChain, neunCoupledPair, neunCouplingScan } from '../src/spec/presets/neun';

@@ -97,7 +97,7 @@ describe('usage errors: exit code 2, the reason in one line, then where to read 
     [['run', 'cobahh', 'extra', '--out', 'x'], /^spikegpu: unexpected argument "extra" for cobahh$/],
     [['run', 'net.json', '--neurons', '5', '--out', 'x'], /^spikegpu: unknown option --neurons for net\.json$/],
     [['list', 'extra'], /^spikegpu: unexpected argument "extra" for list$/],
-    [['help', 'fly'], /^spikegpu: unknown command "fly"; spikegpu has run, list, help$/],
+    [['help', 'fly'], /^spikegpu: unknown command "fly"; spikegpu has run, compile, list, help$/],
     [['help', 'run', 'cobahx'], /^spikegpu: unknown command "run cobahx"; spikegpu run has izhikevich2003, cobahh, /],
   ])('%j', async (args, reason) => {
     expectUsageError(await run(args), reason);

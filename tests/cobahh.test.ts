@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { compileNetwork } from '../src/compile/plan';
 import { COBAHH_PARAMS } from '../src/models/cobahh';
 import type { Spikes } from '../src/run/recorder';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { locate } from '../src/spec/probes';
 import { cobahh } from '../src/spec/presets/sparse';

@@ -3,13 +3,14 @@
 // the combination means, step by step where it can.
 import { describe, expect, test } from 'vitest';
 import { Simulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { cobahh } from '../src/spec/presets/sparse';
 import { adex } from '../src/models/adex';
 import { hhPulsesAndGaps, izhikevichDenseDelayed, izhikevichWithLif } from './combination_networks';
 
 async function run(net: Network, steps: number) {
-  const sim = await Simulation.create(net);
+  const sim = await createSimulation(net);
   await sim.run({ steps });
   return sim;
 }

@@ -4,6 +4,7 @@
 // bad values of the option are refused by name; destroy() ends the workers.
 import { describe, expect, test } from 'vitest';
 import { Simulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { CpuEngine } from '../src/engine/cpu';
 import { NOISE, ThreadPool, sharedF64 } from '../src/engine/cpu_threads';
 import { JS_HELPERS, jsHelpersSource } from '../src/equations/emit';
@@ -16,7 +17,7 @@ interface Outcome { spikes: { step: number[]; neuron: number[]; copy: number[] }
 
 /** Runs `net` for `steps` with `threads`; what it spiked, every final state variable, the failures or the error. */
 async function outcome(net: Network, steps: number, threads: number, precision: 'f64' | 'f32' = 'f64'): Promise<Outcome> {
-  const sim = await Simulation.create(net, { threads, precision });
+  const sim = await createSimulation(net, { threads, precision });
   let error: string | null = null;
   try { await sim.run({ steps }); } catch (e) { error = (e as Error).message; }
   const s = sim.spikes(), states: Record<string, Float64Array> = {};
@@ -155,14 +156,14 @@ describe('worker threads', () => {
 
   test('bad values of threads are refused by name, before the network is looked at', async () => {
     for (const threads of [0, -1, 1.5, NaN, Infinity, 257, '2', 'all', null, true]) {
-      await expect(Simulation.create({}, { threads: threads as never }), String(threads)).rejects.toThrow(/^threads: a whole number from 1 to 256, or 'auto'/);
+      await expect(createSimulation({}, { threads: threads as never }), String(threads)).rejects.toThrow(/^threads: a whole number from 1 to 256, or 'auto'/);
     }
-    await expect(Simulation.create(seedNetwork({ neurons: 100 }), { backend: 'gpu', threads: 2 })).rejects.toThrow(/threads: an option of the CPU backend/);
+    await expect(createSimulation(seedNetwork({ neurons: 100 }), { backend: 'gpu', threads: 2 })).rejects.toThrow(/threads: an option of the CPU backend/);
   });
 
   test("'auto' uses every core, and destroy() ends the workers", async () => {
     const { availableParallelism } = await import('node:os');
-    const sim = await Simulation.create(seedNetwork({ neurons: 100 }), { threads: 'auto' });
+    const sim = await createSimulation(seedNetwork({ neurons: 100 }), { threads: 'auto' });
     const engine = (sim as unknown as { engine: CpuEngine }).engine;
     expect(engine.threads).toBe(availableParallelism());
     await sim.run({ steps: 20 });
@@ -173,7 +174,7 @@ describe('worker threads', () => {
   });
 
   test('destroy() during a run (in onProgress) ends it with an error, not a wait for workers that have gone', async () => {
-    const sim = await Simulation.create(seedNetwork({ neurons: 100 }), { threads: 2 });
+    const sim = await createSimulation(seedNetwork({ neurons: 100 }), { threads: 2 });
     const run = sim.run({ steps: 1000, onProgress: (done) => { if (done >= 200) sim.destroy(); } });
     const settled = await Promise.race([run.then(() => 'finished', (e: Error) => e.message), new Promise((resolve) => setTimeout(() => resolve('hung'), 10_000))]);
     expect(settled).toMatch(/destroyed during its run/);

@@ -2,7 +2,7 @@
 // to install; uses a caller's device without destroying it; keeps dawn.node alive while in use.
 import { describe, expect, it, vi } from 'vitest';
 import { acquireGpu, GpuUnavailableError } from '../src/gpu/device';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { seedNetwork } from '../src/spec/presets/seed_network';
 
 describe('acquireGpu', () => {

@@ -2,7 +2,7 @@
 // `webgpu` package itself gets WebGPU's globals from spikegpu; and 1000 simulations created and
 // destroyed on one caller's device leave none reachable and the heap where it was.
 import { describe, expect, it } from 'vitest';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { seedNetwork } from '../src/spec/presets/seed_network';
 import { acquireGpu } from '../src/gpu/device';
 

@@ -3,7 +3,7 @@
 // current it makes, and the GPU against the CPU, read through synapse probes.
 import { describe, expect, test } from 'vitest';
 import type { Network, Synapse } from '../src/spec/network';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { maxAbsDiff, runBoth } from './helpers';
 
 describe('diffusion synapse', () => {

@@ -1,4 +1,4 @@
-// The usage pages stay true. Every ```ts block of docs/node.md and docs/models-declaring.md runs as
+// The usage pages stay true. Every ```ts block of docs/node.md, docs/models-declaring.md and docs/programs.md runs as
 // a Node script: bundled by esbuild with `spikegpu` resolved to src/node.ts (the package's Node
 // entry; `?raw` WGSL and `.wat` modules loaded as vite loads them), run in order in one empty
 // folder per page (the page's first ```json block saved there as network.json), and what it
@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(__dirname, '..');
 /** Where the extracted examples and their bundles are written (ignored with node_modules). */
 const WORK = join(ROOT, 'node_modules', '.cache', 'spikegpu-docs-examples');
-const RUN = ['node.md', 'models-declaring.md'];
+const RUN = ['node.md', 'models-declaring.md', 'programs.md'];
 const TYPE_CHECK_ONLY = ['browser.md', 'embedding.md'];
 
 interface Block { language: string; code: string; line: number; end: number }

@@ -2,6 +2,7 @@
 // itself, from the layouts gpuBuffers() gives, and puts steps into its own encoder with encode().
 import { afterEach, describe, expect, test } from 'vitest';
 import { Simulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { testGpu } from './helpers';
 import { readBuffer } from '../src/gpu/chunks';
@@ -27,9 +28,9 @@ const twoPopulations = (record: Network['record'] = { spikes: true }): Network =
   batch: { copies: 2 },
 });
 
-async function gpuSim(net: Network, options: Parameters<typeof Simulation.create>[1] = {}): Promise<Simulation> {
+async function gpuSim(net: Network, options: Parameters<typeof createSimulation>[1] = {}): Promise<Simulation> {
   const { device } = await testGpu();
-  const sim = await Simulation.create(net, { backend: 'gpu', device, ...options });
+  const sim = await createSimulation(net, { backend: 'gpu', device, ...options });
   made.push(sim);
   return sim;
 }
@@ -91,7 +92,7 @@ describe('gpuBuffers(): the layouts a host reads without spikegpu copying', () =
   });
 
   test('refused on the CPU backend and after destroy()', async () => {
-    const cpu = await Simulation.create(twoPopulations());
+    const cpu = await createSimulation(twoPopulations());
     made.push(cpu);
     expect(() => cpu.gpuBuffers()).toThrow(/gpuBuffers: only a GPU simulation has GPU buffers/);
     const sim = await gpuSim(twoPopulations());
@@ -128,7 +129,7 @@ describe('encode(encoder, steps): steps in the host’s own submit', () => {
   test('refuses what cannot be encoded, by name', async () => {
     const { device } = await testGpu();
     const enc = device.createCommandEncoder();
-    const cpu = await Simulation.create(twoPopulations());
+    const cpu = await createSimulation(twoPopulations());
     made.push(cpu);
     expect(() => cpu.encode(enc, 1)).toThrow(/encode: only a GPU simulation/);
     const sim = await gpuSim(twoPopulations());

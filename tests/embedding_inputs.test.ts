@@ -2,6 +2,7 @@
 // writes between steps, added to each later step, alike on the GPU and the CPU backend.
 import { afterEach, describe, expect, test } from 'vitest';
 import { Simulation, type SimulationOptions } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { validateNetwork } from '../src/spec/validate';
 import { maxAbsDiff, testGpu } from './helpers';
@@ -24,7 +25,7 @@ const closedLoop = (): Network => ({
 
 async function make(backend: 'cpu' | 'gpu'): Promise<Simulation> {
   const options: SimulationOptions = backend === 'gpu' ? { backend, device: (await testGpu()).device } : { precision: 'f32' };
-  const sim = await Simulation.create(closedLoop(), options);
+  const sim = await createSimulation(closedLoop(), options);
   made.push(sim);
   return sim;
 }
@@ -118,7 +119,7 @@ describe("kind 'external': written between steps, added to the next steps", () =
   test('a state turned non-finite in encoded steps is reported by the next run(), naming the neuron and the encoded step', async () => {
     const { device } = await testGpu();
     // No threshold, so no reset rescues it: v grows by dt · I each step and passes f32's largest value.
-    const sim = await Simulation.create({
+    const sim = await createSimulation({
       dt: 1, seed: 1,
       populations: [{ name: 'cells', size: 4, model: { name: 'leaky', summary: 'a leaky membrane', state: { v: { init: 0 } }, parameters: { tau: { default: 5 } }, equations: 'dv/dt = -v / tau + I' } }],
       inputs: [{ kind: 'external', name: 'drive', target: 'cells' }],

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Simulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { seedNetwork } from '../src/spec/presets/seed_network';
 import { hhDoubleImpulse, neunChain, neunCoupledPair } from '../src/spec/presets/neun';
 import { cobahh } from '../src/spec/presets/sparse';
@@ -15,7 +16,7 @@ import { locate, probesOf } from '../src/spec/probes';
 import { maxAbsDiff } from './helpers';
 
 async function runNew(net: Network, steps: number, precision: 'f64' | 'f32' = 'f64') {
-  const sim = await Simulation.create(net, { precision });
+  const sim = await createSimulation(net, { precision });
   await sim.run({ steps });
   return sim;
 }
@@ -149,7 +150,7 @@ describe('propagation', () => {
 describe('progress', () => {
   test('a large network reports progress (and can be stopped) every 2·10⁵ neuron-steps, a small one every 200 steps', async () => {
     const seen = async (size: number, steps: number) => {
-      const sim = await Simulation.create({ dt: 0.1, seed: 0, populations: [{ name: 'a', size, model: 'lif' }] });
+      const sim = await createSimulation({ dt: 0.1, seed: 0, populations: [{ name: 'a', size, model: 'lif' }] });
       const done: number[] = [];
       await sim.run({ steps, onProgress: (d) => done.push(d) });
       return done;
@@ -162,12 +163,12 @@ describe('progress', () => {
 describe('non-finite states', () => {
   // AdEx started far above its cut overflows exp((v − vT)/ΔT) in its first step.
   test('stop a run naming the neuron and the step', async () => {
-    const sim = await Simulation.create({ dt: 0.1, seed: 0, populations: [{ name: 'a', size: 3, model: 'adex', init: { v: [-70, -70, 400] } }] });
+    const sim = await createSimulation({ dt: 0.1, seed: 0, populations: [{ name: 'a', size: 3, model: 'adex', init: { v: [-70, -70, 400] } }] });
     await expect(sim.run({ steps: 10 })).rejects.toThrow(/non-finite state \(NaN or ±Inf\) in neuron 2 at step 0/);
     await expect(sim.run({ steps: 1 })).rejects.toThrow(/non-finite/); // the failure stays
   });
   test('a step that fails records nothing of itself, not even the spikes of the populations stepped before', async () => {
-    const sim = await Simulation.create({
+    const sim = await createSimulation({
       dt: 0.1, seed: 0, record: { spikes: true, rates: true },
       populations: [{ name: 'a', size: 1, model: 'izhikevich', init: { v: 35 } }, { name: 'b', size: 1, model: 'adex', init: { v: 400 } }],
     });
@@ -183,7 +184,7 @@ describe('non-finite states', () => {
       batch: { copies: 3, nonFinite: 'freeze-copy', vary: [{ path: 'populations.a.init.v', values: [-70, 1e4, -65] }] },
       record: { spikes: true, probes: [{ population: 'a', variable: 'v', neurons: [0] }] },
     };
-    const sim = await Simulation.create(net);
+    const sim = await createSimulation(net);
     const r = await sim.run({ steps: 500 });
     expect(r.failures).toEqual([{ copy: 1, population: 'a', neuron: 0, step: 0 }]);
     expect(sim.spikeTimes(0, 0).length).toBeGreaterThan(0);

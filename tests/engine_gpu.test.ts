@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { Simulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { seedNetwork } from '../src/spec/presets/seed_network';
 import { neunChain, neunCoupledPair, neunCouplingScan } from '../src/spec/presets/neun';
@@ -22,9 +23,9 @@ afterEach(() => { for (const sim of made.splice(0)) sim.destroy(); });
 
 async function both(net: Network, steps: number) {
   const { device } = await testGpu();
-  const cpu = await Simulation.create(net);
+  const cpu = await createSimulation(net);
   made.push(cpu);
-  const gpu = await Simulation.create(net, { backend: 'gpu', device });
+  const gpu = await createSimulation(net, { backend: 'gpu', device });
   made.push(gpu);
   await cpu.run({ steps });
   await gpu.run({ steps });
@@ -56,7 +57,7 @@ describe('the seed network (S stored dense, gathered in ascending presynaptic or
     const dense = seedNetwork({ seed: 1 }), rows: Network = { ...dense, projections: dense.projections!.map((p) => ({ ...p, storage: 'csr' as const })) };
     expect(gpuLayout(compileNetwork(dense)).projections.map((p) => p.dense !== null)).toEqual([true, true, true, true]);
     expect(gpuLayout(compileNetwork(rows)).projections.map((p) => p.dense !== null)).toEqual([false, false, false, false]);
-    const [a, b] = await Promise.all([dense, rows].map(async (net) => { const sim = await Simulation.create(net, { backend: 'gpu', device }); await sim.run({ steps: 100 }); return sim; }));
+    const [a, b] = await Promise.all([dense, rows].map(async (net) => { const sim = await createSimulation(net, { backend: 'gpu', device }); await sim.run({ steps: 100 }); return sim; }));
     expect(identicalUntil(a!, b!, 30)).toBeGreaterThan(150);
     a!.destroy();
     b!.destroy();
@@ -75,7 +76,7 @@ test("seed 003's pair and chain: the same spike steps, v within 1e-2 mV at every
 test('COBAHH 4000 against Brian2: the same spikes for 2 ms, counts within 10 % over 200 ms (measured: identical for 60 ms)', async () => {
   const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'brian2-cobahh.json'), 'utf8')) as { spikeSteps: number[]; spikeNeurons: number[] };
   const { device } = await testGpu();
-  const gpu = await Simulation.create(cobahh({ n: 4000, seed: 1 }), { backend: 'gpu', device });
+  const gpu = await createSimulation(cobahh({ n: 4000, seed: 1 }), { backend: 'gpu', device });
   await gpu.run({ steps: 2000 });
   const s = gpu.spikes(), k = fixture.spikeSteps.filter((t) => t < 20).length;
   expect(k).toBeGreaterThan(100);
@@ -101,11 +102,11 @@ describe('combinations, GPU against CPU', () => {
     const { device } = await testGpu();
     const weights = [0, 2, 4, 6, 8, 10, 12, 14];
     const base = cobahh({ n: 200, p: 0.1, seed: 3 });
-    const batch = await Simulation.create({ ...base, batch: { copies: 8, vary: ['exc_exc', 'exc_inh'].map((p) => ({ path: `projections.${p}.weight`, values: weights })) } }, { backend: 'gpu', device });
+    const batch = await createSimulation({ ...base, batch: { copies: 8, vary: ['exc_exc', 'exc_inh'].map((p) => ({ path: `projections.${p}.weight`, values: weights })) } }, { backend: 'gpu', device });
     await batch.run({ steps: 300 });
     const b = batch.spikes();
     for (const c of [0, 3, 7]) {
-      const single = await Simulation.create({ ...base, projections: base.projections!.map((p) => (p.source === 'exc' ? { ...p, weight: weights[c]! } : p)) }, { backend: 'gpu', device });
+      const single = await createSimulation({ ...base, projections: base.projections!.map((p) => (p.source === 'exc' ? { ...p, weight: weights[c]! } : p)) }, { backend: 'gpu', device });
       await single.run({ steps: 300 });
       const s = single.spikes(), mine = [...b.copy.keys()].filter((k) => b.copy[k] === c);
       expect(mine.map((k) => b.step[k])).toEqual(Array.from(s.step));
@@ -168,7 +169,7 @@ test('both launch shapes give the same spikes and state, bit for bit (COBAHH 300
   for (const [n, steps, pop] of [[delayed, 400, 'exc'], [neunCoupledPair(), 3000, 'h1']] as const) {
     const runs = [];
     for (const launch of ['one-workgroup', 'per-step'] as const) {
-      const sim = await Simulation.create(n, { backend: 'gpu', device, launch, stepsPerDispatch: 7 });
+      const sim = await createSimulation(n, { backend: 'gpu', device, launch, stepsPerDispatch: 7 });
       await sim.run({ steps });
       runs.push({ spikes: sim.spikes(), v: await sim.readState(pop, 'v') });
       sim.destroy();
@@ -192,7 +193,7 @@ test('procedural rows (drawn again at each spike) give the same spikes and state
   for (const [net, steps, pop] of [[base, 500, 'exc'], [outDegree, 400, 'izh']] as const) {
     const runs = [];
     for (const storage of ['csr', 'procedural'] as const) {
-      const sim = await Simulation.create({ ...net, projections: net.projections!.map((p) => ({ ...p, storage })) }, { backend: 'gpu', device });
+      const sim = await createSimulation({ ...net, projections: net.projections!.map((p) => ({ ...p, storage })) }, { backend: 'gpu', device });
       expect(gpuLayout(sim.plan).projections.every((p) => (p.procedural !== null) === (storage === 'procedural'))).toBe(true);
       await sim.run({ steps });
       runs.push({ spikes: sim.spikes(), v: await sim.readState(pop, 'v') });
@@ -208,13 +209,13 @@ test('procedural rows (drawn again at each spike) give the same spikes and state
 describe('non-finite states on the GPU', () => {
   test('stop the run naming the neuron and the step', async () => {
     const { device } = await testGpu();
-    const sim = await Simulation.create({ dt: 0.1, seed: 0, populations: [{ name: 'a', size: 3, model: 'adex', init: { v: [-70, -70, 400] } }] }, { backend: 'gpu', device });
+    const sim = await createSimulation({ dt: 0.1, seed: 0, populations: [{ name: 'a', size: 3, model: 'adex', init: { v: [-70, -70, 400] } }] }, { backend: 'gpu', device });
     await expect(sim.run({ steps: 10 })).rejects.toThrow(/non-finite state \(NaN or ±Inf\) in neuron 2 at step 0/);
     sim.destroy();
   });
   test("'freeze-copy' freezes and reports the copy; the others run on", async () => {
     const { device } = await testGpu();
-    const sim = await Simulation.create({
+    const sim = await createSimulation({
       dt: 0.1, seed: 0, populations: [{ name: 'a', size: 2, model: 'adex', init: { v: -70 } }],
       inputs: [{ kind: 'constant', target: 'a', amplitude: 1000 }],
       batch: { copies: 3, nonFinite: 'freeze-copy', vary: [{ path: 'populations.a.init.v', values: [-70, 1e4, -65] }] },
@@ -232,7 +233,7 @@ describe('sizes are refused before anything is built or allocated', () => {
   test('a host build past its limit names the projection; the same network with procedural rows is accepted on the GPU', async () => {
     const big = cobahh({ n: 1_024_000, p: 1000 / 1_024_000 });
     // On the CPU (the default) procedural rows are no way out: the hint is the GPU's.
-    await expect(Simulation.create(big)).rejects.toThrow(/projections\[0\]\.connectivity: the network would build up to \d+ synapses on the host; at most 134217728$/);
+    await expect(createSimulation(big)).rejects.toThrow(/projections\[0\]\.connectivity: the network would build up to \d+ synapses on the host; at most 134217728$/);
     // Fixed total is built on the host for the GPU too, unless procedural: the full-scale microcircuit.
     expect(() => checkSize(microcircuit({ scale: 1 }), 'gpu')).toThrow(/at most 134217728 \(storage 'procedural' stores none on the GPU\)$/);
     const procedural = { ...big, projections: big.projections!.map((p) => ({ ...p, storage: 'procedural' as const })) };
@@ -241,7 +242,7 @@ describe('sizes are refused before anything is built or allocated', () => {
   });
   test('a buffer past the device limit is refused naming the limit, before any allocation', async () => {
     const net = cobahh({ n: 20_000, p: 0.05 });
-    await expect(Simulation.create(net, { backend: 'gpu', device: fakeDevice({ maxStorageBufferBindingSize: 1 << 20, maxBufferSize: 1 << 20 }) }))
+    await expect(createSimulation(net, { backend: 'gpu', device: fakeDevice({ maxStorageBufferBindingSize: 1 << 20, maxBufferSize: 1 << 20 }) }))
       .rejects.toThrow(/the network needs about [\d.]+ [MG]iB \(\d+ bytes\) in one GPU buffer; this device allows 1\.0 MiB \(1048576 bytes; maxStorageBufferBindingSize, maxBufferSize\)/);
   });
 });

@@ -3,14 +3,13 @@
 // (group, number, name, buffer kind, type) and every uniform struct (offsets, sizes) must match.
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { UNIFORM_BYTES } from '../src/compile/gpu_sizes';
-import { compileValidated } from '../src/compile/plan';
 import { GpuEngine, type GpuEngineOptions } from '../src/engine/gpu';
 import { CONNECTIVITY_LAYOUT, CONNECTIVITY_WGSL } from '../src/engine/gpu_build';
 import { ENGINE_LAYOUT, ENGINE_PARAMS } from '../src/engine/gpu_code';
 import { STORE_BINDINGS } from '../src/engine/gpu_stores';
 import { type ShaderLayout, bindGroup, declarationsWgsl, packStruct, storage, struct, uniform, uniformBytes } from '../src/gpu/layout';
 import { SPIKE_RASTER_LAYOUT } from '../src/render/spike_raster';
-import { Recorder } from '../src/run/recorder';
+import { generatedSource } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { cobahh, seedNetwork } from '../src/spec/presets';
 import { assertNetwork } from '../src/spec/validate';
@@ -74,7 +73,7 @@ describe('the generated engine shader matches the engine layout', () => {
       return create(d);
     });
     const net = assertNetwork(make());
-    const engine = await GpuEngine.create(net, () => { const plan = compileValidated(net); return { plan, rec: new Recorder(plan) }; }, { ...options, device });
+    const engine = await GpuEngine.create(generatedSource(net, { ...options, device }), { ...options, device });
     engine.destroy();
     expect(compiled).toHaveLength(1);
     expectLayout(compiled[0]!, { structs: ENGINE_LAYOUT.structs, groups: [...ENGINE_LAYOUT.groups, ...(stores ? [STORE_BINDINGS] : [])] });

@@ -4,9 +4,8 @@
 import { describe, expect, test } from 'vitest';
 import { gpuFootprint } from '../src/compile/memory';
 import { BUFFER_KINDS } from '../src/compile/gpu_sizes';
-import { compileValidated } from '../src/compile/plan';
 import { GpuEngine } from '../src/engine/gpu';
-import { Recorder } from '../src/run/recorder';
+import { generatedSource } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { cobahh, hhDoubleImpulse, neunChain, neunCoupledPair, neunCouplingScan, seedNetwork, sparseIzhikevich } from '../src/spec/presets';
 import { assertNetwork } from '../src/spec/validate';
@@ -85,7 +84,7 @@ describe('the GPU memory estimate bounds what the engine allocates', () => {
     for (const stepsPerSubmit of [1, 100]) {
       const options = { device, stepsPerSubmit };
       const estimate = gpuFootprint(net, options);
-      const engine = await GpuEngine.create(net, () => { const plan = compileValidated(net); return { plan, rec: new Recorder(plan) }; }, options);
+      const engine = await GpuEngine.create(generatedSource(net, options), options);
       const real = engine.allocated;
       engine.destroy();
       for (const kind of BUFFER_KINDS) {

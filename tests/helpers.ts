@@ -58,7 +58,8 @@ export async function runKernel(code: string, input: Uint32Array, outputWords: n
 }
 
 import type { Network } from '../src/spec/network';
-import { type RunOptions, type Simulation, createSimulation } from '../src/run/simulation';
+import { type RunOptions, type Simulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 
 /**
  * Runs a network on the CPU reference (f64, or f32 when asked) and on the GPU, hands both to

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CIRCUIT_INTEGRATORS } from '../src/equations/integrators';
 import { hhDoubleImpulse } from '../src/spec/presets/neun';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { NEUN_AREA } from '../src/models/hodgkin_huxley';
 import { MODELS } from '../src/models/registry';

@@ -3,7 +3,7 @@
 // into each current (tau_syn below tau_m, above it, and equal to it); NEST's refractory count
 // (v held for t_ref rounded up to whole steps after the step of the spike); the GPU (f32) against the CPU.
 import { describe, expect, test } from 'vitest';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { Spikes } from '../src/run/recorder';
 import type { Network } from '../src/spec/network';
 import { maxAbsDiff, runBoth } from './helpers';

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { interSpikeIntervals } from '../src/analysis/rates';
 import { GENERIC_INTEGRATORS } from '../src/equations/model';
 import type { IzhikevichType } from '../src/models/izhikevich';
-import { type Simulation, createSimulation } from '../src/run/simulation';
+import { type Simulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { expectSpikesWithin, maxAbsDiff, runBoth, testGpu } from './helpers';
 

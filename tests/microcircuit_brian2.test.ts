@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { isiCv, populationRateHz, synchronyIndex } from '../src/analysis/rates';
-import { createSimulation, type SimulationOptions } from '../src/run/simulation';
+import { type SimulationOptions } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { MICROCIRCUIT_POPULATIONS, microcircuit, microcircuitParameters } from '../src/spec/presets/microcircuit';
 import { testGpu } from './helpers';
 

@@ -3,7 +3,8 @@
 // the default launch shape's rasters with the CPU; here each launch shape is named explicitly.
 import { afterAll, describe, expect, it } from 'vitest';
 import { meanRateHz, synchronyIndex } from '../src/analysis/rates';
-import { type Simulation, type SimulationOptions, createSimulation } from '../src/run/simulation';
+import { type Simulation, type SimulationOptions } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { locate, probesOf } from '../src/spec/probes';
 import { type Scenario, type SeedNetworkOptions, seedNetwork } from '../src/spec/presets/seed_network';

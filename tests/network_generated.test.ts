@@ -4,7 +4,7 @@
 // may end in is a NonFiniteStateError naming a neuron and a step (random weights may blow a model up).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { NonFiniteStateError } from '../src/run/guard';
 import type { Network } from '../src/spec/network';
 import { validateNetwork } from '../src/spec/validate';

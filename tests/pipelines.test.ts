@@ -3,7 +3,7 @@
 // its own; a cache is per device.
 import { describe, expect, it, vi } from 'vitest';
 import { acquireGpu } from '../src/gpu/device';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { seedNetwork } from '../src/spec/presets/seed_network';
 import { sparseIzhikevich } from '../src/spec/presets/sparse';
 import { testLimits } from './helpers';

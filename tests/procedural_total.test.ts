@@ -9,7 +9,7 @@ import { checkGpuMemory, gpuFootprint } from '../src/compile/memory';
 import { microcircuit } from '../src/spec/presets/microcircuit';
 import type { Network, Projection } from '../src/spec/network';
 import { validateNetwork } from '../src/spec/validate';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { testGpu } from './helpers';
 
 /** χ² of counts against equal expectation; its mean is the number of bins − 1. */

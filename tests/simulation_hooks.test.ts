@@ -1,7 +1,7 @@
 // What the page reads of a simulation besides its recordings: the synapses each projection holds
 // (the same on both backends; none stored for procedural rows) and the GPU device it runs on.
 import { describe, expect, it } from 'vitest';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { cobahh, sparseIzhikevich } from '../src/spec/presets/sparse';
 import { testGpu } from './helpers';
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, gpuFootprint, proceduralFootprint } from '../src/compile/memory';
 import { GpuLimitError } from '../src/gpu/device';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { cobahh, sparseIzhikevich } from '../src/spec/presets/sparse';
 import { NetworkSpecError } from '../src/spec/validate';

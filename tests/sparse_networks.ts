@@ -1,6 +1,7 @@
 // Networks and runs the sparse-network tests share (tests/sparse_network.test.ts, tests/sparse_recording.test.ts).
 import { expect } from 'vitest';
-import { type SimulationOptions, type Simulation, createSimulation } from '../src/run/simulation';
+import { type SimulationOptions, type Simulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { probesOf } from '../src/spec/probes';
 import type { Spikes } from '../src/run/recorder';

@@ -3,7 +3,8 @@
 // per chunk, recordings read from a step on, and probe lists refused by field.
 import { describe, expect, it } from 'vitest';
 import { NonFiniteStateError } from '../src/run/guard';
-import { type SimulationOptions, createSimulation } from '../src/run/simulation';
+import { type SimulationOptions } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { PhiloxStream, Purpose } from '../src/rng/philox';
 import type { Network } from '../src/spec/network';
 import { globalIndex } from '../src/spec/probes';

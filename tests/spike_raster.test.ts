@@ -2,7 +2,8 @@
 // them into pixels (shaders/spike_raster.wgsl); every pixel must equal the CPU reference
 // (rasterClasses) computed from the spikes the simulation reads back.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Simulation, createSimulation } from '../src/run/simulation';
+import { type Simulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { seedNetwork } from '../src/spec/presets/seed_network';
 import {
   GpuSpikeRaster, RASTER_COLOURS, RASTER_EMPTY, RASTER_EXCITATORY, RASTER_INHIBITORY, type RasterGeometry, checkRasterGeometry,

@@ -3,7 +3,7 @@
 // here too. The diffusion synapse's release (src/models/diffusion_release.ts) has its own test file.
 import { describe, expect, test } from 'vitest';
 import type { Network } from '../src/spec/network';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import { validateNetwork } from '../src/spec/validate';
 import { maxAbsDiff, runBoth, testGpu } from './helpers';
 

@@ -3,7 +3,7 @@
 // tests/network_spec.test.ts covers the schema's own cases; these are the seed network's.
 import { describe, expect, it } from 'vitest';
 import { NonFiniteStateError } from '../src/run/guard';
-import { createSimulation } from '../src/run/simulation';
+import { createSimulation } from '../src/run/create';
 import type { Network } from '../src/spec/network';
 import { seedNetwork } from '../src/spec/presets/seed_network';
 import { NetworkSpecError, validateNetwork } from '../src/spec/validate';

@@ -1,11 +1,11 @@
 // Commander's own errors (unknown option, missing value, extra argument) said as the CLI's usage
 // errors, so that every bad command line gets the same one-line reason and exit code 2.
 import { Command, type CommanderError } from 'commander';
-import { version } from '../../package.json';
+import { VERSION } from '../version.js';
 import { UsageError } from './args.js';
 import { ResultFolder } from './result_folder.js';
 
-export const VERSION: string = version;
+export { VERSION };
 
 /** Help or --version was printed: leave with this exit code. */
 export class Exit extends Error {
@@ -52,7 +52,7 @@ export function translate(e: CommanderError, command: Command, terms: CommandTer
     case 'commander.excessArguments':
       return new UsageError(`unexpected argument ${JSON.stringify(command.args[command.registeredArguments.length] ?? '')} for ${label}`);
     case 'commander.unknownCommand':
-      return new UsageError(`unknown command "${quoted(e.message)}"; expected: run, list, help`);
+      return new UsageError(`unknown command "${quoted(e.message)}"; expected: run, compile, list, help`);
     default:
       return new UsageError(e.message.replace(/^error: /, ''));
   }

@@ -3,7 +3,8 @@
 import { correlation, meanAbsDifference } from '../analysis/continuous.js';
 import { lineChartSvg } from '../plot/lines.js';
 import { NonFiniteStateError } from '../run/guard.js';
-import { type Simulation, type SimulationOptions, createSimulation } from '../run/simulation.js';
+import { type Simulation, type SimulationOptions } from '../run/simulation.js';
+import { createSimulation } from '../run/create.js';
 import type { Network } from '../spec/network.js';
 import { type ExperimentOptions, hhDoubleImpulse, linspace, neunChain, neunCoupledPair, neunCouplingScan } from '../spec/presets/neun.js';
 import { csv, json } from './outputs.js';

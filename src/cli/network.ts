@@ -9,7 +9,7 @@ import { microcircuit } from '../spec/presets/microcircuit.js';
 import { cobahh, sparseIzhikevich } from '../spec/presets/sparse.js';
 import { populationModel } from '../spec/check.js';
 import { networkSize, probesOf } from '../spec/probes.js';
-import { MAX_DELAY, MAX_NEURONS } from '../spec/values.js';
+import { MAX_DELAY, MAX_NEURONS } from '../spec/value_kinds.js';
 import { assertNetwork } from '../spec/validate.js';
 import { type CommonOptions, UsageError, checkSteps, choiceOption, commonOptions, durationOption, given, seedOption, integerIn, numberIn, valueOption } from './args.js';
 import { FILE_ABOUT, LIST_HINT, NETWORKS, type NetworkName, RUN_NAMES } from './catalog.js';
@@ -25,7 +25,8 @@ interface NetworkOptions extends CommonOptions {
   record: NetworkRun['record']; trace?: number[]; launch: NetworkRun['launch']; connectivity: NetworkRun['connectivity']; memoryLimit?: number;
 }
 
-async function readNetwork(file: string): Promise<unknown> {
+/** A description file's JSON, or a UsageError naming what is wrong with the file. */
+export async function readNetwork(file: string): Promise<unknown> {
   let text: string;
   try { text = await readFile(file, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${file}: ${(e as Error).message}`); }
   let json: unknown;

@@ -1,6 +1,6 @@
 // A network's run for `spikegpu run cobahh | sparse-izhikevich | FILE.json`: simulate, then write
 // summary.json, rates.csv, spikes.csv, raster.svg and the probes' traces into the result folder.
-import { createSimulation } from '../run/simulation.js';
+import { createSimulation } from '../run/create.js';
 import type { Network } from '../spec/network.js';
 import { globalIndex } from '../spec/probes.js';
 import type { Backend } from './args.js';

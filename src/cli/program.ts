@@ -1,9 +1,10 @@
 // The `spikegpu` command line as commander commands: `run NAME` (one subcommand per network and
-// experiment, FILE.json by default), `list`, `help [command...]` and --version (docs/cli.md).
+// experiment, FILE.json by default), `compile FILE.json`, `list`, `help [command...]` and --version (docs/cli.md).
 import { Command } from 'commander';
 import { UsageError } from './args.js';
 import { catalogText } from './catalog.js';
 import { VERSION, subcommand, translate } from './command.js';
+import { addCompileCommand } from './compile.js';
 import { addExperimentCommands } from './experiment_commands.js';
 import { addNetworkCommands } from './network.js';
 import { addSeedCommand } from './seed.js';
@@ -13,6 +14,7 @@ Examples:
   spikegpu run izhikevich2003 --out results/seed
   spikegpu run cobahh --neurons 1000 --duration 200 --backend cpu --out results/cobahh
   spikegpu run my-network.json --out results/mine --force
+  spikegpu compile my-network.json --out my-network.program.json
   spikegpu list
   spikegpu help run cobahh
 
@@ -52,6 +54,8 @@ export function createProgram(): Command {
   addSeedCommand(run);
   addNetworkCommands(run);
   addExperimentCommands(run);
+
+  addCompileCommand(program);
 
   subcommand(program, 'list')
     .summary('list the networks, experiments and neuron models, one line each')

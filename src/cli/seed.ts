@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { synchronyIndex } from '../analysis/rates.js';
 import { IZHIKEVICH_TYPES, type IzhikevichType } from '../models/izhikevich.js';
-import { createSimulation } from '../run/simulation.js';
+import { createSimulation } from '../run/create.js';
 import { SCENARIOS, type Scenario, type SeedNetworkOptions, TYPE_COMBINATIONS, seedNetwork } from '../spec/presets/seed_network.js';
 import { assertNetwork } from '../spec/validate.js';
 import { type CommonOptions, UsageError, checkSteps, choiceOption, commonOptions, dtOption, durationOption, given, seedOption, integerIn, valueOption } from './args.js';

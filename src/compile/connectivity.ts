@@ -4,9 +4,10 @@
 // row), never by build order, so every backend draws the same numbers.
 import { PhiloxStream, Purpose, normalFromWords, philox4x32, seedKey, uniform01 } from '../rng/philox.js';
 import { type ConnectRule, buildCsr, drawOther, rowStarts, scaleWord } from './csr.js';
-import { excludesSelf } from '../spec/check.js';
+import { excludesSelf } from '../spec/fields.js';
 import type { Projection } from '../spec/network.js';
-import { type BoundedNormal, DELAY_RANGE, type DelayValue, type SynapseValue, isArray, isNormal, isUniform, normalBounds } from '../spec/values.js';
+import { type BoundedNormal, DELAY_RANGE, isArray, isNormal, isUniform, normalBounds } from '../spec/value_kinds.js';
+import type { DelayValue, SynapseValue } from '../spec/values.js';
 
 export interface Synapses {
   nPre: number;

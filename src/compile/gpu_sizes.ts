@@ -4,7 +4,8 @@
 // ring depths, the records, and how the engine's buffers are made of these words.
 import { drawnOnGpu, ldRound } from './connectivity.js';
 import type { Projection } from '../spec/network.js';
-import { DELAY_RANGE, type DelayValue, isArray, normalBounds } from '../spec/values.js';
+import { DELAY_RANGE, isArray, normalBounds } from '../spec/value_kinds.js';
+import type { DelayValue } from '../spec/values.js';
 
 /** Steps per submit and per readback chunk unless the caller says otherwise. */
 export const DEFAULT_STEPS_PER_SUBMIT = 250;

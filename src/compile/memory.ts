@@ -11,10 +11,11 @@ import {
   recordLayout, ringDepth, slotKey, tableWords,
 } from './gpu_sizes.js';
 import { parameterPath, weightPath } from './plan.js';
-import { excludesSelf, fixedCount, populationModel } from '../spec/check.js';
-import { NetworkSpecError } from '../spec/validate.js';
-import { type Network, type Projection, inputValueOf } from '../spec/network.js';
-import { isUniform } from '../spec/values.js';
+import { populationModel } from '../spec/check.js';
+import { excludesSelf, fixedCount, inputValueOf } from '../spec/fields.js';
+import { NetworkSpecError } from '../spec/errors.js';
+import type { Network, Projection } from '../spec/network.js';
+import { isUniform } from '../spec/value_kinds.js';
 
 /** Synapses the host may build for one network (about 24 bytes each while building). */
 const MAX_HOST_SYNAPSES = 2 ** 27;
@@ -174,22 +175,38 @@ export function bufferTooLarge(bytes: number, allowed: number, path: string): Ne
  * memory), else the adapter's maxBufferSize. Returns the footprint.
  */
 export function checkGpuMemory(net: Network, limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'> | null, options: GpuSizeOptions = {}): GpuFootprint {
-  const { memoryLimit } = options;
+  return checkFootprint(gpuFootprint(net, options), limits, options.memoryLimit, () => footprintContext(net, options));
+}
+
+/** What a refusal names besides the estimate: the network's neurons, one copy's largest buffer (a batch), and the procedural alternative's total. */
+export interface FootprintContext { neurons: number; oneCopyLargest: number | null; procedural: number | null }
+
+export function footprintContext(net: Network, options: GpuSizeOptions = {}): FootprintContext {
+  const { batch, ...one } = net;
+  return {
+    neurons: (batch?.copies ?? 1) * net.populations.reduce((a, p) => a + p.size, 0),
+    oneCopyLargest: batch && batch.copies > 1 ? gpuFootprint(one, options).largest : null,
+    procedural: proceduralFootprint(net, options)?.total ?? null,
+  };
+}
+
+/** Refuses an estimate a device (or memoryLimit) cannot hold, naming the field and the limit; `context` is asked only then. */
+export function checkFootprint(
+  fp: GpuFootprint, limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'> | null, memoryLimit: number | undefined, context: () => FootprintContext,
+): GpuFootprint {
   if (memoryLimit !== undefined && !(memoryLimit > 0)) throw new RangeError(`memoryLimit must be a number of bytes > 0, got ${memoryLimit}`);
-  const fp = gpuFootprint(net, options);
   const allowed = limits ? bindingLimit(limits) : Infinity;
   if (fp.largest > allowed) {
     // A batch whose one copy would fit is refused by its copies.
-    const { batch, ...one } = net;
-    throw bufferTooLarge(fp.largest, allowed, batch && batch.copies > 1 && gpuFootprint(one, options).largest <= allowed ? 'batch.copies' : fp.field);
+    const one = context().oneCopyLargest;
+    throw bufferTooLarge(fp.largest, allowed, one !== null && one <= allowed ? 'batch.copies' : fp.field);
   }
   const limit = memoryLimit ?? limits?.maxBufferSize ?? Infinity;
   if (fp.total <= limit) return fp;
+  const { neurons, procedural } = context();
   const holder = memoryLimit !== undefined ? 'memoryLimit' : "the adapter's maxBufferSize (pass memoryLimit for the device's real memory)";
   const list = Object.entries(fp.parts).filter(([, b]) => b > 0).map(([part, b]) => `${part} ${formatBytes(b)}`).join(', ');
-  const alternative = proceduralFootprint(net, options);
-  const hint = alternative ? `; storage 'procedural' on its fixed-probability, fixed-out-degree and fixed-total projections (rows drawn again at each spike) would need about ${formatBytes(alternative.total)}` : '';
-  const neurons = (net.batch?.copies ?? 1) * net.populations.reduce((a, p) => a + p.size, 0);
+  const hint = procedural !== null ? `; storage 'procedural' on its fixed-probability, fixed-out-degree and fixed-total projections (rows drawn again at each spike) would need about ${formatBytes(procedural)}` : '';
   throw new NetworkSpecError([{ path: 'populations', message: `this network of ${neurons} neurons needs about ${formatBytes(fp.total)} on the GPU (${list}); ${holder} allows ${formatBytes(limit)}${hint}` }]);
 }
 

@@ -5,9 +5,10 @@
 import { evaluate } from '../equations/compile.js';
 import type { ParsedModel } from '../equations/model.js';
 import { populationModel } from '../spec/check.js';
-import { type Input, type Network, type Projection, type Synapse, inputValueOf } from '../spec/network.js';
+import type { Input, Network, Projection, Synapse } from '../spec/network.js';
+import { inputValueOf } from '../spec/fields.js';
 import { assertNetwork } from '../spec/validate.js';
-import { isArray } from '../spec/values.js';
+import { isArray } from '../spec/value_kinds.js';
 import { INPUT_DRAWS, drawnPerNeuron, populationValues } from './values.js';
 
 export interface PopulationPlan {
@@ -99,11 +100,16 @@ export function compileNetwork(input: unknown): Plan {
 
 /** Compiles a description assertNetwork has already accepted. */
 export function compileValidated(net: Network): Plan {
+  return planNetwork(net, net.populations.map((p) => populationModel(p) as ParsedModel));
+}
+
+/** The plan of a validated description whose populations' models are parsed already (`models`, in their order): a compiled program's. */
+export function planNetwork(net: Network, models: readonly ParsedModel[]): Plan {
   const copies = net.batch?.copies ?? 1;
   const vary = new Map((net.batch?.vary ?? []).map((v) => [v.path, v.values]));
   let start = 0;
   const populations = net.populations.map((p, index): PopulationPlan => {
-    const model = populationModel(p) as ParsedModel;
+    const model = models[index]!;
     const values = populationValues(p, model, start, net.seed);
     const params = values.params.map((x, k) => perCopy(x, p.size, copies, vary.get(parameterPath(p.name, model.parameters[k]!))));
     const init = values.init.map((x, d) => perCopyArray(x, p.size, copies, vary.get(`populations.${p.name}.init.${model.variables[d]}`)));

@@ -8,7 +8,8 @@ import { parseExpression } from '../equations/parse.js';
 import type { ParsedModel } from '../equations/model.js';
 import { PhiloxStream, Purpose } from '../rng/philox.js';
 import type { Population } from '../spec/network.js';
-import { type NeuronValue, isArray } from '../spec/values.js';
+import { isArray } from '../spec/value_kinds.js';
+import type { NeuronValue } from '../spec/values.js';
 
 /** Counter word 2 offsets of distribution-valued parameters and initial values (after the random variables). */
 const PARAMETER_DRAWS = 256;

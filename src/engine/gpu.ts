@@ -2,25 +2,23 @@
 // dispatch each per step, many steps per submit, recordings read back per chunk while the next
 // chunk runs (double-buffered). Fills the same Recorder as the CPU backend.
 import { NonFiniteStateError } from '../run/guard.js';
-import { bindingLimit, bufferTooLarge, checkGpuMemory, defaultSpikeCapacity } from '../compile/memory.js';
+import { bindingLimit, bufferTooLarge, defaultSpikeCapacity } from '../compile/memory.js';
 import { BUFFER_KINDS, type BufferKind, DEFAULT_STEPS_PER_SUBMIT, STEP_ALIGN, cursorWord, engineBuffers, largestBinding } from '../compile/gpu_sizes.js';
 import type { Plan } from '../compile/plan.js';
 import { maxInDegree } from '../compile/connectivity.js';
 import { cachedPipeline } from '../gpu/pipelines.js';
-import type { Network } from '../spec/network.js';
-import { WGSL_HELPERS } from '../equations/emit.js';
 import {
   GpuErrorWatch, type MakeBuffer, allocateScoped, checkGpuOptions, cutShortError, dispatchGrid, offsetTable, readBuffer, releaseGpu, runChunks, sortSpikePairs,
 } from '../gpu/chunks.js';
 import { type GpuContext, acquireGpu } from '../gpu/device.js';
 import { bindNamed, layoutEntries, packStruct, uniformBytes } from '../gpu/layout.js';
-import { CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, PHILOX_WGSL, POISSON_WGSL } from '../gpu/shaders.js';
 import { seedKey } from '../rng/philox.js';
-import type { ProbeSpec, Recorder } from '../run/recorder.js';
+import type { Recorder } from '../run/recorder.js';
 import type { CopyFailure } from './cpu.js';
-import { CURSOR, ENGINE_BINDINGS, ENGINE_PARAMS, ENGINE_STEP, HEADER, type RecordLayout, STEPS_DONE, WG, engineWgsl, recordLayout, scatters } from './gpu_code.js';
-import { releaseItems, synapseCurrentSlots } from './gpu_synapses.js';
-import { type GpuLayout, gpuLayout, releaseHostData, trafficOf } from './gpu_layout.js';
+import { CURSOR, ENGINE_BINDINGS, ENGINE_PARAMS, ENGINE_STEP, HEADER, type RecordLayout, STEPS_DONE, WG, scatters } from './gpu_code.js';
+import { releaseItems } from './gpu_synapses.js';
+import { type GpuLayout, releaseHostData, trafficOf } from './gpu_layout.js';
+import { type EngineShape, type EngineSource, engineShape } from './gpu_shape.js';
 import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores.js';
 
 import type { GpuEngineOptions, SpikeTap } from './gpu_options.js';
@@ -67,6 +65,8 @@ export class GpuEngine {
   private constructor(
     private readonly built: { counts: (number | null)[]; inDegrees: (number | null)[] },
     readonly plan: Plan,
+    /** What the engine's readbacks fill (the simulation reads it). */
+    readonly recorder: Recorder,
     private readonly gpu: GpuContext,
     private readonly L: GpuLayout, private readonly R: RecordLayout, private readonly k: number,
     private readonly pipes: Pipelines, private readonly groups: { main: GPUBindGroup[]; step: GPUBindGroup },
@@ -108,17 +108,17 @@ export class GpuEngine {
 
   /**
    * Acquires the device and checks the network's footprint against it from the description alone,
-   * then compiles it (`compile`: seconds for 10⁶ neurons, so only once the device can hold it).
+   * then compiles it (`source.compile`: seconds for 10⁶ neurons, so only once the device can hold it).
    */
-  static async create(net: Network, compile: () => { plan: Plan; rec: Recorder }, options: GpuEngineOptions = {}): Promise<GpuEngine> {
+  static async create(source: EngineSource, options: GpuEngineOptions = {}): Promise<GpuEngine> {
     // stepsPerSubmit sizes a table of STEP_ALIGN bytes a step (uniform buffer and host copy): 10⁵ steps are 25.6 MB.
     checkGpuOptions(options);
-    const k = options.stepsPerSubmit ?? DEFAULT_STEPS_PER_SUBMIT;
+    const k = options.stepsPerSubmit ?? DEFAULT_STEPS_PER_SUBMIT, net = source.net;
     const total = (net.batch?.copies ?? 1) * net.populations.reduce((n, p) => n + p.size, 0);
     let fused: { wg: number; steps: number } | null = null;
     // Before the host builds anything: a device that cannot hold the estimate is refused naming the limit.
     const gpu = await acquireGpu((limits, software) => {
-      const allowed = bindingLimit(limits), fp = checkGpuMemory(net, limits, options);
+      const allowed = bindingLimit(limits), fp = source.footprint(limits);
       const launch = options.launch ?? 'auto';
       // No more invocations than elements (a few idle lanes at most); on a software adapter at most
       // 256 (llvmpipe, seed network in one workgroup: 403–455 µs a step with 256, 568–601 with 1024).
@@ -134,20 +134,13 @@ export class GpuEngine {
       const lanes = Math.max(fused ? wg : 0, fp.stores > 0 ? 256 : 0);
       return { maxStorageBuffersPerShaderStage: fp.stores > 0 ? 8 : 6, ...big, ...(lanes ? { maxComputeInvocationsPerWorkgroup: lanes, maxComputeWorkgroupSizeX: lanes } : {}) };
     }, options);
-    let L: GpuLayout, R: RecordLayout, probes: (ProbeSpec & { width: number })[], probedInput: number | null, stateWords: number, kept: Map<string, number>;
-    let plan: Plan, rec: Recorder;
+    let shape: EngineShape;
     try {
-      ({ plan, rec } = compile());
-      L = gpuLayout(plan);
-      probes = rec.probes.map((p) => ({ ...p, width: plan.copies * p.neurons.length }));
+      const { plan, rec } = source.compile();
       // No spike records at all when no population records its spikes.
-      const capacity = options.spikeCapacity ?? defaultSpikeCapacity(L.total, k, plan.recordSpikes.some(Boolean));
-      R = recordLayout(plan, L, probes, k, capacity);
-      probedInput = probes.some((p) => p.variable < 0) ? L.words.state : null;
-      // After the state: the probed populations' I, then the probed synapses' currents.
-      const synapseCurrents = synapseCurrentSlots(L, probes, L.words.state + (probedInput === null ? 0 : L.total));
-      kept = synapseCurrents.at;
-      stateWords = L.words.state + (probedInput === null ? 0 : L.total) + synapseCurrents.words;
+      const capacity = options.spikeCapacity ?? defaultSpikeCapacity(plan.copies * plan.n, k, plan.recordSpikes.some(Boolean));
+      shape = engineShape(plan, rec, k, capacity);
+      const { L, R, stateWords } = shape;
       const words = { ...L.words, state: stateWords, records: R.words }, largest = largestBinding(engineBuffers(words, L.B, L.total, k));
       if (largest.bytes > bindingLimit(gpu.device.limits)) throw bufferTooLarge(largest.bytes, bindingLimit(gpu.device.limits), largest.field);
     } catch (e) {
@@ -156,8 +149,7 @@ export class GpuEngine {
     }
     try {
       // Generated once the rows the GPU draws are built: the code names where each lies.
-      const code = () => [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, IS_FINITE_WGSL, POISSON_WGSL, WGSL_HELPERS, engineWgsl(plan, L, R, probes, probedInput, kept)].join('\n');
-      const { value } = await allocateScoped(gpu.device, (make, all) => GpuEngine.build(plan, gpu, L, R, k, code, stateWords, probes, fused, make, all, options));
+      const { value } = await allocateScoped(gpu.device, (make, all) => GpuEngine.build(shape, gpu, k, () => source.code(shape), fused, make, all, options));
       return value;
     } catch (e) {
       gpu.destroy();
@@ -166,10 +158,10 @@ export class GpuEngine {
   }
 
   private static async build(
-    plan: Plan, gpu: GpuContext, L: GpuLayout, R: RecordLayout, k: number, codeFor: () => string, stateWords: number,
-    probes: { width: number }[], wanted: { wg: number; steps: number } | null, make: MakeBuffer, all: GPUBuffer[], options: GpuEngineOptions,
+    shape: EngineShape, gpu: GpuContext, k: number, codeFor: () => string,
+    wanted: { wg: number; steps: number } | null, make: MakeBuffer, all: GPUBuffer[], options: GpuEngineOptions,
   ): Promise<GpuEngine> {
-    const { device } = gpu;
+    const { device } = gpu, { plan, L, R, stateWords, probes } = shape;
     const allocated = Object.fromEntries(BUFFER_KINDS.map((kind) => [kind, 0])) as Record<BufferKind, number>;
     const made = (kind: BufferKind, ...args: Parameters<MakeBuffer>) => { const b = make(...args); allocated[kind] += b.size; return b; };
     // The GPU build's own buffers are temporary; its synapse stores stay.
@@ -224,7 +216,7 @@ export class GpuEngine {
     const counts = L.projections.map((pl) => (pl.procedural ? null : pl.rows ? pl.rows.synapses : pl.synapses.post.length));
     const inDegrees = L.projections.map((pl) => (pl.procedural ? null : pl.rows ? pl.rows.maxInDegree : maxInDegree(pl.synapses)));
     releaseHostData(L);
-    return new GpuEngine({ counts, inDegrees }, plan, gpu, L, R, k, { neurons, propagate, sample, release: release && { pipeline: release, items: releasing }, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null, stores: stores.runs }, { main, step },
+    return new GpuEngine({ counts, inDegrees }, plan, shape.rec, gpu, L, R, k, { neurons, propagate, sample, release: release && { pipeline: release, items: releasing }, currents, fused: run && fused ? { pipeline: run, steps: fused.steps } : null, stores: stores.runs }, { main, step },
       { params, state: stateBuf, refr: refrBuf, acc, spk, rec, readback, all, allocated }, width);
   }
 

@@ -11,7 +11,7 @@ import { CONNECTIVITY_DRAWS_WGSL, PHILOX_WGSL } from '../gpu/shaders.js';
 export const CONNECTIVITY_WGSL = [PHILOX_WGSL, CONNECTIVITY_DRAWS_WGSL, connectivity].join('\n');
 import { seedKey } from '../rng/philox.js';
 import { BLOCK, type BuildSpec, type Csr, binomialThresholds, buildCsr, rowStarts } from '../compile/csr.js';
-import { NetworkSpecError } from '../spec/validate.js';
+import { NetworkSpecError } from '../spec/errors.js';
 
 /**
  * Rows [row0, row1) of projection `projection` (its synapses first .. first + count − 1) lie in

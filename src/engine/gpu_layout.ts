@@ -7,9 +7,9 @@ import { delayBound, maskRingDepth, placement, ringDepth, slotKey, tableWords } 
 import type { Plan, ProjectionPlan } from '../compile/plan.js';
 import { BLOCK, type BuildSpec, type ConnectRule, binomialThresholds, scaleWord } from '../compile/csr.js';
 import type { Piece } from './gpu_build.js';
-import { excludesSelf } from '../spec/check.js';
+import { excludesSelf } from '../spec/fields.js';
 import type { Projection } from '../spec/network.js';
-import { type BoundedNormal, DELAY_RANGE, F32_MAX, isNormal, isUniform, normalBounds } from '../spec/values.js';
+import { type BoundedNormal, DELAY_RANGE, F32_MAX, isNormal, isUniform, normalBounds } from '../spec/value_kinds.js';
 
 /** Where one population's spikes, or one input, lands: a state variable's jumps, I, or a synapse's own current. */
 export interface Slot { population: number; variable: number; own: number; offset: number; scale: number }

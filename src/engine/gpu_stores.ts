@@ -9,7 +9,7 @@ import { bindGroup, bindNamed, bindingWgsl, layoutEntries, readOnly } from '../g
 // The builder (its kernels and their WGSL) is loaded only for a network that has rows to draw.
 import type { GpuConnectivity } from './gpu_build.js';
 import type { GpuLayout } from './gpu_layout.js';
-import { NetworkSpecError } from '../spec/validate.js';
+import { NetworkSpecError } from '../spec/errors.js';
 import { rowHead, spikeWeight, tableBases, u } from './gpu_tables.js';
 
 /** The group the store being propagated is bound at. */

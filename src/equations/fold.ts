@@ -5,7 +5,7 @@
 import { JS_HELPERS } from './emit.js';
 import { type Expr, num, substitute } from './expression.js';
 import type { Statement } from './model.js';
-import { F32_MAX } from '../spec/values.js';
+import { F32_MAX } from '../spec/value_kinds.js';
 
 type Fn = (...a: number[]) => number;
 /** A model function in f64 (the same ones the JS emitter calls: Math's, clip and exprel64). */

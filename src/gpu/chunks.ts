@@ -155,7 +155,7 @@ function checkCountOptions(options: Record<string, number | undefined>, max: num
 }
 
 /** stepsPerSubmit sizes a step table of 256 bytes a step (uniform buffer and host copy): 10⁵ steps are 25.6 MB. */
-const MAX_STEPS_PER_SUBMIT = 100_000;
+export const MAX_STEPS_PER_SUBMIT = 100_000;
 
 /** Refuses, by name, GPU option values the engine cannot take (before anything is sized or allocated). */
 export function checkGpuOptions(o: { stepsPerSubmit?: number; stepsPerDispatch?: number; spikeCapacity?: number; maxStoreSynapses?: number; memoryLimit?: number }): void {

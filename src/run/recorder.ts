@@ -2,7 +2,7 @@
 // spike counts per step, population and copy, and probe samples. Backends append chunk by chunk;
 // readers get typed-array views (docs/conventions.md#spike-times: a spike of step s is at s·dt).
 import type { Plan } from '../compile/plan.js';
-import { SYNAPSE_PROBE_VARIABLES } from '../spec/network.js';
+import { SYNAPSE_PROBE_VARIABLES } from '../spec/fields.js';
 
 /** A growable typed array (doubling), so recording allocates only as it grows. */
 class Grow<T extends Int32Array | Float64Array | Uint32Array> {

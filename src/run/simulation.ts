@@ -4,15 +4,15 @@
 // step s is at s·dt (docs/conventions.md#spike-times).
 import { NonFiniteStateError, RunGuard } from './guard.js';
 import { checkGpuOptions } from '../gpu/chunks.js';
-import { checkSize, formatBytes } from '../compile/memory.js';
-import { type Plan, compileValidated } from '../compile/plan.js';
-import { NetworkSpecError, assertNetwork } from '../spec/validate.js';
+import { formatBytes } from '../compile/memory.js';
+import type { Plan } from '../compile/plan.js';
+import { NetworkSpecError } from '../spec/errors.js';
 // The backends are loaded when a simulation first needs one, so a page that runs only on the GPU
 // (or only on the CPU) does not ship the other.
 import type { CopyFailure, CpuEngine } from '../engine/cpu.js';
 import type { GpuEngine, GpuEngineOptions, SpikeTap } from '../engine/gpu.js';
 import type { ExternalInputRange, GpuBuffers } from '../engine/gpu_embedding.js';
-import { MAX_STEP } from '../spec/values.js';
+import { MAX_STEP } from '../spec/value_kinds.js';
 import { MAX_PROBE_BYTES, Recorder, type Spikes } from './recorder.js';
 
 export interface SimulationOptions extends GpuEngineOptions {
@@ -29,7 +29,7 @@ export interface SimulationOptions extends GpuEngineOptions {
 }
 
 /** The backend the options choose (a device given means the GPU), after refusing unknown values by name. */
-function checkOptions(o: SimulationOptions): 'cpu' | 'gpu' {
+export function checkOptions(o: SimulationOptions): 'cpu' | 'gpu' {
   const one = (name: string, value: unknown, allowed: readonly unknown[]) => {
     if (value !== undefined && !allowed.includes(value)) throw new RangeError(`${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${JSON.stringify(value)}`);
   };
@@ -86,7 +86,8 @@ export class Simulation {
   private encodedSteps = 0;
   private failure: unknown = null;
 
-  private constructor(
+  /** @internal Made by createSimulation and loadProgram. */
+  constructor(
     readonly plan: Plan, private readonly engine: Engine, private readonly recorder: Recorder, readonly backend: string,
     /** The engine again when it is the GPU backend (its own methods). */
     private readonly gpu: GpuEngine | null = null,
@@ -124,27 +125,6 @@ export class Simulation {
     return { backend: 'cpu', values, count, copies, perCopy, write: (v) => values.set(checked(v)) };
   }
 
-  /** Validates and compiles `network` (NetworkSpecError names the field), then builds the backend. */
-  static async create(network: unknown, options: SimulationOptions = {}): Promise<Simulation> {
-    const backend = checkOptions(options);
-    // threads before anything is built: a bad value is refused by name.
-    if (backend === 'gpu' && options.threads !== undefined && options.threads !== 1) throw new RangeError(`threads: an option of the CPU backend; backend 'gpu' takes none (got threads ${String(options.threads)})`);
-    const threads = backend === 'gpu' ? 1 : await (await import('../engine/cpu_threads.js')).resolveThreads(options.threads);
-    const net = assertNetwork(network);
-    checkSize(net, backend, options);  // before 10⁶ neurons' values are computed
-    if (backend === 'gpu') {
-      let made: { plan: Plan; rec: Recorder } | null = null;
-      const compile = () => { const plan = compileValidated(net); return (made = { plan, rec: new Recorder(plan) }); };
-      const { GpuEngine } = await import('../engine/gpu.js');
-      const engine = await GpuEngine.create(net, compile, options);
-      return new Simulation(made!.plan, engine, made!.rec, engine.adapter, engine);
-    }
-    const plan = compileValidated(net);
-    const recorder = new Recorder(plan);
-    const { CpuEngine } = await import('../engine/cpu.js');
-    const engine = await CpuEngine.create(plan, { precision: options.precision, threads });
-    return new Simulation(plan, engine, recorder, `CPU reference (${engine.precision}${threads > 1 ? `, ${threads} threads` : ''})`);
-  }
   /** Steps done so far. */
   get step(): number { return this.engine.step; }
   get time(): number { return this.engine.step * this.plan.dt; }
@@ -306,9 +286,4 @@ export class Simulation {
     if (!p) throw new RangeError(`no population '${name}'; there are ${this.plan.populations.map((q) => q.name).join(', ')}`);
     return p;
   }
-}
-
-/** The one entry point: validates `network`, compiles it, and builds the backend `options.backend` names. */
-export function createSimulation(network: unknown, options: SimulationOptions = {}): Promise<Simulation> {
-  return Simulation.create(network, options);
 }

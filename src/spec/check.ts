@@ -6,7 +6,8 @@ import { parseExpression } from '../equations/parse.js';
 import { integrate, integratorsOf } from '../equations/integrators.js';
 import { type ParsedModel, parseModel } from '../equations/model.js';
 import { MODELS } from '../models/registry.js';
-import { type Input, type Network, type Population, type Projection, type SynapseProbe, inputValueOf } from './network.js';
+import { type Input, type Network, type Population, type Projection, type SynapseProbe } from './network.js';
+import { excludesSelf, fixedCount, inputValueOf } from './fields.js';
 import { type BoundedNormal, DELAY_RANGE, MAX_DELAY, MAX_NEURONS, MAX_STEP, type NeuronValue, isArray, isNormal, isUniform, normalBounds } from './values.js';
 
 export type Report = (path: string, message: string) => void;
@@ -135,23 +136,6 @@ function checkBoundedNormal(x: BoundedNormal, at: string, report: Report, range?
   }
 }
 
-/** Whether a projection leaves out i → i: within one population, unless autapses are asked for. */
-export const excludesSelf = (pr: Projection): boolean => pr.source === pr.target && !('autapses' in pr.connectivity && pr.connectivity.autapses);
-
-/** Synapses a projection makes when the rule fixes the count (null: drawn at random); `self`: one population, no autapses. */
-export function fixedCount(pr: Projection, nPre: number, nPost: number, self = false): number | null {
-  const c = pr.connectivity;
-  switch (c.rule) {
-    case 'all-to-all': return nPre * (nPost - (self ? 1 : 0));
-    case 'one-to-one': return nPre;
-    case 'fixed-in-degree': return c.k * nPost;
-    case 'fixed-out-degree': return c.k * nPre;
-    case 'fixed-total': return c.n;
-    case 'list': return c.pre.length;
-    case 'dense': case 'seed-random': return nPre * nPost;
-    default: return null;
-  }
-}
 
 function checkProjection(pr: Projection, at: string, pops: Map<string, { p: Population; m: ParsedModel | null }>, report: Report): void {
   const src = pops.get(pr.source), dst = pops.get(pr.target);

@@ -2,6 +2,7 @@
 // connectivity and synapse kind, inputs, recording, batches. Plain JSON-serialisable data; the
 // schema gives the TypeScript types, refuses unknown keys by path, and exports a JSON Schema.
 import * as v from 'valibot';
+import { SYNAPSE_PROBE_VARIABLES } from './fields.js';
 import { ModelDeclarationSchema } from './model_schema.js';
 import {
   type InputValue, MAX_ARRAY, MAX_NEURONS, about, atMost, bool, notEmpty, num, delayValue, f32, index, inputValue, key, name, neuronValue, numbers, positive, steps, stepsFrom, synapseValue, whole,
@@ -95,8 +96,6 @@ export const ProbeSchema = v.strictObject({
   every: v.optional(about(stepsFrom(1), 'record after every k-th step (default 1)')),
 });
 
-/** Variables a synapse probe reads: the currents of electrical and diffusion synapses, and the diffusion synapse's r. */
-export const SYNAPSE_PROBE_VARIABLES = ['i', 'i_source', 'r'] as const;
 export const SynapseProbeSchema = v.strictObject({
   projection: about(name, 'a named electrical or diffusion projection'),
   variable: about(v.picklist(SYNAPSE_PROBE_VARIABLES),
@@ -168,12 +167,3 @@ export type Input = v.InferOutput<typeof InputSchema>;
  */
 export type Probe = v.InferOutput<typeof ProbeSchema>;
 export type SynapseProbe = v.InferOutput<typeof SynapseProbeSchema>;
-
-/** The field of each input kind that holds a value per neuron (the one a batch may vary). */
-const INPUT_VALUE_FIELD: Readonly<Record<string, 'amplitude' | 'sigma' | 'rate'>> = { constant: 'amplitude', noise: 'sigma', poisson: 'rate' };
-
-/** An input's value per neuron and its field, or null for kinds without one. */
-export function inputValueOf(inp: Input): { field: 'amplitude' | 'sigma' | 'rate'; value: InputValue } | null {
-  const field = INPUT_VALUE_FIELD[inp.kind];
-  return field === undefined ? null : { field, value: (inp as unknown as Record<string, InputValue>)[field]! };
-}

@@ -6,23 +6,13 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import { checkNetwork } from './check.js';
 import { type Network, NetworkSchema } from './network.js';
 import { numberElement } from './values.js';
+import { NetworkSpecError, type SpecIssue } from './errors.js';
 
-export interface SpecIssue {
-  /** e.g. "populations[0].parameters.a" ('' for the description itself). */
-  path: string;
-  message: string;
-}
+export { NetworkSpecError, type SpecIssue } from './errors.js';
 
 /** At most this many issues are reported, each at most MAX_MESSAGE characters. */
 export const MAX_ISSUES = 20;
 export const MAX_MESSAGE = 300;
-
-export class NetworkSpecError extends Error {
-  constructor(readonly issues: readonly SpecIssue[]) {
-    super(`invalid network description:\n${issues.map((i) => `  ${i.path || '(description)'}: ${i.message}`).join('\n')}`);
-    this.name = 'NetworkSpecError';
-  }
-}
 
 function pathText(path: readonly { key: unknown }[] | undefined): string {
   return (path ?? []).reduce<string>((s, { key }) => (typeof key === 'number' ? `${s}[${key}]` : s ? `${s}.${String(key)}` : String(key)), '');

@@ -1,20 +1,10 @@
 // The building blocks of a network description's schema: f32-safe numbers, integer step counts
 // that fit the GPU's 32-bit counters, names, per-neuron values and distributions.
 import * as v from 'valibot';
+import { DELAY_RANGE, F32_MAX, MAX_ARRAY, MAX_NEURONS, MAX_STEP, type BoundedNormal } from './value_kinds.js';
 
-/** Largest magnitude an f32 holds: every number the GPU reads must fit. */
-export const F32_MAX = 3.4028234663852886e38;
-/** Largest step count or step time: the GPU counts steps in u32 and keeps one value free. */
-export const MAX_STEP = 0xffff_fffe;
-/** Most neurons one network may hold (all populations, one copy). */
-export const MAX_NEURONS = 1 << 26;
-/** Longest array a description may carry (per-neuron or per-synapse values, waveforms). */
-export const MAX_ARRAY = 1 << 28;
+export * from './value_kinds.js';
 
-/** A JSON array or a typed array (descriptions built in code pass Float64Arrays). */
-export const isArray = (x: unknown): x is ArrayLike<number> => Array.isArray(x) || ArrayBuffer.isView(x);
-/** A value drawn uniformly per neuron or synapse ({ uniform: [low, high] }). */
-export const isUniform = (x: unknown): x is { uniform: [number, number] } => typeof x === 'object' && x !== null && !isArray(x) && 'uniform' in x;
 
 export const about = <T extends v.GenericSchema>(schema: T, text: string) => v.pipe(schema, v.description(text));
 /** Length limits with messages in the description's words (valibot's defaults read 'Invalid length: …'). */
@@ -71,16 +61,6 @@ const uniformDistribution = v.strictObject({ uniform: about(v.pipe(v.tuple([f32,
 const normalPair = about(v.tuple([f32, v.pipe(f32, v.minValue(0, 'sd must be ≥ 0'))]), '[mean, sd]');
 export const distribution = v.union([uniformDistribution, v.strictObject({ normal: normalPair })]);
 
-/** Longest axonal delay in steps: the arrival ring holds delay + 1 slots per neuron and target. */
-export const MAX_DELAY = 4096;
-/** A normal delay's default and widest bounds: rounded half up, every kept draw is a whole step in [0, MAX_DELAY]. */
-export const DELAY_RANGE = [-0.5, MAX_DELAY] as const;
-
-/** A normal per synapse, drawn again while outside [min, max] (NEST's redraw), as weights and delays take it. */
-export interface BoundedNormal { normal: [number, number]; min?: number; max?: number }
-export const isNormal = (x: unknown): x is BoundedNormal => typeof x === 'object' && x !== null && !isArray(x) && 'normal' in x;
-/** [min, max] of a bounded normal, an absent side taken from `range` (weights: unbounded). */
-export const normalBounds = (x: BoundedNormal, range: readonly [number, number] = [-Infinity, Infinity]): [number, number] => [x.min ?? range[0], x.max ?? range[1]];
 
 /** The bounded normal's schema; `range` limits min and max (delays: DELAY_RANGE), `unit` names what is drawn. */
 const boundedNormal = (unit: string, range?: readonly [number, number]) => {

@@ -1,0 +1,128 @@
+// Programs compiled ahead of time (docs/programs.md): compileProgram's JSON, loaded by
+// loadProgram, runs as createSimulation runs the description; what a loader cannot trust is refused.
+import { afterEach, describe, expect, test } from 'vitest';
+import { compileProgram } from '../src/program/compile';
+import { integrityOf } from '../src/program/format';
+import { type GpuProgram, ProgramError, loadProgram } from '../src/program/load';
+import { createSimulation } from '../src/run/create';
+import type { Simulation } from '../src/run/simulation';
+import type { Network } from '../src/spec/network';
+import { microcircuit } from '../src/spec/presets/microcircuit';
+import { seedNetwork } from '../src/spec/presets/seed_network';
+import { cobahh } from '../src/spec/presets/sparse';
+import { VERSION } from '../src/version';
+import { testGpu } from './helpers';
+
+const made: Simulation[] = [];
+afterEach(() => { for (const sim of made.splice(0)) sim.destroy(); });
+const keep = (sim: Simulation) => { made.push(sim); return sim; };
+
+/** The program as a page gets it: through JSON text. */
+const throughJson = (p: GpuProgram): unknown => JSON.parse(JSON.stringify(p));
+
+/** A program with one field changed and its integrity made to match (as a deliberate forgery would). */
+function forged(p: GpuProgram, change: (q: GpuProgram) => void): GpuProgram {
+  const q = structuredClone(p);
+  change(q);
+  return { ...q, integrity: integrityOf(q) };
+}
+
+/** Probes, a batch of two copies varying a rate, Poisson input, exponential synapses with delays, and non-finite numbers in a model. */
+const mixed = (): Network => ({
+  dt: 0.1, seed: 11,
+  populations: [
+    { name: 'exc', size: 40, model: 'iaf_psc_exp', init: { v: { uniform: [-70, -55] } } },
+    { name: 'inh', size: 10, model: 'lif' },
+  ],
+  projections: [
+    { name: 'ee', source: 'exc', target: 'exc', connectivity: { rule: 'fixed-total', n: 200 }, synapse: { kind: 'pulse', target: 'i_ex' }, weight: { normal: [90, 9], min: 0 }, delay: { normal: [15, 7], min: 1 }, storage: 'procedural' },
+    { name: 'ei', source: 'exc', target: 'inh', connectivity: { rule: 'all-to-all' }, synapse: { kind: 'pulse', target: 'I' }, weight: 0.4 },
+  ],
+  inputs: [{ kind: 'poisson', target: 'exc', variable: 'i_ex', rate: 9000, weight: 90 }],
+  record: { spikes: true, rates: true, probes: [{ population: 'exc', variable: 'v', neurons: [0, 5] }] },
+  batch: { copies: 2, vary: [{ path: 'inputs.0.rate', values: [9000, 12000] }] },
+});
+
+describe('a compiled program runs as the description does', () => {
+  test.each([
+    ['the seed network (200 neurons)', seedNetwork({ neurons: 200, seed: 1 }), 300],
+    ['a batch with probes, Poisson input and procedural fixed-total rows', mixed(), 400],
+    ['the microcircuit at scale 0.01, procedural', microcircuit({ scale: 0.01, storage: 'procedural' }), 150],
+  ] as [string, Network, number][])('%s: the same spikes, rates, traces and state, bit for bit', async (_, net, steps) => {
+    const { device } = await testGpu();
+    const program = compileProgram(net);
+    const a = keep(await createSimulation(net, { backend: 'gpu', device }));
+    const b = keep(await loadProgram(throughJson(program), { device }));
+    await a.run({ steps });
+    await b.run({ steps });
+    const sa = a.spikes(), sb = b.spikes();
+    expect(sa.step.length).toBeGreaterThan(0);
+    expect(Array.from(sb.step)).toEqual(Array.from(sa.step));
+    expect(Array.from(sb.neuron)).toEqual(Array.from(sa.neuron));
+    expect(Array.from(sb.copy)).toEqual(Array.from(sa.copy));
+    expect(b.summary().meanRateHz).toEqual(a.summary().meanRateHz);
+    for (const p of net.populations) expect(await b.readState(p.name, 'v')).toEqual(await a.readState(p.name, 'v'));
+    if (net.record?.probes) expect(Array.from(b.trace(0))).toEqual(Array.from(a.trace(0)));
+    expect(b.launch).toBe(a.launch);
+  });
+});
+
+describe('what a loader cannot trust is refused, by field', () => {
+  const program = compileProgram(seedNetwork({ neurons: 20, seed: 2 }));
+
+  test.each([
+    ['not an object', 42, /^program\.format: a program is an object/],
+    ['a network description, not a program', seedNetwork({ neurons: 20 }), /^program\.format: must be 'spikegpu-program', got undefined: not a compiled program/],
+    ['another format version', { ...program, formatVersion: 2 }, /^program\.formatVersion: this spikegpu reads version 1, got 2/],
+    ['another spikegpu version', { ...program, library: '0.0.1' }, new RegExp(`^program\\.library: compiled by spikegpu "0\\.0\\.1"; this is ${VERSION.replace(/\./g, '\\.')}: compile it again`)],
+    ['code missing', { ...program, code: undefined }, /^program\.code: must be a string, got undefined/],
+    ['a weight edited in the JSON', (() => { const q = structuredClone(program) as unknown as { network: { projections: { connectivity: { scale: number } }[] } }; q.network.projections[0]!.connectivity.scale = 5; return q; })(), /^program\.integrity: the program was changed after it was compiled/],
+  ] as [string, unknown, RegExp][])('%s', async (_, bad, message) => {
+    const { device } = await testGpu();
+    const error = await loadProgram(bad, { device }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProgramError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  test('a program whose network no longer matches its code (sizes forged, integrity recomputed) is refused at its layout, and frees what it made', async () => {
+    const { device } = await testGpu();
+    const bad = forged(program, (q) => { (q.network as { populations: { size: number }[] }).populations[0]!.size = 17; });
+    await expect(loadProgram(bad, { device })).rejects.toThrow(/^program\.layout: the network drawn here is laid out unlike the one the code was compiled for/);
+  });
+
+  test('options the program fixed must agree; the CPU backend is not its', async () => {
+    const { device } = await testGpu();
+    await expect(loadProgram(program, { device, stepsPerSubmit: 10 })).rejects.toThrow(`stepsPerSubmit: the program was compiled for ${program.stepsPerSubmit}, got 10; compile it with stepsPerSubmit 10`);
+    await expect(loadProgram(program, { device, backend: 'cpu' })).rejects.toThrow(/^backend: a compiled program runs on the GPU/);
+    const sim = keep(await loadProgram(program, { device, stepsPerSubmit: program.stepsPerSubmit }));
+    expect(sim.step).toBe(0);
+  });
+
+  test('the device check uses the footprint the compiler estimated: the same refusal as createSimulation', async () => {
+    const { device } = await testGpu();
+    const net = seedNetwork({ neurons: 20, seed: 2 });
+    const live = await createSimulation(net, { backend: 'gpu', device, memoryLimit: 1000 }).then(() => new Error('built'), (e: unknown) => e as Error);
+    const loaded = await loadProgram(program, { device, memoryLimit: 1000 }).then(() => new Error('built'), (e: unknown) => e as Error);
+    expect(live.message).toMatch(/^invalid network description:\n {2}populations: this network of 20 neurons needs about/);
+    expect(loaded.message).toBe(live.message);
+  });
+});
+
+describe('compileProgram', () => {
+  test('refuses rows the GPU draws at load (their placement is the device\'s), naming each projection; procedural rows compile', () => {
+    const net = cobahh({ n: 50, seed: 3 });
+    expect(() => compileProgram(net)).toThrow(/projections\[0\]\.storage: its rows are drawn on the GPU at load/);
+    const procedural = { ...net, projections: net.projections!.map((p) => ({ ...p, storage: 'procedural' as const })) };
+    expect(compileProgram(procedural).code).toContain('fn do_neurons');
+  });
+
+  test('validates the description first, by field', () => {
+    expect(() => compileProgram({ ...seedNetwork({ neurons: 20 }), dt: -1 })).toThrow(/^invalid network description:\n {2}dt: /);
+  });
+
+  test('is plain JSON, the same text for the same description', () => {
+    const a = JSON.stringify(compileProgram(mixed())), b = JSON.stringify(compileProgram(mixed()));
+    expect(a).toBe(b);
+    expect(JSON.stringify(JSON.parse(a))).toBe(a);
+  });
+});
