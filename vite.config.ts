@@ -1,6 +1,8 @@
 // Builds the library (dist/spikegpu.js) and the CLI (dist/cli.js) for Node and browsers; vitest
 // shares the config, so `?raw` WGSL imports and `.wat` modules work the same in tests.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
@@ -47,10 +49,25 @@ export function compactWgsl(): Plugin {
   };
 }
 
+/**
+ * The build's identity: a hash of every source file the library and its kernels are made of. A
+ * compiled program records it and loads only in the same build (src/program/format.ts), as the
+ * generated code and the layout it assumes may change without a new version number.
+ */
+export function buildHash(): string {
+  const root = new URL('.', import.meta.url).pathname, hash = createHash('sha256');
+  for (const dir of ['src', 'shaders']) {
+    const files = readdirSync(join(root, dir), { recursive: true }).map(String).filter((f) => /\.(ts|wgsl|wat)$/.test(f)).sort();
+    for (const f of files) hash.update(`${dir}/${f}\0`).update(readFileSync(join(root, dir, f))).update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
 const pkg = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
 
 export default defineConfig({
   plugins: [webAssemblyText(), compactWgsl()],
+  define: { __SPIKEGPU_BUILD__: JSON.stringify(buildHash()) },
   build: {
     target: 'es2022',
     outDir: 'dist',

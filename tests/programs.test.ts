@@ -2,7 +2,7 @@
 // loadProgram, runs as createSimulation runs the description; what a loader cannot trust is refused.
 import { afterEach, describe, expect, test } from 'vitest';
 import { compileProgram } from '../src/program/compile';
-import { integrityOf } from '../src/program/format';
+import { decode, encode, integrityOf } from '../src/program/format';
 import { type GpuProgram, ProgramError, loadProgram } from '../src/program/load';
 import { createSimulation } from '../src/run/create';
 import type { Simulation } from '../src/run/simulation';
@@ -10,7 +10,7 @@ import type { Network } from '../src/spec/network';
 import { microcircuit } from '../src/spec/presets/microcircuit';
 import { seedNetwork } from '../src/spec/presets/seed_network';
 import { cobahh } from '../src/spec/presets/sparse';
-import { VERSION } from '../src/version';
+import { LIBRARY } from '../src/version';
 import { testGpu } from './helpers';
 
 const made: Simulation[] = [];
@@ -43,11 +43,23 @@ const mixed = (): Network => ({
   batch: { copies: 2, vary: [{ path: 'inputs.0.rate', values: [9000, 12000] }] },
 });
 
+/** A leaky neuron whose drive is 3 / (1 + exp(1 / a)): with a = -0 it is 3 and the neuron fires; with a = +0, 0 and it never does (per neuron, so not folded into the code). */
+const negativeZero = (): Network => ({
+  dt: 0.5, seed: 1,
+  populations: [{
+    name: 'n', size: 4, init: { v: -0 }, parameters: { a: [-0, -0, -0, 1] },
+    model: { name: 'signed', summary: 'fires only when a is -0', state: { v: { init: 0 } }, parameters: { a: { default: 1 } }, equations: 'dv/dt = 3 / (1 + exp(1 / a)) - v / 10', threshold: 'v > 1', reset: 'v = 0' },
+  }],
+  record: { spikes: true },
+});
+
 describe('a compiled program runs as the description does', () => {
   test.each([
     ['the seed network (200 neurons)', seedNetwork({ neurons: 200, seed: 1 }), 300],
     ['a batch with probes, Poisson input and procedural fixed-total rows', mixed(), 400],
     ['the microcircuit at scale 0.01, procedural', microcircuit({ scale: 0.01, storage: 'procedural' }), 150],
+    ['a network recording no spikes (rates only)', { ...seedNetwork({ neurons: 40, seed: 5 }), record: { spikes: false, rates: true } }, 100],
+    ['a description holding -0 where its sign matters (1 / -0 is -inf)', negativeZero(), 100],
   ] as [string, Network, number][])('%s: the same spikes, rates, traces and state, bit for bit', async (_, net, steps) => {
     const { device } = await testGpu();
     const program = compileProgram(net);
@@ -56,13 +68,14 @@ describe('a compiled program runs as the description does', () => {
     await a.run({ steps });
     await b.run({ steps });
     const sa = a.spikes(), sb = b.spikes();
-    expect(sa.step.length).toBeGreaterThan(0);
+    expect(net.record?.spikes === false ? a.summary().spikes : sa.step.length).toBeGreaterThan(0);
     expect(Array.from(sb.step)).toEqual(Array.from(sa.step));
     expect(Array.from(sb.neuron)).toEqual(Array.from(sa.neuron));
     expect(Array.from(sb.copy)).toEqual(Array.from(sa.copy));
     expect(b.summary().meanRateHz).toEqual(a.summary().meanRateHz);
     for (const p of net.populations) expect(await b.readState(p.name, 'v')).toEqual(await a.readState(p.name, 'v'));
     if (net.record?.probes) expect(Array.from(b.trace(0))).toEqual(Array.from(a.trace(0)));
+    if (net.record?.rates) for (const p of net.populations) expect(Array.from(b.rates(p.name))).toEqual(Array.from(a.rates(p.name)));
     expect(b.launch).toBe(a.launch);
   });
 });
@@ -74,7 +87,7 @@ describe('what a loader cannot trust is refused, by field', () => {
     ['not an object', 42, /^program\.format: a program is an object/],
     ['a network description, not a program', seedNetwork({ neurons: 20 }), /^program\.format: must be 'spikegpu-program', got undefined: not a compiled program/],
     ['another format version', { ...program, formatVersion: 2 }, /^program\.formatVersion: this spikegpu reads version 1, got 2/],
-    ['another spikegpu version', { ...program, library: '0.0.1' }, new RegExp(`^program\\.library: compiled by spikegpu "0\\.0\\.1"; this is ${VERSION.replace(/\./g, '\\.')}: compile it again`)],
+    ['another spikegpu version or build', { ...program, library: '0.0.1+abc' }, new RegExp(`^program\\.library: compiled by spikegpu "0\\.0\\.1\\+abc"; this is ${LIBRARY.replace(/[.+]/g, '\\$&')}: compile it again with this build`)],
     ['code missing', { ...program, code: undefined }, /^program\.code: must be a string, got undefined/],
     ['a weight edited in the JSON', (() => { const q = structuredClone(program) as unknown as { network: { projections: { connectivity: { scale: number } }[] } }; q.network.projections[0]!.connectivity.scale = 5; return q; })(), /^program\.integrity: the program was changed after it was compiled/],
   ] as [string, unknown, RegExp][])('%s', async (_, bad, message) => {
@@ -88,6 +101,26 @@ describe('what a loader cannot trust is refused, by field', () => {
     const { device } = await testGpu();
     const bad = forged(program, (q) => { (q.network as { populations: { size: number }[] }).populations[0]!.size = 17; });
     await expect(loadProgram(bad, { device })).rejects.toThrow(/^program\.layout: the network drawn here is laid out unlike the one the code was compiled for/);
+  });
+
+  test('a program\'s structure is checked before anything is built: too few models, a tag it never writes', async () => {
+    const { device } = await testGpu();
+    await expect(loadProgram(forged(program, (q) => { q.models = (q.models as unknown[]).slice(1); }), { device })).rejects.toThrow(/^program\.models: has 1 models for 2 populations$/);
+    await expect(loadProgram(forged(program, (q) => { (q.network as { seed: unknown }).seed = { $typed: 'Buffer', values: [] }; }), { device })).rejects.toThrow(/^program\.network: holds a typed array tagged "Buffer", which no compiled program writes$/);
+    await expect(loadProgram({ ...program, stepsPerSubmit: 0 }, { device })).rejects.toThrow(/^program\.stepsPerSubmit: must be a whole number ≥ 1, got 0$/);
+  });
+
+  test('the integrity hash does not depend on the order of keys (a tool that sorts them)', async () => {
+    const { device } = await testGpu();
+    const sort = (x: unknown): unknown => (Array.isArray(x) ? x.map(sort) : typeof x === 'object' && x !== null
+      ? Object.fromEntries(Object.keys(x).sort().reverse().map((k) => [k, sort((x as Record<string, unknown>)[k])])) : x);
+    keep(await loadProgram(sort(throughJson(program)), { device }));
+  });
+
+  test('options are checked as createSimulation checks them, then against the program', async () => {
+    const { device } = await testGpu();
+    await expect(loadProgram(program, { device, backend: 'cuda' as never })).rejects.toThrow(/^backend must be 'cpu' or 'gpu', got "cuda"/);
+    await expect(loadProgram(program, { device, threads: 8 })).rejects.toThrow(/^threads: an option of the CPU backend; a compiled program runs on the GPU/);
   });
 
   test('options the program fixed must agree; the CPU backend is not its', async () => {
@@ -118,6 +151,18 @@ describe('compileProgram', () => {
 
   test('validates the description first, by field', () => {
     expect(() => compileProgram({ ...seedNetwork({ neurons: 20 }), dt: -1 })).toThrow(/^invalid network description:\n {2}dt: /);
+  });
+
+  test('keeps -0, non-finite numbers and typed arrays (a Buffer as the Uint8Array it is) through JSON', () => {
+    const value = { z: -0, n: NaN, i: -Infinity, f: Float32Array.of(-0, 1.5), b: Buffer.from([1, 2]), m: new Map([['k', [0, -0]]]) };
+    const back = decode(JSON.parse(JSON.stringify(encode(value))), 'network') as typeof value;
+    expect(Object.is(back.z, -0)).toBe(true);
+    expect(back.n).toBeNaN();
+    expect(back.i).toBe(-Infinity);
+    expect(back.f).toEqual(Float32Array.of(-0, 1.5));
+    expect(Object.is(back.f[0], -0)).toBe(true);
+    expect(back.b).toEqual(Uint8Array.of(1, 2));
+    expect(Object.is(back.m.get('k')![1], -0)).toBe(true);
   });
 
   test('is plain JSON, the same text for the same description', () => {

@@ -3,13 +3,15 @@
 // or not at all, and an existing one is replaced only with --force.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { access, constants, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { access, constants, link, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MAX_STEPS_PER_SUBMIT } from '../gpu/chunks.js';
 import { compileProgram } from '../program/compile.js';
 import { UsageError, given, integerIn, valueOption } from './args.js';
 import { subcommand } from './command.js';
 import { readNetwork } from './network.js';
+import { exitOnSignal } from './result_folder.js';
 
 interface CompileOptions { out: string; force?: boolean; stepsPerSubmit?: number; spikeCapacity?: number; quiet?: boolean }
 
@@ -22,6 +24,32 @@ async function checkOut(out: string, force: boolean): Promise<string> {
   if (there && !force) throw new UsageError(`${out} exists; --force replaces it`);
   try { await access(dirname(path), constants.W_OK); } catch { throw new UsageError(`--out: cannot write into ${dirname(path)} (missing, or not writable)`); }
   return path;
+}
+
+/**
+ * Writes `text` to `path` whole or not at all: into a temporary file beside it, flushed to disk,
+ * then moved into place (or, without `force`, linked there, which fails rather than replace a file
+ * that appeared meanwhile). A signal or an error on the way removes the temporary file.
+ */
+async function writeWhole(path: string, text: string, force: boolean): Promise<void> {
+  const temporary = `${path}.${process.pid}.partial`;
+  const onSignal = (signal: NodeJS.Signals) => { rmSync(temporary, { force: true }); exitOnSignal(signal); };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.once(signal, onSignal);
+  try {
+    const handle = await open(temporary, 'wx');
+    try { await handle.writeFile(text); await handle.sync(); } finally { await handle.close(); }
+    if (force) await rename(temporary, path);
+    else {
+      try { await link(temporary, path); } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${path} appeared while compiling; --force replaces it`);
+        throw e;
+      }
+    }
+  } finally {
+    await rm(temporary, { force: true });
+    for (const signal of signals) process.off(signal, onSignal);
+  }
 }
 
 export function addCompileCommand(program: Command): void {
@@ -38,14 +66,8 @@ export function addCompileCommand(program: Command): void {
     if (!file.endsWith('.json')) throw new UsageError(`compile reads a network description saved as JSON (FILE.json), got ${JSON.stringify(file)}`);
     const path = await checkOut(o.out, o.force ?? false);
     const compiled = compileProgram(await readNetwork(file), { stepsPerSubmit: o.stepsPerSubmit, spikeCapacity: o.spikeCapacity });
-    const text = JSON.stringify(compiled), temporary = `${path}.${process.pid}.partial`;
-    try {
-      await writeFile(temporary, text);
-      await rename(temporary, path);
-    } catch (e) {
-      await rm(temporary, { force: true });
-      throw e;
-    }
-    if (!o.quiet) console.log(`${file}: compiled (${compiled.code.split('\n').length} lines of WGSL, ${compiled.stepsPerSubmit} steps a chunk); wrote ${o.out} (${(text.length / 1024).toFixed(1)} KiB)`);
+    const text = JSON.stringify(compiled);
+    await writeWhole(path, text, o.force ?? false);
+    if (!o.quiet) console.log(`${file}: compiled (${compiled.code.split('\n').length} lines of WGSL, ${compiled.stepsPerSubmit} steps a chunk); wrote ${o.out} (${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB)`);
   });
 }

@@ -196,6 +196,6 @@ function removeMadeFoldersSync(deepest: string, top: string): void {
 }
 
 /** The exit status a shell gives a process the signal ended: 128 + its number. */
-function exitOnSignal(signal: NodeJS.Signals): never {
+export function exitOnSignal(signal: NodeJS.Signals): never {
   process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[signal]!);
 }

@@ -11,7 +11,7 @@ import { checkGpuOptions } from '../gpu/chunks.js';
 import { Recorder } from '../run/recorder.js';
 import { NetworkSpecError } from '../spec/errors.js';
 import { assertNetwork } from '../spec/validate.js';
-import { VERSION } from '../version.js';
+import { LIBRARY } from '../version.js';
 import { type GpuProgram, PROGRAM_FORMAT, PROGRAM_FORMAT_VERSION, encode, integrityOf, layoutHash } from './format.js';
 
 export interface ProgramOptions {
@@ -44,7 +44,7 @@ export function compileProgram(network: unknown, options: ProgramOptions = {}): 
   const shape = engineShape(plan, rec, k, spikeCapacity);
   const sizes = { stepsPerSubmit: k, spikeCapacity };
   const program: Omit<GpuProgram, 'integrity'> = {
-    format: PROGRAM_FORMAT, formatVersion: PROGRAM_FORMAT_VERSION, library: VERSION,
+    format: PROGRAM_FORMAT, formatVersion: PROGRAM_FORMAT_VERSION, library: LIBRARY,
     network: encode(net), models: encode(plan.populations.map((p) => p.model)), ...sizes,
     footprint: { ...gpuFootprint(net, sizes), ...footprintContext(net, sizes) },
     code: engineCode(shape), layout: layoutHash(shape),

@@ -10,7 +10,7 @@ export const PROGRAM_FORMAT_VERSION = 1;
 export interface GpuProgram {
   format: typeof PROGRAM_FORMAT;
   formatVersion: typeof PROGRAM_FORMAT_VERSION;
-  /** The spikegpu version that compiled it: a program loads only in that version. */
+  /** The spikegpu version and build that compiled it (`VERSION+BUILD`): a program loads only in that build. */
   library: string;
   /** The validated description, encoded (typed arrays as arrays, non-finite numbers tagged). */
   network: unknown;
@@ -37,26 +37,52 @@ export class ProgramError extends Error {
 }
 
 const TYPED = { Float32Array, Float64Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array } as const;
+type TypedName = keyof typeof TYPED;
 
-/** Plain JSON of a value holding typed arrays, Maps and non-finite numbers (each tagged, so decode restores it). */
+/** The typed array kind a value is (a subclass such as Node's Buffer counts as its base), or null. */
+const typedName = (value: unknown): TypedName | null =>
+  (Object.keys(TYPED) as TypedName[]).find((name) => value instanceof TYPED[name]) ?? null;
+
+/** Plain JSON of a value holding typed arrays, Maps, -0 and non-finite numbers (each tagged, so decode restores it). */
 export function encode(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : { $number: String(value) };
-  if (ArrayBuffer.isView(value)) return { $typed: value.constructor.name, values: Array.from(value as unknown as ArrayLike<number>, encode) };
+  // JSON writes -0 as 0: a -0 in a description can change what runs (1 / -0 is -Infinity).
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0) ? value : { $number: String(Object.is(value, -0) ? '-0' : value) };
+  const typed = typedName(value);
+  if (typed) return { $typed: typed, values: Array.from(value as ArrayLike<number>, encode) };
+  if (ArrayBuffer.isView(value)) throw new TypeError(`a ${value.constructor.name} cannot be written into a program: give the values as an array`);
   if (value instanceof Map) return { $map: [...value].map(([k, v]) => [k, encode(v)]) };
   if (Array.isArray(value)) return value.map(encode);
   if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
   return value;
 }
 
-/** The value `encode` was given. */
-export function decode(json: unknown): unknown {
-  if (Array.isArray(json)) return json.map(decode);
-  if (typeof json !== 'object' || json === null) return json;
-  const o = json as Record<string, unknown>;
-  if (typeof o.$number === 'string') return Number(o.$number);
-  if (typeof o.$typed === 'string' && Object.hasOwn(TYPED, o.$typed)) return TYPED[o.$typed as keyof typeof TYPED].from(decode(o.values) as number[]);
-  if (Array.isArray(o.$map)) return new Map((o.$map as [unknown, unknown][]).map(([k, v]) => [k, decode(v)]));
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, decode(v)]));
+/** The value `encode` was given; a tag it never writes is refused, naming the program's `field`. */
+export function decode(json: unknown, field: string): unknown {
+  const value = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(value);
+    if (typeof x !== 'object' || x === null) return x;
+    const o = x as Record<string, unknown>;
+    if ('$number' in o) {
+      if (!['-0', 'NaN', 'Infinity', '-Infinity'].includes(o.$number as string)) throw new ProgramError(field, `holds {$number: ${JSON.stringify(o.$number)}}, which no compiled program writes`);
+      return Number(o.$number);
+    }
+    if ('$typed' in o) {
+      if (typeof o.$typed !== 'string' || !Object.hasOwn(TYPED, o.$typed) || !Array.isArray(o.values)) throw new ProgramError(field, `holds a typed array tagged ${JSON.stringify(o.$typed)}, which no compiled program writes`);
+      return TYPED[o.$typed as TypedName].from(value(o.values) as number[]);
+    }
+    if ('$map' in o) {
+      if (!Array.isArray(o.$map)) throw new ProgramError(field, 'holds a $map that is not a list of entries');
+      return new Map((o.$map as [unknown, unknown][]).map(([k, v]) => [k, value(v)]));
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, value(v)]));
+  };
+  return value(json);
+}
+
+/** JSON with every object's keys sorted: the same text whatever order a tool rewrote the keys in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v));
 }
 
 /** FNV-1a (32 bits) of a text with its length: a check against edits and drift, not a signature. */
@@ -66,17 +92,23 @@ export function hashText(text: string): string {
   return `${h.toString(16).padStart(8, '0')}-${text.length}`;
 }
 
-/** The hash of what a program's code depends on in a layout: offsets and sizes, never the data (typed arrays count by length). */
+/** The layout's tables of data drawn from the seed (and host-built synapses): the code names only their sizes. */
+const DATA = new Set(['stateData', 'paramData', 'refrData', 'synData', 'inputData']);
+
+/** The hash of what a program's code depends on in a layout: offsets, sizes and the probed neurons; of the data, only sizes. */
 export function layoutHash(shape: { L: object; R: object; probes: unknown; kept: ReadonlyMap<string, number>; stateWords: number }): string {
   const text = JSON.stringify({ L: shape.L, R: shape.R, probes: shape.probes, kept: [...shape.kept], stateWords: shape.stateWords }, (key, value: unknown) => {
-    if (key === 'plan' || key === 'synapses') return undefined;  // the plan's own objects, and host-built synapses (data)
-    if (ArrayBuffer.isView(value)) return (value as unknown as ArrayLike<number>).length;
-    return value;
+    if (key === 'plan') return undefined;  // the plan's own objects (the description and models are hashed as the program's fields)
+    if (DATA.has(key) && ArrayBuffer.isView(value)) return (value as unknown as ArrayLike<number>).length;
+    if (key === 'synapses' && typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ArrayBuffer.isView(v) ? (v as unknown as ArrayLike<number>).length : v]));
+    }
+    return ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number>) : value;
   });
   return hashText(text);
 }
 
-/** The hash of a program's fields the loader trusts (everything but the hashes). */
+/** The hash of a program's fields the loader trusts (everything but the hash itself), whatever order their keys are in. */
 export function integrityOf(p: Omit<GpuProgram, 'integrity'>): string {
-  return hashText(JSON.stringify([p.format, p.formatVersion, p.library, p.network, p.models, p.stepsPerSubmit, p.spikeCapacity, p.footprint, p.code, p.layout]));
+  return hashText(canonical([p.format, p.formatVersion, p.library, p.network, p.models, p.stepsPerSubmit, p.spikeCapacity, p.footprint, p.code, p.layout]));
 }
