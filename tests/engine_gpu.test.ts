@@ -279,3 +279,19 @@ describe('what the review found, GPU against CPU', () => {
     gpu.destroy();
   });
 });
+
+test('a shared parameter that makes an expression of numbers non-finite (1 / a, a = 0) builds on the GPU and runs as on the CPU', async () => {
+  // Folded into the code, ±1 / a is an expression of numbers WGSL would evaluate while compiling and refuse.
+  const drive = (sign: string): Network => ({
+    dt: 0.5, seed: 1,
+    populations: [{
+      name: 'n', size: 3, parameters: { a: 0 },
+      model: { name: 'signed', summary: 'driven by 3 / (1 + exp(±1 / a))', state: { v: { init: 0 } }, parameters: { a: { default: 1 } }, equations: `dv/dt = 3 / (1 + exp(${sign}1 / a)) - v / 10`, threshold: 'v > 1', reset: 'v = 0' },
+    }],
+  });
+  for (const [sign, fires] of [['-', true], ['', false]] as const) {
+    const { cpu, gpu } = await both(drive(sign), 100);
+    expect(cpu.summary().spikes > 0, `exp(${sign}1 / 0)`).toBe(fires);
+    expect(Array.from(gpu.spikes().step)).toEqual(Array.from(cpu.spikes().step));
+  }
+});

@@ -43,7 +43,7 @@ const mixed = (): Network => ({
   batch: { copies: 2, vary: [{ path: 'inputs.0.rate', values: [9000, 12000] }] },
 });
 
-/** A leaky neuron whose drive is 3 / (1 + exp(1 / a)): with a = -0 it is 3 and the neuron fires; with a = +0, 0 and it never does (per neuron, so not folded into the code). */
+/** A leaky neuron whose drive is 3 / (1 + exp(1 / a)): with a = -0 it is 3 and it fires, with a = +0 it is 0 (per neuron, in the tables; WGSL may drop a zero's sign, so only the loaded and the direct GPU runs are compared). */
 const negativeZero = (): Network => ({
   dt: 0.5, seed: 1,
   populations: [{

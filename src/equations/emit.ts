@@ -18,11 +18,21 @@ export type Lang = 'wgsl' | 'js64' | 'js32';
 /** A number as a literal of the language (f32 rounding for 'js32'); negative ones in parentheses. */
 export function literal(value: number, lang: Lang): string {
   const v = lang === 'js32' ? Math.fround(value) : value;
-  if (lang !== 'wgsl') return v < 0 || Object.is(v, -0) ? `(${v})` : String(v);
+  // String(-0) is '0': the sign is written out (1 / -0 is -inf).
+  if (lang !== 'wgsl') return Object.is(v, -0) ? '(-0)' : v < 0 ? `(${v})` : String(v);
   if (!Number.isFinite(v)) throw new Error(`the number ${value} has no WGSL literal`);
+  if (Object.is(v, -0)) return '(-0.0)';
   const text = Number.isInteger(v) && Math.abs(v) < 1e21 ? `${v}.0` : String(v);
   return v < 0 ? `(${text})` : text;
 }
+
+/**
+ * An operand of an operation on numbers alone, which folding left because its value is not a
+ * finite f32 (1 / 0, exp(1000)): WGSL would evaluate it while compiling and refuse the shader, so
+ * its first number becomes a run-time value (spk_runtime), as the CPU computes it at run time.
+ */
+const operand = (e: Expr, lang: Lang, resolve: Resolve, numbersOnly: boolean): string =>
+  (lang === 'wgsl' && numbersOnly && e.kind === 'num' ? `spk_runtime(${literal(e.value, lang)})` : emitExpr(e, lang, resolve));
 
 const WGSL_FUNCTION: Readonly<Record<string, string>> = { clip: 'clamp', exprel: 'spk_exprel' };
 
@@ -36,7 +46,8 @@ function emitExpr(e: Expr, lang: Lang, resolve: Resolve): string {
     case 'not': return `(!${go(e.arg)})`;
     case 'if': return lang === 'wgsl' ? `select(${go(e.else)}, ${go(e.then)}, ${go(e.test)})` : `(${go(e.test)} ? ${go(e.then)} : ${go(e.else)})`;
     case 'call': {
-      const args = e.args.map(go);
+      const numbersOnly = e.args.every((a) => a.kind === 'num');
+      const args = e.args.map((a, k) => (k === 0 ? operand(a, lang, resolve, numbersOnly) : go(a)));
       if (lang === 'wgsl') return `${WGSL_FUNCTION[e.fn] ?? e.fn}(${args.join(', ')})`;
       if (e.fn === 'exprel') return lang === 'js32' ? `exprel32(${args[0]})` : `exprel64(${args[0]})`;
       if (e.fn === 'clip') return round(`Math.min(Math.max(${args[0]}, ${args[1]}), ${args[2]})`);
@@ -45,7 +56,8 @@ function emitExpr(e: Expr, lang: Lang, resolve: Resolve): string {
     case 'bin': {
       if (e.op === '**') return power(e.left, e.right, lang, resolve);
       const op = lang !== 'wgsl' && (e.op === '==' || e.op === '!=') ? `${e.op}=` : e.op;
-      const code = `(${go(e.left)} ${op} ${go(e.right)})`;
+      const numbersOnly = e.left.kind === 'num' && e.right.kind === 'num' && '+-*/'.includes(e.op);
+      const code = `(${operand(e.left, lang, resolve, numbersOnly)} ${op} ${go(e.right)})`;
       return '+-*/'.includes(e.op) ? round(code) : code;
     }
   }
@@ -62,7 +74,7 @@ export function productPower(exponent: Expr): number | null {
 
 /** Small integer powers are products (exact for negative bases; what the models' rates use), others pow(). */
 function power(base: Expr, exponent: Expr, lang: Lang, resolve: Resolve): string {
-  const b = emitExpr(base, lang, resolve);
+  const b = operand(base, lang, resolve, base.kind === 'num' && exponent.kind === 'num');
   const product = productPower(exponent);
   if (product === null) {
     const n = exponent.kind === 'num' ? exponent.value : NaN;
@@ -130,6 +142,9 @@ fn spk_powi(x: f32, n: f32) -> f32 {
   let m = pow(abs(x), n);
   return select(m, -m, x < 0.0 && (i32(abs(n)) & 1) == 1);
 }
+// A number as a run-time value: WGSL refuses a shader whose expressions of numbers alone divide
+// by zero or overflow while compiling; the CPU computes those (inf, NaN) at run time.
+fn spk_runtime(x: f32) -> f32 { return x; }
 fn spk_pow2(x: f32) -> f32 { return x * x; }
 fn spk_pow3(x: f32) -> f32 { return (x * x) * x; }
 fn spk_pow4(x: f32) -> f32 { let y = x * x; return y * y; }

@@ -35,7 +35,7 @@ class StepEmitter {
   readonly code = new Code(1);
   private readonly at: number;
   private readonly locals = new Map<string, { index: number; kind: Kind }>();
-  private readonly constants = new Map<number, number>();
+  private readonly constants = new Map<number | string, number>();
   private readonly prologue = new Code(1);
   /** The mask of the guarded block being emitted (a local), or null outside one. */
   private mask: number | null = null;
@@ -46,13 +46,13 @@ class StepEmitter {
 
   /** A constant, splatted once before the loop into a local (re-materialising it each turn is slow in V8). */
   private constant(value: number): void {
-    // −0 is 0, as the JavaScript emitter writes it (a Map would also give both one local).
-    const x = value === 0 ? 0 : value;
-    let i = this.constants.get(x);
+    // −0 keeps its sign, as the other emitters write it (1 / −0 is −inf); a Map alone would give 0 and −0 one local.
+    const key = Object.is(value, -0) ? '-0' : value;
+    let i = this.constants.get(key);
     if (i === undefined) {
       i = this.code.local(V128);
-      this.constants.set(x, i);
-      this.prologue.f64x2(x).set(i);
+      this.constants.set(key, i);
+      this.prologue.f64x2(value).set(i);
     }
     this.code.get(i);
   }
