@@ -1,5 +1,7 @@
-// Events of a Poisson process with mean lambda (at most 80, src/spec/check.ts) in one step, by
-// inversion of one uniform u in [0, 1); the CPU's twin is poissonCount in src/engine/cpu_inputs.ts.
+// Events of a Poisson process with mean lambda (at most 80, src/spec/check.ts, so exp(-lambda) is a
+// normal f32 and p never starts at 0) in one step, by inversion of one uniform u in [0, 1); the
+// CPU's twin is poissonCount in src/engine/cpu_inputs.ts (in f64: the two differ where the f32 sum
+// and WGSL's exp, 3 + 2|x| ulp, move a boundary of u).
 fn poisson_count(lambda: f32, u: f32) -> u32 {
   if (lambda <= 0.0) { return 0u; }
   let v = u + 2.9802322387695312e-8;

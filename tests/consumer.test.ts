@@ -14,7 +14,7 @@ const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'test-results', 'consumer');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
 /** What a page that runs only the seed network on the GPU loads, gzip (see the test). */
-const PAGE_GZIP_BOUND = 57_000;
+const PAGE_GZIP_BOUND = 58_000;
 /** Issue 15's target: half the 71 kB gzip every page loaded before; a page loading a compiled program meets it, the program counted in. */
 const PROGRAM_PAGE_GZIP_BOUND = 35_500;
 
@@ -81,10 +81,11 @@ describe('the page, bundled for the browser', () => {
     noNode(outDir);
   }, 120_000);
 
-  // Measured here: 56.4 kB (157 kB minified) in 8 files, against 71 kB for any page before: the model language's
+  // Measured here: 56.9 kB (158 kB minified) in 9 files, against 71 kB for any page before: the model language's
   // own parser and compact WGSL took it from 57.9 to 53.7 kB, then the microcircuit's model, bounded normals,
-  // procedural fixed-total and the Poisson rate check added 2.7 kB. Validation and the model compiler run in this
-  // page; the page below, loading a compiled program, meets issue 15's 35.5 kB. The bound keeps what was won.
+  // procedural fixed-total, the Poisson rate check and folding choices between numbers added 3.2 kB. Validation
+  // and the model compiler run in this page; the page below, loading a compiled program, meets issue 15's
+  // 35.5 kB. The bound keeps what was won.
   test(`with esbuild (code splitting): reaches no Node module; what a GPU page loads is under ${PAGE_GZIP_BOUND / 1000} kB gzip, the CPU backend and the GPU connectivity builder left in chunks it never loads`, () => {
     const outDir = join(OUT, 'esbuild');
     rmSync(outDir, { recursive: true, force: true });
@@ -109,8 +110,8 @@ describe('the page, bundled for the browser', () => {
     expect(gzip).toBeLessThanOrEqual(PAGE_GZIP_BOUND);
   }, 120_000);
 
-  // Measured here: 27.2 kB of JavaScript (72.5 kB minified, 5 files) and a 5.5 kB program (24.3 kB of JSON, 4.1 kB of it
-  // the WGSL), 32.7 kB in all against the 35.5 kB target: spikegpu/program reaches no validator, model compiler or code generator.
+  // Measured here: 27.8 kB of JavaScript (74.5 kB minified, 5 files) and a 5.6 kB program (24.3 kB of JSON, 4.1 kB of it
+  // the WGSL), 33.4 kB in all against the 35.5 kB target: spikegpu/program reaches no validator, model compiler or code generator.
   test(`a page loading a compiled program (spikegpu/program, esbuild): its JavaScript and the program together under ${PROGRAM_PAGE_GZIP_BOUND / 1000} kB gzip, none of the compiler in it`, () => {
     const outDir = join(OUT, 'esbuild-program');
     rmSync(outDir, { recursive: true, force: true });

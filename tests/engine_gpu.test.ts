@@ -280,18 +280,27 @@ describe('what the review found, GPU against CPU', () => {
   });
 });
 
-test('a shared parameter that makes an expression of numbers non-finite (1 / a, a = 0) builds on the GPU and runs as on the CPU', async () => {
-  // Folded into the code, ±1 / a is an expression of numbers WGSL would evaluate while compiling and refuse.
-  const drive = (sign: string): Network => ({
+describe('shared parameters folded into the code build on the GPU and run as on the CPU where WGSL would evaluate them while compiling', () => {
+  const model = (equations: string, parameters: Record<string, number>): Network => ({
     dt: 0.5, seed: 1,
     populations: [{
-      name: 'n', size: 3, parameters: { a: 0 },
-      model: { name: 'signed', summary: 'driven by 3 / (1 + exp(±1 / a))', state: { v: { init: 0 } }, parameters: { a: { default: 1 } }, equations: `dv/dt = 3 / (1 + exp(${sign}1 / a)) - v / 10`, threshold: 'v > 1', reset: 'v = 0' },
+      name: 'n', size: 3, parameters,
+      model: { name: 'folded', summary: 'driven by shared parameters', state: { v: { init: 0 } }, parameters: Object.fromEntries(Object.keys(parameters).map((k) => [k, { default: 1 }])), equations, threshold: 'v > 1', reset: 'v = 0' },
     }],
+    inputs: [{ kind: 'constant', target: 'n', amplitude: 0.5 }],
   });
-  for (const [sign, fires] of [['-', true], ['', false]] as const) {
-    const { cpu, gpu } = await both(drive(sign), 100);
-    expect(cpu.summary().spikes > 0, `exp(${sign}1 / 0)`).toBe(fires);
+  test.each([
+    ['exp(-1 / a), a = 0: -inf, so 0', model('dv/dt = 3 / (1 + exp(-1 / a)) - v / 10', { a: 0 }), true],
+    ['exp(1 / a), a = 0: inf, so the drive is 0', model('dv/dt = 3 / (1 + exp(1 / a)) - v / 10', { a: 0 }), false],
+    ['a choice between numbers alone (a > 0 ? 1000 : 0) under exp', model('dv/dt = 3 / (1 + exp(a > 0 ? 1000 : 0)) + I - v / 10', { a: 1 }), true],
+    ['clip with a low bound above the high one (min(max(x, lo), hi), as the CPU)', model('dv/dt = 10 * clip(I, lo, hi) - v / 10', { lo: 1, hi: 0.5 }), true],
+  ] as [string, Network, boolean][])('%s', async (_, net, fires) => {
+    const { cpu, gpu } = await both(net, 100);
+    expect(cpu.summary().spikes > 0).toBe(fires);
     expect(Array.from(gpu.spikes().step)).toEqual(Array.from(cpu.spikes().step));
-  }
+  });
+
+  test('a number in an equation past the f32 range is refused by field (the GPU could not compile it)', async () => {
+    await expect(createSimulation(model('dv/dt = min(I * 1e39, 3) - v / 10', { a: 1 }))).rejects.toThrow(/populations\[0\]\.model.*does not fit an f32 \(\|x\| ≤ 3\.4028e\+38\).*1e39/s);
+  });
 });

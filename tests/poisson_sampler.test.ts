@@ -42,14 +42,15 @@ describe('Poisson sampler', () => {
         const gpu = out[i * UNIFORMS.length + j]!, cpu = poissonCount(Math.fround(lambda), u), g = j < 4096 ? 0 : 1;
         if (gpu !== cpu) differ[g]!++;
         worst[g] = Math.max(worst[g]!, Math.abs(gpu - cpu));
-        expect(gpu, `λ = ${lambda}, u = 1 - ${(1 - u) * 2 ** 24}·2⁻²⁴`).toBeLessThanOrEqual(top + 3);
+        expect(gpu, `λ = ${lambda}, u = 1 - ${(1 - u) * 2 ** 24}·2⁻²⁴`).toBeLessThanOrEqual(top + Math.max(3, Math.ceil(Math.sqrt(lambda))));
       });
-      // The f32 sum of about λ + 5√λ terms drifts by a few units in 10⁻⁷ of the CDF: along the even
-      // grid that moves a count by one for under 0.2 % of u; within 2⁻¹² of 1, where the CDF is flat,
-      // by up to 3 (λ = 80).
+      // The f32 sum of about λ + 5√λ terms, and WGSL's exp (3 + 2|x| ulp: 1e-5 of exp(-80)), move the
+      // CDF by up to about 1e-5: along the even grid that moves a count by one for under 0.2 % of u;
+      // within 2⁻¹² of 1, where the CDF is flat, by up to 3 on llvmpipe at λ = 80 and, emulated with
+      // exp 163 ulp off, 9: the bound is the emulation's, still far from the cap of 1000.
       expect(worst[1], `λ = ${lambda}`).toBeLessThanOrEqual(1);
       expect(differ[1], `λ = ${lambda}`).toBeLessThanOrEqual(8);
-      expect(worst[0], `λ = ${lambda}`).toBeLessThanOrEqual(3);
+      expect(worst[0], `λ = ${lambda}`).toBeLessThanOrEqual(Math.max(3, Math.ceil(Math.sqrt(lambda))));
     });
   });
 });

@@ -34,7 +34,7 @@ export function literal(value: number, lang: Lang): string {
 const operand = (e: Expr, lang: Lang, resolve: Resolve, numbersOnly: boolean): string =>
   (lang === 'wgsl' && numbersOnly && e.kind === 'num' ? `spk_runtime(${literal(e.value, lang)})` : emitExpr(e, lang, resolve));
 
-const WGSL_FUNCTION: Readonly<Record<string, string>> = { clip: 'clamp', exprel: 'spk_exprel' };
+const WGSL_FUNCTION: Readonly<Record<string, string>> = { exprel: 'spk_exprel' };
 
 function emitExpr(e: Expr, lang: Lang, resolve: Resolve): string {
   const go = (x: Expr) => emitExpr(x, lang, resolve);
@@ -48,7 +48,8 @@ function emitExpr(e: Expr, lang: Lang, resolve: Resolve): string {
     case 'call': {
       const numbersOnly = e.args.every((a) => a.kind === 'num');
       const args = e.args.map((a, k) => (k === 0 ? operand(a, lang, resolve, numbersOnly) : go(a)));
-      if (lang === 'wgsl') return `${WGSL_FUNCTION[e.fn] ?? e.fn}(${args.join(', ')})`;
+      // clip as min(max()), as the CPU computes it: WGSL's clamp refuses numbers with low > high, and may take the median.
+      if (lang === 'wgsl') return e.fn === 'clip' ? `min(max(${args[0]}, ${args[1]}), ${args[2]})` : `${WGSL_FUNCTION[e.fn] ?? e.fn}(${args.join(', ')})`;
       if (e.fn === 'exprel') return lang === 'js32' ? `exprel32(${args[0]})` : `exprel64(${args[0]})`;
       if (e.fn === 'clip') return round(`Math.min(Math.max(${args[0]}, ${args[1]}), ${args[2]})`);
       return round(`Math.${e.fn}(${args.join(', ')})`);
@@ -130,7 +131,11 @@ export function jsExpression(e: Expr, precision: 'f64' | 'f32', resolve: Resolve
 /** Series below this |x|: (exp(x) − 1)/x loses digits to cancellation in f32. */
 const EXPREL_SERIES = 0.25;
 
-/** Helpers every generated WGSL step may call. */
+/**
+ * Helpers every generated WGSL step may call. spk_runtime makes a number a run-time value: WGSL
+ * refuses a shader whose expressions of numbers alone divide by zero or overflow while compiling,
+ * where the CPU computes them (inf, NaN) at run time (see `operand`).
+ */
 export const WGSL_HELPERS = `// Helpers of generated model code (src/equations/emit.ts).
 fn spk_exprel(x: f32) -> f32 {
   if (abs(x) < ${EXPREL_SERIES}) {
@@ -142,8 +147,6 @@ fn spk_powi(x: f32, n: f32) -> f32 {
   let m = pow(abs(x), n);
   return select(m, -m, x < 0.0 && (i32(abs(n)) & 1) == 1);
 }
-// A number as a run-time value: WGSL refuses a shader whose expressions of numbers alone divide
-// by zero or overflow while compiling; the CPU computes those (inf, NaN) at run time.
 fn spk_runtime(x: f32) -> f32 { return x; }
 fn spk_pow2(x: f32) -> f32 { return x * x; }
 fn spk_pow3(x: f32) -> f32 { return (x * x) * x; }

@@ -16,13 +16,35 @@ const mathOf = (fn: string): Fn => (fn === 'clip' ? (x, lo, hi) => Math.min(Math
 const foldable = (x: number) => Number.isFinite(x) && Math.abs(x) <= F32_MAX;
 const number = (x: number, otherwise: Expr) => (foldable(x) ? num(x) : otherwise);
 
-/** The expression with every subtree of numbers replaced by its value (conditions are left as they are). */
+const COMPARE: Readonly<Partial<Record<string, (a: number, b: number) => boolean>>> = {
+  '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b, '==': (a, b) => a === b, '!=': (a, b) => a !== b,
+};
+
+/** A folded condition's value when it compares numbers alone (and, or, not of such), else null. */
+function known(e: Expr): boolean | null {
+  if (e.kind === 'not') { const a = known(e.arg); return a === null ? null : !a; }
+  if (e.kind !== 'bin') return null;
+  if (e.op === '&&' || e.op === '||') {
+    const a = known(e.left), b = known(e.right);
+    return a === null || b === null ? null : e.op === '&&' ? a && b : a || b;
+  }
+  const compare = COMPARE[e.op];
+  return compare && e.left.kind === 'num' && e.right.kind === 'num' ? compare(e.left.value, e.right.value) : null;
+}
+
+/**
+ * The expression with every subtree of numbers replaced by its value, and a choice whose condition
+ * compares numbers alone replaced by the branch it takes (WGSL would evaluate both while compiling).
+ */
 function foldExpr(e: Expr): Expr {
   switch (e.kind) {
     case 'num': case 'sym': return e;
     case 'neg': { const a = foldExpr(e.arg); return a.kind === 'num' ? num(-a.value) : { kind: 'neg', arg: a }; }
     case 'not': return { kind: 'not', arg: foldExpr(e.arg) };
-    case 'if': return { kind: 'if', test: foldExpr(e.test), then: foldExpr(e.then), else: foldExpr(e.else) };
+    case 'if': {
+      const test = foldExpr(e.test), taken = known(test);
+      return taken === null ? { kind: 'if', test, then: foldExpr(e.then), else: foldExpr(e.else) } : foldExpr(taken ? e.then : e.else);
+    }
     case 'call': {
       const args = e.args.map(foldExpr), call: Expr = { kind: 'call', fn: e.fn, args };
       return args.every((a) => a.kind === 'num') ? number(mathOf(e.fn)(...args.map((a) => (a as { value: number }).value)), call) : call;

@@ -2,6 +2,7 @@
 // precedences of jsep as this project configured it before (tests/parse.test.ts holds the two
 // equal), without a general JavaScript parser in every page or a change to a host's own jsep.
 import { type BinaryOp, type Expr, FUNCTIONS, ModelError, type Source } from './expression.js';
+import { F32_MAX } from '../spec/value_kinds.js';
 
 /** Binding power of each binary operator; `**` and `^` (a power, not XOR) are right-associative. */
 const PRECEDENCE: Readonly<Record<string, number>> = {
@@ -46,6 +47,8 @@ export function parseExpression(text: string, src: Source): Expr {
     }
     if (isNameStart(text[at] ?? '') || text[at] === '.') fail();
     const value = Number(text.slice(from, at).replace(/\.(?![0-9])/, ''));
+    // Every number reaches the GPU as an f32: one past its range could not be compiled there.
+    if (!(Math.abs(value) <= F32_MAX)) refuse(`does not fit an f32 (|x| ≤ ${F32_MAX.toPrecision(5)})`, text.slice(from, at));
     return { kind: 'num', value };
   }
 

@@ -67,14 +67,14 @@ function checkValue(v: NeuronValue, at: string, size: number, scope: ReadonlySet
 
 const outOfRange = (r: Range) => `must be in [${r.min ?? '-inf'}, ${r.max ?? 'inf'}]${r.why ? ` (${r.why})` : ''}`;
 
-/** Events per step a Poisson input may draw: exp(-λ) stays a normal f32, the inversion exact. */
+/** The largest mean count of events per step a Poisson input may have: exp(-λ) stays a normal f32 (the sampler starts from it). */
 const MAX_POISSON_EVENTS = 80;
 
 /** The values an input's amplitude, σ or rate may take. */
 function inputRange(inp: Input, dt: number): Range {
   if (inp.kind === 'constant') return {};
   if (inp.kind !== 'poisson') return { min: 0 };
-  return { min: 0, max: MAX_POISSON_EVENTS * 1000 / dt, why: `Hz; at most ${MAX_POISSON_EVENTS} events per step of ${dt} ms` };
+  return { min: 0, max: MAX_POISSON_EVENTS * 1000 / dt, why: `Hz; a mean of at most ${MAX_POISSON_EVENTS} events per step of ${dt} ms` };
 }
 
 function checkPopulation(p: Population, at: string, report: Report): ParsedModel | null {
