@@ -49,11 +49,11 @@ describe('spikegpu compile', () => {
 
   it('refuses a description it cannot compile by field, and leaves nothing behind', async () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'sparse.json'), JSON.stringify(cobahh({ n: 40, seed: 1 })));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...cobahh({ n: 40, seed: 1 }), dt: -1 }));
     const before = snapshot(dir);
-    const r = await run(['compile', 'sparse.json', '--out', 'sparse.program.json'], { cwd: dir });
+    const r = await run(['compile', 'bad.json', '--out', 'bad.program.json'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^spikegpu: NetworkSpecError: projections\[0\]\.storage: its rows are drawn on the GPU at load/m);
+    expect(r.stderr).toMatch(/^spikegpu: NetworkSpecError: dt: /m);
     expect(snapshot(dir)).toEqual(before);
   });
 

@@ -9,7 +9,7 @@ import type { Simulation } from '../src/run/simulation';
 import type { Network } from '../src/spec/network';
 import { microcircuit } from '../src/spec/presets/microcircuit';
 import { seedNetwork } from '../src/spec/presets/seed_network';
-import { cobahh } from '../src/spec/presets/sparse';
+import { cobahh, sparseIzhikevich } from '../src/spec/presets/sparse';
 import { LIBRARY } from '../src/version';
 import { testGpu } from './helpers';
 
@@ -58,6 +58,8 @@ describe('a compiled program runs as the description does', () => {
     ['the seed network (200 neurons)', seedNetwork({ neurons: 200, seed: 1 }), 300],
     ['a batch with probes, Poisson input and procedural fixed-total rows', mixed(), 400],
     ['the microcircuit at scale 0.01, procedural', microcircuit({ scale: 0.01, storage: 'procedural' }), 150],
+    ['COBAHH 200: rows the GPU draws, placed at load', cobahh({ n: 200, seed: 4 }), 200],
+    ['sparse Izhikevich 300 (fixed in-degree, uniform weights: stores with weight words)', sparseIzhikevich({ n: 300, k: 30, seed: 2 }), 200],
     ['a network recording no spikes (rates only)', { ...seedNetwork({ neurons: 40, seed: 5 }), record: { spikes: false, rates: true } }, 100],
     ['a description holding -0 where its sign matters (1 / -0 is -inf)', negativeZero(), 100],
   ] as [string, Network, number][])('%s: the same spikes, rates, traces and state, bit for bit', async (_, net, steps) => {
@@ -142,11 +144,18 @@ describe('what a loader cannot trust is refused, by field', () => {
 });
 
 describe('compileProgram', () => {
-  test('refuses rows the GPU draws at load (their placement is the device\'s), naming each projection; procedural rows compile', () => {
-    const net = cobahh({ n: 50, seed: 3 });
-    expect(() => compileProgram(net)).toThrow(/projections\[0\]\.storage: its rows are drawn on the GPU at load/);
-    const procedural = { ...net, projections: net.projections!.map((p) => ({ ...p, storage: 'procedural' as const })) };
-    expect(compileProgram(procedural).code).toContain('fn do_neurons');
+  test('rows the GPU draws are placed by the device at load: split over several stores there, the same spikes', async () => {
+    const { device } = await testGpu();
+    const net = cobahh({ n: 200, seed: 4 }), program = throughJson(compileProgram(net));
+    const a = keep(await createSimulation(net, { backend: 'gpu', device }));
+    // At most 600 synapses a store: the loader places rows the compiler never saw split.
+    const b = keep(await loadProgram(program, { device, maxStoreSynapses: 600 }));
+    await a.run({ steps: 200 });
+    await b.run({ steps: 200 });
+    expect(b.launch).toBe('per-step');
+    expect(b.spikes().step.length).toBeGreaterThan(0);
+    expect(Array.from(b.spikes().neuron)).toEqual(Array.from(a.spikes().neuron));
+    expect(Array.from(b.spikes().step)).toEqual(Array.from(a.spikes().step));
   });
 
   test('validates the description first, by field', () => {

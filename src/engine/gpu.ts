@@ -158,7 +158,7 @@ export class GpuEngine {
   }
 
   private static async build(
-    shape: EngineShape, gpu: GpuContext, k: number, codeFor: () => string,
+    shape: EngineShape, gpu: GpuContext, k: number, codeFor: () => string | Promise<string>,
     wanted: { wg: number; steps: number } | null, make: MakeBuffer, all: GPUBuffer[], options: GpuEngineOptions,
   ): Promise<GpuEngine> {
     const { device } = gpu, { plan, L, R, stateWords, probes } = shape;
@@ -168,7 +168,7 @@ export class GpuEngine {
     const building: MakeBuffer = (...args) => made(args[0].startsWith('build') ? 'buildTemps' : 'stores', ...args);
     const maxWords = storeWords(device, options.maxStoreSynapses);
     const conn = await buildStores(device, building, L, maxWords, wanted !== null);
-    const fused = fusedWithStores(L, wanted, options.launch, maxWords), code = codeFor();
+    const fused = fusedWithStores(L, wanted, options.launch, maxWords), code = await codeFor();
     const S = GPUBufferUsage.STORAGE, SRC = GPUBufferUsage.COPY_SRC, DST = GPUBufferUsage.COPY_DST;
     // Sized by the rules the estimate uses (src/compile/gpu_sizes.ts), not again here.
     const sizes = engineBuffers({ ...L.words, state: stateWords, records: R.words }, L.B, L.total, k);

@@ -14,8 +14,11 @@ import {
   continuousInto, currentsCode, denseGathers, maskClear, maskCode, maskReads, preloadCode, propagateCode, releaseCode, releaseItems, voltageAtStart,
 } from './gpu_synapses.js';
 import { f, tableBases, u } from './gpu_tables.js';
-import { storesWgsl } from './gpu_stores.js';
+import { drawsRows } from './gpu_stores.js';
 import { type ShaderLayout, bindGroup, declarationsWgsl, readOnly, storage, struct, uniform } from '../gpu/layout.js';
+
+/** Where the synapse stores' code goes in the engine's, once the rows the GPU draws are placed (src/engine/gpu_stores_code.ts). */
+export const STORES_PLACE = '// spikegpu: the synapse stores';
 
 /** Whether any projection scatters spikes into the rings from the tables (else no propagate phase is needed; rows in synapse stores have their own). */
 export const scatters = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense && !pl.rows);
@@ -191,7 +194,7 @@ ${sample.join('\n')}
 
 ${preloadCode(L)}
 
-${storesWgsl(L, WG)}
+${STORES_PLACE}
 
 @compute @workgroup_size(${WG})
 fn neurons(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u, @builtin(local_invocation_index) l: u32) {
@@ -227,7 +230,7 @@ ${maskReads(L) ? '    preload_masks(l, FUSED_WG, t);\n    workgroupBarrier();' :
     for (var g = l; g < ${u(L.total)}; g += FUSED_WG) { do_neurons(g, t, tc); }
     storageBarrier();
 
-${scatters(L) || L.stores > 0 ? `    for (var i = l; i < ${u(L.total)}; i += FUSED_WG) { do_propagate(i, t);${L.stores > 0 ? ' do_propagate_store_0(i, t);' : ''} }
+${scatters(L) || drawsRows(L) ? `    for (var i = l; i < ${u(L.total)}; i += FUSED_WG) { do_propagate(i, t);${drawsRows(L) ? ' do_propagate_store_0(i, t);' : ''} }
     storageBarrier();` : ''}
 ${probes.length ? `    for (var j = l; j < ${u(Math.max(...probes.map((p) => L.B * p.neurons.length)))}; j += FUSED_WG) { do_sample(j, t); }
     storageBarrier();` : ''}

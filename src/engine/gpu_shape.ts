@@ -30,7 +30,7 @@ export interface EngineSource {
   /** The plan and its recorder: run once the device is known to hold the network. */
   compile(): { plan: Plan; rec: Recorder };
   /** The kernels' WGSL for the shape, once rows the GPU draws are placed. */
-  code(shape: EngineShape): string;
+  code(shape: EngineShape): string | Promise<string>;
 }
 
 /** The shape of a plan with `k` steps a chunk and room for `capacity` spikes a chunk. */

@@ -5,12 +5,11 @@
 import { cachedPipeline } from '../gpu/pipelines.js';
 import type { MakeBuffer } from '../gpu/chunks.js';
 import { GpuLimitError } from '../gpu/device.js';
-import { bindGroup, bindNamed, bindingWgsl, layoutEntries, readOnly } from '../gpu/layout.js';
+import { bindGroup, bindNamed, layoutEntries, readOnly } from '../gpu/layout.js';
 // The builder (its kernels and their WGSL) is loaded only for a network that has rows to draw.
 import type { GpuConnectivity } from './gpu_build.js';
 import type { GpuLayout } from './gpu_layout.js';
 import { NetworkSpecError } from '../spec/errors.js';
-import { rowHead, spikeWeight, tableBases, u } from './gpu_tables.js';
 
 /** The group the store being propagated is bound at. */
 export const STORE_GROUP = 2;
@@ -77,29 +76,5 @@ export async function storeRuns(
   return { layout, group, runs };
 }
 
-/** WGSL: the store bindings, and per store a propagate phase (do_propagate_store_k) and its entry point (one workgroup: store 0 only). */
-export function storesWgsl(L: GpuLayout, wg: number): string {
-  if (L.stores === 0) return '';
-  const T = tableBases(L), out = STORE_BINDINGS.map(bindingWgsl);
-  for (let st = 0; st < L.stores; st++) {
-    out.push(`fn do_propagate_store_${st}(j: u32, t: u32) {`, '  let parity = t & 1u;', '  if (j >= atomicLoad(&spk[parity])) { return; }',
-      `  let g = atomicLoad(&spk[2u + parity * ${u(L.total)} + j]);`);
-    for (const pl of L.projections) {
-      const mine = pl.rows?.pieces.filter((p) => p.store === st && p.count > 0) ?? [];
-      if (mine.length === 0) continue;
-      // The synapse s of the projection is word s + (at − first) of its store (mod 2³²).
-      out.push(
-        ...rowHead(L, pl),
-        ...mine.map((p) => [
-          `    if (i >= ${u(p.row0)} && i < ${u(p.row1)}) {`,
-          `      for (var s = tab[${u(T.syn + pl.rowStart)} + i]; s < tab[${u(T.syn + pl.rowStart)} + i + 1u]; s++) {`,
-          `        let w = s + ${u((p.at - p.first) >>> 0)};`,
-          `        atomicAdd(&acc[base + store_targets[w]], ${spikeWeight(L, pl, 'store_words[w]')});`,
-          '      }', '    }'].join('\n')),
-        '  }');
-    }
-    out.push('}', `@compute @workgroup_size(${wg})`,
-      `fn propagate_store_${st}(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) { do_propagate_store_${st}(flat(id, n), P.first + S.tc); }`);
-  }
-  return out.join('\n');
-}
+/** Whether the layout has rows the GPU draws (then the build makes at least one synapse store). */
+export const drawsRows = (L: GpuLayout): boolean => L.projections.some((pl) => pl.rows !== null);

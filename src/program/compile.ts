@@ -2,14 +2,12 @@
 // time, so a page can load it with loadProgram (src/program/load.ts) and leave the validator, the
 // model compiler and the code generator out of its bundle (docs/programs.md).
 import { defaultSpikeCapacity, checkSize, footprintContext, gpuFootprint } from '../compile/memory.js';
-import { drawnOnGpu } from '../compile/connectivity.js';
 import { DEFAULT_STEPS_PER_SUBMIT } from '../compile/gpu_sizes.js';
 import { compileValidated } from '../compile/plan.js';
-import { engineCode } from '../engine/gpu_engine_code.js';
+import { unplacedEngineCode } from '../engine/gpu_engine_code.js';
 import { engineShape } from '../engine/gpu_shape.js';
 import { checkGpuOptions } from '../gpu/chunks.js';
 import { Recorder } from '../run/recorder.js';
-import { NetworkSpecError } from '../spec/errors.js';
 import { assertNetwork } from '../spec/validate.js';
 import { LIBRARY } from '../version.js';
 import { type GpuProgram, PROGRAM_FORMAT, PROGRAM_FORMAT_VERSION, encode, integrityOf, layoutHash } from './format.js';
@@ -24,20 +22,13 @@ export interface ProgramOptions {
 /**
  * Validates `network` (NetworkSpecError names the field), plans it and generates its kernels: a
  * program `loadProgram` runs on the GPU, as `createSimulation(network, { backend: 'gpu' })` would.
- * Rows the GPU draws at load are placed by the device's binding size, which the code names: a
- * projection drawn so is refused (storage 'procedural' draws its rows without placing them).
+ * Where rows the GPU draws lie in its buffers depends on the device: that part of the code is
+ * placed when the program is loaded.
  */
 export function compileProgram(network: unknown, options: ProgramOptions = {}): GpuProgram {
   checkGpuOptions(options);
   const net = assertNetwork(network);
   checkSize(net, 'gpu');
-  const drawn = (net.projections ?? []).flatMap((pr, k) => (drawnOnGpu(pr) ? [k] : []));
-  if (drawn.length > 0) {
-    throw new NetworkSpecError(drawn.map((k) => ({
-      path: `projections[${k}].storage`,
-      message: "its rows are drawn on the GPU at load and placed by the device's binding size, which a program's code cannot know ahead: give storage 'procedural' (drawn again at each spike), or run it with createSimulation",
-    })));
-  }
   const k = options.stepsPerSubmit ?? DEFAULT_STEPS_PER_SUBMIT;
   const plan = compileValidated(net), rec = new Recorder(plan);
   const spikeCapacity = options.spikeCapacity ?? defaultSpikeCapacity(plan.copies * plan.n, k, plan.recordSpikes.some(Boolean));
@@ -47,7 +38,7 @@ export function compileProgram(network: unknown, options: ProgramOptions = {}): 
     format: PROGRAM_FORMAT, formatVersion: PROGRAM_FORMAT_VERSION, library: LIBRARY,
     network: encode(net), models: encode(plan.populations.map((p) => p.model)), ...sizes,
     footprint: { ...gpuFootprint(net, sizes), ...footprintContext(net, sizes) },
-    code: engineCode(shape), layout: layoutHash(shape),
+    code: unplacedEngineCode(shape), layout: layoutHash(shape),
   };
   return { ...program, integrity: integrityOf(program) };
 }

@@ -95,10 +95,14 @@ export function hashText(text: string): string {
 /** The layout's tables of data drawn from the seed (and host-built synapses): the code names only their sizes. */
 const DATA = new Set(['stateData', 'paramData', 'refrData', 'synData', 'inputData']);
 
+/** What the build of rows the GPU draws sets in a layout (where they lie: placed into the code at load, gpu_stores_code.ts). */
+const PLACEMENT = new Set(['pieces', 'stores', 'maxInDegree']);
+
 /** The hash of what a program's code depends on in a layout: offsets, sizes and the probed neurons; of the data, only sizes. */
 export function layoutHash(shape: { L: object; R: object; probes: unknown; kept: ReadonlyMap<string, number>; stateWords: number }): string {
   const text = JSON.stringify({ L: shape.L, R: shape.R, probes: shape.probes, kept: [...shape.kept], stateWords: shape.stateWords }, (key, value: unknown) => {
     if (key === 'plan') return undefined;  // the plan's own objects (the description and models are hashed as the program's fields)
+    if (PLACEMENT.has(key) || (key === 'synapses' && typeof value === 'number')) return undefined;
     if (DATA.has(key) && ArrayBuffer.isView(value)) return (value as unknown as ArrayLike<number>).length;
     if (key === 'synapses' && typeof value === 'object' && value !== null) {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ArrayBuffer.isView(v) ? (v as unknown as ArrayLike<number>).length : v]));

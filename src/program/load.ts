@@ -6,6 +6,7 @@ import { checkFootprint } from '../compile/memory.js';
 import { planNetwork } from '../compile/plan.js';
 import type { ParsedModel } from '../equations/model.js';
 import type { EngineSource } from '../engine/gpu_shape.js';
+import { drawsRows } from '../engine/gpu_stores.js';
 import { Recorder } from '../run/recorder.js';
 import { Simulation, type SimulationOptions, checkOptions } from '../run/simulation.js';
 import type { Network } from '../spec/network.js';
@@ -68,9 +69,10 @@ export async function loadProgram(program: unknown, options: SimulationOptions =
     net,
     footprint: (limits) => checkFootprint(p.footprint, limits, options.memoryLimit, () => p.footprint),
     compile: () => { const plan = planNetwork(net, models); return { plan, rec: new Recorder(plan) }; },
-    code: (shape) => {
+    code: async (shape) => {
       if (layoutHash(shape) !== p.layout) throw new ProgramError('layout', 'the network drawn here is laid out unlike the one the code was compiled for: compile it again');
-      return p.code;
+      // Rows the GPU drew lie where this device's buffers put them: their code is placed now (loaded only for such a program).
+      return drawsRows(shape.L) ? (await import('../engine/gpu_stores_code.js')).placeStores(p.code, shape.L) : p.code;
     },
   };
   const { GpuEngine } = await import('../engine/gpu.js');
