@@ -140,6 +140,7 @@ export class GpuEngine {
       // No spike records at all when no population records its spikes.
       const capacity = options.spikeCapacity ?? defaultSpikeCapacity(plan.copies * plan.n, k, plan.recordSpikes.some(Boolean));
       shape = engineShape(plan, rec, k, capacity);
+      source.check?.(shape);
       const { L, R, stateWords } = shape;
       const words = { ...L.words, state: stateWords, records: R.words }, largest = largestBinding(engineBuffers(words, L.B, L.total, k));
       if (largest.bytes > bindingLimit(gpu.device.limits)) throw bufferTooLarge(largest.bytes, bindingLimit(gpu.device.limits), largest.field);

@@ -29,6 +29,8 @@ export interface EngineSource {
   footprint(limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'>): GpuFootprint;
   /** The plan and its recorder: run once the device is known to hold the network. */
   compile(): { plan: Plan; rec: Recorder };
+  /** Refuses a shape the code cannot serve (a compiled program's layout), before anything is built on the device. */
+  check?(shape: EngineShape): void;
   /** The kernels' WGSL for the shape, once rows the GPU draws are placed. */
   code(shape: EngineShape): string | Promise<string>;
 }

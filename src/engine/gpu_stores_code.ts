@@ -35,4 +35,8 @@ export function storesWgsl(L: GpuLayout, wg: number): string {
 }
 
 /** The engine's code with the stores' part in its place (none without rows the GPU draws). */
-export const placeStores = (code: string, L: GpuLayout): string => code.replace(STORES_PLACE, storesWgsl(L, WG));
+export function placeStores(code: string, L: GpuLayout): string {
+  const parts = code.split(STORES_PLACE);
+  if (parts.length !== 2) throw new Error(`the engine's code holds its synapse stores' place ${parts.length - 1} times, not once`);
+  return parts.join(storesWgsl(L, WG));
+}

@@ -21,7 +21,7 @@ export interface GpuProgram {
   spikeCapacity: number;
   /** The estimate a device is checked against before anything is built, and the refusal's details. */
   footprint: GpuFootprint & { neurons: number; oneCopyLargest: number | null; procedural: number | null };
-  /** The engine's WGSL. */
+  /** The engine's WGSL, the synapse stores' part left at its place (STORES_PLACE) for loadProgram to fill once the device has placed them. */
   code: string;
   /** Hashes of the layout the code was generated for, and of the fields above: a changed one is refused. */
   layout: string;

@@ -69,11 +69,11 @@ export async function loadProgram(program: unknown, options: SimulationOptions =
     net,
     footprint: (limits) => checkFootprint(p.footprint, limits, options.memoryLimit, () => p.footprint),
     compile: () => { const plan = planNetwork(net, models); return { plan, rec: new Recorder(plan) }; },
-    code: async (shape) => {
+    check: (shape) => {
       if (layoutHash(shape) !== p.layout) throw new ProgramError('layout', 'the network drawn here is laid out unlike the one the code was compiled for: compile it again');
-      // Rows the GPU drew lie where this device's buffers put them: their code is placed now (loaded only for such a program).
-      return drawsRows(shape.L) ? (await import('../engine/gpu_stores_code.js')).placeStores(p.code, shape.L) : p.code;
     },
+    // Rows the GPU drew lie where this device's buffers put them: their code is placed now (loaded only for such a program).
+    code: async (shape) => (drawsRows(shape.L) ? (await import('../engine/gpu_stores_code.js')).placeStores(p.code, shape.L) : p.code),
   };
   const { GpuEngine } = await import('../engine/gpu.js');
   // A program that records no spikes was sized for none (0), which the option itself cannot say.
