@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { UNIFORM_BYTES } from '../src/compile/gpu_sizes';
 import { GpuEngine, type GpuEngineOptions } from '../src/engine/gpu';
 import { CONNECTIVITY_LAYOUT, CONNECTIVITY_WGSL } from '../src/engine/gpu_build';
-import { ENGINE_LAYOUT, ENGINE_PARAMS } from '../src/engine/gpu_code';
+import { ENGINE_LAYOUT, ENGINE_PARAMS } from '../src/engine/gpu_engine_layout';
 import { STORE_BINDINGS } from '../src/engine/gpu_stores';
 import { type ShaderLayout, bindGroup, declarationsWgsl, packStruct, storage, struct, uniform, uniformBytes } from '../src/gpu/layout';
 import { SPIKE_RASTER_LAYOUT } from '../src/render/spike_raster';

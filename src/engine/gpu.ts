@@ -15,8 +15,7 @@ import { bindNamed, layoutEntries, packStruct, uniformBytes } from '../gpu/layou
 import { seedKey } from '../rng/philox.js';
 import type { Recorder } from '../run/recorder.js';
 import type { CopyFailure } from './cpu.js';
-import { CURSOR, ENGINE_BINDINGS, ENGINE_PARAMS, ENGINE_STEP, HEADER, type RecordLayout, STEPS_DONE, WG, scatters } from './gpu_code.js';
-import { releaseItems } from './gpu_synapses.js';
+import { CURSOR, ENGINE_BINDINGS, ENGINE_PARAMS, ENGINE_STEP, HEADER, type RecordLayout, STEPS_DONE, WG, releaseItems, scatters } from './gpu_engine_layout.js';
 import { type GpuLayout, releaseHostData, trafficOf } from './gpu_layout.js';
 import { type EngineShape, type EngineSource, engineShape } from './gpu_shape.js';
 import { STORE_GROUP, type StoreRun, buildStores, fusedWithStores, storeRuns, storeWords } from './gpu_stores.js';

@@ -6,52 +6,17 @@
 import { REFRACTORY_LEFT, SPIKED } from '../equations/compile.js';
 import { local, wgslStatements } from '../equations/emit.js';
 import type { Plan, PopulationPlan } from '../compile/plan.js';
-import { CURSOR, HEADER, type RecordLayout, STEPS_DONE, recordLayout as sharedRecordLayout } from '../compile/gpu_sizes.js';
+import { HEADER, type RecordLayout, STEPS_DONE } from '../compile/gpu_sizes.js';
 import { foldedStep, populationResolver } from './population_step.js';
 import type { GpuLayout } from './gpu_layout.js';
 import { inputCode } from './gpu_inputs.js';
 import {
-  continuousInto, currentsCode, denseGathers, maskClear, maskCode, maskReads, preloadCode, propagateCode, releaseCode, releaseItems, voltageAtStart,
+  continuousInto, currentsCode, denseGathers, maskClear, maskCode, maskReads, preloadCode, propagateCode, releaseCode, voltageAtStart,
 } from './gpu_synapses.js';
 import { f, tableBases, u } from './gpu_tables.js';
 import { drawsRows } from './gpu_stores.js';
-import { type ShaderLayout, bindGroup, declarationsWgsl, readOnly, storage, struct, uniform } from '../gpu/layout.js';
-
-/** Where the synapse stores' code goes in the engine's, once the rows the GPU draws are placed (src/engine/gpu_stores_code.ts). */
-export const STORES_PLACE = '// spikegpu: the synapse stores';
-
-/** Whether any projection scatters spikes into the rings from the tables (else no propagate phase is needed; rows in synapse stores have their own). */
-export const scatters = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense && !pl.rows);
-/** Whether any phase reads the step's spike list (propagation from it, or from stored rows); dense gathers read masks. */
-export const readsSpikeList = (L: GpuLayout) => L.projections.some((pl) => pl.slot >= 0 && !pl.dense);
-
-export const WG = 64;
-export { CURSOR, HEADER, type RecordLayout, STEPS_DONE };
-
-/** The uniforms of a chunk, written at each submit. */
-export const ENGINE_PARAMS = struct('Params', { seed: 'vec2u', first: 'u32', steps: 'u32', per_dispatch: 'u32' });
-/** The uniforms of one step: a slot of the step table per step, bound at a dynamic offset. */
-export const ENGINE_STEP = struct('Step', { tc: 'u32' });
-/** The engine's groups: 0 the buffers of a chunk, 1 the step; the synapse stores' group is gpu_stores.ts STORE_BINDINGS. */
-export const ENGINE_BINDINGS = {
-  main: bindGroup(0, [
-    uniform('P', ENGINE_PARAMS),
-    storage('state', 'array<f32>'),
-    readOnly('tab', 'array<u32>'),
-    // Refractory counters and periods, then per copy: frozen at step + 1, first bad element.
-    storage('refr', 'array<atomic<u32>>'),
-    storage('acc', 'array<atomic<i32>>'),
-    storage('spk', 'array<atomic<u32>>'),
-    storage('rec', 'array<atomic<u32>>'),
-  ]),
-  step: bindGroup(1, [uniform('S', ENGINE_STEP, true)]),
-};
-export const ENGINE_LAYOUT: ShaderLayout = { structs: [ENGINE_PARAMS, ENGINE_STEP], groups: [ENGINE_BINDINGS.main, ENGINE_BINDINGS.step] };
-
-/** Where one chunk of `steps` steps records what (src/compile/gpu_sizes.ts recordLayout). */
-export function recordLayout(plan: Plan, L: GpuLayout, probes: readonly { every: number; width: number }[], steps: number, capacity: number): RecordLayout {
-  return sharedRecordLayout(plan.populations.length, L.B, plan.recordRates, probes, steps, capacity);
-}
+import { declarationsWgsl } from '../gpu/layout.js';
+import { ENGINE_LAYOUT, STORES_PLACE, WG, readsSpikeList, releaseItems, scatters } from './gpu_engine_layout.js';
 
 function neuronFunction(plan: Plan, L: GpuLayout, p: PopulationPlan, probedInput: number | null): string {
   const m = p.model, q = p.index, size = p.size, T = tableBases(L);

@@ -7,7 +7,7 @@ import { UniformSlots } from '../gpu/uniform_slots.js';
 export type { UniformSlots };
 import type { Plan } from '../compile/plan.js';
 import type { GpuLayout } from './gpu_layout.js';
-import { readsSpikeList } from './gpu_code.js';
+import { readsSpikeList } from './gpu_engine_layout.js';
 
 /** What the engine hands this module: its device, plan, layouts and buffers. */
 export interface EngineBuffers {

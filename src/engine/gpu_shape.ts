@@ -5,8 +5,7 @@ import type { GpuFootprint } from '../compile/memory.js';
 import type { Plan } from '../compile/plan.js';
 import type { Network } from '../spec/network.js';
 import type { ProbeSpec, Recorder } from '../run/recorder.js';
-import { type RecordLayout, recordLayout } from './gpu_code.js';
-import { synapseCurrentSlots } from './gpu_synapses.js';
+import { type RecordLayout, recordLayout, synapseCurrentSlots } from './gpu_engine_layout.js';
 import { type GpuLayout, gpuLayout } from './gpu_layout.js';
 
 export interface EngineShape {

@@ -3,7 +3,7 @@
 // placed into the engine's code then (STORES_PLACE), for createSimulation and a compiled program alike.
 import { bindingWgsl } from '../gpu/layout.js';
 import type { GpuLayout } from './gpu_layout.js';
-import { STORES_PLACE, WG } from './gpu_code.js';
+import { STORES_PLACE, WG } from './gpu_engine_layout.js';
 import { STORE_BINDINGS } from './gpu_stores.js';
 import { rowHead, spikeWeight, tableBases, u } from './gpu_tables.js';
 

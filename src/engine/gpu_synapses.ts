@@ -15,19 +15,6 @@ export function continuousInto(plan: Plan, q: number): boolean {
   return plan.projections.some((pr) => (pr.synapse.kind === 'electrical' && (pr.source.index === q || pr.target.index === q)) || (pr.synapse.kind === 'diffusion' && pr.target.index === q));
 }
 
-/** Where `state` keeps this step's per-synapse currents that synapse probes read: `${projection}:${variable}` (0 'i', 1 'i_source') → offset of copies × synapses words from `base`. */
-export function synapseCurrentSlots(L: GpuLayout, probes: readonly { projection?: number; variable: number }[], base: number): { at: Map<string, number>; words: number } {
-  const at = new Map<string, number>();
-  let words = 0;
-  for (const p of probes) {
-    const key = `${p.projection}:${p.variable}`;
-    if (p.projection === undefined || p.variable > 1 || at.has(key)) continue;
-    at.set(key, base + words);
-    words += L.B * L.projections[p.projection]!.synapses.post.length;
-  }
-  return { at, words };
-}
-
 /** Per element: the summed currents of electrical and diffusion synapses from the voltages the step starts with (gathered, so in a fixed order); probed ones also kept per synapse. */
 export function currentsCode(plan: Plan, L: GpuLayout, kept: ReadonlyMap<string, number> = new Map()): string[] {
   const T = tableBases(L), out: string[] = [];
@@ -105,10 +92,6 @@ export function releaseCode(plan: Plan, L: GpuLayout): string[] {
   return out;
 }
 
-/** Work items of the release kernel: every copy of every diffusion synapse. */
-export function releaseItems(L: GpuLayout): number {
-  return L.projections.reduce((n, pl) => n + (pl.plan.synapse.kind === 'diffusion' ? L.B * pl.synapses.post.length : 0), 0);
-}
 
 /** Most mask words a workgroup copies into its own memory before the gathers (two steps' worth: 16 KiB). */
 const MAX_SHARED_MASK_WORDS = 2048;
