@@ -2,7 +2,7 @@
 // dispatch each per step, many steps per submit, recordings read back per chunk while the next
 // chunk runs (double-buffered). Fills the same Recorder as the CPU backend.
 import { NonFiniteStateError } from '../run/guard.js';
-import { bindingLimit, bufferTooLarge, defaultSpikeCapacity } from '../compile/memory.js';
+import { bindingLimit, bufferTooLarge } from '../compile/memory.js';
 import { BUFFER_KINDS, type BufferKind, DEFAULT_STEPS_PER_SUBMIT, STEP_ALIGN, cursorWord, engineBuffers, largestBinding } from '../compile/gpu_sizes.js';
 import type { Plan } from '../compile/plan.js';
 import { maxInDegree } from '../compile/connectivity.js';
@@ -136,9 +136,7 @@ export class GpuEngine {
     let shape: EngineShape;
     try {
       const { plan, rec } = source.compile();
-      // No spike records at all when no population records its spikes.
-      const capacity = options.spikeCapacity ?? defaultSpikeCapacity(plan.copies * plan.n, k, plan.recordSpikes.some(Boolean));
-      shape = engineShape(plan, rec, k, capacity);
+      shape = engineShape(plan, rec, k, options.spikeCapacity);
       source.check?.(shape);
       const { L, R, stateWords } = shape;
       const words = { ...L.words, state: stateWords, records: R.words }, largest = largestBinding(engineBuffers(words, L.B, L.total, k));

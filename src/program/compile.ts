@@ -1,7 +1,7 @@
 // compileProgram: a network description validated, planned and turned into its kernels ahead of
 // time, so a page can load it with loadProgram (src/program/load.ts) and leave the validator, the
 // model compiler and the code generator out of its bundle (docs/programs.md).
-import { defaultSpikeCapacity, checkSize, footprintContext, gpuFootprint } from '../compile/memory.js';
+import { checkSize, footprintContext, gpuFootprint } from '../compile/memory.js';
 import { DEFAULT_STEPS_PER_SUBMIT } from '../compile/gpu_sizes.js';
 import { compileValidated } from '../compile/plan.js';
 import { unplacedEngineCode } from '../engine/gpu_engine_code.js';
@@ -31,9 +31,8 @@ export function compileProgram(network: unknown, options: ProgramOptions = {}): 
   checkSize(net, 'gpu');
   const k = options.stepsPerSubmit ?? DEFAULT_STEPS_PER_SUBMIT;
   const plan = compileValidated(net), rec = new Recorder(plan);
-  const spikeCapacity = options.spikeCapacity ?? defaultSpikeCapacity(plan.copies * plan.n, k, plan.recordSpikes.some(Boolean));
-  const shape = engineShape(plan, rec, k, spikeCapacity);
-  const sizes = { stepsPerSubmit: k, spikeCapacity };
+  const shape = engineShape(plan, rec, k, options.spikeCapacity);
+  const sizes = { stepsPerSubmit: k, spikeCapacity: shape.capacity };
   const program: Omit<GpuProgram, 'integrity'> = {
     format: PROGRAM_FORMAT, formatVersion: PROGRAM_FORMAT_VERSION, library: LIBRARY,
     network: encode(net), models: encode(plan.populations.map((p) => p.model)), ...sizes,
